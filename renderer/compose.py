@@ -24,7 +24,7 @@ from .layout_spec import BackgroundLayer, LayoutSpec, LogoLayer, PhotoLayer, Sha
 from .plan import Plan, PlanImage, PlanLine, PlanSegment, PlanText, Rect
 from .textfit import FitRules, FittedText, fit_text
 from .title import Atom, atoms_from_text, normalize_title
-from .typeset import Typeface
+from .typeset import TextMeasure, Typeface
 
 MIN_CONTRAST = 4.5
 _STATIC_CACHE_SIZE = 48
@@ -246,13 +246,14 @@ class Composer:
             min_size_px=max(8, round(layer.size_px.min * s)), max_size_px=max(8, round(layer.size_px.max * s)),
             max_lines=layer.max_lines, line_height=layer.line_height, mode=layer.fit.mode,
         )
-        fitted = self._fit(atoms, fit_box, rules, typeface, inset_em)
+        measure = typeface.for_text(" ".join(a.text for a in atoms))
+        fitted = self._fit(atoms, fit_box, rules, measure, inset_em)
         if fitted.truncated:
             work.warnings.append(f"text of layer {index} truncated with an ellipsis to fit {layer.max_lines} lines at {fitted.size_px}px")
         if fitted.broke_words:
             work.warnings.append(f"a word of layer {index} is wider than its box and was broken")
         size = fitted.size_px
-        lines, ink = _place_lines(fitted, fit_box, layer.align, layer.valign, typeface, inset_em)
+        lines, ink = _place_lines(fitted, fit_box, layer.align, layer.valign, measure, inset_em)
 
         # Colours: adjusted against what is really behind the ink, unless the layout says keep.
         behind = _luminances(work.canvas, ink)
@@ -300,12 +301,13 @@ class Composer:
             emphasis_color=to_hex(on_accent if emphasis_style == "highlight" else accent), contrast_ratio=round(ratio, 2),
         ))
 
-    def _fit(self, atoms: tuple[Atom, ...], box: Rect, rules: FitRules, typeface: Typeface, inset_em: float) -> FittedText:
+    def _fit(self, atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_em: float) -> FittedText:
         """Fit with em widths, then check the real hinted widths and step down if a line overflows."""
+        typeface = measure.typeface
         while True:
             inset = 2 * inset_em * rules.max_size_px
             fitted = fit_text(atoms, box_width_px=max(1.0, box.width - inset), box_height_px=max(1.0, box.height - inset),
-                              rules=rules, measure=typeface)
+                              rules=rules, measure=measure)
             overflow = any(_real_width(line.atoms, typeface, fitted.size_px) > box.width - 2 * inset_em * fitted.size_px + 0.5 for line in fitted.lines)
             if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
                 return fitted
@@ -392,12 +394,13 @@ def _segments(atoms: tuple[Atom, ...]) -> list[tuple[str, bool, bool]]:
     return [tuple(s) for s in segments]
 
 
-def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, typeface: Typeface, inset_em: float) -> tuple[tuple[PlanLine, ...], Rect]:
+def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure: TextMeasure, inset_em: float) -> tuple[tuple[PlanLine, ...], Rect]:
+    typeface = measure.typeface
     size = fitted.size_px
     inset = inset_em * size
     inner = Rect(box.x + inset, box.y + inset, box.width - 2 * inset, box.height - 2 * inset)
     n = len(fitted.lines)
-    ascent, descent, cap = typeface.ascent_em * size, typeface.descent_em * size, typeface.cap_height_em * size
+    ascent, descent, cap = measure.ascent_em * size, measure.descent_em * size, typeface.cap_height_em * size
     span = (n - 1) * fitted.line_height_px  # first baseline to last baseline
     optical = cap + span  # cap top of the first line to the last baseline
     if valign == "top":
@@ -425,8 +428,8 @@ def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, typefac
             cursor += width
         placed.append(PlanLine(round(baseline, 2), round(x, 2), round(total, 2), tuple(out)))
         left, right = min(left, x), max(right, x + total)
-    top = first - cap
-    bottom = first + span + descent * 0.6
+    top = first - ascent
+    bottom = first + span + descent
     return tuple(placed), Rect(left, top, max(1.0, right - left), max(1.0, bottom - top))
 
 

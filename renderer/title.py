@@ -18,7 +18,7 @@ _LEADING_NUMBER = re.compile(r"^\s*(?:top\s+)?(#?\d{1,4})(?=[\s.:)\-–—])[.:)
 _POWER_WORDS = frozenset(
     """never always best worst secret secrets free fast faster fastest easy mistake mistakes
     stop ultimate insane huge new why how truth actually really everything nobody everyone
-    dead killer hidden crazy impossible simple beginner beginners pro vs""".split()
+    dead killer hidden crazy impossible simple beginner beginners""".split()
 )
 
 

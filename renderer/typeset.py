@@ -48,6 +48,16 @@ class Typeface:
     def width_px(self, text: str, size_px: int) -> float:
         return sum(face.at(size_px).getlength(run) for run, face in self.runs(text))
 
+    def ink_extents_em(self, text: str) -> tuple[float, float]:
+        """How far the glyphs of ``text`` reach above and below the baseline, in em."""
+        return _ink_extents(self, text)
+
+    def for_text(self, text: str) -> "TextMeasure":
+        """A ``Measure`` whose vertical extents are those of ``text``'s real glyphs: blocks are
+        as tall as their ink, not as the font's tallest glyph (often an accent 1.2 em up)."""
+        ascent, descent = self.ink_extents_em(text)
+        return TextMeasure(self, max(ascent, self.cap_height_em), descent)
+
     def missing(self, text: str) -> list[int]:
         """Code points no face of this typeface draws."""
         faces = (self.primary, *self.fallbacks)
@@ -75,6 +85,33 @@ class Typeface:
             )
             x += font.getlength(run)
         return x - x_px
+
+
+class TextMeasure:
+    def __init__(self, typeface: Typeface, ascent_em: float, descent_em: float) -> None:
+        self.typeface = typeface
+        self.ascent_em = ascent_em
+        self.descent_em = descent_em
+
+    def width_em(self, text: str) -> float:
+        return self.typeface.width_em(text)
+
+    def clusters(self, text: str) -> list[str]:
+        return self.typeface.clusters(text)
+
+
+_REFERENCE_PX = 256
+
+
+@lru_cache(maxsize=4096)
+def _ink_extents(typeface: Typeface, text: str) -> tuple[float, float]:
+    top, bottom = 0.0, 0.0
+    for run, face in typeface.runs(text):
+        if not run.strip():
+            continue
+        _, y0, _, y1 = face.at(_REFERENCE_PX).getbbox(run, anchor="ls")
+        top, bottom = min(top, y0), max(bottom, y1)
+    return -top / _REFERENCE_PX, bottom / _REFERENCE_PX
 
 
 @lru_cache(maxsize=16384)
