@@ -7,6 +7,7 @@ emphasised; with ``auto`` emphasis and no marks, numbers and a few thumbnail pow
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 MAX_TITLE_CHARS = 200
@@ -32,8 +33,10 @@ class Atom:
 
 
 def normalize_title(title: str) -> str:
-    """Whitespace (newlines and tabs included) folded to single spaces, ends stripped."""
-    return _WHITESPACE.sub(" ", title).strip()
+    """Whitespace (newlines and tabs included) folded to single spaces, other control
+    characters dropped, ends stripped."""
+    folded = _WHITESPACE.sub(" ", title)
+    return "".join(ch for ch in folded if ch == " " or unicodedata.category(ch) != "Cc").strip()
 
 
 def split_leading_number(title: str) -> tuple[str, str]:

@@ -106,7 +106,7 @@ _REFERENCE_PX = 256
 @lru_cache(maxsize=4096)
 def _ink_extents(typeface: Typeface, text: str) -> tuple[float, float]:
     top, bottom = 0.0, 0.0
-    for run, face in typeface.runs(text):
+    for run, face in typeface.runs(" ".join(text.split())):
         if not run.strip():
             continue
         _, y0, _, y1 = face.at(_REFERENCE_PX).getbbox(run, anchor="ls")
