@@ -18,7 +18,7 @@ _NUMBER = re.compile(r"^[#$€£¥]?\d[\d.,:]*(?:[%xX+kKmMbB]|st|nd|rd|th|s)?[!?
 _LEADING_NUMBER = re.compile(r"^\s*(?:top\s+)?(#?\d{1,4})(?=[\s.:)\-–—])[.:)]?\s*(.+)$", re.I)
 _POWER_WORDS = frozenset(
     """never always best worst secret secrets free fast faster fastest easy mistake mistakes
-    stop ultimate insane huge new why how truth actually really everything nobody everyone
+    stop ultimate insane huge truth actually everything nobody everyone
     dead killer hidden crazy impossible simple beginner beginners""".split()
 )
 

@@ -71,9 +71,9 @@ class Typeface:
         text: str,
         size_px: int,
         *,
-        fill: tuple[int, int, int, int],
+        fill: tuple[int, int, int, int] | int,
         stroke_width_px: int = 0,
-        stroke_fill: tuple[int, int, int, int] | None = None,
+        stroke_fill: tuple[int, int, int, int] | int | None = None,
     ) -> float:
         """Draw ``text`` with its left end at ``x_px`` on the baseline; the advance in px."""
         x = x_px
