@@ -58,7 +58,8 @@ _WINDOW_PX = 24
 _SCALE_FACTOR = 1.2
 _STEP_RATIO = 1.2
 _MIN_NEIGHBOURS = 3
-#: Faces are looked for in the top part of the subject: a head-and-shoulders or a standing person.
+#: Faces are looked for in the top part of a tall subject (a standing person): the top 75%, but
+#: never less than a square as wide as the subject, so a short crop is searched whole.
 _SEARCH_TOP_FRACTION = 0.75
 #: A detection counts only if the mask covers at least this much of its central area.
 _MIN_MASK_COVER = 0.6
@@ -69,11 +70,12 @@ _CASCADE_LOCK = threading.Lock()
 
 def find_face(image: Image.Image, mask: Image.Image, subject_box: Box) -> Box | None:
     """The largest frontal face inside ``subject_box`` and on ``mask`` (L), in image pixels."""
+    search_height_px = max(round(subject_box.height_px * _SEARCH_TOP_FRACTION), subject_box.width_px)
     region = Box(
         subject_box.left,
         subject_box.top,
         subject_box.right,
-        subject_box.top + max(1, round(subject_box.height_px * _SEARCH_TOP_FRACTION)),
+        subject_box.top + max(1, min(subject_box.height_px, search_height_px)),
     )
     grey = _subject_on_grey(image, mask, region)
     mask_array = np.asarray(mask)

@@ -119,6 +119,14 @@ def test_face_is_found_and_stays_opaque(astronaut_cutout: Cutout) -> None:
     assert astronaut_cutout.warnings == ()
 
 
+def test_face_is_found_in_a_crop_ending_at_the_collar(engine: CutoutEngine, astronaut: Image.Image) -> None:
+    short = engine.cutout(astronaut.crop((0, 0, 512, 220)))
+    face = short.face_box
+    assert face is not None
+    assert face.left < FACE_CENTRE_PX[0] < face.right and face.top < FACE_CENTRE_PX[1] < face.bottom
+    assert 70 <= face.width_px <= 140
+
+
 def test_transparent_pixels_carry_no_colour(astronaut_cutout: Cutout) -> None:
     pixels = np.asarray(astronaut_cutout.image)
     assert not pixels[pixels[..., 3] == 0][:, :3].any()
