@@ -66,7 +66,9 @@ _MIN_SUBJECT_SHARE = 0.02
 _MAX_SUBJECT_SHARE = 0.97
 
 NO_FACE_WARNING = "no face found in photoImage: the cutout is framed by the whole subject"
-NO_BACKGROUND_WARNING = "photoImage's background could not be told apart: the cutout keeps almost all of it"
+NO_BACKGROUND_WARNING = (
+    "photoImage's background could not be told apart: the cutout keeps almost all of it"
+)
 PHOTO_FIELD = "photoImage"
 
 
@@ -95,7 +97,11 @@ class Framed:
 
 
 def default_cache_dir() -> Path:
-    """``$THUMBKIT_CACHE_DIR/cutouts``, else ``$XDG_CACHE_HOME/thumbkit/cutouts``, else ``~/.cache/...``."""
+    """Where cutouts are cached when no ``cache_dir`` is given.
+
+    ``$THUMBKIT_CACHE_DIR/cutouts``, else ``$XDG_CACHE_HOME/thumbkit/cutouts``, else
+    ``~/.cache/thumbkit/cutouts``.
+    """
     root = os.environ.get("THUMBKIT_CACHE_DIR")
     if root:
         return Path(root).expanduser() / "cutouts"
@@ -173,7 +179,9 @@ class CutoutEngine:
         warnings = [NO_FACE_WARNING] if face_box is None else []
         if solid_share > _MAX_SUBJECT_SHARE:
             warnings.append(NO_BACKGROUND_WARNING)
-        cutout = _apply_mask(image, mask, mask_box=mask_box, face_box=face_box, warnings=tuple(warnings))
+        cutout = _apply_mask(
+            image, mask, mask_box=mask_box, face_box=face_box, warnings=tuple(warnings)
+        )
         return cutout, mask
 
     def _predict_mask(self, image: Image.Image) -> Image.Image:
@@ -230,18 +238,36 @@ class CutoutEngine:
 def model_path(model: str) -> Path:
     """The verified ONNX file of ``model``: bundled for u2netp, else from rembg's model folder."""
     if model not in MODEL_MD5:
-        raise AssetError(f"unknown cutout model {model!r}; thumbkit can use: {', '.join(MODEL_MD5)}")
+        raise AssetError(
+            f"unknown cutout model {model!r}; thumbkit can use: {', '.join(MODEL_MD5)}"
+        )
     if model == BUNDLED_MODEL:
         path = BUNDLED_MODELS_DIR / f"{model}.onnx"
+        remedy = "reinstall thumbkit"
     else:
         path = _rembg_model_file(model)
-    return _verified(str(path), MODEL_MD5[model])
+        remedy = f"delete it and fetch it again with `rembg d {model}`"
+    return _verified(str(path), MODEL_MD5[model], remedy)
+
+
+def _rembg_sessions() -> dict[str, Any]:
+    """rembg's session classes by model name; an AssetError if rembg can't be imported.
+
+    onnxruntime is checked first: without it, importing rembg prints and calls ``sys.exit``.
+    """
+    try:
+        import onnxruntime  # noqa: F401
+        from rembg.sessions import sessions
+    except ImportError as exc:
+        raise AssetError(
+            f"the face cutout needs rembg and onnxruntime, which are not installed ({exc}); "
+            "install them with thumbkit's cutout dependencies"
+        ) from exc
+    return sessions
 
 
 def _rembg_model_file(model: str) -> Path:
-    from rembg.sessions import sessions
-
-    session_class = sessions[model]
+    session_class = _rembg_sessions()[model]
     found = session_class.resolve_existing(f"{model}.onnx")
     if found is None:
         raise AssetError(
@@ -253,18 +279,18 @@ def _rembg_model_file(model: str) -> Path:
 
 
 @cache
-def _verified(path: str, md5: str) -> Path:
-    """``path`` once its md5 matched; checked once per process per file (failures are not cached)."""
+def _verified(path: str, md5: str, remedy: str) -> Path:
+    """``path`` once its md5 matched: checked once a process per file (failures aren't cached)."""
     try:
         with open(path, "rb") as handle:
             digest = hashlib.file_digest(handle, "md5").hexdigest()
     except OSError as exc:
         raise AssetError(
-            f"cutout model file {path} is missing or unreadable ({exc.strerror}); reinstall thumbkit"
+            f"cutout model file {path} is missing or unreadable ({exc.strerror}); {remedy}"
         ) from exc
     if digest != md5:
         raise AssetError(
-            f"cutout model file {path} is corrupt (md5 {digest}, expected {md5}); reinstall thumbkit"
+            f"cutout model file {path} is corrupt (md5 {digest}, expected {md5}); {remedy}"
         )
     return Path(path)
 
@@ -276,10 +302,8 @@ def _new_rembg_session(model: str) -> Any:
     overriding it hands rembg the verified path without touching ``U2NET_HOME`` or the network.
     """
     path = model_path(model)
+    rembg_class = _rembg_sessions()[model]
     import onnxruntime as ort
-    from rembg.sessions import sessions
-
-    rembg_class = sessions[model]
 
     class LocalModelSession(rembg_class):  # type: ignore[misc, valid-type]
         @classmethod
@@ -440,17 +464,16 @@ def frame_subject(
         )
     aspect = slot_width_px / slot_height_px
     if cutout.face_box is not None:
-        crop = _head_and_shoulders_crop(cutout, aspect, align)
+        head = _estimate_head(cutout.image, cutout.face_box)
+        crop = _head_and_shoulders_crop(head, cutout.mask_box.bottom, aspect, align)
     else:
         crop = _whole_subject_crop(cutout.mask_box, aspect, align)
     return _render_crop(cutout, crop, slot_width_px, slot_height_px)
 
 
-def _estimate_head(cutout: Cutout) -> _Head:
-    face = cutout.face_box
-    assert face is not None
+def _estimate_head(image: Image.Image, face: Box) -> _Head:
     height = face.height_px
-    hair_top = _hair_top(np.asarray(cutout.image.getchannel("A")), face)
+    hair_top = _hair_top(np.asarray(image.getchannel("A")), face)
     return _Head(
         left=face.left - 0.25 * face.width_px,
         top=min(hair_top, face.top - 0.3 * height),
@@ -471,10 +494,8 @@ def _hair_top(alpha: np.ndarray, face: Box) -> float:
 
 
 def _head_and_shoulders_crop(
-    cutout: Cutout, aspect: float, align: str
+    head: _Head, subject_bottom: int, aspect: float, align: str
 ) -> tuple[float, float, float, float]:
-    head = _estimate_head(cutout)
-    subject_bottom = cutout.mask_box.bottom
     height = head.height / HEAD_SHARE
     fills_to_bottom = (subject_bottom - head.top) / (1 - TOP_MARGIN_SHARE)
     height = min(height, fills_to_bottom)  # zoom in so a short photo still reaches the bottom
@@ -517,10 +538,15 @@ def _render_crop(
     canvas = Image.new("RGBA", (width_px, height_px), (0, 0, 0, 0))
     if visible[2] > visible[0] and visible[3] > visible[1]:
         dest_left, dest_top = round((visible[0] - left) * scale), round((visible[1] - top) * scale)
-        dest_right, dest_bottom = round((visible[2] - left) * scale), round((visible[3] - top) * scale)
+        dest_right, dest_bottom = (
+            round((visible[2] - left) * scale),
+            round((visible[3] - top) * scale),
+        )
         if dest_right > dest_left and dest_bottom > dest_top:
             part = source.resize(
-                (dest_right - dest_left, dest_bottom - dest_top), Image.Resampling.LANCZOS, box=visible
+                (dest_right - dest_left, dest_bottom - dest_top),
+                Image.Resampling.LANCZOS,
+                box=visible,
             )
             canvas.paste(part, (dest_left, dest_top))
     face_box = None
@@ -552,7 +578,9 @@ def add_outline(image: Image.Image, *, colour: Colour, width_px: int) -> Image.I
     return _under(image, _tinted(colour, coverage))
 
 
-def add_glow(image: Image.Image, *, colour: Colour, radius_px: int, strength: float = 1.0) -> Image.Image:
+def add_glow(
+    image: Image.Image, *, colour: Colour, radius_px: int, strength: float = 1.0
+) -> Image.Image:
     """A soft halo of ``colour`` spreading about ``radius_px`` around the shape."""
     if radius_px <= 0 or strength <= 0:
         return image.copy()

@@ -70,7 +70,9 @@ _CASCADE_LOCK = threading.Lock()
 
 def find_face(image: Image.Image, mask: Image.Image, subject_box: Box) -> Box | None:
     """The largest frontal face inside ``subject_box`` and on ``mask`` (L), in image pixels."""
-    search_height_px = max(round(subject_box.height_px * _SEARCH_TOP_FRACTION), subject_box.width_px)
+    search_height_px = max(
+        round(subject_box.height_px * _SEARCH_TOP_FRACTION), subject_box.width_px
+    )
     region = Box(
         subject_box.left,
         subject_box.top,
@@ -139,5 +141,8 @@ def _subject_on_grey(image: Image.Image, mask: Image.Image, region: Box) -> Imag
 def _mask_cover(mask: np.ndarray, face: Box) -> float:
     """Share of the face box's central half (by side) where the mask is solid."""
     quarter_w, quarter_h = face.width_px // 4, face.height_px // 4
-    centre = mask[face.top + quarter_h : face.bottom - quarter_h, face.left + quarter_w : face.right - quarter_w]
+    centre = mask[
+        face.top + quarter_h : face.bottom - quarter_h,
+        face.left + quarter_w : face.right - quarter_w,
+    ]
     return float((centre >= 128).mean()) if centre.size else 0.0

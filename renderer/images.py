@@ -34,8 +34,15 @@ DEFAULT_MAX_PIXELS = 50_000_000
 DEFAULT_MIN_SIDE_PX = 16
 
 ALLOWED_TEXT = "JPEG, PNG or WebP"
-_DATA_URL_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/jpg": "JPEG", "image/webp": "WEBP"}
-_DATA_URL = re.compile(r"data:(?P<type>[^;,]*)(?P<params>(?:;[^;,]*)*),(?P<payload>.*)", re.S | re.I)
+_DATA_URL_TYPES = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/jpg": "JPEG",
+    "image/webp": "WEBP",
+}
+_DATA_URL = re.compile(
+    r"data:(?P<type>[^;,]*)(?P<params>(?:;[^;,]*)*),(?P<payload>.*)", re.S | re.I
+)
 
 # Formats we recognise only to name them in the refusal.
 _OTHER_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -170,9 +177,13 @@ def _read_path(path: Path, *, field: str, max_bytes: int | None) -> bytes:
     except FileNotFoundError as exc:
         raise InputError(f"{field} file {str(path)!r} does not exist", field=field) from exc
     except IsADirectoryError as exc:
-        raise InputError(f"{field} path {str(path)!r} is a folder, not an image", field=field) from exc
+        raise InputError(
+            f"{field} path {str(path)!r} is a folder, not an image", field=field
+        ) from exc
     except OSError as exc:
-        raise InputError(f"{field} file {str(path)!r} can't be read: {exc.strerror}", field=field) from exc
+        raise InputError(
+            f"{field} file {str(path)!r} can't be read: {exc.strerror}", field=field
+        ) from exc
 
 
 def _looks_like_svg(raw: bytes) -> bool:

@@ -63,7 +63,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> CutoutEngine:
 
 
 @pytest.fixture(scope="module")
-def astronaut_cutout(engine: CutoutEngine, astronaut: Image.Image, astronaut_bytes: bytes) -> Cutout:
+def astronaut_cutout(
+    engine: CutoutEngine, astronaut: Image.Image, astronaut_bytes: bytes
+) -> Cutout:
     return engine.cutout(astronaut, image_bytes_hash=content_hash(astronaut_bytes))
 
 
@@ -113,13 +115,17 @@ def test_face_is_found_and_stays_opaque(astronaut_cutout: Cutout) -> None:
     alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
     # The box is a square around an oval face: its middle 60% must be solid subject.
     inset_x, inset_y = round(face.width_px * 0.2), round(face.height_px * 0.2)
-    inner = alpha[face.top + inset_y : face.bottom - inset_y, face.left + inset_x : face.right - inset_x]
+    inner = alpha[
+        face.top + inset_y : face.bottom - inset_y, face.left + inset_x : face.right - inset_x
+    ]
     assert inner.min() >= 250
     assert astronaut_cutout.mask_box.contains(face)
     assert astronaut_cutout.warnings == ()
 
 
-def test_face_is_found_in_a_crop_ending_at_the_collar(engine: CutoutEngine, astronaut: Image.Image) -> None:
+def test_face_is_found_in_a_crop_ending_at_the_collar(
+    engine: CutoutEngine, astronaut: Image.Image
+) -> None:
     short = engine.cutout(astronaut.crop((0, 0, 512, 220)))
     face = short.face_box
     assert face is not None
@@ -134,7 +140,10 @@ def test_transparent_pixels_carry_no_colour(astronaut_cutout: Cutout) -> None:
 
 def test_photo_without_subject_is_refused(engine: CutoutEngine) -> None:
     flat = Image.new("RGBA", (320, 240), (128, 128, 128, 255))
-    with pytest.raises(InputError, match=r"^no person or subject found in photoImage; use a photo where the presenter stands out") as info:
+    with pytest.raises(
+        InputError,
+        match=r"^no person or subject found in photoImage; use a photo where the presenter stands out",
+    ) as info:
         engine.cutout(flat)
     assert info.value.field == "photoImage"
 
@@ -164,7 +173,9 @@ SLOTS = [(600, 720), (400, 720), (720, 360), (1280, 720), (300, 300), (200, 720)
 def test_framing_keeps_the_whole_head_inside_the_slot(
     astronaut_cutout: Cutout, width_px: int, height_px: int, align: str
 ) -> None:
-    framed = frame_subject(astronaut_cutout, slot_width_px=width_px, slot_height_px=height_px, align=align)
+    framed = frame_subject(
+        astronaut_cutout, slot_width_px=width_px, slot_height_px=height_px, align=align
+    )
     assert framed.image.size == (width_px, height_px)
     assert framed.image.mode == "RGBA"
     face = framed.face_box
@@ -197,7 +208,9 @@ def test_tall_slot_is_a_head_and_shoulders_shot(astronaut_cutout: Cutout) -> Non
 def test_framing_never_cuts_the_face_whatever_the_slot(
     astronaut_cutout: Cutout, width_px: int, height_px: int, align: str
 ) -> None:
-    framed = frame_subject(astronaut_cutout, slot_width_px=width_px, slot_height_px=height_px, align=align)
+    framed = frame_subject(
+        astronaut_cutout, slot_width_px=width_px, slot_height_px=height_px, align=align
+    )
     assert framed.image.size == (width_px, height_px)
     assert framed.face_box is not None
     assert Box(0, 0, width_px, height_px).contains(framed.face_box)
@@ -232,7 +245,9 @@ def test_short_photo_aligned_top_keeps_the_standard_headroom() -> None:
 
 def test_framing_without_a_face_fits_the_whole_subject() -> None:
     person = synthetic_person(photo_height_px=400)
-    faceless = Cutout(image=person.image, mask_box=person.mask_box, face_box=None, warnings=(NO_FACE_WARNING,))
+    faceless = Cutout(
+        image=person.image, mask_box=person.mask_box, face_box=None, warnings=(NO_FACE_WARNING,)
+    )
     framed = frame_subject(faceless, slot_width_px=500, slot_height_px=500)
     alpha = np.asarray(framed.image.getchannel("A"))
     columns = np.flatnonzero(alpha.max(axis=0))
@@ -248,7 +263,9 @@ def test_framing_rejects_a_bad_align(astronaut_cutout: Cutout) -> None:
 
 
 def test_framing_rejects_an_empty_slot(astronaut_cutout: Cutout) -> None:
-    with pytest.raises(InputError, match=r"^the photo slot must be at least 1x1 pixels, not 0x100$"):
+    with pytest.raises(
+        InputError, match=r"^the photo slot must be at least 1x1 pixels, not 0x100$"
+    ):
         frame_subject(astronaut_cutout, slot_width_px=0, slot_height_px=100)
 
 
@@ -293,15 +310,24 @@ def test_second_cutout_runs_no_inference_and_a_fresh_engine_reads_the_disk(
 ) -> None:
     photo_hash = content_hash(astronaut_bytes)
     first_engine = CutoutEngine(cache_dir=tmp_path)
-    first = first_engine.cutout(decode_image(astronaut_bytes, field="photoImage", max_bytes=None), image_bytes_hash=photo_hash)
+    first = first_engine.cutout(
+        decode_image(astronaut_bytes, field="photoImage", max_bytes=None),
+        image_bytes_hash=photo_hash,
+    )
     assert len(predict_calls) == 1
 
-    again = first_engine.cutout(decode_image(astronaut_bytes, field="photoImage", max_bytes=None), image_bytes_hash=photo_hash)
+    again = first_engine.cutout(
+        decode_image(astronaut_bytes, field="photoImage", max_bytes=None),
+        image_bytes_hash=photo_hash,
+    )
     assert len(predict_calls) == 1
     assert again is first
 
     fresh_engine = CutoutEngine(cache_dir=tmp_path)
-    from_disk = fresh_engine.cutout(decode_image(astronaut_bytes, field="photoImage", max_bytes=None), image_bytes_hash=photo_hash)
+    from_disk = fresh_engine.cutout(
+        decode_image(astronaut_bytes, field="photoImage", max_bytes=None),
+        image_bytes_hash=photo_hash,
+    )
     assert len(predict_calls) == 1
     assert not fresh_engine.has_session  # the model was not even loaded
     assert from_disk.face_box == first.face_box and from_disk.mask_box == first.mask_box
@@ -310,7 +336,9 @@ def test_second_cutout_runs_no_inference_and_a_fresh_engine_reads_the_disk(
     assert [path.suffix for path in tmp_path.iterdir()] == [".png"]  # no temp file left behind
 
 
-def test_cache_without_bytes_hash_keys_on_pixels(tmp_path: Path, astronaut: Image.Image, predict_calls: list[int]) -> None:
+def test_cache_without_bytes_hash_keys_on_pixels(
+    tmp_path: Path, astronaut: Image.Image, predict_calls: list[int]
+) -> None:
     engine = CutoutEngine(cache_dir=tmp_path)
     engine.cutout(astronaut)
     engine.cutout(astronaut.copy())
@@ -319,7 +347,9 @@ def test_cache_without_bytes_hash_keys_on_pixels(tmp_path: Path, astronaut: Imag
     assert len(predict_calls) == 2
 
 
-def test_damaged_cache_file_is_recomputed(tmp_path: Path, astronaut: Image.Image, predict_calls: list[int]) -> None:
+def test_damaged_cache_file_is_recomputed(
+    tmp_path: Path, astronaut: Image.Image, predict_calls: list[int]
+) -> None:
     CutoutEngine(cache_dir=tmp_path).cutout(astronaut, image_bytes_hash="photo-1")
     (cached,) = tmp_path.iterdir()
     cached.write_bytes(b"not a png")
@@ -332,7 +362,9 @@ def test_damaged_cache_file_is_recomputed(tmp_path: Path, astronaut: Image.Image
 def test_unwritable_cache_dir_still_cuts_out(tmp_path: Path, astronaut: Image.Image) -> None:
     blocker = tmp_path / "file"
     blocker.write_bytes(b"")
-    result = CutoutEngine(cache_dir=blocker / "cutouts").cutout(astronaut, image_bytes_hash="photo-2")
+    result = CutoutEngine(cache_dir=blocker / "cutouts").cutout(
+        astronaut, image_bytes_hash="photo-2"
+    )
     assert result.face_box is not None
 
 
@@ -354,7 +386,11 @@ def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
 def test_bundled_model_is_the_pinned_u2netp_with_its_notice() -> None:
     path = model_path("u2netp")
     assert path.parent.name == "models"
-    assert hashlib.md5(path.read_bytes()).hexdigest() == MODEL_MD5["u2netp"] == "8e83ca70e441ab06c318d82300c84806"
+    assert (
+        hashlib.md5(path.read_bytes()).hexdigest()
+        == MODEL_MD5["u2netp"]
+        == "8e83ca70e441ab06c318d82300c84806"
+    )
     notice = (path.parent / "NOTICE").read_text()
     assert "Apache" in notice and "U-2-Net" in notice
 
@@ -365,7 +401,10 @@ def test_corrupt_bundled_model_is_an_asset_error(
     (tmp_path / "u2netp.onnx").write_bytes(b"\x00" * 1000)
     monkeypatch.setattr(cutout_module, "BUNDLED_MODELS_DIR", tmp_path)
     engine = CutoutEngine(cache_dir=tmp_path / "cache")
-    with pytest.raises(AssetError, match=r"cutout model file .*u2netp\.onnx is corrupt \(md5 [0-9a-f]{32}, expected 8e83ca70e441ab06c318d82300c84806\); reinstall thumbkit"):
+    with pytest.raises(
+        AssetError,
+        match=r"cutout model file .*u2netp\.onnx is corrupt \(md5 [0-9a-f]{32}, expected 8e83ca70e441ab06c318d82300c84806\); reinstall thumbkit",
+    ):
         engine.cutout(astronaut, image_bytes_hash="corrupt-model")
 
 
@@ -374,7 +413,10 @@ def test_missing_bundled_model_is_an_asset_error(
 ) -> None:
     monkeypatch.setattr(cutout_module, "BUNDLED_MODELS_DIR", tmp_path)
     engine = CutoutEngine(cache_dir=tmp_path / "cache")
-    with pytest.raises(AssetError, match=r"cutout model file .*u2netp\.onnx is missing or unreadable .*; reinstall thumbkit"):
+    with pytest.raises(
+        AssetError,
+        match=r"cutout model file .*u2netp\.onnx is missing or unreadable .*; reinstall thumbkit",
+    ):
         engine.cutout(astronaut, image_bytes_hash="missing-model")
 
 
@@ -383,7 +425,10 @@ def test_other_model_not_present_is_an_asset_error_not_a_download(
 ) -> None:
     monkeypatch.setenv("U2NET_HOME", str(tmp_path / "u2net-home"))
     engine = CutoutEngine(model="u2net_human_seg", cache_dir=tmp_path / "cache")
-    with pytest.raises(AssetError, match=r"cutout model 'u2net_human_seg' is not in rembg's model folder .*thumbkit never downloads models"):
+    with pytest.raises(
+        AssetError,
+        match=r"cutout model 'u2net_human_seg' is not in rembg's model folder .*thumbkit never downloads models",
+    ):
         engine.cutout(astronaut, image_bytes_hash="absent-model")
 
 
@@ -394,12 +439,20 @@ def test_other_model_with_a_wrong_checksum_is_refused(
     home.mkdir()
     (home / "u2net.onnx").write_bytes(b"truncated download")
     monkeypatch.setenv("U2NET_HOME", str(home))
-    with pytest.raises(AssetError, match=r"u2net\.onnx is corrupt \(md5 .*expected 60024c5c889badc19c04ad937298a77b\)"):
-        CutoutEngine(model="u2net", cache_dir=tmp_path / "cache").cutout(astronaut, image_bytes_hash="bad-u2net")
+    with pytest.raises(
+        AssetError,
+        match=r"u2net\.onnx is corrupt \(md5 .*expected 60024c5c889badc19c04ad937298a77b\); "
+        r"delete it and fetch it again with `rembg d u2net`$",
+    ):
+        CutoutEngine(model="u2net", cache_dir=tmp_path / "cache").cutout(
+            astronaut, image_bytes_hash="bad-u2net"
+        )
 
 
 def test_unknown_model_name() -> None:
-    with pytest.raises(AssetError, match=r"^unknown cutout model 'birefnet'; thumbkit can use: u2netp, u2net, "):
+    with pytest.raises(
+        AssetError, match=r"^unknown cutout model 'birefnet'; thumbkit can use: u2netp, u2net, "
+    ):
         CutoutEngine(model="birefnet")
 
 
@@ -410,6 +463,20 @@ def test_importing_the_module_stays_light() -> None:
         f"print([name for name in {heavy!r} if name in sys.modules])"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_missing_onnxruntime_is_an_asset_error_not_an_exit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image
+) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # makes `import onnxruntime` fail
+    with pytest.raises(
+        AssetError, match=r"^the face cutout needs rembg and onnxruntime, which are not installed"
+    ):
+        CutoutEngine(cache_dir=tmp_path).cutout(astronaut, image_bytes_hash="no-onnxruntime")

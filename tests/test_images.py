@@ -57,7 +57,12 @@ def bomb_png(side_px: int) -> bytes:
     compressor = zlib.compressobj(9)
     row = bytes(1 + (side_px + 7) // 8)  # filter byte + packed bits
     idat = b"".join(compressor.compress(row) for _ in range(side_px)) + compressor.flush()
-    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", ihdr)
+        + png_chunk(b"IDAT", idat)
+        + png_chunk(b"IEND", b"")
+    )
 
 
 # --- what is accepted ---------------------------------------------------------------------------
@@ -76,7 +81,9 @@ def test_allowed_formats_decode_to_rgba(fmt: str) -> None:
     [("PNG", "image/png"), ("JPEG", "image/jpeg"), ("JPEG", "image/jpg"), ("WEBP", "image/webp")],
 )
 def test_data_urls_decode(fmt: str, media_type: str) -> None:
-    image = decode_image(data_url(encode(gradient(), fmt), media_type), field="logoImage", max_bytes=LOGO_MAX_BYTES)
+    image = decode_image(
+        data_url(encode(gradient(), fmt), media_type), field="logoImage", max_bytes=LOGO_MAX_BYTES
+    )
     assert image.size == (64, 48)
 
 
@@ -162,7 +169,9 @@ def test_over_cap_path_reads_no_more_than_the_cap(tmp_path: Path) -> None:
 
 def test_truncated_png() -> None:
     raw = encode(gradient(200, 200), "PNG")
-    with pytest.raises(InputError, match=r"^photoImage is a truncated or corrupt PNG image; send a complete"):
+    with pytest.raises(
+        InputError, match=r"^photoImage is a truncated or corrupt PNG image; send a complete"
+    ):
         decode_image(raw[: len(raw) // 2], field="photoImage", max_bytes=PHOTO_MAX_BYTES)
 
 
@@ -180,7 +189,9 @@ def test_truncated_jpeg() -> None:
 
 def test_random_bytes() -> None:
     noise = np.random.default_rng(7).integers(0, 256, 5000, dtype=np.uint8).tobytes()
-    with pytest.raises(InputError, match=r"^photoImage is not an image; send a JPEG, PNG or WebP image$"):
+    with pytest.raises(
+        InputError, match=r"^photoImage is not an image; send a JPEG, PNG or WebP image$"
+    ):
         decode_image(noise, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
 
 
@@ -193,7 +204,10 @@ SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10
 
 
 def test_svg_bytes() -> None:
-    with pytest.raises(InputError, match=r"^logoImage is an SVG image; SVG is not supported, send a JPEG, PNG or WebP"):
+    with pytest.raises(
+        InputError,
+        match=r"^logoImage is an SVG image; SVG is not supported, send a JPEG, PNG or WebP",
+    ):
         decode_image(SVG, field="logoImage", max_bytes=LOGO_MAX_BYTES)
 
 
@@ -210,7 +224,10 @@ def test_svg_disguised_as_png_data_url() -> None:
 @pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF", "ICO"])
 def test_other_formats_are_named_and_refused(fmt: str) -> None:
     raw = encode(gradient(), fmt)
-    with pytest.raises(InputError, match=rf"^photoImage is a {fmt} image; only JPEG, PNG or WebP images are allowed$"):
+    with pytest.raises(
+        InputError,
+        match=rf"^photoImage is a {fmt} image; only JPEG, PNG or WebP images are allowed$",
+    ):
         decode_image(raw, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
 
 
@@ -218,7 +235,10 @@ def test_decompression_bomb_is_refused_from_its_header_without_allocating() -> N
     raw = bomb_png(30000)
     assert len(raw) < 200_000
     peak_before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with pytest.raises(InputError, match=r"^photoImage is 30000x30000 pixels \(900\.0 megapixels\), too large; the limit is 50 megapixels$"):
+    with pytest.raises(
+        InputError,
+        match=r"^photoImage is 30000x30000 pixels \(900\.0 megapixels\), too large; the limit is 50 megapixels$",
+    ):
         decode_image(raw, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before_kib
     assert grown_kib < 100 * 1024  # decoding would take 900 MB as grey, 3.6 GB as RGBA
@@ -228,19 +248,27 @@ def test_jpeg_header_claiming_huge_size_is_refused_before_decoding() -> None:
     raw = bytearray(encode(gradient(), "JPEG"))
     sof = raw.index(b"\xff\xc0")  # baseline frame header: length(2) precision(1) height(2) width(2)
     raw[sof + 5 : sof + 9] = struct.pack(">HH", 60000, 60000)
-    with pytest.raises(InputError, match=r"^photoImage is 60000x60000 pixels \(3600\.0 megapixels\), too large"):
+    with pytest.raises(
+        InputError, match=r"^photoImage is 60000x60000 pixels \(3600\.0 megapixels\), too large"
+    ):
         decode_image(bytes(raw), field="photoImage", max_bytes=PHOTO_MAX_BYTES)
 
 
 def test_pixel_limit_is_checked_explicitly_below_pillows_own() -> None:
     raw = encode(gradient(200, 100), "PNG")
-    with pytest.raises(InputError, match=r"^photoImage is 200x100 pixels \(0\.0 megapixels\), too large; the limit is 0\.01 megapixels$"):
+    with pytest.raises(
+        InputError,
+        match=r"^photoImage is 200x100 pixels \(0\.0 megapixels\), too large; the limit is 0\.01 megapixels$",
+    ):
         decode_image(raw, field="photoImage", max_bytes=None, max_pixels=10_000)
 
 
 def test_one_pixel_image() -> None:
     raw = encode(Image.new("RGB", (1, 1), "red"), "PNG")
-    with pytest.raises(InputError, match=r"^photoImage is 1x1 pixels, too small; images must be at least 16 pixels on each side$"):
+    with pytest.raises(
+        InputError,
+        match=r"^photoImage is 1x1 pixels, too small; images must be at least 16 pixels on each side$",
+    ):
         decode_image(raw, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
 
 
@@ -253,13 +281,22 @@ def test_thin_strip_is_too_small() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("https://example.com/me.png", r"^photoImage must be a base64 data URL like data:image/png;base64,\.\.\. \(JPEG, PNG or WebP\)$"),
+        (
+            "https://example.com/me.png",
+            r"^photoImage must be a base64 data URL like data:image/png;base64,\.\.\. \(JPEG, PNG or WebP\)$",
+        ),
         ("/etc/passwd", r"must be a base64 data URL"),
         ("data:image/png;base64", r"must be a base64 data URL"),
         ("data:image/png,iVBORw0KGgo=", r"^photoImage data URL must be base64-encoded"),
-        ("data:image/png;base64,@@@@", r"^photoImage data URL is not valid base64 .*; expected data:image/png;base64,\.\.\.$"),
+        (
+            "data:image/png;base64,@@@@",
+            r"^photoImage data URL is not valid base64 .*; expected data:image/png;base64,\.\.\.$",
+        ),
         ("data:image/png;base64,A", r"^photoImage data URL is not valid base64"),
-        ("data:text/plain;base64,aGVsbG8=", r"^photoImage data URL has type 'text/plain'; allowed: image/jpeg, image/png, image/webp$"),
+        (
+            "data:text/plain;base64,aGVsbG8=",
+            r"^photoImage data URL has type 'text/plain'; allowed: image/jpeg, image/png, image/webp$",
+        ),
         ("data:image/gif;base64,R0lGODlh", r"has type 'image/gif'; allowed"),
         ("data:;base64,aGVsbG8=", r"has type 'no media type'"),
         ("data:image/png;base64,", r"^photoImage is empty"),
@@ -272,7 +309,9 @@ def test_bad_data_urls(text: str, message: str) -> None:
 
 def test_png_data_url_holding_garbage() -> None:
     with pytest.raises(InputError, match=r"^photoImage is not an image"):
-        decode_image(data_url(b"hello world, not a picture"), field="photoImage", max_bytes=PHOTO_MAX_BYTES)
+        decode_image(
+            data_url(b"hello world, not a picture"), field="photoImage", max_bytes=PHOTO_MAX_BYTES
+        )
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -286,7 +325,9 @@ def test_folder_instead_of_file(tmp_path: Path) -> None:
 
 
 def test_wrong_type() -> None:
-    with pytest.raises(InputError, match=r"^photoImage must be image bytes, a data URL or a file path, not int$"):
+    with pytest.raises(
+        InputError, match=r"^photoImage must be image bytes, a data URL or a file path, not int$"
+    ):
         decode_image(42, field="photoImage", max_bytes=PHOTO_MAX_BYTES)  # type: ignore[arg-type]
 
 
@@ -303,7 +344,9 @@ VALID_WEBP = encode(gradient(40, 30), "WEBP")
     cut=st.integers(min_value=0, max_value=3000),
     flips=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 255)), max_size=6),
 )
-def test_mangled_images_decode_or_raise_input_error(base: bytes, cut: int, flips: list[tuple[int, int]]) -> None:
+def test_mangled_images_decode_or_raise_input_error(
+    base: bytes, cut: int, flips: list[tuple[int, int]]
+) -> None:
     raw = bytearray(base[: max(cut, 1)])
     for position, value in flips:
         if position < len(raw):
