@@ -165,8 +165,11 @@ class CutoutEngine:
     # --- computing a cutout -------------------------------------------------------------------
 
     def _compute(self, image: Image.Image) -> tuple[Cutout, Image.Image]:
-        """The cutout and its mask (what the disk cache keeps)."""
-        mask = _clean_mask(self._predict_mask(image))
+        """The cutout and its mask (what the disk cache keeps).
+
+        The mask is the model's, cleaned, times the photo's own alpha (a PNG may bring one).
+        """
+        mask = ImageChops.multiply(image.getchannel("A"), _clean_mask(self._predict_mask(image)))
         solid_share = float((np.asarray(mask) >= 128).mean())
         mask_box = _mask_box(mask)
         if mask_box is None or solid_share < _MIN_SUBJECT_SHARE:
@@ -362,11 +365,10 @@ def _apply_mask(
     face_box: Box | None,
     warnings: tuple[str, ...],
 ) -> Cutout:
-    """The photo with the mask as alpha (kept transparency multiplied in), as rembg cuts out."""
-    alpha = ImageChops.multiply(image.getchannel("A"), mask)
+    """The photo with ``mask`` as its alpha; fully transparent pixels become transparent black."""
     empty = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    cut = Image.composite(image, empty, alpha.point(lambda value: 255 if value else 0))
-    cut.putalpha(alpha)
+    cut = Image.composite(image, empty, mask.point(lambda value: 255 if value else 0))
+    cut.putalpha(mask)
     return Cutout(image=cut, mask_box=mask_box, face_box=face_box, warnings=warnings)
 
 

@@ -480,3 +480,14 @@ def test_missing_onnxruntime_is_an_asset_error_not_an_exit(
         AssetError, match=r"^the face cutout needs rembg and onnxruntime, which are not installed"
     ):
         CutoutEngine(cache_dir=tmp_path).cutout(astronaut, image_bytes_hash="no-onnxruntime")
+
+
+def test_photo_transparency_is_kept_in_the_cutout(
+    engine: CutoutEngine, astronaut: Image.Image
+) -> None:
+    holed = astronaut.copy()
+    holed.paste((0, 0, 0, 0), (200, 300, 260, 360))  # a transparent square on the suit
+    result = engine.cutout(holed)
+    alpha = np.asarray(result.image.getchannel("A"))
+    assert alpha[300:360, 200:260].max() == 0
+    assert alpha[380:400, 200:260].min() == 255  # the suit around it stays solid
