@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .catalog import Kit
+from .colors import contrast_ratio, parse_color, relative_luminance
 from .errors import InputError
 from .formats import FORMAT_NAMES
 from .kit_spec import KitFont, KitFonts, KitSpec, KitStyle, Palette
@@ -23,6 +24,8 @@ from .request import CATEGORIES
 
 DEFAULT_KIT_ID = "default"  # the same id as renderer.api.DEFAULT_KIT: the kit without a brand
 DESIGNS = ("bold", "listicle", "minimal", "split")  # layouts are named <format>-<design>
+
+READABLE_TEXT_CONTRAST = 4.5  # WCAG AA, what the composer enforces on text
 
 Design = Literal["bold", "listicle", "minimal", "split"]
 
@@ -86,8 +89,8 @@ PRESETS: dict[str, CategoryPreset] = {
         ),
         CategoryPreset(
             "travel", "sun-gold on deep ocean teal: wide and airy",
-            _palette("#06303a", "#0b5a66", "#ffffff", "#ffc857", "#a8d0d6", "#06303a"),
-            KitFont(family="bebas-neue", weight="bold"), "color", "upper", ("minimal", "split", "bold", "listicle"),
+            _palette("#06303a", "#0b5a66", "#ffffff", "#ffd36b", "#a8d0d6", "#06303a"),
+            KitFont(family="league-spartan", weight="extrabold"), "color", "upper", ("minimal", "split", "bold", "listicle"),
         ),
         CategoryPreset(
             "news-politics", "breaking-news red on graphite: serious, urgent",
@@ -101,7 +104,7 @@ PRESETS: dict[str, CategoryPreset] = {
         ),
         CategoryPreset(
             "beauty-fashion", "deep rose on blush: light and editorial",
-            _palette("#fdf0f2", "#f7d6de", "#2b1420", "#c2185b", "#7d5666", "#ffffff"),
+            _palette("#fdf0f2", "#f7d6de", "#2b1420", "#99124a", "#7d5666", "#ffffff"),
             KitFont(family="bebas-neue", weight="bold"), "color", "upper", ("split", "minimal", "listicle", "bold"),
         ),
         CategoryPreset(
@@ -151,7 +154,7 @@ def apply_category(kit_spec: KitSpec, category: str, *, is_default_kit: bool = F
             "category": chosen,
         })
     return kit_spec.model_copy(update={
-        "style": KitStyle(transform=kit_spec.style.transform, emphasis=preset.emphasis),
+        "style": KitStyle(transform=kit_spec.style.transform, emphasis=_emphasis_for(kit_spec.palette, preset.emphasis)),
         "layouts": layouts,
         "category": chosen,
     })
@@ -161,6 +164,18 @@ def apply_category_to_kit(kit: Kit, category: str) -> Kit:
     """The renderer's entry point: ``apply_category`` on a loaded kit, the default kit by its id."""
     spec = apply_category(kit.spec, category, is_default_kit=kit.id == DEFAULT_KIT_ID)
     return kit if spec is kit.spec else Kit(kit.id, spec, kit.folder)
+
+
+def _emphasis_for(palette: Palette, wanted: str) -> str:
+    """``wanted``, unless it is accent-coloured words and the brand's accent does not read as text
+    on its background (a light kit's coral, say): then highlight boxes, which do."""
+    if wanted == "color" and _contrast(palette.accent, palette.background) < READABLE_TEXT_CONTRAST:
+        return "highlight" if _contrast(palette.on_accent, palette.accent) >= READABLE_TEXT_CONTRAST else "none"
+    return wanted
+
+
+def _contrast(a: str, b: str) -> float:
+    return contrast_ratio(relative_luminance(parse_color(a)), relative_luminance(parse_color(b)))
 
 
 def _unique(names: list[str]) -> list[str]:
