@@ -41,8 +41,12 @@ class CategoryPreset:
     designs: tuple[Design, ...]  # preferred layout designs, best first
 
     def layout_names(self, formats: tuple[str, ...] = FORMAT_NAMES) -> list[str]:
-        """The preferred designs as layout names for every format, design by design."""
-        return [f"{fmt}-{design}" for design in self.designs for fmt in formats]
+        return design_layouts(self.designs, formats)
+
+
+def design_layouts(designs: tuple[str, ...], formats: tuple[str, ...] = FORMAT_NAMES) -> list[str]:
+    """Layout designs as layout names for every format, design by design (youtube-bold, ...)."""
+    return [f"{fmt}-{design}" for design in designs for fmt in formats]
 
 
 def _palette(background: str, surface: str, text: str, accent: str, muted: str, on_accent: str) -> Palette:
