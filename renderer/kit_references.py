@@ -65,6 +65,11 @@ def decode_image(source: Source, *, label: str, field: str = "references", reduc
             image = Image.open(io.BytesIO(data), formats=DECODERS)
         except UnidentifiedImageError:
             raise InputError(f"{label} is not a JPEG, PNG or WebP image", field=field) from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InputError(
+                f"{label} is too large to decode safely; images may be at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
+                field=field,
+            ) from None
         except Exception as exc:  # Pillow raises many kinds for a corrupt header
             raise InputError(f"{label} is not a readable image: {exc}", field=field) from None
         width, height = image.size
