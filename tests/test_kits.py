@@ -3,7 +3,6 @@ spec problems, category presets, the preview sheet and the `thumbkit kit` comman
 
 from __future__ import annotations
 
-import io
 import math
 import pathlib
 import struct
@@ -20,7 +19,7 @@ from PIL import Image, ImageFile
 import renderer.catalog as catalog
 import renderer.kit_references as kit_references
 from renderer.api import DEFAULT_KIT, Renderer
-from renderer.catalog import Kit, KitStore, load_kit
+from renderer.catalog import KitStore, load_kit
 from renderer.categories import DEFAULT_KIT_ID, PRESETS, apply_category, apply_category_to_kit
 from renderer.cli import main
 from renderer.colors import contrast_ratio, parse_color, relative_luminance
