@@ -58,10 +58,10 @@ def _fail_on_user_error(func: F) -> F:
 @click.option("--fit", type=click.Choice(["cover", "contain", "fill"]), default="cover", show_default=True,
               help="with width and height: crop, letterbox or stretch")
 @click.option("--background", default="#000000", show_default=True, help="letterbox colour for --fit contain")
-@click.option("--quality", type=int, default=90, show_default=True, help="JPEG/WebP quality 1-100")
+@click.option("--quality", type=int, default=None, help="JPEG/WebP quality 1-100 (default 88 JPEG, 82 WebP)")
 @_fail_on_user_error
 def frame_command(video: Path, time: str, output: Path, output_format: str | None, width: int | None,
-                  height: int | None, fit: str, background: str, quality: int) -> None:
+                  height: int | None, fit: str, background: str, quality: int | None) -> None:
     """Save the frame of VIDEO shown at --at."""
     from .video import frame
 

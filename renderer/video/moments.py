@@ -60,7 +60,7 @@ def moments(
     *,
     count: int = 5,
     output_format: str = "webp",
-    quality: int = 90,
+    quality: int | None = None,
     with_frames: bool = True,
 ) -> list[Moment]:
     """Up to ``count`` best moments, best first, each with its full-resolution frame.

@@ -17,6 +17,10 @@ FITS: tuple[str, ...] = ("cover", "contain", "fill")
 OUTPUT_FORMATS: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 _FORMAT_ALIASES = {"jpg": "jpeg"}
 MAX_SIDE_PX = 8192
+# The same encoder settings as the core renderer's (measured there): WebP method 0, quality 82.
+DEFAULT_QUALITY = {"jpeg": 88, "webp": 82, "png": 100}
+_WEBP_METHOD = 0
+_PNG_COMPRESS_LEVEL = 6
 _RESAMPLE = Image.Resampling.LANCZOS
 
 
@@ -29,7 +33,7 @@ class OutputOptions:
     fit: Fit
     output_format: OutputFormat
     background_rgb: tuple[int, int, int]
-    quality: int
+    quality: int  # JPEG and WebP; PNG is lossless
 
     @property
     def media_type(self) -> str:
@@ -43,7 +47,7 @@ def output_options(
     fit: str,
     output_format: str,
     background: str,
-    quality: int,
+    quality: int | None,
 ) -> OutputOptions:
     """Check the caller's options; ``InputError`` naming the field otherwise."""
     fmt = _FORMAT_ALIASES.get(str(output_format).lower(), str(output_format).lower())
@@ -51,6 +55,8 @@ def output_options(
         raise InputError(f"output_format must be one of: {', '.join(OUTPUT_FORMATS)}", field="output_format")
     if fit not in FITS:
         raise InputError(f"fit must be one of: {', '.join(FITS)}", field="fit")
+    if quality is None:
+        quality = DEFAULT_QUALITY[fmt]
     if isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100:
         raise InputError("quality must be a whole number from 1 to 100", field="quality")
     try:
@@ -92,9 +98,9 @@ def encode(image: Image.Image, options: OutputOptions) -> bytes:
     if options.output_format == "jpeg":
         image.save(buffer, "JPEG", quality=options.quality, optimize=False, subsampling="4:2:0")
     elif options.output_format == "webp":
-        image.save(buffer, "WEBP", quality=options.quality, method=4)
+        image.save(buffer, "WEBP", quality=options.quality, method=_WEBP_METHOD)
     else:
-        image.save(buffer, "PNG", compress_level=6)
+        image.save(buffer, "PNG", compress_level=_PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
