@@ -24,7 +24,7 @@ from PIL import Image
 from renderer.cli_video import frame_command, moments_command
 from renderer.errors import AssetError, InputError
 from renderer.video import format_time_s, frame, frames, moments, parse_time_s, probe
-from renderer.video import scoring
+from renderer.video import sampling, scoring
 from renderer.video.sampling import plan_sampling, sample_video
 from renderer.video.seek import _Cursor
 from renderer.video.shots import find_shots
@@ -282,10 +282,10 @@ def _segment_at(time_s: float) -> fx.Segment:
 
 def test_shots_fades_and_blank_frames_are_found(videos) -> None:
     with open_video(videos["edit"]) as opened:
-        plan = plan_sampling(opened)
-        samples = sample_video(opened, plan)
+        sampled = sample_video(opened, plan_sampling(opened))
+    samples = sampled.samples
     times = np.array([s.pts_s for s in samples])
-    timeline = find_shots(times, [s.measures for s in samples], interval_s=plan.interval_s)
+    timeline = find_shots(times, [s.measures for s in samples], interval_s=sampled.interval_s)
     assert timeline.cut_times_s == pytest.approx([1.45, 6.45], abs=0.06)  # between samples 1.4/1.5 s, 6.4/6.5 s
     assert timeline.blank[(times > 3.5) & (times < 4.5)].all()
     assert timeline.in_fade[(times > 3.05) & (times < 3.45)].all()
@@ -342,6 +342,21 @@ def test_fewer_moments_than_asked_are_the_best_ones(videos, edit_moments) -> Non
 def test_a_static_video_has_one_moment_not_duplicates(videos) -> None:
     found = moments(videos["still"], count=5, output_format="jpeg")
     assert len(found) == 1 and found[0].frame.media_type == "image/jpeg"
+
+
+def test_moments_of_a_rotated_video_are_upright(videos) -> None:
+    found = moments(videos["rotated"], count=1)
+    assert (found[0].frame.width_px, found[0].frame.height_px) == (fx.HEIGHT_PX, fx.WIDTH_PX)
+
+
+def test_sampling_memory_stays_bounded(videos, monkeypatch) -> None:
+    # As if the header had said nothing: 0.1 s apart, 90 samples would come; 16 may be kept.
+    monkeypatch.setattr(sampling, "MAX_SAMPLES", 16)
+    with open_video(videos["edit"]) as opened:
+        sampled = sample_video(opened, sampling.SamplingPlan(interval_s=0.1, skip_frame="DEFAULT"))
+    assert len(sampled.samples) < 16 and sampled.interval_s == pytest.approx(0.8)  # doubled three times
+    gaps = np.diff([s.pts_s for s in sampled.samples])
+    assert gaps.min() >= sampled.interval_s - 0.051  # one frame (50 ms) of slack
 
 
 @pytest.mark.parametrize("count", [0, 51, 2.5, True])

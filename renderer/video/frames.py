@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -55,7 +55,7 @@ def frame(
 
 def frames(
     video: VideoInput,
-    times: Sequence[TimeValue],
+    times: Iterable[TimeValue],
     *,
     width: int | None = None,
     height: int | None = None,
@@ -65,7 +65,7 @@ def frames(
     quality: int | None = None,
 ) -> list[Frame]:
     """``frame`` for several times from one decode of the file, in the caller's order."""
-    if isinstance(times, str | bytes) or not isinstance(times, Sequence):
+    if isinstance(times, str | bytes) or not isinstance(times, Iterable):
         raise InputError("times must be a list of times", field="times")
     options = output_options(
         width=width, height=height, fit=fit, output_format=output_format, background=background, quality=quality

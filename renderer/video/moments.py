@@ -76,11 +76,11 @@ def moments(
     if hasattr(video, "read"):
         video = video.read()  # type: ignore[union-attr]  # read twice below: analysis, then extraction
     with open_video(video) as opened:
-        plan = plan_sampling(opened)
-        samples = sample_video(opened, plan)
+        sampled = sample_video(opened, plan_sampling(opened))
+    samples = sampled.samples
     if not samples:
         raise InputError("the video has no decodable frames", field="video")
-    timeline = find_shots([s.pts_s for s in samples], [s.measures for s in samples], interval_s=plan.interval_s)
+    timeline = find_shots([s.pts_s for s in samples], [s.measures for s in samples], interval_s=sampled.interval_s)
     picks = _select(samples, timeline, _shortlist(samples, timeline, count), count)
     frames: list[Frame | None] = [None] * len(picks)
     if with_frames and picks:
@@ -119,7 +119,13 @@ def _shortlist(samples: list[Sample], timeline: Timeline, count: int) -> list[_C
         (c for group in by_shot.values() for c in group[:_SHORTLIST_PER_SHOT]),
         key=lambda c: (_rank_in_shot(c, by_shot, timeline), -c.score),
     )
-    shortlist = ranked[: max(_SHORTLIST_MIN, 3 * count)]
+    # Distinct pictures only: a recurring shot (an intro, a repeated angle) must not fill the list.
+    shortlist: list[_Candidate] = []
+    for candidate in ranked:
+        if len(shortlist) == max(_SHORTLIST_MIN, 3 * count):
+            break
+        if not any(_looks_alike(samples[candidate.index], samples[other.index]) for other in shortlist):
+            shortlist.append(candidate)
     return [_candidate(c.index, samples[c.index], timeline, with_faces=True) for c in shortlist]
 
 
@@ -157,9 +163,15 @@ def _select(samples: list[Sample], timeline: Timeline, shortlist: list[_Candidat
 
 def _too_close(samples: list[Sample], timeline: Timeline, first: int, second: int) -> bool:
     a, b = samples[first], samples[second]
-    bits = hash_distance(a.measures.difference_hash, b.measures.difference_hash)
-    colours = histogram_distance(a.measures.histogram, b.measures.histogram)
-    if bits <= _DUPLICATE_HASH_BITS or (bits <= _SIMILAR_HASH_BITS and colours <= _DUPLICATE_HISTOGRAM):
+    if _looks_alike(a, b):
         return True
     same_shot = timeline.shot_ids[first] == timeline.shot_ids[second]
     return bool(same_shot and abs(a.pts_s - b.pts_s) < _MIN_GAP_IN_SHOT_S)
+
+
+def _looks_alike(a: Sample, b: Sample) -> bool:
+    """Near-duplicates: the same layout (difference hash) or a similar layout in the same colours."""
+    bits = hash_distance(a.measures.difference_hash, b.measures.difference_hash)
+    if bits <= _DUPLICATE_HASH_BITS:
+        return True
+    return bits <= _SIMILAR_HASH_BITS and histogram_distance(a.measures.histogram, b.measures.histogram) <= _DUPLICATE_HISTOGRAM

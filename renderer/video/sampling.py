@@ -52,7 +52,9 @@ class Sample:
 
 def plan_sampling(video: OpenVideo) -> SamplingPlan:
     """How densely to sample and how much the decoder may skip, from duration, size and frame rate."""
-    duration_s = video.timing.duration_s or 0.0
+    duration_s = video.timing.duration_s
+    if duration_s is None:  # a stream that does not say how long it is: sample sparsely, decode all
+        return SamplingPlan(interval_s=_MAX_INTERVAL_S, skip_frame="DEFAULT")
     interval_s = min(max(duration_s / _TARGET_SAMPLES, _MIN_INTERVAL_S), _MAX_INTERVAL_S)
     interval_s = max(interval_s, duration_s / MAX_SAMPLES)
     context = video.stream.codec_context
@@ -67,20 +69,32 @@ def plan_sampling(video: OpenVideo) -> SamplingPlan:
     return SamplingPlan(interval_s=interval_s, skip_frame=skip)
 
 
-def sample_video(video: OpenVideo, plan: SamplingPlan) -> list[Sample]:
-    """Decode from the start and measure the first frame at or after each multiple of the interval."""
+@dataclass(frozen=True)
+class Sampled:
+    samples: list[Sample]
+    interval_s: float  # the plan's, or wider when the video was longer than its header said
+
+
+def sample_video(video: OpenVideo, plan: SamplingPlan) -> Sampled:
+    """Decode from the start and measure the first frame at or after each multiple of the interval.
+
+    Should there be more than ``MAX_SAMPLES`` (a duration missing or wrong in the header), every
+    other sample is dropped and the interval doubled, so memory stays bounded.
+    """
     video.stream.codec_context.skip_frame = plan.skip_frame
     samples: list[Sample] = []
-    next_s = 0.0
+    interval_s, next_s = plan.interval_s, 0.0
     for decoded in decode_all(video):
         if decoded.pts_s + 1e-6 < next_s and samples:
             continue
         preview = small_rgb(decoded.frame, PREVIEW_WIDTH_PX)
         analysis = _shrink(preview, ANALYSIS_WIDTH_PX)
         samples.append(Sample(decoded.pts_s, measure(analysis), _jpeg(preview)))
-        next_s = (np.floor(decoded.pts_s / plan.interval_s + 1e-6) + 1) * plan.interval_s
+        if len(samples) >= MAX_SAMPLES:
+            samples, interval_s = samples[::2], interval_s * 2
+        next_s = (np.floor(decoded.pts_s / interval_s + 1e-6) + 1) * interval_s
     video.stream.codec_context.skip_frame = "DEFAULT"
-    return samples
+    return Sampled(samples=samples, interval_s=interval_s)
 
 
 def _shrink(rgb: np.ndarray, width_px: int) -> np.ndarray:

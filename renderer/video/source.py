@@ -61,7 +61,8 @@ def describe(video: VideoInput) -> str:
         return f"'{os.fspath(video)}'"
     if isinstance(video, bytes | bytearray | memoryview):
         return "the uploaded video"
-    return f"'{getattr(video, 'name', 'the video stream')}'"
+    name = getattr(video, "name", None)
+    return f"'{name}'" if isinstance(name, str) else "the video stream"
 
 
 @contextmanager
