@@ -2,8 +2,8 @@
 
 Cost is bounded: the interval grows with the duration (at most ``MAX_SAMPLES`` samples), frames that
 are not sampled are only decoded, never converted, and long videos let the decoder skip frames
-nothing else depends on (``skip_frame``): the non-reference frames (usually B-frames, about half) for
-medium-length videos, everything but keyframes for very long ones. Each sample keeps its measures and
+nothing else depends on (``skip_frame``): the non-reference frames (usually B-frames, a third to a
+half) for medium-length videos, everything but keyframes for very long ones, and skip deblocking. Each sample keeps its measures and
 a small JPEG preview for the face detector, which only runs later on a shortlist.
 """
 
@@ -38,6 +38,9 @@ _REFERENCE_PIXEL_RATE = 1280 * 720 * 30
 class SamplingPlan:
     interval_s: float
     skip_frame: str  # PyAV's codec_context.skip_frame: "DEFAULT", "NONREF" or "NONKEY"
+    # Skip H.264/HEVC deblocking too (a quarter less decoding): the pictures stay good enough to
+    # measure (sharpness moves by a few percent) and extraction decodes afresh, with the filter.
+    skip_loop_filter: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,12 +64,9 @@ def plan_sampling(video: OpenVideo) -> SamplingPlan:
     pixel_rate = (context.width or 1280) * (context.height or 720) * (video.timing.frame_rate or 30.0)
     cost_units = duration_s * pixel_rate / _REFERENCE_PIXEL_RATE
     if cost_units <= _FULL_DECODE_UNITS:
-        skip = "DEFAULT"
-    elif cost_units <= _NONREF_DECODE_UNITS:
-        skip = "NONREF"
-    else:
-        skip = "NONKEY"
-    return SamplingPlan(interval_s=interval_s, skip_frame=skip)
+        return SamplingPlan(interval_s=interval_s, skip_frame="DEFAULT")
+    skip = "NONREF" if cost_units <= _NONREF_DECODE_UNITS else "NONKEY"
+    return SamplingPlan(interval_s=interval_s, skip_frame=skip, skip_loop_filter=True)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,10 @@ def sample_video(video: OpenVideo, plan: SamplingPlan) -> Sampled:
     Should there be more than ``MAX_SAMPLES`` (a duration missing or wrong in the header), every
     other sample is dropped and the interval doubled, so memory stays bounded.
     """
-    video.stream.codec_context.skip_frame = plan.skip_frame
+    context = video.stream.codec_context
+    context.skip_frame = plan.skip_frame
+    if plan.skip_loop_filter:
+        context.options = {**context.options, "skip_loop_filter": "all"}
     samples: list[Sample] = []
     interval_s, next_s = plan.interval_s, 0.0
     for decoded in decode_all(video):
@@ -93,7 +96,7 @@ def sample_video(video: OpenVideo, plan: SamplingPlan) -> Sampled:
         if len(samples) >= MAX_SAMPLES:
             samples, interval_s = samples[::2], interval_s * 2
         next_s = (np.floor(decoded.pts_s / interval_s + 1e-6) + 1) * interval_s
-    video.stream.codec_context.skip_frame = "DEFAULT"
+    context.skip_frame = "DEFAULT"
     return Sampled(samples=samples, interval_s=interval_s)
 
 
