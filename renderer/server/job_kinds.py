@@ -62,6 +62,10 @@ def job_kind(name: str, *, check: Checker | None = None) -> Callable[[Runner], R
     return register
 
 
+def unregister_job_kind(name: str) -> None:
+    _KINDS.pop(name, None)
+
+
 def kind_names() -> tuple[str, ...]:
     _load_kind_modules()
     return tuple(sorted(_KINDS))
