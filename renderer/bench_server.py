@@ -19,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -163,20 +163,21 @@ def main(workers_list: tuple[int, ...], threads: int, clients: int, requests: in
     reference = in_process(low_load)
     click.echo(f"cpus {os.cpu_count()}, load average {load_before:.2f}; in-process p50 {reference.p50_ms:.1f} ms, "
                f"p95 {reference.p95_ms:.1f} ms")
-    results: dict[str, object] = {"cpus": os.cpu_count(), "load_average": load_before, "in_process": reference.summary(), "runs": []}
-    header = f"{'workers':>7} {'phase':<22} {'req':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'vs in-proc':>10}  statuses"
-    click.echo(header)
+    runs: list[dict[str, Any]] = []
+    click.echo(f"{'workers':>7} {'phase':<22} {'req':>5} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7} {'vs in-proc':>10}  statuses")
     for workers in workers_list:
         phases = bench_workers(workers, threads, clients, requests, low_load, rate_limit)
         for phase in phases:
             ratio = phase.p50_ms / reference.p50_ms
             click.echo(f"{workers:>7} {phase.name:<22} {phase.requests:>5} {phase.p50_ms:>8.1f} {phase.p95_ms:>8.1f} "
                        f"{phase.throughput:>7.1f} {ratio:>9.2f}x  {phase.statuses}")
-        results["runs"].append({"workers": workers, "phases": [phase.summary() for phase in phases]})  # type: ignore[union-attr]
-    results["load_average_after"] = os.getloadavg()[0]
+        runs.append({"workers": workers, "phases": [phase.summary() for phase in phases]})
     if json_path is not None:
-        json_path.write_text(json.dumps(results, indent=2))
-    errors = sum(phase["errors"] for run in results["runs"] for phase in run["phases"])  # type: ignore[index,union-attr]
+        json_path.write_text(json.dumps({
+            "cpus": os.cpu_count(), "load_average_before": load_before, "load_average_after": os.getloadavg()[0],
+            "in_process": reference.summary(), "runs": runs,
+        }, indent=2))
+    errors = sum(phase["errors"] for run in runs for phase in run["phases"])
     if errors:
         raise click.ClickException(f"{errors} requests failed (statuses other than 200 and 429)")
 

@@ -17,7 +17,13 @@ from pathlib import Path
 import click
 
 from .cli import fail_on_user_error
-from .server.settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT, SETTINGS_ENV, ServerSettings, default_data_dir
+from .server.settings import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_RATE_LIMIT,
+    SETTINGS_ENV,
+    ServerSettings,
+    default_data_dir,
+)
 
 APP = "renderer.server.app:app_from_env"
 

@@ -8,7 +8,6 @@ import hashlib
 import io
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest

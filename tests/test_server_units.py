@@ -19,9 +19,21 @@ from renderer.server import ServerSettings, create_app
 from renderer.server.cachekey import RequestKeys
 from renderer.server.database import Database
 from renderer.server.dispatcher import JobDispatcher
-from renderer.server.job_kinds import JobContext, get_kind, job_kind, kind_names, unregister_job_kind
+from renderer.server.job_kinds import (
+    JobContext,
+    get_kind,
+    job_kind,
+    kind_names,
+    unregister_job_kind,
+)
 from renderer.server.jobs import INTERRUPTED, JobStore
-from renderer.server.keys import KeyRing, configured_keys, fingerprint, load_or_create_keys, parse_keys
+from renderer.server.keys import (
+    KeyRing,
+    configured_keys,
+    fingerprint,
+    load_or_create_keys,
+    parse_keys,
+)
 from renderer.server.ratelimit import RateLimiter
 from renderer.server.rendering import RenderService
 from renderer.server.settings import ServerSettings as Settings

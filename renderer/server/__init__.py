@@ -16,9 +16,14 @@ One concern per module::
     body.py        reading a JSON body with a size cap (400 / 413 / 422)
     errors.py      ApiError and the handlers that make every error ``{"error": message}``
     auth.py        ASGI middleware: x-api-key, rate limit, X-RateLimit-* headers
+    middleware.py  ASGI middleware: the catch-all 500, the count of requests in flight
     openapi.py     request/response schemas for /docs (validation stays in ``parse_request``)
     routes_*.py    the endpoints
+    docs.py        /docs served from local files (works offline)
+    playground.py  the page at / and static/ (plain HTML, CSS and JS)
+    services.py    what one worker process holds: renderer, database, store, jobs, limiter
     app.py         create_app() and the uvicorn factory
+    launcher.py    run ``thumbkit serve`` in a child process (tests, benchmark)
 """
 
 from .app import create_app

@@ -36,7 +36,7 @@ class Job:
     updated_at: float
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "Job":
+    def from_row(cls, row: sqlite3.Row) -> Job:
         return cls(
             id=row["id"], kind=row["kind"], status=row["status"], input=json.loads(row["input"]),
             outputs=json.loads(row["outputs"]) if row["outputs"] else [], error=row["error"], owner=row["owner"],

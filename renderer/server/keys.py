@@ -34,7 +34,7 @@ class KeyRing:
     digests: tuple[bytes, ...]
 
     @classmethod
-    def of(cls, keys: Iterable[str]) -> "KeyRing":
+    def of(cls, keys: Iterable[str]) -> KeyRing:
         return cls(tuple(hashlib.sha256(key.encode("utf-8")).digest() for key in keys))
 
     def match(self, presented: str) -> bool:

@@ -31,7 +31,7 @@ class Services:
     dispatcher: JobDispatcher
 
     @classmethod
-    def build(cls, settings: ServerSettings, renderer: Renderer | None = None) -> "Services":
+    def build(cls, settings: ServerSettings, renderer: Renderer | None = None) -> Services:
         source = load_or_create_keys(settings)
         if source.created:
             log.warning("no API key was configured: created one in %s", source.where)

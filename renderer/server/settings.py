@@ -85,7 +85,7 @@ class ServerSettings:
         return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in values.items()})
 
     @classmethod
-    def from_json(cls, text: str) -> "ServerSettings":
+    def from_json(cls, text: str) -> ServerSettings:
         values = json.loads(text)
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in values.items() if k in known}
@@ -95,7 +95,7 @@ class ServerSettings:
         return cls(**values)
 
     @classmethod
-    def from_env(cls) -> "ServerSettings":
+    def from_env(cls) -> ServerSettings:
         """``THUMBKIT_SERVER_SETTINGS`` when the CLI set it, else the individual variables."""
         packed = os.environ.get(SETTINGS_ENV)
         if packed:

@@ -40,7 +40,7 @@ class StoredImage:
     created_at: float
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row) -> "StoredImage":
+    def from_row(cls, row: sqlite3.Row) -> StoredImage:
         return cls(**{key: row[key] for key in row.keys()})
 
     def thumbapi_fields(self) -> dict[str, Any]:
