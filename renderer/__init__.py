@@ -1,0 +1,29 @@
+"""thumbkit: a local, offline renderer that turns a title into a branded thumbnail.
+
+    >>> from renderer import generate
+    >>> body = generate("7 Python tricks you didn't know", format="youtube")
+    >>> body["dimensions"]
+    {'width': 1280, 'height': 720}
+"""
+
+from .api import Renderer, Thumbnail, generate
+from .errors import AssetError, InputError, InternalError, SpecError, SpecProblem, ThumbkitError, UserError
+from .formats import FORMAT_NAMES, FORMATS, Format
+from .plan import Plan
+
+__all__ = [
+    "AssetError",
+    "FORMATS",
+    "FORMAT_NAMES",
+    "Format",
+    "InputError",
+    "InternalError",
+    "Plan",
+    "Renderer",
+    "SpecError",
+    "SpecProblem",
+    "Thumbnail",
+    "ThumbkitError",
+    "UserError",
+    "generate",
+]

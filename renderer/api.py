@@ -1,0 +1,217 @@
+"""``Renderer``: the long-lived object that loads fonts, layouts and kits once and renders many
+thumbnails; ``generate()``: ThumbAPI's one call, a thin one-shot over a shared ``Renderer``."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .autolayout import choose_layout, get_layout
+from .catalog import Kit, KitStore, Layout, load_layouts
+from .compose import Composer, Scene
+from .context import render_context
+from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
+from .errors import InputError, InternalError, SpecError
+from .fonts import FontBook
+from .formats import get_format
+from .layout_spec import LayoutSpec
+from .paths import data_dir
+from .plan import Plan
+from .request import GenerateRequest, parse_request
+from .templating import TemplateFillError, fill_tree
+from .validation import validate_doc
+from .yamlsource import SourceDoc
+
+DEFAULT_KIT = "default"
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A rendered thumbnail: the encoded bytes and everything decided to make them."""
+
+    data: bytes
+    media_type: str
+    output_format: str
+    format: str
+    width_px: int
+    height_px: int
+    layout: str
+    kit: str
+    plan: Plan
+    warnings: tuple[str, ...]
+
+    def data_url(self) -> str:
+        return data_url(self.data, self.media_type)
+
+    def to_thumbapi(self) -> dict[str, Any]:
+        """ThumbAPI's response body."""
+        return {
+            "image": self.data_url(),
+            "format": self.format,
+            "outputFormat": self.output_format,
+            "dimensions": {"width": self.width_px, "height": self.height_px},
+        }
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the bytes atomically (a temporary file renamed into place)."""
+        return write_atomic(Path(path), self.data)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class Renderer:
+    """Loads fonts, layouts and brand kits once; renders thumbnails from titles.
+
+    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
+    ``kit_dirs`` are searched for brand kits after the bundled ones.
+    """
+
+    def __init__(
+        self,
+        *,
+        layouts_dir: str | os.PathLike[str] | None = None,
+        kit_dirs: tuple[str | os.PathLike[str], ...] = (),
+        fonts_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None)
+        extra = tuple(Path(p) for p in kit_dirs)
+        env_dir = os.environ.get("THUMBKIT_KITS_DIR")
+        if env_dir:
+            extra = (*extra, Path(env_dir))
+        self.kits = KitStore.default(self.fonts, extra)
+        default_kit = self.kits.get(DEFAULT_KIT)
+        self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        self._composer = Composer(self.fonts)
+        self._lock = threading.Lock()
+
+    # -- queries -----------------------------------------------------------------------------
+    def layout_names(self, format: str | None = None) -> list[str]:
+        if format is not None:
+            get_format(format)
+        return sorted(name for name, layout in self.layouts.items() if format is None or layout.spec.format == format)
+
+    def kit(self, kit_id: str) -> Kit:
+        return self.kits.get(kit_id)
+
+    # -- rendering ---------------------------------------------------------------------------
+    def render(
+        self,
+        title: str,
+        *,
+        format: str = "youtube",
+        layout: str = "auto",
+        brand: str = DEFAULT_KIT,
+        output_format: str = "webp",
+        category: str = "auto",
+        hd: bool = False,
+        quality: int | None = None,
+        debug: bool = False,
+    ) -> Thumbnail:
+        """Render ``title``; every option is validated with a message naming what is allowed."""
+        request = parse_request({
+            "title": title, "format": format, "layout": layout, "customAssetsId": brand,
+            "outputFormat": output_format, "category": category, "model": "hd" if hd else "sd",
+        })
+        return self.render_request(request, quality=quality, debug=debug)
+
+    def render_request(self, request: GenerateRequest, *, quality: int | None = None, debug: bool = False) -> Thumbnail:
+        kit = self.kits.get(request.custom_assets_id or DEFAULT_KIT)
+        fmt = get_format(request.format or "youtube")
+        if request.use_photo or request.photo_image:
+            raise InputError("usePhoto/photoImage are not available in this build yet", field="usePhoto")
+        if request.use_logo or request.logo_image:
+            raise InputError("useLogo/logoImage are not available in this build yet", field="useLogo")
+        if request.category != "auto":
+            raise InputError("category presets are not available in this build yet; use category 'auto'", field="category")
+        output_format = normalize_output_format(request.output_format)
+        if request.layout == "auto":
+            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts))
+        else:
+            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        spec = self._filled(chosen, request.title, kit)
+        scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
+                      scale=2.0 if request.model == "hd" else 1.0, debug=debug)
+        image, plan = self._composer.compose(scene)
+        data = encode(image, output_format, quality=quality)
+        return Thumbnail(
+            data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
+            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, plan=plan,
+            warnings=plan.warnings,
+        )
+
+    def _filled(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
+        spec = layout.spec
+        context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
+        try:
+            filled = fill_tree(layout.source.data, context)
+        except TemplateFillError as exc:
+            raise SpecError([layout.source.problem(getattr(exc, "loc", ()), exc.message)]) from exc
+        try:
+            return LayoutSpec.model_validate(filled)
+        except ValidationError:
+            _, problems = validate_doc(LayoutSpec, SourceDoc(layout.source.path, filled, layout.source.positions))
+            raise SpecError(problems) from None
+
+
+_DEFAULT: Renderer | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_renderer() -> Renderer:
+    """The process-wide ``Renderer`` behind ``generate()``, created on first use."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Renderer()
+        return _DEFAULT
+
+
+def generate(
+    title: str | None = None,
+    format: str | None = "youtube",
+    *,
+    category: str = "auto",
+    usePhoto: bool = False,
+    useLogo: bool = False,
+    photoImage: str | None = None,
+    logoImage: str | None = None,
+    customAssetsId: str | None = None,
+    outputFormat: str = "webp",
+    model: str = "sd",
+    imageStyle: str | None = None,
+    personImage: str | None = None,
+    usePersonalPhoto: bool | None = None,
+    layout: str = "auto",
+) -> dict[str, Any]:
+    """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
+    ``generate(**request_json)`` works) and returns its response body."""
+    body = {
+        "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
+        "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
+        "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
+        "usePersonalPhoto": usePersonalPhoto, "layout": layout,
+    }
+    request = parse_request({key: value for key, value in body.items() if value is not None})
+    return default_renderer().render_request(request).to_thumbapi()
+
+
+__all__ = ["Renderer", "Thumbnail", "default_renderer", "generate", "write_atomic", "InternalError"]

@@ -1,0 +1,92 @@
+"""Colours: parsing, WCAG luminance and contrast, and nudging a colour until it reads."""
+
+from __future__ import annotations
+
+import re
+
+RGBA = tuple[int, int, int, int]
+
+_HEX = re.compile(r"#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_NAMED: dict[str, RGBA] = {
+    "white": (255, 255, 255, 255),
+    "black": (0, 0, 0, 255),
+    "transparent": (0, 0, 0, 0),
+}
+COLOR_FORMS = "#rgb, #rgba, #rrggbb, #rrggbbaa, white, black or transparent"
+
+
+def parse_color(value: str) -> RGBA:
+    """``'#rrggbb'`` (and the short and alpha forms) or a few names; ValueError otherwise."""
+    text = value.strip()
+    if text.lower() in _NAMED:
+        return _NAMED[text.lower()]
+    match = _HEX.fullmatch(text)
+    if not match:
+        raise ValueError(f"{value!r} is not a colour ({COLOR_FORMS})")
+    digits = match.group(1)
+    if len(digits) in (3, 4):
+        digits = "".join(ch * 2 for ch in digits)
+    if len(digits) == 6:
+        digits += "ff"
+    r, g, b, a = (int(digits[i : i + 2], 16) for i in range(0, 8, 2))
+    return (r, g, b, a)
+
+
+def to_hex(color: RGBA) -> str:
+    r, g, b, a = color
+    return f"#{r:02x}{g:02x}{b:02x}" + ("" if a == 255 else f"{a:02x}")
+
+
+def _channel(value: float) -> float:
+    c = value / 255.0
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(color: RGBA | tuple[int, int, int]) -> float:
+    """WCAG 2.x relative luminance of an sRGB colour (alpha ignored)."""
+    r, g, b = color[:3]
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(luminance_a: float, luminance_b: float) -> float:
+    light, dark = max(luminance_a, luminance_b), min(luminance_a, luminance_b)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def worst_contrast(color: RGBA, background_luminances: tuple[float, ...]) -> float:
+    own = relative_luminance(color)
+    return min(contrast_ratio(own, lum) for lum in background_luminances)
+
+
+def mix(a: RGBA, b: RGBA, amount: float) -> RGBA:
+    """``a`` moved ``amount`` (0..1) of the way to ``b``; keeps ``a``'s alpha."""
+    return (
+        round(a[0] + (b[0] - a[0]) * amount),
+        round(a[1] + (b[1] - a[1]) * amount),
+        round(a[2] + (b[2] - a[2]) * amount),
+        a[3],
+    )
+
+
+def ensure_contrast(
+    color: RGBA, background_luminances: tuple[float, ...], *, minimum_ratio: float = 4.5
+) -> RGBA:
+    """``color`` if it reaches ``minimum_ratio`` against every background luminance, otherwise the
+    smallest step towards white or black that does (or the better of pure white and black)."""
+    if worst_contrast(color, background_luminances) >= minimum_ratio:
+        return color
+    best: tuple[float, RGBA] | None = None
+    for target in ((255, 255, 255, color[3]), (0, 0, 0, color[3])):
+        for step in range(1, 21):
+            candidate = mix(color, target, step / 20)
+            ratio = worst_contrast(candidate, background_luminances)
+            if ratio >= minimum_ratio:
+                if best is None or step / 20 < best[0]:
+                    best = (step / 20, candidate)
+                break
+    if best is not None:
+        return best[1]
+    white, black = (255, 255, 255, color[3]), (0, 0, 0, color[3])
+    if worst_contrast(white, background_luminances) >= worst_contrast(black, background_luminances):
+        return white
+    return black

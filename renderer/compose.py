@@ -1,0 +1,530 @@
+"""Compose a filled layout into pixels and a Plan: fills, shapes, photo, logo, fitted text.
+
+Layers are drawn in the layout's order. Text boxes make room for the photo and the logo, text
+colours are adjusted to reach WCAG 4.5:1 against what is actually behind them, and the static
+prefix of a layout (backgrounds and shapes before any text) is cached between renders.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from .colors import RGBA, contrast_ratio, ensure_contrast, parse_color, relative_luminance, to_hex, worst_contrast
+from .fills import fill_image, image_cover
+from .fonts import FontBook
+from .kit_spec import KitSpec
+from .layout_spec import BackgroundLayer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from .plan import Plan, PlanImage, PlanLine, PlanSegment, PlanText, Rect
+from .textfit import FitRules, FittedText, fit_text
+from .title import Atom, atoms_from_text, normalize_title
+from .typeset import TextMeasure, Typeface
+
+MIN_CONTRAST = 4.5
+_STATIC_CACHE_SIZE = 48
+
+
+@dataclass(frozen=True)
+class FramedPhoto:
+    image: Image.Image  # RGBA, exactly the slot size
+    face: Rect | None  # in slot coordinates
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LogoSource:
+    light: Image.Image  # RGBA; drawn on dark backgrounds (or always when there is no dark variant)
+    dark: Image.Image | None  # RGBA; drawn on light backgrounds
+    corner: str
+    max_width_px: int
+    max_height_px: int
+    margin_px: int
+    shadow: bool
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything compose needs besides the font book: filled layout, kit and assets."""
+
+    layout: LayoutSpec
+    layout_folder: Path
+    kit: KitSpec
+    kit_id: str
+    scale: float = 1.0
+    photo: Callable[[int, int], FramedPhoto] | None = None
+    logo: LogoSource | None = None
+    background_image: Image.Image | None = None
+    debug: bool = False
+
+
+@dataclass
+class _Work:
+    canvas: Image.Image
+    obstacles: list[Rect] = field(default_factory=list)
+    texts: list[PlanText] = field(default_factory=list)
+    images: list[PlanImage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Composer:
+    def __init__(self, fonts: FontBook) -> None:
+        self.fonts = fonts
+        self._static: OrderedDict[str, Image.Image] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- the whole picture -------------------------------------------------------------------
+    def compose(self, scene: Scene) -> tuple[Image.Image, Plan]:
+        spec, s = scene.layout, scene.scale
+        width, height = round(spec.size.width * s), round(spec.size.height * s)
+        layers = spec.layers
+        prefix = 0
+        while prefix < len(layers) and isinstance(layers[prefix], (BackgroundLayer, ShapeLayer)) and not (
+            scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
+        ):
+            prefix += 1
+        work = _Work(self._static_prefix(scene, prefix, width, height))
+        work.obstacles = self._reserved(scene, work)
+        for index in range(prefix, len(layers)):
+            layer = layers[index]
+            if isinstance(layer, BackgroundLayer):
+                self._background(work, scene, layer)
+            elif isinstance(layer, ShapeLayer):
+                self._shape(work.canvas, scene, layer)
+            elif isinstance(layer, PhotoLayer):
+                self._photo(work, scene, index, layer)
+            elif isinstance(layer, LogoLayer):
+                self._logo(work, scene, index, layer)
+            elif isinstance(layer, TextLayer):
+                self._text(work, scene, index, layer)
+        if scene.logo is not None and not any(isinstance(layer, LogoLayer) for layer in layers):
+            self._logo(work, scene, -1, None)
+        if scene.debug:
+            self._debug_overlay(work, scene)
+        plan = Plan(
+            format=spec.format, layout=spec.name, kit=scene.kit_id, width_px=width, height_px=height,
+            texts=tuple(work.texts), images=tuple(work.images), warnings=tuple(dict.fromkeys(work.warnings)),
+        )
+        canvas = work.canvas if work.canvas.mode == "RGB" else work.canvas.convert("RGB")
+        return canvas, plan
+
+    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> Image.Image:
+        key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
+            layer.model_dump_json() for layer in scene.layout.layers[:prefix]
+        )
+        with self._lock:
+            cached = self._static.get(key)
+            if cached is not None:
+                self._static.move_to_end(key)
+                return cached.copy()
+        canvas = Image.new("RGBA", (width, height), (0, 0, 0, 255))
+        for layer in scene.layout.layers[:prefix]:
+            if isinstance(layer, BackgroundLayer):
+                canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder)
+            else:
+                self._shape(canvas, scene, layer)
+        canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
+        with self._lock:
+            self._static[key] = canvas
+            while len(self._static) > _STATIC_CACHE_SIZE:
+                self._static.popitem(last=False)
+        return canvas.copy()
+
+    # -- reserved space ----------------------------------------------------------------------
+    def _reserved(self, scene: Scene, work: _Work) -> list[Rect]:
+        rects = []
+        for layer in scene.layout.layers:
+            if isinstance(layer, PhotoLayer) and scene.photo is not None:
+                rects.append(_rect(layer.box, scene.scale))
+        if scene.logo is not None:
+            rects.append(self._logo_rect(scene, _logo_region(scene)).inflate(12 * scene.scale))
+        return rects
+
+    # -- layers ------------------------------------------------------------------------------
+    def _background(self, work: _Work, scene: Scene, layer: BackgroundLayer) -> None:
+        width, height = work.canvas.size
+        if scene.background_image is None:
+            work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
+            return
+        treatment = layer.frame
+        image = image_cover(scene.background_image, width, height, darken=treatment.darken, blur_px=treatment.blur_px * scene.scale)
+        if treatment.scrim != "none":
+            image = Image.alpha_composite(image, _scrim(treatment.scrim, parse_color(treatment.scrim_color), treatment.scrim_opacity, width, height))
+        work.canvas = image.convert("RGB")
+
+    def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer) -> None:
+        box = _rect(layer.box, scene.scale)
+        w, h = round(box.width), round(box.height)
+        paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
+        mask = _shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
+        alpha = paint.getchannel("A")
+        alpha = Image.fromarray((np.asarray(alpha, np.uint16) * np.asarray(mask, np.uint16) * layer.opacity / 255).astype(np.uint8))
+        paint.putalpha(alpha)
+        _over(canvas, paint, (round(box.x), round(box.y)))
+
+    def _photo(self, work: _Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
+        if scene.photo is None:
+            return
+        box = _rect(layer.box, scene.scale)
+        framed = scene.photo(round(box.width), round(box.height))
+        work.warnings.extend(framed.warnings)
+        image = framed.image
+        if layer.effects.shadow:
+            shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            shadow.putalpha(image.getchannel("A").point(lambda a: a * 0.55).filter(ImageFilter.GaussianBlur(14 * scene.scale)))
+            _over(work.canvas, shadow, (round(box.x + 8 * scene.scale), round(box.y + 10 * scene.scale)))
+        if layer.effects.outline_px:
+            _over(work.canvas, _outline(image, round(layer.effects.outline_px * scene.scale), parse_color(layer.effects.outline_color)), (round(box.x), round(box.y)))
+        _over(work.canvas, image, (round(box.x), round(box.y)))
+        face = framed.face
+        detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
+        work.images.append(PlanImage(index, "photo", box, detail))
+
+    def _logo_rect(self, scene: Scene, region: Rect) -> Rect:
+        logo = scene.logo
+        assert logo is not None
+        s = scene.scale
+        w, h = logo.light.size
+        k = min(logo.max_width_px * s / w, logo.max_height_px * s / h)
+        lw, lh = w * k, h * k
+        margin = logo.margin_px * s
+        x = region.x + margin if logo.corner.endswith("left") else region.right - margin - lw
+        y = region.y + margin if logo.corner.startswith("top") else region.bottom - margin - lh
+        return Rect(round(x), round(y), round(lw), round(lh))
+
+    def _logo(self, work: _Work, scene: Scene, index: int, layer: LogoLayer | None) -> None:
+        logo = scene.logo
+        if logo is None:
+            return
+        rect = self._logo_rect(scene, _logo_region(scene))
+        variant = logo.light
+        if logo.dark is not None:
+            behind = _luminances(work.canvas, rect)
+            if sorted(behind)[len(behind) // 2] > 0.4:
+                variant = logo.dark
+        image = variant.resize((round(rect.width), round(rect.height)), Image.Resampling.LANCZOS)
+        if logo.shadow:
+            shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
+            shadow.putalpha(image.getchannel("A").point(lambda a: a * 0.5).filter(ImageFilter.GaussianBlur(6 * scene.scale)))
+            _over(work.canvas, shadow, (round(rect.x + 2 * scene.scale), round(rect.y + 4 * scene.scale)))
+        _over(work.canvas, image, (round(rect.x), round(rect.y)))
+        work.images.append(PlanImage(index, "logo", rect, "dark variant" if variant is logo.dark else "light variant"))
+
+    def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
+        if layer.font in ("heading", "body"):
+            chosen = getattr(kit.fonts, layer.font)
+            family, weight = chosen.family, layer.weight or chosen.weight
+        else:
+            family, weight = layer.font, layer.weight or "bold"
+        return _typeface(self.fonts, family, weight)
+
+    def _text(self, work: _Work, scene: Scene, index: int, layer: TextLayer) -> None:
+        text = normalize_title(layer.text)
+        if not text:
+            return
+        kit, s = scene.kit, scene.scale
+        uppercase = (kit.style.transform if layer.transform == "kit" else layer.transform) == "upper"
+        emphasis_style = kit.style.emphasis if layer.emphasis.style == "kit" else layer.emphasis.style
+        atoms = atoms_from_text(text, auto_emphasis=layer.emphasis.auto and emphasis_style != "none", uppercase=uppercase)
+        if not atoms:
+            return
+        typeface = self._typeface(layer, kit)
+        missing = typeface.missing("".join(a.text for a in atoms))
+        if missing:
+            work.warnings.append("no bundled font covers " + " ".join(f"U+{cp:04X}" for cp in missing[:12]))
+        box = _rect(layer.box, s)
+        fit_box = _avoid(box, work.obstacles)
+        stroke_em = layer.stroke.width_em if layer.stroke else 0.0
+        pad = 0.12 if emphasis_style == "highlight" else 0.0  # highlight boxes reach past the glyphs
+        inset_em = stroke_em + pad
+        rules = FitRules(
+            min_size_px=max(8, round(layer.size_px.min * s)), max_size_px=max(8, round(layer.size_px.max * s)),
+            max_lines=layer.max_lines, line_height=layer.line_height, mode=layer.fit.mode,
+        )
+        measure = typeface.for_text(" ".join(a.text for a in atoms))
+        fitted = self._fit(atoms, fit_box, rules, measure, inset_em)
+        if fitted.truncated:
+            work.warnings.append(f"text of layer {index} truncated with an ellipsis to fit {layer.max_lines} lines at {fitted.size_px}px")
+        if fitted.broke_words:
+            work.warnings.append(f"a word of layer {index} is wider than its box and was broken")
+        size = fitted.size_px
+        lines, ink = _place_lines(fitted, fit_box, layer.align, layer.valign, measure, inset_em)
+
+        # Colours: adjusted against what is really behind the ink, unless the layout says keep.
+        behind = _luminances(work.canvas, ink)
+        stroke_color = parse_color(layer.stroke.color) if layer.stroke else None
+        stroke_px = round(stroke_em * size)
+        reference = (relative_luminance(stroke_color),) if stroke_color and stroke_em >= 0.03 else behind
+        color = parse_color(layer.color)
+        accent = parse_color(layer.emphasis.color)
+        on_accent = parse_color(layer.emphasis.text_color)
+        if layer.contrast == "ensure":
+            color = ensure_contrast(color, reference, minimum_ratio=MIN_CONTRAST)
+            if emphasis_style == "highlight":
+                on_accent = ensure_contrast(on_accent, (relative_luminance(accent),), minimum_ratio=MIN_CONTRAST)
+            elif emphasis_style == "color":
+                accent = _readable_accent(accent, color, reference)
+        ratio = worst_contrast(color, reference)
+
+        draw = ImageDraw.Draw(work.canvas)
+        if emphasis_style == "highlight":
+            for line in lines:
+                for segment in line.segments:
+                    if segment.emphasis:
+                        pad_px = pad * size
+                        top = line.baseline_px - typeface.cap_height_em * size - pad_px
+                        draw.rounded_rectangle(
+                            (segment.x_px - pad_px, top, segment.x_px + segment.width_px + pad_px, line.baseline_px + pad_px * 1.2),
+                            radius=round(pad_px * 0.8), fill=accent,
+                        )
+        if layer.shadow is not None:
+            _shadow(work.canvas, lines, typeface, size, ink, layer.shadow, stroke_px)
+        for line in lines:
+            for segment in line.segments:
+                if segment.emphasis and emphasis_style == "highlight":
+                    fill = on_accent
+                elif segment.emphasis and emphasis_style == "color":
+                    fill = accent
+                else:
+                    fill = color
+                typeface.draw(draw, segment.x_px, line.baseline_px, segment.text, size, fill=fill,
+                              stroke_width_px=stroke_px, stroke_fill=stroke_color)
+        work.texts.append(PlanText(
+            layer=index, box=box, fit_box=fit_box, ink=ink, font=typeface.key, size_px=size,
+            line_height_px=fitted.line_height_px, lines=lines, truncated=fitted.truncated, broke_words=fitted.broke_words,
+            color=to_hex(color), emphasis_style=emphasis_style,
+            emphasis_color=to_hex(on_accent if emphasis_style == "highlight" else accent), contrast_ratio=round(ratio, 2),
+        ))
+
+    def _fit(self, atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_em: float) -> FittedText:
+        """Fit with em widths, then check the real hinted widths and step down if a line overflows."""
+        typeface = measure.typeface
+        while True:
+            inset = 2 * inset_em * rules.max_size_px
+            fitted = fit_text(atoms, box_width_px=max(1.0, box.width - inset), box_height_px=max(1.0, box.height - inset),
+                              rules=rules, measure=measure)
+            overflow = any(_real_width(line.atoms, typeface, fitted.size_px) > box.width - 2 * inset_em * fitted.size_px + 0.5 for line in fitted.lines)
+            if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
+                return fitted
+            rules = FitRules(rules.min_size_px, fitted.size_px - 1, rules.max_lines, rules.line_height, rules.mode)
+
+    def _debug_overlay(self, work: _Work, scene: Scene) -> None:
+        draw = ImageDraw.Draw(work.canvas)
+        for text in work.texts:
+            draw.rectangle(_xyxy(text.box), outline=(255, 0, 255, 255), width=2)
+            draw.rectangle(_xyxy(text.fit_box), outline=(255, 128, 255, 255), width=1)
+            for line in text.lines:
+                draw.line((line.x_px, line.baseline_px, line.x_px + line.width_px, line.baseline_px), fill=(0, 255, 255, 255), width=1)
+            draw.rectangle(_xyxy(text.ink), outline=(0, 255, 0, 255), width=1)
+        for image in work.images:
+            draw.rectangle(_xyxy(image.box), outline=(255, 255, 0, 255), width=2)
+        for layer in scene.layout.layers:
+            if isinstance(layer, (PhotoLayer, LogoLayer)):
+                draw.rectangle(_xyxy(_rect(layer.box, scene.scale)), outline=(255, 200, 0, 255), width=1)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+_TYPEFACES: dict[tuple[int, str, str], Typeface] = {}
+
+
+def _typeface(fonts: FontBook, family: str, weight: str) -> Typeface:
+    key = (id(fonts), family, weight)
+    typeface = _TYPEFACES.get(key)
+    if typeface is None:
+        typeface = Typeface(fonts.face(family, weight), fonts.fallbacks(weight))
+        _TYPEFACES[key] = typeface
+    return typeface
+
+
+def _rect(box, scale: float) -> Rect:
+    return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)
+
+
+def _xyxy(rect: Rect) -> tuple[float, float, float, float]:
+    return (rect.x, rect.y, rect.right, rect.bottom)
+
+
+def _logo_region(scene: Scene) -> Rect:
+    for layer in scene.layout.layers:
+        if isinstance(layer, LogoLayer):
+            return _rect(layer.box, scene.scale)
+    return Rect(0, 0, scene.layout.size.width * scene.scale, scene.layout.size.height * scene.scale)
+
+
+def _avoid(box: Rect, obstacles: list[Rect]) -> Rect:
+    """The largest part of ``box`` left of, right of, above or below each obstacle it meets."""
+    for obstacle in obstacles:
+        if not box.intersects(obstacle):
+            continue
+        candidates = [
+            Rect(box.x, box.y, obstacle.x - box.x, box.height),
+            Rect(obstacle.right, box.y, box.right - obstacle.right, box.height),
+            Rect(box.x, box.y, box.width, obstacle.y - box.y),
+            Rect(box.x, obstacle.bottom, box.width, box.bottom - obstacle.bottom),
+        ]
+        candidates = [c for c in candidates if c.width > 0 and c.height > 0]
+        if candidates:
+            box = max(candidates, key=lambda c: (min(c.width / 4, c.height), c.width * c.height))
+    return box
+
+
+def _real_width(atoms: tuple[Atom, ...], typeface: Typeface, size: int) -> float:
+    width = 0.0
+    for i, segment in enumerate(_segments(atoms)):
+        text, _, space_before = segment
+        if i and space_before:
+            width += typeface.width_px(" ", size)
+        width += typeface.width_px(text, size)
+    return width
+
+
+def _segments(atoms: tuple[Atom, ...]) -> list[tuple[str, bool, bool]]:
+    """Consecutive atoms with the same emphasis joined: (text, emphasis, space before)."""
+    segments: list[list] = []
+    for atom in atoms:
+        if segments and segments[-1][1] == atom.emphasis and (atom.space_before or not segments[-1][0].endswith(" ")):
+            segments[-1][0] += (" " if atom.space_before else "") + atom.text
+        else:
+            segments.append([atom.text, atom.emphasis, atom.space_before])
+    return [tuple(s) for s in segments]
+
+
+def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure: TextMeasure, inset_em: float) -> tuple[tuple[PlanLine, ...], Rect]:
+    typeface = measure.typeface
+    size = fitted.size_px
+    inset = inset_em * size
+    inner = Rect(box.x + inset, box.y + inset, box.width - 2 * inset, box.height - 2 * inset)
+    n = len(fitted.lines)
+    ascent, descent, cap = measure.ascent_em * size, measure.descent_em * size, typeface.cap_height_em * size
+    span = (n - 1) * fitted.line_height_px  # first baseline to last baseline
+    optical = cap + span  # cap top of the first line to the last baseline
+    if valign == "top":
+        first = inner.y + cap
+    elif valign == "bottom":
+        first = inner.bottom - span
+    else:
+        first = inner.y + (inner.height - optical) / 2 + cap
+    # keep every ascender and descender inside the box
+    first = min(max(first, inner.y + ascent), inner.bottom - descent - span)
+    space = typeface.width_px(" ", size)
+    placed: list[PlanLine] = []
+    left, right = inner.right, inner.x
+    for i, line in enumerate(fitted.lines):
+        segments = _segments(line.atoms)
+        widths = [typeface.width_px(text, size) for text, _, _ in segments]
+        total = sum(widths) + space * sum(1 for j, seg in enumerate(segments) if j and seg[2])
+        x = inner.x if align == "left" else inner.right - total if align == "right" else inner.x + (inner.width - total) / 2
+        baseline = first + i * fitted.line_height_px
+        out, cursor = [], x
+        for j, ((text, emphasis, space_before), width) in enumerate(zip(segments, widths)):
+            if j and space_before:
+                cursor += space
+            out.append(PlanSegment(text, round(cursor, 2), round(width, 2), emphasis))
+            cursor += width
+        placed.append(PlanLine(round(baseline, 2), round(x, 2), round(total, 2), tuple(out)))
+        left, right = min(left, x), max(right, x + total)
+    top = first - ascent
+    bottom = first + span + descent
+    return tuple(placed), Rect(left, top, max(1.0, right - left), max(1.0, bottom - top))
+
+
+def _luminances(canvas: Image.Image, rect: Rect) -> tuple[float, ...]:
+    """Low, middle and high WCAG luminance of the pixels under ``rect``."""
+    x0, y0 = max(0, int(rect.x)), max(0, int(rect.y))
+    x1, y1 = min(canvas.width, int(rect.right) + 1), min(canvas.height, int(rect.bottom) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return (0.0,)
+    region = canvas.crop((x0, y0, x1, y1)).convert("RGB")
+    factor = max(1, min(region.width, region.height) // 16)
+    if factor > 1:
+        region = region.reduce(factor)
+    pixels = np.asarray(region, dtype=np.float32) / 255.0
+    linear = np.where(pixels <= 0.04045, pixels / 12.92, ((pixels + 0.055) / 1.055) ** 2.4)
+    lum = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    low, mid, high = np.percentile(lum, [3, 50, 97])
+    return (float(low), float(mid), float(high))
+
+
+def _readable_accent(accent: RGBA, text_color: RGBA, behind: tuple[float, ...]) -> RGBA:
+    """The accent, nudged to 4.5:1 against the background; if it cannot get there without
+    turning into the text colour, the text colour's contrast is what matters."""
+    adjusted = ensure_contrast(accent, behind, minimum_ratio=MIN_CONTRAST)
+    if contrast_ratio(relative_luminance(adjusted), relative_luminance(text_color)) < 1.15:
+        return text_color
+    return adjusted
+
+
+def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface, size: int, ink: Rect, shadow, stroke_px: int) -> None:
+    """A soft drop shadow: the glyphs drawn into a mask at a quarter of the size, blurred there
+    (16x fewer pixels than at full size) and scaled back up, then painted through that mask."""
+    blur = shadow.blur_em * size
+    dx, dy = shadow.offset_x_em * size, shadow.offset_y_em * size
+    margin = int(blur * 2.5 + stroke_px + size * 0.3) + 4
+    x0 = max(0, int(ink.x + min(dx, 0)) - margin)
+    y0 = max(0, int(ink.y + min(dy, 0)) - margin)
+    x1 = min(canvas.width, int(ink.right + max(dx, 0)) + margin)
+    y1 = min(canvas.height, int(ink.bottom + max(dy, 0)) + margin + int(size * 0.3))
+    if x1 <= x0 or y1 <= y0:
+        return
+    k = 4 if blur >= 4 else 1
+    mask = Image.new("L", ((x1 - x0 + k - 1) // k, (y1 - y0 + k - 1) // k), 0)
+    draw = ImageDraw.Draw(mask)
+    small = max(1, round(size / k))
+    for line in lines:
+        for segment in line.segments:
+            typeface.draw(draw, (segment.x_px - x0 + dx) / k, (line.baseline_px - y0 + dy) / k, segment.text, small,
+                          fill=255, stroke_width_px=round(stroke_px / k), stroke_fill=255)
+    if blur > 0:
+        mask = mask.filter(ImageFilter.GaussianBlur(blur / k))
+    if k > 1:
+        mask = mask.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR)
+    color = parse_color(shadow.color)
+    if color[3] < 255:
+        mask = mask.point(lambda a: a * color[3] // 255)
+    canvas.paste(color[:3], (x0, y0, x1, y1), mask)
+
+
+def _over(canvas: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:
+    """Paint an RGBA ``image`` over the opaque canvas at ``xy`` (its alpha as the mask)."""
+    canvas.paste(image, xy, image)
+
+
+def _shape_mask(shape: str, width: int, height: int, radius: int) -> Image.Image:
+    """An anti-aliased mask (drawn at 3x and reduced)."""
+    if shape == "rect" and radius == 0:
+        return Image.new("L", (width, height), 255)
+    k = 3
+    big = Image.new("L", (width * k, height * k), 0)
+    draw = ImageDraw.Draw(big)
+    if shape == "ellipse":
+        draw.ellipse((0, 0, width * k - 1, height * k - 1), fill=255)
+    else:
+        draw.rounded_rectangle((0, 0, width * k - 1, height * k - 1), radius=radius * k, fill=255)
+    return big.reduce(k)
+
+
+def _scrim(kind: str, color: RGBA, opacity: float, width: int, height: int) -> Image.Image:
+    """A gradient of ``color`` to transparent, so text reads over a photo or video frame."""
+    if kind == "full":
+        ramp = np.full((height, width), opacity * 255, dtype=np.float32)
+    elif kind == "bottom":
+        t = np.clip((np.arange(height, dtype=np.float32) / height - 0.25) / 0.75, 0, 1) ** 1.2
+        ramp = np.repeat((t * opacity * 255)[:, None], width, axis=1)
+    else:  # left
+        t = np.clip(1 - np.arange(width, dtype=np.float32) / (width * 0.7), 0, 1) ** 1.2
+        ramp = np.repeat((t * opacity * 255)[None, :], height, axis=0)
+    layer = Image.new("RGBA", (width, height), color[:3] + (0,))
+    layer.putalpha(Image.fromarray(ramp.astype(np.uint8), "L"))
+    return layer
+
+
+def _outline(image: Image.Image, width_px: int, color: RGBA) -> Image.Image:
+    alpha = image.getchannel("A").filter(ImageFilter.MaxFilter(width_px * 2 + 1))
+    outline = Image.new("RGBA", image.size, color[:3] + (0,))
+    outline.putalpha(alpha)
+    return outline

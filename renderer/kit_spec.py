@@ -1,0 +1,75 @@
+"""The closed schema of a brand kit (``brand_kits/<id>/kit.yaml``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from .colors import COLOR_FORMS, parse_color
+from .layout_spec import Closed
+
+PALETTE_ROLES = ("background", "surface", "text", "accent", "muted", "on_accent")
+CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
+
+
+def _color(value: str) -> str:
+    try:
+        parse_color(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a colour ({COLOR_FORMS})") from None
+    return value
+
+
+class Palette(Closed):
+    background: str
+    surface: str
+    text: str
+    accent: str
+    muted: str
+    on_accent: str
+
+    _c = field_validator(*PALETTE_ROLES)(lambda cls, v: _color(v))
+
+
+class KitFont(Closed):
+    family: str
+    weight: str = "bold"
+
+
+class KitFonts(Closed):
+    heading: KitFont
+    body: KitFont
+
+
+class KitStyle(Closed):
+    transform: Literal["upper", "none"] = "none"
+    emphasis: Literal["color", "highlight", "none"] = "color"
+
+
+class KitLogo(Closed):
+    file: str  # relative to the kit folder
+    file_dark: str | None = None  # a variant for light backgrounds, chosen by luminance
+    corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "top-right"
+    max_width_px: Annotated[int, Field(ge=16, le=800)] = 180
+    max_height_px: Annotated[int, Field(ge=16, le=800)] = 90
+    margin_px: Annotated[int, Field(ge=0, le=400)] = 36
+    shadow: bool = True
+
+
+class KitPhoto(Closed):
+    file: str  # relative to the kit folder
+    outline_px: Annotated[int, Field(ge=0, le=40)] | None = None
+    outline_color: str | None = None
+
+
+class KitSpec(Closed):
+    name: str
+    description: str = ""
+    palette: Palette
+    fonts: KitFonts
+    style: KitStyle = KitStyle()
+    logo: KitLogo | None = None
+    photo: KitPhoto | None = None
+    layouts: list[str] = []  # preferred layout names, in order
+    category: str = "auto"

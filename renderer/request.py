@@ -1,0 +1,125 @@
+"""ThumbAPI's request body: validation with ThumbAPI's messages, legacy fields mapped.
+
+Shared by ``generate()`` and the HTTP server, so both answer a bad request the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .encode import OUTPUT_FORMATS, normalize_output_format
+from .errors import InputError
+from .formats import FORMAT_NAMES, get_format
+from .title import MAX_TITLE_CHARS, normalize_title
+
+CATEGORIES = (
+    "auto", "tech-saas", "business-finance", "lifestyle-vlog", "gaming", "education", "health-fitness",
+    "food-cooking", "travel", "news-politics", "entertainment", "beauty-fashion", "sports", "music",
+)
+IMAGE_STYLES = ("faceless", "with-image", "with-photo", "with-logo")
+MODELS = ("sd", "hd")
+FIELDS = (
+    "title", "format", "category", "usePhoto", "useLogo", "photoImage", "logoImage", "customAssetsId",
+    "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout",
+)
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    title: str
+    format: str | None  # None: the kit's format, else youtube
+    category: str = "auto"
+    use_photo: bool = False
+    use_logo: bool = False
+    photo_image: str | None = None
+    logo_image: str | None = None
+    custom_assets_id: str | None = None
+    output_format: str = "webp"
+    model: str = "sd"
+    layout: str = "auto"
+
+
+def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
+    """A ThumbAPI body as a typed request; ``InputError`` with ThumbAPI's message otherwise."""
+    title = body.get("title")
+    if title is None or (isinstance(title, str) and not normalize_title(title)):
+        raise InputError("title is required", field="title")
+    if not isinstance(title, str):
+        raise InputError("title must be a string", field="title")
+    title = normalize_title(title)
+    if len(title) > MAX_TITLE_CHARS:
+        raise InputError(f"title must be 1 to {MAX_TITLE_CHARS} characters, got {len(title)}", field="title")
+
+    format_name = body.get("format")
+    if format_name is None and not body.get("customAssetsId"):
+        format_name = "youtube"
+    if format_name is not None:
+        get_format(format_name)
+
+    category = body.get("category", "auto")
+    if category is None:
+        category = "auto"
+    if category not in CATEGORIES:
+        raise InputError(f"category must be one of: {', '.join(CATEGORIES)}", field="category")
+
+    use_photo = _bool(body, "usePhoto")
+    use_logo = _bool(body, "useLogo")
+    photo_image = _string(body, "photoImage")
+    logo_image = _string(body, "logoImage")
+
+    style = body.get("imageStyle")
+    if style is not None:
+        if style not in IMAGE_STYLES:
+            raise InputError("imageStyle must be one of: faceless, with-image, with-logo", field="imageStyle")
+        person = _string(body, "personImage")
+        if style == "faceless":
+            use_photo = use_logo = False
+        elif style in ("with-image", "with-photo"):
+            use_photo = True
+            photo_image = photo_image or person
+        else:
+            use_logo = True
+            logo_image = logo_image or person
+    elif body.get("personImage") is not None:
+        photo_image = photo_image or _string(body, "personImage")
+    if body.get("usePersonalPhoto") is not None and _bool(body, "usePersonalPhoto"):
+        use_photo = True
+
+    kit = body.get("customAssetsId")
+    if kit is not None and not isinstance(kit, str):
+        raise InputError("customAssetsId must be a string", field="customAssetsId")
+
+    output = body.get("outputFormat", "webp")
+    output = "webp" if output is None else normalize_output_format(output)
+    model = body.get("model", "sd") or "sd"
+    if model not in MODELS:
+        raise InputError(f"model must be one of: {', '.join(MODELS)}", field="model")
+    layout = body.get("layout", "auto") or "auto"
+    if not isinstance(layout, str):
+        raise InputError("layout must be a string", field="layout")
+    return GenerateRequest(
+        title=title, format=format_name, category=category, use_photo=use_photo, use_logo=use_logo,
+        photo_image=photo_image, logo_image=logo_image, custom_assets_id=kit or None,
+        output_format=output, model=model, layout=layout,
+    )
+
+
+def _bool(body: Mapping[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InputError(f"{name} must be a boolean (true or false)", field=name)
+    return value
+
+
+def _string(body: Mapping[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{name} must be a string (a base64 data URL)", field=name)
+    return value or None
+
+
+__all__ = ["CATEGORIES", "FIELDS", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]
