@@ -63,8 +63,8 @@ class Atom:
     """An unbreakable piece of a title: a word, or one CJK character with its glued punctuation."""
 
     text: str
-    space_before: bool
-    emphasis: bool
+    space_before: bool = True
+    emphasis: bool = False
 
 
 def graphemes(text: str) -> list[str]:
