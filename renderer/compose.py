@@ -459,20 +459,19 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
     if x1 <= x0 or y1 <= y0:
         return
     k = 4 if blur >= 4 else 1
+    color = parse_color(shadow.color)
     mask = Image.new("L", ((x1 - x0 + k - 1) // k, (y1 - y0 + k - 1) // k), 0)
     small = max(1, round(size / k))
     for line in lines:
         for segment in line.segments:
             typeface.draw(mask, (segment.x_px - x0 + dx) / k, (line.baseline_px - y0 + dy) / k, segment.text, small,
-                          fill=255, stroke_width_px=round(stroke_px / k), stroke_fill=255, rtl=segment.rtl)
+                          fill=color[3], stroke_width_px=round(stroke_px / k), stroke_fill=color[3], rtl=segment.rtl)
     if blur > 0:
         mask = mask.filter(ImageFilter.GaussianBlur(blur / k))
     if k > 1:
         mask = mask.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR)
-    color = parse_color(shadow.color)
-    if color[3] < 255:
-        mask = mask.point(lambda a: a * color[3] // 255)
-    canvas.paste(color[:3], (x0, y0, x1, y1), mask)
+    # pasting an image through a mask is ~2x faster in Pillow than pasting a colour tuple
+    canvas.paste(Image.new("RGB", mask.size, color[:3]), (x0, y0), mask)
 
 
 def _over(canvas: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:

@@ -43,6 +43,8 @@ class FitRules:
 
 @dataclass(frozen=True)
 class FittedLine:
+    """Atoms keep their ``space_before``; the first atom of a line draws no space."""
+
     atoms: tuple[Atom, ...]
     width_px: float
 
@@ -92,9 +94,11 @@ def fit_text(
         floor_px = rules.min_size_px if rules.mode == "shrink" else rules.max_size_px
         split = _split_wide_atoms(atoms, box_width_px / floor_px, measure)
         if split != atoms:
+            # A word wider than the box at the floor size is broken at that size, and the size
+            # stays there: breaking must never buy a larger size than an unbroken fit would get.
             atoms, broke_words = split, True
             metrics = _metrics(atoms, measure, space_em)
-            size = _largest_fitting_size(metrics, box_width_px, box_height_px, rules, measure)
+            size = floor_px if _fits(metrics, floor_px, box_width_px, box_height_px, rules, measure) else None
         if size is None:
             return _truncate(atoms, floor_px, box_width_px, box_height_px, rules, measure, broke_words)
 
@@ -199,8 +203,7 @@ def _line(atoms: tuple[Atom, ...], metrics: _Metrics, start: int, size: int) -> 
         if offset:
             width += metrics.gaps_em[start + offset]
         width += metrics.widths_em[start + offset]
-    first = replace(atoms[0], space_before=False) if atoms and atoms[0].space_before else atoms[0]
-    return FittedLine((first, *atoms[1:]), width * size)
+    return FittedLine(atoms, width * size)
 
 
 def _split_wide_atoms(atoms: tuple[Atom, ...], width_em: float, measure: Measure) -> tuple[Atom, ...]:
@@ -263,10 +266,7 @@ def _truncate(
             break
         last = [replace(last[0], text="".join(clusters[:-1]))]
     fitted = tuple(
-        FittedLine(
-            tuple(replace(a, space_before=False) if i == 0 else a for i, a in enumerate(line)),
-            _width_em(line, measure, space_em) * size,
-        )
+        FittedLine(tuple(line), _width_em(line, measure, space_em) * size)
         for line in lines
     )
     return _result(fitted, size, rules, measure, truncated=True, broke_words=broke_words)

@@ -8,6 +8,7 @@ emphasis and no marks, numbers and a few thumbnail power words are.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from .segment import Atom, atoms_from_text as _segment_atoms
@@ -20,14 +21,16 @@ _NUMBER = re.compile(r"^[#$€£¥]?\d[\d.,:]*(?:[%xX+kKmMbB]|st|nd|rd|th|s)?[!?
 _LEADING_NUMBER = re.compile(r"^\s*(?:top\s+)?(#?\d{1,4})(?=[\s.:)\-–—])[.:)]?\s*(.+)$", re.I)
 _POWER_WORDS = frozenset(
     """never always best worst secret secrets free fast faster fastest easy mistake mistakes
-    stop ultimate insane huge new why how truth actually really everything nobody everyone
+    stop ultimate insane huge truth actually everything nobody everyone
     dead killer hidden crazy impossible simple beginner beginners""".split()
 )
 
 
 def normalize_title(title: str) -> str:
-    """Whitespace (newlines and tabs included) folded to single spaces, ends stripped."""
-    return _WHITESPACE.sub(" ", title).strip()
+    """Whitespace (newlines and tabs included) folded to single spaces, other control
+    characters dropped, ends stripped."""
+    folded = _WHITESPACE.sub(" ", title)
+    return "".join(ch for ch in folded if ch == " " or unicodedata.category(ch) != "Cc").strip()
 
 
 def split_leading_number(title: str) -> tuple[str, str]:

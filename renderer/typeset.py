@@ -179,7 +179,7 @@ def _run_width_px(face: FontFace, text: str, size_px: int) -> float:
 @lru_cache(maxsize=4096)
 def _ink_extents(typeface: Typeface, text: str) -> tuple[float, float]:
     top, bottom = 0.0, 0.0
-    for run in typeface.runs(text):
+    for run in typeface.runs(" ".join(text.split())):
         if not run.text.strip():
             continue
         if run.face.is_bitmap:
