@@ -42,6 +42,7 @@ class FontFace:
     metrics: FontMetrics
     codepoints: frozenset[int]
     bitmap_size_px: int | None = None  # colour bitmap fonts (CBDT) load at this size only
+    features: tuple[str, ...] = ()  # OpenType features switched on when measuring and drawing
     _sizes: dict[int, ImageFont.FreeTypeFont] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -52,6 +53,11 @@ class FontFace:
     @property
     def is_bitmap(self) -> bool:
         return self.bitmap_size_px is not None
+
+    @property
+    def feature_list(self) -> list[str] | None:
+        """``features`` as Pillow takes them (None: the font's defaults)."""
+        return list(self.features) or None
 
     @cached_property
     def coverage(self) -> Coverage:
@@ -81,10 +87,11 @@ class FontFace:
 
 @lru_cache(maxsize=65536)
 def _width_em(face: FontFace, text: str) -> float:
-    return face.at(_REFERENCE_SIZE_PX).getlength(text) / _REFERENCE_SIZE_PX
+    return face.at(_REFERENCE_SIZE_PX).getlength(text, features=face.feature_list) / _REFERENCE_SIZE_PX
 
 
-def _read_face(family: str, weight: str, path: Path, bitmap_size_px: int | None = None) -> FontFace:
+def _read_face(family: str, weight: str, path: Path, bitmap_size_px: int | None = None,
+               features: tuple[str, ...] = ()) -> FontFace:
     from fontTools.ttLib import TTFont
 
     if not path.is_file():
@@ -104,7 +111,7 @@ def _read_face(family: str, weight: str, path: Path, bitmap_size_px: int | None 
     except Exception as exc:  # fontTools raises many kinds for a corrupt file
         raise AssetError(f"font file unreadable: {path}: {exc}") from exc
     metrics = FontMetrics(upem, ascent / upem, descent / upem, cap / upem, x_height / upem)
-    return FontFace(family, weight, path, metrics, codepoints, bitmap_size_px)
+    return FontFace(family, weight, path, metrics, codepoints, bitmap_size_px, features)
 
 
 class FontBook:
@@ -122,6 +129,7 @@ class FontBook:
             for family, entry in manifest["families"].items()
         }
         self._bitmap_sizes: dict[str, int] = {}
+        self._features: dict[str, tuple[str, ...]] = {}
         self.fallback_families: tuple[str, ...] = self._read_fallbacks(self.root / "fallbacks.yaml")
         self._faces: dict[tuple[str, str], FontFace] = {}
         self._lock = threading.Lock()
@@ -148,7 +156,8 @@ class FontBook:
             with self._lock:
                 face = self._faces.get(key)
                 if face is None:
-                    face = _read_face(family, weight, self._files[family][weight], self._bitmap_sizes.get(family))
+                    face = _read_face(family, weight, self._files[family][weight],
+                                       self._bitmap_sizes.get(family), self._features.get(family, ()))
                     self._faces[key] = face
         return face
 
@@ -165,6 +174,7 @@ class FontBook:
                 self._files[family] = {weight: self.root / rel for weight, rel in entry["faces"].items()}
             elif family not in self._files:
                 raise AssetError(f"{path}: fallback family {family!r} has no faces and is not in fonts.yaml")
+            self._features[family] = tuple(entry.get("features", ()))
             if "bitmap_size_px" in entry:
                 self._bitmap_sizes[family] = int(entry["bitmap_size_px"])
             chain.append(family)

@@ -193,3 +193,20 @@ def atoms_from_text(text: str) -> list[Atom]:
         previous = cluster
     flush(space_after=False)
     return atoms
+
+
+_GREEK_ACCENTS = regex.compile(r"(\p{Script=Greek}\p{Mn}*?)[\u0300\u0301\u0342\u0313\u0314]")
+
+
+def upper_for_display(text: str) -> str:
+    """Upper case for an all-caps title: ``str.upper`` plus Greek's rule that capitals drop
+    their accents (``Πώς`` -> ``ΠΩΣ``, not ``ΠΏΣ``); the diaeresis stays."""
+    upper = text.upper()
+    if not regex.search(r"\p{Script=Greek}", upper):
+        return upper
+    decomposed = unicodedata.normalize("NFD", upper)
+    while True:
+        stripped = _GREEK_ACCENTS.sub(r"\1", decomposed)
+        if stripped == decomposed:
+            return unicodedata.normalize("NFC", stripped)
+        decomposed = stripped

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from .segment import Atom, atoms_from_text as _segment_atoms
+from .segment import Atom, upper_for_display
+from .segment import atoms_from_text as _segment_atoms
 
 MAX_TITLE_CHARS = 200
 
@@ -52,7 +53,7 @@ def atoms_from_text(text: str, *, auto_emphasis: bool = False, uppercase: bool =
     if auto_emphasis and not any(atom.emphasis for atom in atoms):
         atoms = _auto_emphasis(atoms)
     if uppercase:
-        atoms = [replace(atom, text=atom.text.upper()) for atom in atoms]
+        atoms = [replace(atom, text=upper_for_display(atom.text)) for atom in atoms]
     return tuple(atoms)
 
 

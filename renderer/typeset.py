@@ -107,11 +107,12 @@ class Typeface:
                 continue
             font = run.face.at(size_px)
             direction = "rtl" if rtl else "ltr"
+            features = run.face.feature_list
             draw.text(
                 (x, baseline_px), run.text, font=font, fill=fill, anchor="ls", direction=direction,
-                stroke_width=stroke_width_px, stroke_fill=stroke_fill,
+                features=features, stroke_width=stroke_width_px, stroke_fill=stroke_fill,
             )
-            x += font.getlength(run.text, direction=direction)
+            x += font.getlength(run.text, direction=direction, features=features)
         return x - x_px
 
 
@@ -173,7 +174,7 @@ def _run_width_em(face: FontFace, text: str) -> float:
 def _run_width_px(face: FontFace, text: str, size_px: int) -> float:
     if face.is_bitmap:
         return _run_width_em(face, text) * size_px
-    return face.at(size_px).getlength(text)
+    return face.at(size_px).getlength(text, features=face.feature_list)
 
 
 @lru_cache(maxsize=4096)
@@ -187,7 +188,7 @@ def _ink_extents(typeface: Typeface, text: str) -> tuple[float, float]:
             _, y0, _, y1 = run.face.at(0).getbbox(run.text, anchor="ls")
         else:
             reference = _REFERENCE_PX
-            _, y0, _, y1 = run.face.at(_REFERENCE_PX).getbbox(run.text, anchor="ls")
+            _, y0, _, y1 = run.face.at(_REFERENCE_PX).getbbox(run.text, anchor="ls", features=run.face.feature_list)
         top, bottom = min(top, y0 / reference), max(bottom, y1 / reference)
     return -top, bottom
 

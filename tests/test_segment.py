@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renderer.errors import InputError
-from renderer.segment import Atom, atoms_from_text, graphemes, is_emoji_cluster, parse_emphasis
+from renderer.segment import Atom, atoms_from_text, graphemes, is_emoji_cluster, parse_emphasis, upper_for_display
 
 FAMILY = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"  # man, woman, girl, boy
 THUMBS_MEDIUM = "\U0001F44D\U0001F3FD"
@@ -165,3 +165,12 @@ def test_atoms_are_whole_graphemes_and_keep_every_visible_character(text):
     assert [g for atom in atoms for g in graphemes(atom.text)] == expected
     assert all(atom.text for atom in atoms)
     assert not atoms or atoms[0].space_before is False
+
+
+@pytest.mark.parametrize(
+    ("text", "upper"),
+    [("Πώς να μάθετε", "ΠΩΣ ΝΑ ΜΑΘΕΤΕ"), ("προϊόντα", "ΠΡΟΪΟΝΤΑ"), ("ἄνθρωπος", "ΑΝΘΡΩΠΟΣ"),
+     ("Straße café", "STRASSE CAFÉ"), ("東京 tokyo", "東京 TOKYO")],
+)
+def test_upper_case_drops_greek_accents_only(text, upper):
+    assert upper_for_display(text) == upper
