@@ -149,9 +149,23 @@ def test_hostile_titles_render(renderer, title):
             assert line.x_px + line.width_px <= text.fit_box.x + text.fit_box.width + 0.5
 
 
-def test_features_not_built_yet_raise_instead_of_being_ignored():
-    with pytest.raises(InputError, match="usePhoto"):
+def test_photo_and_logo_without_an_asset_get_thumbapis_messages():
+    with pytest.raises(InputError, match="^Photo asset required: set photoImage or upload a Personal Photo$"):
         generate("Hello", usePhoto=True)
+    with pytest.raises(InputError, match="^Logo asset required: set logoImage or upload a Logo$"):
+        generate("Hello", useLogo=True)
+    with pytest.raises(InputError, match="^Photo asset required"):
+        generate("Hello", imageStyle="with-image")
+
+
+def test_oversized_inline_images_get_thumbapis_cap_messages():
+    import base64
+
+    big = "data:image/png;base64," + base64.b64encode(b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 10)).decode()
+    with pytest.raises(InputError, match="^photoImage exceeds 2MB cap$"):
+        generate("Hello", usePhoto=True, photoImage=big)
+    with pytest.raises(InputError, match="^logoImage exceeds 1MB cap$"):
+        generate("Hello", useLogo=True, logoImage=big)
 
 
 def test_public_surface_is_small_and_sorted():
