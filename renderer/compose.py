@@ -24,6 +24,7 @@ from .layout_spec import BackgroundLayer, LayoutSpec, LogoLayer, PhotoLayer, Sha
 from .plan import Plan, PlanImage, PlanLine, PlanSegment, PlanText, Rect
 from .textfit import FitRules, FittedText, fit_text
 from .title import Atom, atoms_from_text, normalize_title
+from .linelayout import line_pieces, title_direction
 from .typeset import TextMeasure, Typeface
 
 MIN_CONTRAST = 4.5
@@ -247,13 +248,15 @@ class Composer:
             max_lines=layer.max_lines, line_height=layer.line_height, mode=layer.fit.mode,
         )
         measure = typeface.for_text(" ".join(a.text for a in atoms))
-        fitted = self._fit(atoms, fit_box, rules, measure, inset_em)
+        paragraph = title_direction(atoms)
+        fitted = self._fit(atoms, fit_box, rules, measure, inset_em, paragraph)
         if fitted.truncated:
             work.warnings.append(f"text of layer {index} truncated with an ellipsis to fit {layer.max_lines} lines at {fitted.size_px}px")
         if fitted.broke_words:
             work.warnings.append(f"a word of layer {index} is wider than its box and was broken")
         size = fitted.size_px
-        lines, ink = _place_lines(fitted, fit_box, layer.align, layer.valign, measure, inset_em)
+        align = _MIRRORED_ALIGN[layer.align] if paragraph else layer.align  # alignment follows the direction
+        lines, ink = _place_lines(fitted, fit_box, align, layer.valign, measure, inset_em, paragraph)
 
         # Colours: adjusted against what is really behind the ink, unless the layout says keep.
         behind = _luminances(work.canvas, ink)
@@ -292,8 +295,8 @@ class Composer:
                     fill = accent
                 else:
                     fill = color
-                typeface.draw(draw, segment.x_px, line.baseline_px, segment.text, size, fill=fill,
-                              stroke_width_px=stroke_px, stroke_fill=stroke_color)
+                typeface.draw(work.canvas, segment.x_px, line.baseline_px, segment.text, size, fill=fill,
+                              stroke_width_px=stroke_px, stroke_fill=stroke_color, rtl=segment.rtl)
         work.texts.append(PlanText(
             layer=index, box=box, fit_box=fit_box, ink=ink, font=typeface.key, size_px=size,
             line_height_px=fitted.line_height_px, lines=lines, truncated=fitted.truncated, broke_words=fitted.broke_words,
@@ -301,14 +304,14 @@ class Composer:
             emphasis_color=to_hex(on_accent if emphasis_style == "highlight" else accent), contrast_ratio=round(ratio, 2),
         ))
 
-    def _fit(self, atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_em: float) -> FittedText:
+    def _fit(self, atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_em: float, paragraph: int) -> FittedText:
         """Fit with em widths, then check the real hinted widths and step down if a line overflows."""
         typeface = measure.typeface
         while True:
             inset = 2 * inset_em * rules.max_size_px
             fitted = fit_text(atoms, box_width_px=max(1.0, box.width - inset), box_height_px=max(1.0, box.height - inset),
                               rules=rules, measure=measure)
-            overflow = any(_real_width(line.atoms, typeface, fitted.size_px) > box.width - 2 * inset_em * fitted.size_px + 0.5 for line in fitted.lines)
+            overflow = any(_real_width(line.atoms, typeface, fitted.size_px, paragraph) > box.width - 2 * inset_em * fitted.size_px + 0.5 for line in fitted.lines)
             if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
                 return fitted
             rules = FitRules(rules.min_size_px, fitted.size_px - 1, rules.max_lines, rules.line_height, rules.mode)
@@ -373,28 +376,15 @@ def _avoid(box: Rect, obstacles: list[Rect]) -> Rect:
     return box
 
 
-def _real_width(atoms: tuple[Atom, ...], typeface: Typeface, size: int) -> float:
-    width = 0.0
-    for i, segment in enumerate(_segments(atoms)):
-        text, _, space_before = segment
-        if i and space_before:
-            width += typeface.width_px(" ", size)
-        width += typeface.width_px(text, size)
-    return width
+def _real_width(atoms: tuple[Atom, ...], typeface: Typeface, size: int, paragraph: int) -> float:
+    return sum(typeface.width_px(piece.text, size) for piece in line_pieces(atoms, paragraph=paragraph))
 
 
-def _segments(atoms: tuple[Atom, ...]) -> list[tuple[str, bool, bool]]:
-    """Consecutive atoms with the same emphasis joined: (text, emphasis, space before)."""
-    segments: list[list] = []
-    for atom in atoms:
-        if segments and segments[-1][1] == atom.emphasis and (atom.space_before or not segments[-1][0].endswith(" ")):
-            segments[-1][0] += (" " if atom.space_before else "") + atom.text
-        else:
-            segments.append([atom.text, atom.emphasis, atom.space_before])
-    return [tuple(s) for s in segments]
+_MIRRORED_ALIGN = {"left": "right", "right": "left", "center": "center"}
 
 
-def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure: TextMeasure, inset_em: float) -> tuple[tuple[PlanLine, ...], Rect]:
+def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure: TextMeasure, inset_em: float,
+                 paragraph: int = 0) -> tuple[tuple[PlanLine, ...], Rect]:
     typeface = measure.typeface
     size = fitted.size_px
     inset = inset_em * size
@@ -411,20 +401,17 @@ def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure
         first = inner.y + (inner.height - optical) / 2 + cap
     # keep every ascender and descender inside the box
     first = min(max(first, inner.y + ascent), inner.bottom - descent - span)
-    space = typeface.width_px(" ", size)
     placed: list[PlanLine] = []
     left, right = inner.right, inner.x
     for i, line in enumerate(fitted.lines):
-        segments = _segments(line.atoms)
-        widths = [typeface.width_px(text, size) for text, _, _ in segments]
-        total = sum(widths) + space * sum(1 for j, seg in enumerate(segments) if j and seg[2])
+        pieces = line_pieces(line.atoms, paragraph=paragraph)  # visual order, spaces inside
+        widths = [typeface.width_px(piece.text, size) for piece in pieces]
+        total = sum(widths)
         x = inner.x if align == "left" else inner.right - total if align == "right" else inner.x + (inner.width - total) / 2
         baseline = first + i * fitted.line_height_px
         out, cursor = [], x
-        for j, ((text, emphasis, space_before), width) in enumerate(zip(segments, widths)):
-            if j and space_before:
-                cursor += space
-            out.append(PlanSegment(text, round(cursor, 2), round(width, 2), emphasis))
+        for piece, width in zip(pieces, widths):
+            out.append(PlanSegment(piece.text, round(cursor, 2), round(width, 2), piece.emphasis, piece.rtl))
             cursor += width
         placed.append(PlanLine(round(baseline, 2), round(x, 2), round(total, 2), tuple(out)))
         left, right = min(left, x), max(right, x + total)
@@ -474,12 +461,11 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
     k = 4 if blur >= 4 else 1
     color = parse_color(shadow.color)
     mask = Image.new("L", ((x1 - x0 + k - 1) // k, (y1 - y0 + k - 1) // k), 0)
-    draw = ImageDraw.Draw(mask)
     small = max(1, round(size / k))
     for line in lines:
         for segment in line.segments:
-            typeface.draw(draw, (segment.x_px - x0 + dx) / k, (line.baseline_px - y0 + dy) / k, segment.text, small,
-                          fill=color[3], stroke_width_px=round(stroke_px / k), stroke_fill=color[3])
+            typeface.draw(mask, (segment.x_px - x0 + dx) / k, (line.baseline_px - y0 + dy) / k, segment.text, small,
+                          fill=color[3], stroke_width_px=round(stroke_px / k), stroke_fill=color[3], rtl=segment.rtl)
     if blur > 0:
         mask = mask.filter(ImageFilter.GaussianBlur(blur / k))
     if k > 1:
