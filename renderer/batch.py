@@ -30,7 +30,6 @@ from .batch_worker import RenderOutcome, RendererConfig
 from .errors import AssetError, InputError
 
 FAILURES_FILE = "failures.csv"
-IN_FLIGHT_PER_WORKER = 2
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,8 @@ class BatchSummary:
     failed: int
     elapsed_s: float
     startup_s: float  # until the first thumbnail came back (workers loading their renderer)
+    render_cpu_s: float  # CPU time the workers spent rendering the rendered rows
+    parent_cpu_s: float  # CPU time of this process (reading, naming, writing, recording, progress)
     out_dir: Path
     manifest_path: Path
     failures_path: Path | None
@@ -102,7 +103,7 @@ def run_batch(
     ``AssetError`` when the workers cannot load their renderer. Failed rows do not raise: see
     ``BatchSummary.failed`` and the failures file.
     """
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     if workers is not None and workers < 0:
         raise InputError(f"workers must be 0 or more, got {workers}")
     if workers is not None and scheduler is not None:
@@ -123,6 +124,7 @@ def run_batch(
         layouts_dir=str(layouts_dir) if layouts_dir else None, kit_dirs=tuple(str(Path(p).resolve()) for p in kit_dirs),
     )
     counts = {"rendered": 0, "skipped": 0, "failed": 0}
+    render_cpu_s = 0.0
     first_result_at: list[float] = []
     failures = FailuresFile(Path(failures_path) if failures_path else out / FAILURES_FILE)
 
@@ -150,12 +152,12 @@ def run_batch(
                 results, shown = inline_results(jobs, config), "inline"
             else:
                 count = workers or default_workers()
-                in_flight = max_in_flight or IN_FLIGHT_PER_WORKER * count + 2
-                results = pool_results(jobs, config, workers=count, max_in_flight=in_flight)
+                results = pool_results(jobs, config, workers=count, max_in_flight=max_in_flight)
                 shown = f"{count} process{'es' if count > 1 else ''}"
             for job, outcome in results:
                 if not first_result_at:
                     first_result_at.append(time.perf_counter())
+                render_cpu_s += outcome.cpu_s
                 _finish(job, outcome, out, manifest, report)
             failures_written = failures.finish()
         except BaseException:
@@ -164,9 +166,13 @@ def run_batch(
         finally:
             names.close()
     elapsed_s = time.perf_counter() - started
+    parent_cpu_s = time.process_time() - started_cpu
+    if workers == 0 and scheduler is None:
+        parent_cpu_s -= render_cpu_s  # inline: the renders ran in this process
     return BatchSummary(
         rows=rows, rendered=counts["rendered"], skipped=counts["skipped"], failed=counts["failed"],
         elapsed_s=elapsed_s, startup_s=(first_result_at[0] - started) if first_result_at else elapsed_s,
+        render_cpu_s=render_cpu_s, parent_cpu_s=parent_cpu_s,
         out_dir=out, manifest_path=manifest.path, failures_path=failures_written,
         ignored_columns=shape.ignored_columns, workers=shown,
     )

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
-from .batch_local import Results, bounded_unordered
+from .batch_local import CHUNK_ROWS, Chunk, Results, bounded_unordered, chunked
 from .batch_plan import RenderJob
-from .batch_worker import RenderOutcome, RendererConfig, render_task
+from .batch_worker import RenderOutcome, RendererConfig, render_chunk
 from .errors import InputError
 
 IN_FLIGHT_PER_THREAD = 2
@@ -42,17 +42,17 @@ def dask_results(jobs: Iterator[RenderJob], config: RendererConfig, *, scheduler
             threads = sum(client.nthreads().values()) or 1
             max_in_flight = IN_FLIGHT_PER_THREAD * threads + 2
         yield from bounded_unordered(
-            jobs,
-            lambda job: client.submit(render_task, job.request, config, pure=False),
+            chunked(jobs, CHUNK_ROWS),
+            lambda chunk: client.submit(render_chunk, tuple(job.request for job in chunk), config, pure=False),
             lambda pending: distributed.wait(list(pending), return_when="FIRST_COMPLETED").done,
             max_in_flight=max_in_flight,
-            outcome_of=_outcome,
+            outcomes_of=_outcomes,
         )
 
 
-def _outcome(future: Any) -> RenderOutcome:
-    """The task's outcome; a task that raised (thumbkit missing on the worker, a worker killed
-    again and again by this row) becomes a failed row, or a setup error when thumbkit is missing."""
+def _outcomes(future: Any, chunk: Chunk) -> tuple[RenderOutcome, ...]:
+    """The task's outcomes; a task that raised (thumbkit missing on the worker, a worker killed
+    again and again by these rows) fails its rows, or stops the batch when thumbkit is missing."""
     if future.status == "finished":
         return future.result()
     try:
@@ -60,7 +60,8 @@ def _outcome(future: Any) -> RenderOutcome:
     except Exception as exc:  # noqa: BLE001 - a cancelled future raises here
         exception = exc
     kind = "setup" if isinstance(exception, ImportError) else "bug"
-    return RenderOutcome(error=f"Dask task failed: {type(exception).__name__}: {exception}", kind=kind)
+    failed = RenderOutcome(error=f"Dask task failed: {type(exception).__name__}: {exception}", kind=kind)
+    return (failed,) * len(chunk)
 
 
 __all__ = ["dask_results"]

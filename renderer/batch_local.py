@@ -1,7 +1,8 @@
 """Render jobs on this machine: a process pool (one ``Renderer`` per worker), or inline.
 
-Jobs are pulled lazily and at most ``max_in_flight`` are outstanding, so a 100,000-row CSV never
-sits in a queue; results come back in completion order.
+Jobs are pulled lazily and at most ``max_in_flight`` chunks are outstanding, so a 100,000-row CSV
+never sits in a queue; results come back in completion order. Jobs travel in small chunks: one
+message each way per chunk rather than per row keeps the parent's share of the CPU small.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from typing import Any
 
 from .batch_plan import RenderJob
-from .batch_worker import RenderOutcome, RendererConfig, init_local_worker, render_task
+from .batch_worker import RenderOutcome, RendererConfig, init_local_worker, render_chunk, render_task
 from .errors import InternalError
 
 Results = Iterator[tuple[RenderJob, RenderOutcome]]
+Chunk = tuple[RenderJob, ...]
+CHUNK_ROWS = 4
 
 
 def default_workers() -> int:
@@ -28,28 +33,34 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def chunked(jobs: Iterator[RenderJob], rows: int) -> Iterator[Chunk]:
+    while chunk := tuple(islice(jobs, rows)):
+        yield chunk
+
+
 def bounded_unordered(
-    jobs: Iterator[RenderJob],
-    submit: Callable[[RenderJob], Future],
-    wait_first: Callable[[set[Future]], set[Future]],
+    chunks: Iterator[Chunk],
+    submit: Callable[[Chunk], Any],
+    wait_first: Callable[[set[Any]], set[Any]],
     *,
     max_in_flight: int,
-    outcome_of: Callable[[Future], RenderOutcome] = lambda future: future.result(),
+    outcomes_of: Callable[[Any, Chunk], tuple[RenderOutcome, ...]] = lambda future, chunk: future.result(),
 ) -> Results:
-    """Keep up to ``max_in_flight`` jobs submitted; yield each (job, outcome) as it completes."""
-    pending: dict[Future, RenderJob] = {}
+    """Keep up to ``max_in_flight`` chunks submitted; yield each (job, outcome) as its chunk completes."""
+    pending: dict[Any, Chunk] = {}
     exhausted = False
     while True:
         while not exhausted and len(pending) < max_in_flight:
-            job = next(jobs, None)
-            if job is None:
+            chunk = next(chunks, None)
+            if chunk is None:
                 exhausted = True
             else:
-                pending[submit(job)] = job
+                pending[submit(chunk)] = chunk
         if not pending:
             return
         for future in wait_first(set(pending)):
-            yield pending.pop(future), outcome_of(future)
+            chunk = pending.pop(future)
+            yield from zip(chunk, outcomes_of(future, chunk), strict=True)
 
 
 def inline_results(jobs: Iterator[RenderJob], config: RendererConfig) -> Results:
@@ -58,7 +69,8 @@ def inline_results(jobs: Iterator[RenderJob], config: RendererConfig) -> Results
         yield job, render_task(job.request, config)
 
 
-def pool_results(jobs: Iterator[RenderJob], config: RendererConfig, *, workers: int, max_in_flight: int) -> Results:
+def pool_results(jobs: Iterator[RenderJob], config: RendererConfig, *, workers: int, max_in_flight: int | None,
+                 chunk_rows: int = CHUNK_ROWS) -> Results:
     """Render in ``workers`` processes started with forkserver (spawn where there is none)."""
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
@@ -70,10 +82,10 @@ def pool_results(jobs: Iterator[RenderJob], config: RendererConfig, *, workers: 
     )
     try:
         yield from bounded_unordered(
-            jobs,
-            lambda job: pool.submit(render_task, job.request, config),
+            chunked(jobs, chunk_rows),
+            lambda chunk: pool.submit(render_chunk, tuple(job.request for job in chunk), config),
             lambda pending: wait(pending, return_when=FIRST_COMPLETED).done,
-            max_in_flight=max_in_flight,
+            max_in_flight=max_in_flight or workers + 2,
         )
     except BrokenProcessPool as exc:
         raise InternalError(
@@ -84,4 +96,4 @@ def pool_results(jobs: Iterator[RenderJob], config: RendererConfig, *, workers: 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["bounded_unordered", "default_workers", "inline_results", "pool_results"]
+__all__ = ["bounded_unordered", "chunked", "default_workers", "inline_results", "pool_results"]
