@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from .assets import AssetResolver
 from .autolayout import choose_layout, get_layout
 from .catalog import Kit, KitStore, Layout, load_layouts
+from .categories import apply_category_to_kit
 from .compose import Composer, Scene
 from .context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
@@ -152,8 +153,7 @@ class Renderer:
         fmt = get_format(request.format or "youtube")
         use_photo = request.use_photo or bool(request.photo_image)
         use_logo = request.use_logo or bool(request.logo_image)
-        if request.category != "auto":
-            raise InputError("category presets are not available in this build yet; use category 'auto'", field="category")
+        kit = apply_category_to_kit(kit, request.category)
         output_format = normalize_output_format(request.output_format)
         photo = self._assets.photo(request.photo_image, kit) if use_photo else None
         logo = self._assets.logo(request.logo_image, kit) if use_logo else None

@@ -1,0 +1,77 @@
+"""The ``x-api-key`` check and the per-key rate limit, for every path under ``/v1/`` except the
+image files (``GET /v1/images/{id}``: capability URLs, so an ``<img>`` can show them).
+
+Answers ThumbAPI's ``401 Missing API key`` / ``401 Invalid API key`` / ``429 Rate limit exceeded``,
+and adds ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` to every response to a known key
+(``Retry-After`` too on a 429).
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import Security
+from fastapi.security import APIKeyHeader
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import error_body
+from .keys import KeyRing, fingerprint
+from .ratelimit import RateLimiter
+
+PUBLIC_PATHS = re.compile(r"^/v1/images/[^/]+$")
+KEY_HEADER = b"x-api-key"
+
+# Documents the header in OpenAPI (and gives Swagger UI its Authorize button); the check itself is
+# ApiKeyMiddleware, which also covers paths FastAPI does not route.
+API_KEY_DOC = APIKeyHeader(name="x-api-key", auto_error=False, description="an API key (THUMBKIT_API_KEYS, or printed on first start)")
+REQUIRES_KEY = [Security(API_KEY_DOC)]
+
+
+def is_protected(scope: Scope) -> bool:
+    path: str = scope["path"]
+    if not path.startswith("/v1/"):
+        return False
+    return not (scope["method"] in ("GET", "HEAD") and PUBLIC_PATHS.match(path))
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class ApiKeyMiddleware:
+    def __init__(self, app: ASGIApp, *, keys: KeyRing, limiter: RateLimiter) -> None:
+        self.app = app
+        self.keys = keys
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_protected(scope):
+            return await self.app(scope, receive, send)
+        key = header(scope, KEY_HEADER)
+        if not key:
+            return await _reject(send, 401, "Missing API key", [])
+        if not self.keys.match(key):
+            return await _reject(send, 401, "Invalid API key", [])
+        key_id = fingerprint(key)
+        decision = self.limiter.hit(key_id)
+        rate_headers = decision.headers()
+        if not decision.allowed:
+            return await _reject(send, 429, "Rate limit exceeded", rate_headers)
+        scope.setdefault("state", {})["key_id"] = key_id
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *rate_headers]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _reject(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]]) -> None:
+    body = error_body(message)
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": body})

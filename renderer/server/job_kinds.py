@@ -1,0 +1,101 @@
+"""The kinds of job ``POST /v1/jobs`` accepts. A kind is one async function registered by name::
+
+    @job_kind("frame", check=parse_frame_input)
+    async def run_frame(context: JobContext, input: dict) -> list[dict]:
+        ...                                   # returns the outputs; raise UserError to fail the job
+
+``check`` runs when the job is submitted: it raises ``InputError`` (answered 422) and returns the
+input to store. ``run`` runs later in the dispatcher; outputs with ``"type": "image"`` and an ``id``
+from the image store get a ``url`` when the job is read back. Modules that define kinds are listed in
+``KIND_MODULES`` so the registry is complete before the first request.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InputError
+from ..request import parse_request
+from .rendering import RenderService
+from .settings import ServerSettings
+from .store import StoredImage
+
+KIND_MODULES: tuple[str, ...] = ()  # e.g. "renderer.server.job_video" once the video kinds exist
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a running job may use."""
+
+    settings: ServerSettings
+    render: RenderService
+
+
+JobInput = dict[str, Any]
+JobOutputs = list[dict[str, Any]]
+Runner = Callable[[JobContext, JobInput], Awaitable[JobOutputs]]
+Checker = Callable[[JobInput], JobInput]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    run: Runner
+    check: Checker
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(name: str, *, check: Checker | None = None) -> Callable[[Runner], Runner]:
+    """Register the decorated function as the job kind ``name``."""
+
+    def register(run: Runner) -> Runner:
+        if name in _KINDS and _KINDS[name].run is not run:
+            raise ValueError(f"job kind {name!r} is registered twice")
+        _KINDS[name] = JobKind(name, run, check or (lambda value: value))
+        return run
+
+    return register
+
+
+def unregister_job_kind(name: str) -> None:
+    _KINDS.pop(name, None)
+
+
+def kind_names() -> tuple[str, ...]:
+    _load_kind_modules()
+    return tuple(sorted(_KINDS))
+
+
+def get_kind(name: object) -> JobKind:
+    _load_kind_modules()
+    if name is None:
+        raise InputError("kind is required", field="kind")
+    if not isinstance(name, str) or name not in _KINDS:
+        raise InputError(f"kind must be one of: {', '.join(sorted(_KINDS))}", field="kind")
+    return _KINDS[name]
+
+
+def _load_kind_modules() -> None:
+    for module in KIND_MODULES:
+        importlib.import_module(module)
+
+
+def image_output(image: StoredImage) -> dict[str, Any]:
+    return {"type": "image", "id": image.id, **image.thumbapi_fields(), "mediaType": image.media_type}
+
+
+# -- generate: ThumbAPI's body, rendered and stored ------------------------------------------------
+def _check_generate(input: JobInput) -> JobInput:
+    parse_request(input)
+    return input
+
+
+@job_kind("generate", check=_check_generate)
+async def run_generate(context: JobContext, input: JobInput) -> JobOutputs:
+    result = await context.render.generate(input)
+    return [image_output(result.image)]

@@ -1,0 +1,91 @@
+"""Schemas for the OpenAPI document (``/openapi.json``, ``/docs``).
+
+They describe; they do not validate: bodies are read raw and checked by ``parse_request`` so that a
+bad payload gets ThumbAPI's message, not FastAPI's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..formats import FORMAT_NAMES
+from ..request import CATEGORIES, IMAGE_STYLES
+from ..title import MAX_TITLE_CHARS
+
+
+class GenerateBody(BaseModel):
+    """ThumbAPI's request body (``layout`` is thumbkit's own addition)."""
+
+    model_config = ConfigDict(extra="allow")
+    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS, examples=["7 Python tricks you didn't know"])
+    format: Literal[FORMAT_NAMES] = "youtube"  # type: ignore[valid-type]
+    category: Literal[CATEGORIES] = "auto"  # type: ignore[valid-type]
+    usePhoto: bool = False
+    useLogo: bool = False
+    photoImage: str | None = Field(default=None, description="base64 data URL, at most 2 MB")
+    logoImage: str | None = Field(default=None, description="base64 data URL, at most 1 MB")
+    customAssetsId: str | None = Field(default=None, description="a brand kit id (see GET /v1/catalog)")
+    outputFormat: Literal["webp", "png"] = "webp"
+    model: Literal["sd", "hd"] = "sd"
+    imageStyle: Literal[IMAGE_STYLES] | None = Field(default=None, description="legacy")  # type: ignore[valid-type]
+    personImage: str | None = Field(default=None, description="legacy")
+    usePersonalPhoto: bool | None = Field(default=None, description="legacy")
+    layout: str = Field(default="auto", description="thumbkit: a layout name, or auto")
+
+
+class Dimensions(BaseModel):
+    width: int
+    height: int
+
+
+class GenerateResponse(BaseModel):
+    image: str = Field(description="data URL of the image")
+    format: str
+    outputFormat: str
+    dimensions: Dimensions
+    id: str = Field(description="id of the stored copy (sha256 of the bytes)")
+    url: str = Field(description="where the stored copy is served: GET /v1/images/{id}")
+
+
+class ErrorBody(BaseModel):
+    error: str
+
+
+class JobBody(BaseModel):
+    kind: str = Field(examples=["generate"], description="generate (frame and moments once video lands)")
+    input: dict[str, Any] = Field(description="for generate: ThumbAPI's request body")
+
+
+class JobOutput(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    id: str
+    url: str | None = None
+
+
+class JobResponse(BaseModel):
+    id: str
+    kind: str
+    status: Literal["queued", "processing", "succeeded", "failed"]
+    input: dict[str, Any]
+    outputs: list[JobOutput]
+    error: str | None
+    attempts: int
+    createdAt: float
+    updatedAt: float
+
+
+def request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` for a route that reads its body itself."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "the body is not JSON", 401: "Missing API key / Invalid API key", 404: "not found",
+        413: "the body is too large", 422: "the payload is invalid (ThumbAPI's message)",
+        429: "Rate limit exceeded (Retry-After says when to try again)", 500: "Internal server error",
+    }
+    return {status: {"model": ErrorBody, "description": descriptions[status]} for status in statuses}

@@ -1,0 +1,86 @@
+"""RenderService: a generate request from body to stored image.
+
+Order: parse (ThumbAPI's messages) -> request key -> the store (an identical request made before is
+answered from it) -> render in a worker thread, at most ``threads`` at once per process -> store.
+Identical requests that arrive while the first is rendering wait for it instead of rendering again.
+Nothing here runs on the event loop but the bookkeeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from ..api import Renderer
+from ..request import GenerateRequest, parse_request
+from .cachekey import RequestKeys
+from .store import ImageStore, StoredImage
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    image: StoredImage
+    data: bytes
+    from_store: bool  # True: no render was made for this request (stored, or shared with a twin)
+
+    def body(self, url: str) -> dict[str, Any]:
+        """ThumbAPI's response body plus ``id`` and ``url`` of the stored copy."""
+        return {**self.image.to_thumbapi(self.data), "id": self.image.id, "url": url}
+
+
+class RenderService:
+    def __init__(self, renderer: Renderer, store: ImageStore, *, threads: int) -> None:
+        self.renderer = renderer
+        self.store = store
+        self.keys = RequestKeys(renderer)
+        self.threads = threads
+        self._limiter = anyio.CapacityLimiter(threads)
+        self._inflight: dict[str, asyncio.Future[GenerateResult]] = {}
+        self.renders_done = 0
+
+    @property
+    def renders_waiting_or_running(self) -> int:
+        return len(self._inflight)
+
+    async def generate(self, body: Mapping[str, Any]) -> GenerateResult:
+        return await self.generate_request(parse_request(body))
+
+    async def generate_request(self, request: GenerateRequest) -> GenerateResult:
+        key = await anyio.to_thread.run_sync(self.keys.key, request)
+        found = await anyio.to_thread.run_sync(self.store.lookup, key)
+        if found is not None:
+            return GenerateResult(found[0], found[1], from_store=True)
+        while (pending := self._inflight.get(key)) is not None:
+            try:
+                return replace(await asyncio.shield(pending), from_store=True)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not pending.cancelled() or (task is not None and task.cancelling()):
+                    raise
+                # the twin's client went away before its render finished: render it here instead
+        return await self._render_and_store(key, request)
+
+    async def _render_and_store(self, key: str, request: GenerateRequest) -> GenerateResult:
+        future: asyncio.Future[GenerateResult] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            thumbnail = await anyio.to_thread.run_sync(self.renderer.render_request, request, limiter=self._limiter)
+            self.renders_done += 1
+            image = await anyio.to_thread.run_sync(self.store.put, key, thumbnail, request.title)
+            result = GenerateResult(image, thumbnail.data, from_store=False)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no "never retrieved" warning when nobody waited
+            raise
+        finally:
+            del self._inflight[key]
+        future.set_result(result)
+        return result

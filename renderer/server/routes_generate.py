@@ -1,0 +1,71 @@
+"""``POST /v1/generate`` (ThumbAPI's call) and the stored images."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio.to_thread
+from fastapi import APIRouter, Query, Request
+from starlette.responses import JSONResponse, Response
+
+from .auth import REQUIRES_KEY
+from .body import read_json_object
+from .errors import ApiError
+from .openapi import ErrorBody, GenerateBody, GenerateResponse, errors, request_body
+from .services import Services
+from .store import StoredImage
+
+router = APIRouter()
+IMMUTABLE = "public, max-age=31536000, immutable"  # an id is the hash of the bytes: they never change
+STORE_HEADER = "X-Thumbkit-Store"  # hit: answered from the store, miss: rendered for this request
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def image_url(request: Request, image_id: str) -> str:
+    return str(request.url_for("get_image", image_id=image_id))
+
+
+@router.post(
+    "/v1/generate", response_model=GenerateResponse, tags=["ThumbAPI"], summary="Render a thumbnail (ThumbAPI)",
+    openapi_extra=request_body(GenerateBody), responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,
+)
+async def generate(request: Request) -> Response:
+    """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy. The same
+    request again is answered from the store (header ``X-Thumbkit-Store: hit``)."""
+    body = await read_json_object(request, services(request).settings.max_body_bytes)
+    result = await services(request).render.generate(body)
+    return JSONResponse(result.body(image_url(request, result.image.id)),
+                        headers={STORE_HEADER: "hit" if result.from_store else "miss"})
+
+
+@router.get(
+    "/v1/images/{image_id}", name="get_image", tags=["Store"], summary="A stored image",
+    response_class=Response, responses={200: {"content": {"image/webp": {}, "image/png": {}}}, 404: {"model": ErrorBody}},
+)
+async def get_image(request: Request, image_id: str) -> Response:
+    """The image's bytes with its content type; cacheable forever (the id is the sha256 of the
+    bytes). No key needed: the id is the capability."""
+    store = services(request).store
+    image = await anyio.to_thread.run_sync(store.get, image_id)
+    data = await anyio.to_thread.run_sync(store.read, image) if image is not None else None
+    if image is None or data is None:
+        raise ApiError(404, "Image not found")
+    etag = f'"{image.id}"'
+    headers = {"Cache-Control": IMMUTABLE, "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type=image.media_type, headers=headers)
+
+
+@router.get("/v1/images", tags=["Store"], summary="Stored images, newest first", responses=errors(401, 422, 429),
+            dependencies=REQUIRES_KEY)
+async def list_images(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=200)] = 24,
+    before: Annotated[float | None, Query(description="createdAt of the last image of the previous page")] = None,
+) -> dict[str, list[dict[str, object]]]:
+    images: list[StoredImage] = await anyio.to_thread.run_sync(services(request).store.recent, limit, before)
+    return {"images": [{**image.summary(), "url": image_url(request, image.id)} for image in images]}

@@ -1,0 +1,136 @@
+"""The image store: files named by the SHA-256 of their bytes, and a SQLite index saying what each
+image is and which request made it.
+
+Files are written to a temporary name and renamed, without fsync: the store is a cache of renders,
+so a file lost in a crash is noticed on read (missing, or the wrong size) and rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..api import Thumbnail
+from ..encode import data_url
+from .database import Database
+
+IMAGE_ID = re.compile(r"^[0-9a-f]{64}$")
+EXTENSIONS = {"webp": "webp", "png": "png", "jpeg": "jpg"}
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    id: str
+    media_type: str
+    output_format: str
+    format: str
+    width: int
+    height: int
+    size_bytes: int
+    layout: str
+    kit: str
+    title: str
+    created_at: float
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> StoredImage:
+        return cls(**{key: row[key] for key in row.keys()})
+
+    def thumbapi_fields(self) -> dict[str, Any]:
+        """ThumbAPI's response fields but the image itself."""
+        return {"format": self.format, "outputFormat": self.output_format, "dimensions": {"width": self.width, "height": self.height}}
+
+    def to_thumbapi(self, data: bytes) -> dict[str, Any]:
+        return {"image": data_url(data, self.media_type), **self.thumbapi_fields()}
+
+    def summary(self) -> dict[str, Any]:
+        """For listings (the gallery): everything but the bytes."""
+        return {
+            "id": self.id, **self.thumbapi_fields(), "mediaType": self.media_type, "sizeBytes": self.size_bytes,
+            "layout": self.layout, "kit": self.kit, "title": self.title, "createdAt": self.created_at,
+        }
+
+
+class ImageStore:
+    def __init__(self, database: Database, images_dir: Path) -> None:
+        self._db = database
+        self.images_dir = images_dir
+        images_dir.mkdir(parents=True, exist_ok=True)
+
+    def path(self, image: StoredImage) -> Path:
+        return self.images_dir / image.id[:2] / f"{image.id}.{EXTENSIONS[image.output_format]}"
+
+    # -- reading -----------------------------------------------------------------------------
+    def get(self, image_id: str) -> StoredImage | None:
+        if not IMAGE_ID.match(image_id):
+            return None
+        row = self._db.connection().execute("SELECT * FROM images WHERE id = ?", (image_id,)).fetchone()
+        return StoredImage.from_row(row) if row else None
+
+    def read(self, image: StoredImage) -> bytes | None:
+        """The bytes, or ``None`` when the file is gone or damaged."""
+        try:
+            data = self.path(image).read_bytes()
+        except FileNotFoundError:
+            return None
+        return data if len(data) == image.size_bytes else None
+
+    def lookup(self, request_key: str) -> tuple[StoredImage, bytes] | None:
+        """The image an identical request made before, with its bytes."""
+        row = self._db.connection().execute(
+            "SELECT images.* FROM renders JOIN images ON images.id = renders.image_id WHERE renders.request_key = ?",
+            (request_key,),
+        ).fetchone()
+        if row is None:
+            return None
+        image = StoredImage.from_row(row)
+        data = self.read(image)
+        return (image, data) if data is not None else None
+
+    def recent(self, limit: int, before: float | None = None) -> list[StoredImage]:
+        rows = self._db.connection().execute(
+            "SELECT * FROM images WHERE created_at < ? ORDER BY created_at DESC, id LIMIT ?",
+            (before if before is not None else float("inf"), limit),
+        ).fetchall()
+        return [StoredImage.from_row(row) for row in rows]
+
+    # -- writing -----------------------------------------------------------------------------
+    def put(self, request_key: str, thumbnail: Thumbnail, title: str) -> StoredImage:
+        image = StoredImage(
+            id=hashlib.sha256(thumbnail.data).hexdigest(), media_type=thumbnail.media_type,
+            output_format=thumbnail.output_format, format=thumbnail.format, width=thumbnail.width_px,
+            height=thumbnail.height_px, size_bytes=len(thumbnail.data), layout=thumbnail.layout, kit=thumbnail.kit,
+            title=title, created_at=time.time(),
+        )
+        self._write_file(self.path(image), thumbnail.data)
+        with self._db.transaction() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO images VALUES (:id, :media_type, :output_format, :format, :width, :height,"
+                " :size_bytes, :layout, :kit, :title, :created_at)",
+                image.__dict__,
+            )
+            connection.execute(
+                "INSERT OR REPLACE INTO renders (request_key, image_id, created_at) VALUES (?, ?, ?)",
+                (request_key, image.id, image.created_at),
+            )
+            row = connection.execute("SELECT * FROM images WHERE id = ?", (image.id,)).fetchone()
+        return StoredImage.from_row(row)
+
+    @staticmethod
+    def _write_file(path: Path, data: bytes) -> None:
+        if path.is_file() and path.stat().st_size == len(data):
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
