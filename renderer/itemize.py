@@ -46,8 +46,12 @@ class Coverage:
     code_points: frozenset[int]
     emoji: bool = False
 
-    def covers(self, cluster: str) -> bool:
-        return all(ord(char) in self.code_points for char in cluster if not _IGNORABLE.match(char))
+    def covers(self, text: str) -> bool:
+        """Whether every character of ``text`` that needs a glyph is in the cmap."""
+        code_points = set(map(ord, text))
+        if code_points <= self.code_points:  # the common case: one set operation
+            return True
+        return all(cp in self.code_points for cp in code_points if not _IGNORABLE.match(chr(cp)))
 
 
 @dataclass(frozen=True)
