@@ -133,12 +133,18 @@ class Renderer:
         use_logo: bool = False,
         photo: str | bytes | os.PathLike[str] | None = None,
         logo: str | bytes | os.PathLike[str] | None = None,
+        video: str | os.PathLike[str] | None = None,
+        time: float | str = "auto",
+        video_use: str = "background",
         quality: int | None = None,
         debug: bool = False,
     ) -> Thumbnail:
         """Render ``title``; every option is validated with a message naming what is allowed.
 
         ``photo``/``logo``: a data URL, raw bytes or a file path (implies use_photo/use_logo).
+        ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the best moment): that
+        frame becomes the background (``video_use="background"``, with the layout's frame
+        treatment for contrast) or the photo that is cut out (``video_use="photo"``).
         """
         request = parse_request({
             "title": title, "format": format, "layout": layout, "customAssetsId": brand,
@@ -146,16 +152,32 @@ class Renderer:
             "usePhoto": use_photo, "useLogo": use_logo,
             "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
         })
-        return self.render_request(request, quality=quality, debug=debug)
+        source = VideoSource.create(video, time, video_use) if video is not None else None
+        return self.render_request(request, quality=quality, debug=debug, video=source)
 
-    def render_request(self, request: GenerateRequest, *, quality: int | None = None, debug: bool = False) -> Thumbnail:
+    def render_request(
+        self,
+        request: GenerateRequest,
+        *,
+        quality: int | None = None,
+        debug: bool = False,
+        video: VideoSource | None = None,
+    ) -> Thumbnail:
         kit = self.kits.get(request.custom_assets_id or DEFAULT_KIT)
         fmt = get_format(request.format or "youtube")
-        use_photo = request.use_photo or bool(request.photo_image)
+        background_image = None
+        video_photo = None
+        if video is not None:
+            picture, key = video.picture(fmt.width_px, fmt.height_px)
+            if video.use == "photo":
+                video_photo = self._assets.photo_from_image(picture, key)
+            else:
+                background_image = picture
+        use_photo = request.use_photo or bool(request.photo_image) or video_photo is not None
         use_logo = request.use_logo or bool(request.logo_image)
         kit = apply_category_to_kit(kit, request.category)
         output_format = normalize_output_format(request.output_format)
-        photo = self._assets.photo(request.photo_image, kit) if use_photo else None
+        photo = video_photo or (self._assets.photo(request.photo_image, kit) if use_photo else None)
         logo = self._assets.logo(request.logo_image, kit) if use_logo else None
         if request.layout == "auto":
             chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
@@ -166,7 +188,8 @@ class Renderer:
         if photo is not None and not any(isinstance(layer, PhotoLayer) for layer in spec.layers):
             warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
         scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo, debug=debug)
+                      scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
+                      background_image=background_image, debug=debug)
         image, plan = self._composer.compose(scene)
         if warnings:
             plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
@@ -189,6 +212,33 @@ class Renderer:
         except ValidationError:
             _, problems = validate_doc(LayoutSpec, SourceDoc(layout.source.path, filled, layout.source.positions))
             raise SpecError(problems) from None
+
+
+@dataclass(frozen=True)
+class VideoSource:
+    """A frame of a video to put the title over: at ``time`` or, with ``"auto"``, the best moment."""
+
+    path: Path
+    time: float | str
+    use: str
+
+    @classmethod
+    def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
+        if use not in ("background", "photo"):
+            raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
+        return cls(Path(video), time, use)
+
+    def picture(self, width_px: int, height_px: int):
+        """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
+        from .video import frame, moments
+
+        time = self.time
+        if time == "auto":
+            best = moments(self.path, count=1, with_frames=False)
+            time = best[0].timestamp_s
+        shot = frame(self.path, time, output_format="png" if self.use == "photo" else "jpeg", quality=95)
+        stat = self.path.stat()
+        return shot.image, f"video:{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{shot.pts_s}"
 
 
 def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str | None:
@@ -238,9 +288,14 @@ def generate(
     personImage: str | None = None,
     usePersonalPhoto: bool | None = None,
     layout: str = "auto",
+    video: str | os.PathLike[str] | None = None,
+    time: float | str = "auto",
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
-    ``generate(**request_json)`` works) and returns its response body."""
+    ``generate(**request_json)`` works) and returns its response body.
+
+    thumbkit's extension: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
+    the title over that frame of a local video (see ``Renderer.render``)."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
@@ -248,7 +303,8 @@ def generate(
         "usePersonalPhoto": usePersonalPhoto, "layout": layout,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
-    return default_renderer().render_request(request).to_thumbapi()
+    source = VideoSource.create(video, time, "background") if video is not None else None
+    return default_renderer().render_request(request, video=source).to_thumbapi()
 
 
 __all__ = ["Renderer", "Thumbnail", "default_renderer", "generate", "write_atomic", "InternalError"]

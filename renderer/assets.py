@@ -51,7 +51,11 @@ class AssetResolver:
         else:
             raise InputError(PHOTO_REQUIRED, field="usePhoto")
         image = decode_image(raw, field=field, max_bytes=None)
-        cutout = self.engine.cutout(image, image_bytes_hash=content_hash(raw))
+        return self.photo_from_image(image, content_hash(raw))
+
+    def photo_from_image(self, image: Image.Image, key: str):
+        """A framer for an already decoded picture (a video frame), cached under ``key``."""
+        cutout = self.engine.cutout(image, image_bytes_hash=key)
         from .cutout import frame_subject
 
         def frame(width_px: int, height_px: int) -> FramedPhoto:

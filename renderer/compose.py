@@ -273,6 +273,17 @@ class Composer:
             elif emphasis_style == "color":
                 accent = _readable_accent(accent, color, reference)
         ratio = worst_contrast(color, reference)
+        if layer.contrast == "ensure" and ratio < MIN_CONTRAST and reference is behind:
+            # No colour reads over this backdrop (a busy photo or video frame): calm the backdrop
+            # itself under the text with a feathered scrim, just as strong as needed.
+            for _ in range(4):  # the luminance model is approximate: measure again until it reads
+                _local_scrim(work.canvas, ink.inflate(0.35 * size), color, behind, feather_px=0.3 * size)
+                behind = reference = _luminances(work.canvas, ink)
+                if worst_contrast(color, reference) >= MIN_CONTRAST:
+                    break
+            if emphasis_style == "color":
+                accent = _readable_accent(parse_color(layer.emphasis.color), color, reference)
+            ratio = worst_contrast(color, reference)
 
         draw = ImageDraw.Draw(work.canvas)
         if emphasis_style == "highlight":
@@ -472,6 +483,36 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
         mask = mask.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR)
     # pasting an image through a mask is ~2x faster in Pillow than pasting a colour tuple
     canvas.paste(Image.new("RGB", mask.size, color[:3]), (x0, y0), mask)
+
+
+def _local_scrim(canvas: Image.Image, rect: Rect, text_color: RGBA, behind: tuple[float, ...], *, feather_px: float) -> None:
+    """Darken (under light text) or lighten (under dark text) the canvas inside ``rect`` so that
+    the brightest (darkest) part behind the text reaches 4.5:1, with soft edges."""
+    light_text = relative_luminance(text_color) >= 0.5
+    text_lum = relative_luminance(text_color)
+    if light_text:
+        target = (text_lum + 0.05) / MIN_CONTRAST - 0.05  # the background luminance allowed at most
+        worst = max(behind)
+        keep = min(1.0, max(0.0, target / max(worst, 1e-6))) ** (1 / 2.2) * 0.97
+        amount, paint = 1 - keep, (0, 0, 0)
+    else:
+        target = MIN_CONTRAST * (text_lum + 0.05) - 0.05  # the background luminance needed at least
+        worst = min(behind)
+        gap = (target - worst) / max(1 - worst, 1e-6)
+        amount, paint = min(1.0, max(0.0, gap) ** (1 / 2.2) * 1.03), (255, 255, 255)
+    if amount <= 0:
+        return
+    x0, y0 = max(0, int(rect.x)), max(0, int(rect.y))
+    x1, y1 = min(canvas.width, int(rect.right)), min(canvas.height, int(rect.bottom))
+    if x1 <= x0 or y1 <= y0:
+        return
+    k = 4
+    small = Image.new("L", (max(1, (x1 - x0) // k), max(1, (y1 - y0) // k)), 0)
+    feather = max(1, int(feather_px / k))
+    ImageDraw.Draw(small).rounded_rectangle((feather, feather, small.width - feather, small.height - feather),
+                                           radius=feather * 2, fill=round(255 * amount))
+    mask = small.filter(ImageFilter.GaussianBlur(feather / 2)).resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR)
+    canvas.paste(Image.new("RGB", mask.size, paint), (x0, y0), mask)
 
 
 def _over(canvas: Image.Image, image: Image.Image, xy: tuple[int, int]) -> None:
