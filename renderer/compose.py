@@ -64,9 +64,14 @@ class Scene:
     debug: bool = False
 
 
+_GRID_STEP_PX = 8  # the luminance grid of a cached background: one sample per 8x8 pixels
+
+
 @dataclass
 class _Work:
     canvas: Image.Image
+    luminance_grid: np.ndarray | None = None  # of the untouched static background
+    painted: list[Rect] = field(default_factory=list)  # drawn on since the grid was made
     obstacles: list[Rect] = field(default_factory=list)
     texts: list[PlanText] = field(default_factory=list)
     images: list[PlanImage] = field(default_factory=list)
@@ -76,7 +81,7 @@ class _Work:
 class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
-        self._static: OrderedDict[str, Image.Image] = OrderedDict()
+        self._static: OrderedDict[str, tuple[Image.Image, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- the whole picture -------------------------------------------------------------------
@@ -89,7 +94,8 @@ class Composer:
             scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
         ):
             prefix += 1
-        work = _Work(self._static_prefix(scene, prefix, width, height))
+        canvas, grid = self._static_prefix(scene, prefix, width, height)
+        work = _Work(canvas, grid)
         work.obstacles = self._reserved(scene, work)
         for index in range(prefix, len(layers)):
             layer = layers[index]
@@ -97,6 +103,7 @@ class Composer:
                 self._background(work, scene, layer)
             elif isinstance(layer, ShapeLayer):
                 self._shape(work.canvas, scene, layer)
+                work.painted.append(_rect(layer.box, scene.scale))
             elif isinstance(layer, PhotoLayer):
                 self._photo(work, scene, index, layer)
             elif isinstance(layer, LogoLayer):
@@ -114,7 +121,7 @@ class Composer:
         canvas = work.canvas if work.canvas.mode == "RGB" else work.canvas.convert("RGB")
         return canvas, plan
 
-    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> Image.Image:
+    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, np.ndarray]:
         key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
             layer.model_dump_json() for layer in scene.layout.layers[:prefix]
         )
@@ -122,7 +129,7 @@ class Composer:
             cached = self._static.get(key)
             if cached is not None:
                 self._static.move_to_end(key)
-                return cached.copy()
+                return cached[0].copy(), cached[1]
         canvas = Image.new("RGBA", (width, height), (0, 0, 0, 255))
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
@@ -130,11 +137,12 @@ class Composer:
             else:
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
+        grid = _luminance_array(canvas.reduce(_GRID_STEP_PX))
         with self._lock:
-            self._static[key] = canvas
+            self._static[key] = (canvas, grid)
             while len(self._static) > _STATIC_CACHE_SIZE:
                 self._static.popitem(last=False)
-        return canvas.copy()
+        return canvas.copy(), grid
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: _Work) -> list[Rect]:
@@ -151,12 +159,14 @@ class Composer:
         width, height = work.canvas.size
         if scene.background_image is None:
             work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
+            work.luminance_grid = None
             return
         treatment = layer.frame
         image = image_cover(scene.background_image, width, height, darken=treatment.darken, blur_px=treatment.blur_px * scene.scale)
         if treatment.scrim != "none":
             image = Image.alpha_composite(image, _scrim(treatment.scrim, parse_color(treatment.scrim_color), treatment.scrim_opacity, width, height))
         work.canvas = image.convert("RGB")
+        work.luminance_grid = None
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer) -> None:
         box = _rect(layer.box, scene.scale)
@@ -182,6 +192,7 @@ class Composer:
         if layer.effects.outline_px:
             _over(work.canvas, _outline(image, round(layer.effects.outline_px * scene.scale), parse_color(layer.effects.outline_color)), (round(box.x), round(box.y)))
         _over(work.canvas, image, (round(box.x), round(box.y)))
+        work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
         work.images.append(PlanImage(index, "photo", box, detail))
@@ -205,7 +216,7 @@ class Composer:
         rect = self._logo_rect(scene, _logo_region(scene))
         variant = logo.light
         if logo.dark is not None:
-            behind = _luminances(work.canvas, rect)
+            behind = _behind(work, rect)
             if sorted(behind)[len(behind) // 2] > 0.4:
                 variant = logo.dark
         image = variant.resize((round(rect.width), round(rect.height)), Image.Resampling.LANCZOS)
@@ -214,6 +225,7 @@ class Composer:
             shadow.putalpha(image.getchannel("A").point(lambda a: a * 0.5).filter(ImageFilter.GaussianBlur(6 * scene.scale)))
             _over(work.canvas, shadow, (round(rect.x + 2 * scene.scale), round(rect.y + 4 * scene.scale)))
         _over(work.canvas, image, (round(rect.x), round(rect.y)))
+        work.painted.append(rect.inflate(12 * scene.scale))
         work.images.append(PlanImage(index, "logo", rect, "dark variant" if variant is logo.dark else "light variant"))
 
     def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
@@ -259,7 +271,7 @@ class Composer:
         lines, ink = _place_lines(fitted, fit_box, align, layer.valign, measure, inset_em, paragraph)
 
         # Colours: adjusted against what is really behind the ink, unless the layout says keep.
-        behind = _luminances(work.canvas, ink)
+        behind = _behind(work, ink)
         stroke_color = parse_color(layer.stroke.color) if layer.stroke else None
         stroke_px = round(stroke_em * size)
         reference = (relative_luminance(stroke_color),) if stroke_color and stroke_em >= 0.03 else behind
@@ -296,7 +308,7 @@ class Composer:
                             (segment.x_px - pad_px, top, segment.x_px + segment.width_px + pad_px, line.baseline_px + pad_px * 1.2),
                             radius=round(pad_px * 0.8), fill=accent,
                         )
-        if layer.shadow is not None:
+        if layer.shadow is not None and _shadow_shows(parse_color(layer.shadow.color), color, behind):
             _shadow(work.canvas, lines, typeface, size, ink, layer.shadow, stroke_px)
         for line in lines:
             for segment in line.segments:
@@ -308,6 +320,7 @@ class Composer:
                     fill = color
                 typeface.draw(work.canvas, segment.x_px, line.baseline_px, segment.text, size, fill=fill,
                               stroke_width_px=stroke_px, stroke_fill=stroke_color, rtl=segment.rtl)
+        work.painted.append(ink.inflate(0.5 * size))
         work.texts.append(PlanText(
             layer=index, box=box, fit_box=fit_box, ink=ink, font=typeface.key, size_px=size,
             line_height_px=fitted.line_height_px, lines=lines, truncated=fitted.truncated, broke_words=fitted.broke_words,
@@ -431,6 +444,25 @@ def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure
     return tuple(placed), Rect(left, top, max(1.0, right - left), max(1.0, bottom - top))
 
 
+def _behind(work: _Work, rect: Rect) -> tuple[float, ...]:
+    """What lies behind ``rect``: from the cached background's luminance grid when nothing has
+    been drawn there since, else from the canvas's pixels."""
+    grid = work.luminance_grid
+    if grid is not None and not any(rect.intersects(other) for other in work.painted):
+        x0, y0 = max(0, int(rect.x // _GRID_STEP_PX)), max(0, int(rect.y // _GRID_STEP_PX))
+        x1, y1 = min(grid.shape[1], int(rect.right // _GRID_STEP_PX) + 1), min(grid.shape[0], int(rect.bottom // _GRID_STEP_PX) + 1)
+        if x1 > x0 and y1 > y0:
+            low, mid, high = np.percentile(grid[y0:y1, x0:x1], [3, 50, 97])
+            return (float(low), float(mid), float(high))
+    return _luminances(work.canvas, rect)
+
+
+def _luminance_array(image: Image.Image) -> np.ndarray:
+    pixels = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
+    linear = np.where(pixels <= 0.04045, pixels / 12.92, ((pixels + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+
+
 def _luminances(canvas: Image.Image, rect: Rect) -> tuple[float, ...]:
     """Low, middle and high WCAG luminance of the pixels under ``rect``."""
     x0, y0 = max(0, int(rect.x)), max(0, int(rect.y))
@@ -483,6 +515,14 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
         mask = mask.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR)
     # pasting an image through a mask is ~2x faster in Pillow than pasting a colour tuple
     canvas.paste(Image.new("RGB", mask.size, color[:3]), (x0, y0), mask)
+
+
+def _shadow_shows(shadow: RGBA, text: RGBA, behind: tuple[float, ...]) -> bool:
+    """A shadow is drawn where it can be seen and helps: it must stand out from the backdrop
+    (a black shadow on navy is invisible and costs a blur) and sit under text lighter than the
+    backdrop (under dark text on a light theme it is only a grey halo)."""
+    middle = sorted(behind)[len(behind) // 2]
+    return contrast_ratio(relative_luminance(shadow), middle) >= 1.6 and relative_luminance(text) > middle
 
 
 def _local_scrim(canvas: Image.Image, rect: Rect, text_color: RGBA, behind: tuple[float, ...], *, feather_px: float) -> None:
