@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "thumbkit-bench-video")
     parser.add_argument("--minutes", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing; the median is shown")
+    parser.add_argument("--save-moments", type=Path, default=None, help="also write the moments' frames here")
     args = parser.parse_args(argv)
 
     from renderer.video import frame, frames, moments, probe
@@ -98,9 +99,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {label}: {wall_s:.1f} s wall = {wall_s / duration_s:.1%} of the {duration_s:.0f} s video "
               f"(goal < 10%); {cpu_s:.1f} s CPU in all threads = {cpu_s / 2 / duration_s:.1%} per core of 2; "
               f"load average now {os.getloadavg()[0]:.1f}")
-    for moment in found:
+    for rank, moment in enumerate(found, start=1):
         print(f"  {moment.timestamp_s:8.2f} s  score {moment.score:.2f}  {moment.reason:<40} "
               f"(the edit's {_shot_at(moment.timestamp_s)})")
+        if args.save_moments is not None and moment.frame is not None:
+            args.save_moments.mkdir(parents=True, exist_ok=True)
+            (args.save_moments / f"moment-{rank}-{moment.timestamp_s:.2f}s.webp").write_bytes(moment.frame.data)
 
 
 def ensure_video(cache: Path, *, minutes: int) -> Path:

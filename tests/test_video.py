@@ -24,7 +24,7 @@ from PIL import Image
 from renderer.cli_video import frame_command, moments_command
 from renderer.errors import AssetError, InputError
 from renderer.video import format_time_s, frame, frames, moments, parse_time_s, probe
-from renderer.video import sampling, scoring
+from renderer.video import sampling, scoring, seek, skipping
 from renderer.video.sampling import plan_sampling, sample_video
 from renderer.video.seek import _Cursor
 from renderer.video.shots import find_shots
@@ -138,6 +138,22 @@ def test_frames_keep_the_callers_order_and_decode_once(videos, references, monke
     for shot in shots:
         _assert_is_reference(shot, references["long_gop"], shot.timestamp_s)
     assert len(seeks) == 1  # one keyframe only: a single pass serves every time
+
+
+def test_frames_nobody_is_shown_are_not_decoded(videos, references, monkeypatch) -> None:
+    decoded = []
+    original = skipping.decode_for_targets
+
+    def counting(video, targets_s):
+        for item in original(video, targets_s):
+            decoded.append(item.pts_s)
+            yield item
+
+    monkeypatch.setattr(seek, "decode_for_targets", counting)
+    shot = frame(videos["long_gop"], 7.0)
+    _assert_is_reference(shot, references["long_gop"], 7.0)  # still exact
+    shown_before = sum(1 for pts_s, _ in references["long_gop"] if pts_s <= 7.0)
+    assert len(decoded) < 0.8 * shown_before  # the B-frames before 7 s were skipped
 
 
 def test_rotation_metadata_turns_the_frame_upright(videos, references) -> None:
