@@ -18,6 +18,7 @@ Timings on a shared machine vary with its load, so the load average and CPU time
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import resource
 import shutil
@@ -58,8 +59,9 @@ def main(argv: list[str] | None = None) -> None:
 
     video = ensure_video(args.cache, minutes=args.minutes)
     info = probe(video)
-    print(f"video: {video} ({info.width_px}x{info.height_px} {info.codec}, {info.duration_s:.0f} s, "
-          f"{video.stat().st_size / info.duration_s * 8 / 1e6:.1f} Mbit/s); {os.cpu_count()} CPUs, "
+    duration_s = info.duration_s or float(args.minutes * 60)
+    print(f"video: {video} ({info.width_px}x{info.height_px} {info.codec}, {duration_s:.0f} s, "
+          f"{video.stat().st_size / duration_s * 8 / 1e6:.1f} Mbit/s); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at start")
 
     # 1. One frame: in-process against the ffmpeg command line. A time on a frame's own pts, mid-GOP.
@@ -81,15 +83,14 @@ def main(argv: list[str] | None = None) -> None:
     # 2. Five frames: one call (one open, sorted seeks, decoding on within a GOP) against five calls.
     for label, times in (("spread over the video", [577.7, 12.3, 250.5, 95.0, 401.2]),
                          ("within 3 s", [101.9, 100.2, 102.8, 100.9, 101.4])):
-        one_call_s = _median(lambda: frames(video, times), args.repeat)
-        separate_s = _median(lambda: [frame(video, t) for t in times], args.repeat)
+        one_call_s = _median(functools.partial(frames, video, times), args.repeat)
+        separate_s = _median(functools.partial(_one_by_one, frame, video, times), args.repeat)
         print(f"five frames {label}: one frames() call {one_call_s}, five frame() calls {separate_s} "
               f"-> one call takes {one_call_s.ratio(separate_s)}")
 
     # 3. Moments on the whole video: the analysis pass, then with the five frames extracted.
     with open_video(video) as opened:
         plan = plan_sampling(opened)
-    duration_s = info.duration_s or 1.0
     print(f"moments: sampling every {plan.interval_s:.2f} s, decoder skip_frame={plan.skip_frame}, "
           f"skip_loop_filter={plan.skip_loop_filter}")
     for label, with_frames in (("analysis only", False), ("with the 5 frames extracted", True)):
@@ -201,6 +202,10 @@ def _repeat_segment(segment: Path, path: Path, *, copies: int) -> None:
                 clone.duration, clone.is_keyframe = packet.duration, packet.is_keyframe
                 clone.time_base, clone.stream = time_base, out_stream
                 target.mux(clone)
+
+
+def _one_by_one(frame: Callable, video: Path, times: list[float]) -> list[object]:
+    return [frame(video, time_s) for time_s in times]
 
 
 def _shot_at(time_s: float) -> str:

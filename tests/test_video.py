@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -23,8 +24,18 @@ from PIL import Image
 
 from renderer.cli_video import frame_command, moments_command
 from renderer.errors import AssetError, InputError
-from renderer.video import format_time_s, frame, frames, moments, parse_time_s, probe
-from renderer.video import sampling, scoring, seek, skipping
+from renderer.video import (
+    format_time_s,
+    frame,
+    frames,
+    moments,
+    parse_time_s,
+    probe,
+    sampling,
+    scoring,
+    seek,
+    skipping,
+)
 from renderer.video.sampling import plan_sampling, sample_video
 from renderer.video.seek import _Cursor
 from renderer.video.shots import find_shots
@@ -76,7 +87,7 @@ def _assert_is_reference(shot, reference, time_s: float) -> None:
 def _probe_times(reference: list[tuple[float, np.ndarray]]) -> list[float]:
     """Exact frame times, times just before and between frames, the start and the end."""
     pts = [p for p, _ in reference]
-    between = [(a + b) / 2 for a, b in zip(pts, pts[1:])]
+    between = [(a + b) / 2 for a, b in itertools.pairwise(pts)]
     just_before = [p - 0.0005 for p in pts[1:]]
     picks = pts[::5] + between[2::6] + just_before[3::7] + [0.0, pts[-1]]
     return sorted(set(picks))
