@@ -25,6 +25,7 @@ __all__ = ["PTS_TOLERANCE_S", "DecodedFrame", "decode_all", "decode_at"]
 _CONTINUE_WITHOUT_INDEX_S = 1.0
 # A seek whose first frame comes out after the target is retried this much earlier, doubling.
 _SEEK_BACKOFF_S = 1.0
+_BEFORE_START_S = -1.0
 # At the end of the stream, a time this far past the last frame's end means frames are missing.
 _TRUNCATION_SLACK_S = 0.25
 
@@ -71,16 +72,19 @@ class _Cursor:
     def seek_before(self, target_s: float) -> None:
         """Seek so that decoding starts at or before ``target_s``, then decode up to it.
 
-        Demuxers seek on decode timestamps or an index that can put the keyframe just after the
-        target (B-frame delay, edit lists): when the first frame comes out late, seek again earlier.
+        Demuxers seek on decode timestamps, an index or a bisection by timestamps (MPEG-TS) and can
+        land on the keyframe after the target (B-frame delay, edit lists): when the first frame
+        comes out late, seek again earlier, finally to before the start, which every demuxer
+        answers with the first keyframe. Still late then, the target precedes the first frame.
         """
         seek_s, backoff_s = target_s, _SEEK_BACKOFF_S
         while True:
             self._seek(seek_s)
             self.advance_to(target_s)
-            if self.shown is not None or seek_s <= 0:
+            if self.shown is not None or seek_s < 0:
                 return
-            seek_s, backoff_s = max(seek_s - backoff_s, 0.0), backoff_s * 2
+            seek_s = seek_s - backoff_s if seek_s - backoff_s > 0 else _BEFORE_START_S
+            backoff_s *= 2
 
     def advance_to(self, target_s: float) -> None:
         """Decode until the first frame after ``target_s``, or the end of the stream."""
