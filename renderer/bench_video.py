@@ -18,13 +18,16 @@ Timings on a shared machine vary with its load, so the load average and CPU time
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -47,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "thumbkit-bench-video")
     parser.add_argument("--minutes", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing; the median is shown")
+    parser.add_argument("--save-moments", type=Path, default=None, help="also write the moments' frames here")
     args = parser.parse_args(argv)
 
     from renderer.video import frame, frames, moments, probe
@@ -55,8 +59,9 @@ def main(argv: list[str] | None = None) -> None:
 
     video = ensure_video(args.cache, minutes=args.minutes)
     info = probe(video)
-    print(f"video: {video} ({info.width_px}x{info.height_px} {info.codec}, {info.duration_s:.0f} s, "
-          f"{video.stat().st_size / info.duration_s * 8 / 1e6:.1f} Mbit/s); {os.cpu_count()} CPUs, "
+    duration_s = info.duration_s or float(args.minutes * 60)
+    print(f"video: {video} ({info.width_px}x{info.height_px} {info.codec}, {duration_s:.0f} s, "
+          f"{video.stat().st_size / duration_s * 8 / 1e6:.1f} Mbit/s); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at start")
 
     # 1. One frame: in-process against the ffmpeg command line. A time on a frame's own pts, mid-GOP.
@@ -69,24 +74,23 @@ def main(argv: list[str] | None = None) -> None:
                        "-frames:v", "1", "-q:v", "3", str(Path(folder) / "frame.jpg")]
             theirs_s = _median(lambda: subprocess.run(command, check=True), args.repeat)
         same = _same_frame_as_ffmpeg(ffmpeg, video, time_s, frame)
-        print(f"one frame at {time_s:.3f} s: in-process {ours_s * 1000:.0f} ms, ffmpeg CLI {theirs_s * 1000:.0f} ms "
-              f"-> ratio {ours_s / theirs_s:.2f}x (goal <= 0.5x); {same}")
+        print(f"one frame at {time_s:.3f} s: in-process {ours_s}, ffmpeg CLI {theirs_s} "
+              f"-> ratio {ours_s.ratio(theirs_s)} (goal <= 0.5x); {same}")
     else:
-        print(f"one frame at {time_s:.3f} s: in-process {ours_s * 1000:.0f} ms; ffmpeg not installed, "
+        print(f"one frame at {time_s:.3f} s: in-process {ours_s}; ffmpeg not installed, "
               "no comparison (apt-get install ffmpeg)")
 
     # 2. Five frames: one call (one open, sorted seeks, decoding on within a GOP) against five calls.
     for label, times in (("spread over the video", [577.7, 12.3, 250.5, 95.0, 401.2]),
                          ("within 3 s", [101.9, 100.2, 102.8, 100.9, 101.4])):
-        one_call_s = _median(lambda: frames(video, times), args.repeat)
-        separate_s = _median(lambda: [frame(video, t) for t in times], args.repeat)
-        print(f"five frames {label}: one frames() call {one_call_s * 1000:.0f} ms, five frame() calls "
-              f"{separate_s * 1000:.0f} ms -> {separate_s / one_call_s:.2f}x faster in one call")
+        one_call_s = _median(functools.partial(frames, video, times), args.repeat)
+        separate_s = _median(functools.partial(_one_by_one, frame, video, times), args.repeat)
+        print(f"five frames {label}: one frames() call {one_call_s}, five frame() calls {separate_s} "
+              f"-> one call takes {one_call_s.ratio(separate_s)}")
 
     # 3. Moments on the whole video: the analysis pass, then with the five frames extracted.
     with open_video(video) as opened:
         plan = plan_sampling(opened)
-    duration_s = info.duration_s or 1.0
     print(f"moments: sampling every {plan.interval_s:.2f} s, decoder skip_frame={plan.skip_frame}, "
           f"skip_loop_filter={plan.skip_loop_filter}")
     for label, with_frames in (("analysis only", False), ("with the 5 frames extracted", True)):
@@ -96,9 +100,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {label}: {wall_s:.1f} s wall = {wall_s / duration_s:.1%} of the {duration_s:.0f} s video "
               f"(goal < 10%); {cpu_s:.1f} s CPU in all threads = {cpu_s / 2 / duration_s:.1%} per core of 2; "
               f"load average now {os.getloadavg()[0]:.1f}")
-    for moment in found:
+    for rank, moment in enumerate(found, start=1):
         print(f"  {moment.timestamp_s:8.2f} s  score {moment.score:.2f}  {moment.reason:<40} "
               f"(the edit's {_shot_at(moment.timestamp_s)})")
+        if args.save_moments is not None and moment.frame is not None:
+            args.save_moments.mkdir(parents=True, exist_ok=True)
+            (args.save_moments / f"moment-{rank}-{moment.timestamp_s:.2f}s.webp").write_bytes(moment.frame.data)
 
 
 def ensure_video(cache: Path, *, minutes: int) -> Path:
@@ -197,6 +204,10 @@ def _repeat_segment(segment: Path, path: Path, *, copies: int) -> None:
                 target.mux(clone)
 
 
+def _one_by_one(frame: Callable, video: Path, times: list[float]) -> list[object]:
+    return [frame(video, time_s) for time_s in times]
+
+
 def _shot_at(time_s: float) -> str:
     offset_s = time_s % SEGMENT_S
     for shot, seconds in _SHOTS:
@@ -220,14 +231,33 @@ def _same_frame_as_ffmpeg(ffmpeg: str, video: Path, time_s: float, frame: Callab
     return f"{verdict} (mean |RGB diff| {differences[best]:.2f}, next frames {differences[-1]:.2f}/{differences[1]:.2f})"
 
 
-def _median(work: Callable[[], object], repeat: int) -> float:
-    work()  # warm up: imports, file cache
-    runs = []
+@dataclass(frozen=True)
+class Timing:
+    wall_s: float
+    cpu_s: float  # this process's threads and its children (ffmpeg): steadier than wall on a busy machine
+
+    def __str__(self) -> str:
+        return f"{self.wall_s * 1000:.0f} ms ({self.cpu_s * 1000:.0f} ms CPU)"
+
+    def ratio(self, other: Timing) -> str:
+        return f"{self.wall_s / other.wall_s:.2f}x wall, {self.cpu_s / other.cpu_s:.2f}x CPU"
+
+
+def _median(work: Callable[[], object], repeat: int) -> Timing:
+    """Median wall and CPU time of ``repeat`` runs after one warm-up run (imports, file cache)."""
+    work()
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        cpu_before, wall_before = _cpu_s(), time.perf_counter()
         work()
-        runs.append(time.perf_counter() - started)
-    return statistics.median(runs)
+        walls.append(time.perf_counter() - wall_before)
+        cpus.append(_cpu_s() - cpu_before)
+    return Timing(statistics.median(walls), statistics.median(cpus))
+
+
+def _cpu_s() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":  # pragma: no cover

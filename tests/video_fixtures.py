@@ -155,6 +155,13 @@ def long_gop_video(path: Path, *, seconds: float = 8.0, fps: int = 25) -> Path:
     return write_video(path, pictures, time_base=Fraction(1, fps), frame_rate=fps, gop_frames=count + 1)
 
 
+def transport_stream_video(path: Path) -> Path:
+    """MPEG-TS: no index to seek with (bisection by timestamps) and a start time after 0."""
+    base = photo("rocket")
+    pictures = ((i, panned(base, i)) for i in range(75))
+    return write_video(path, pictures, time_base=Fraction(1, 25), frame_rate=25, gop_frames=30)
+
+
 def rotated_video(path: Path, *, rotation_deg: int = 90, hflip: bool = False) -> Path:
     base = photo("astronaut")
     pictures = ((i, panned(base, i)) for i in range(20))

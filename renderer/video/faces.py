@@ -63,7 +63,9 @@ def _skin_fraction(ycbcr: np.ndarray, detection: dict[str, int]) -> float:
 
 @cache
 def _cascade() -> Any:
-    from skimage.data import lbp_frontal_face_cascade_filename  # lazy: only moments need it
+    from skimage.data import (
+        lbp_frontal_face_cascade_filename,  # lazy: only moments need it
+    )
     from skimage.feature import Cascade
 
     return Cascade(lbp_frontal_face_cascade_filename())

@@ -54,10 +54,10 @@ UPRIGHT = Orientation()
 
 def frame_orientation(frame: av.VideoFrame) -> Orientation:
     """How to turn ``frame`` for display; upright when it carries no display matrix."""
-    side_data = frame.side_data.get(_MATRIX)
-    if side_data is None:
+    try:
+        raw = bytes(frame.side_data[_MATRIX])  # type: ignore[literal-required]  # PyAV stub too narrow
+    except KeyError:
         return UPRIGHT
-    raw = bytes(side_data)
     if len(raw) < 36:
         return UPRIGHT
     a, b, _, c, d, *_ = struct.unpack("<9i", raw[:36])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from PIL import Image
@@ -20,6 +21,7 @@ from .pixels import small_rgb
 from .seek import decode_all
 from .source import OpenVideo
 
+SkipFrame = Literal["DEFAULT", "NONREF", "NONKEY"]
 ANALYSIS_WIDTH_PX = 160
 PREVIEW_WIDTH_PX = 240  # faces must be ~20 px to be found: 15% of the frame height at 16:9
 MAX_SAMPLES = 1500
@@ -37,7 +39,7 @@ _REFERENCE_PIXEL_RATE = 1280 * 720 * 30
 @dataclass(frozen=True)
 class SamplingPlan:
     interval_s: float
-    skip_frame: str  # PyAV's codec_context.skip_frame: "DEFAULT", "NONREF" or "NONKEY"
+    skip_frame: SkipFrame  # PyAV's codec_context.skip_frame
     # Skip H.264/HEVC deblocking too (a quarter less decoding): the pictures stay good enough to
     # measure (sharpness moves by a few percent) and extraction decodes afresh, with the filter.
     skip_loop_filter: bool = False
@@ -65,7 +67,7 @@ def plan_sampling(video: OpenVideo) -> SamplingPlan:
     cost_units = duration_s * pixel_rate / _REFERENCE_PIXEL_RATE
     if cost_units <= _FULL_DECODE_UNITS:
         return SamplingPlan(interval_s=interval_s, skip_frame="DEFAULT")
-    skip = "NONREF" if cost_units <= _NONREF_DECODE_UNITS else "NONKEY"
+    skip: SkipFrame = "NONREF" if cost_units <= _NONREF_DECODE_UNITS else "NONKEY"
     return SamplingPlan(interval_s=interval_s, skip_frame=skip, skip_loop_filter=True)
 
 

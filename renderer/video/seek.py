@@ -9,38 +9,31 @@ next the decoder keeps going, unless a keyframe lies in between and seeking to i
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import av
 import numpy as np
 
 from ..errors import InputError
+from .seek_types import PTS_TOLERANCE_S, DecodedFrame
+from .skipping import decode_for_targets
 from .source import OpenVideo
 from .timecode import format_time_s
 
-# Presentation times are compared with this slack so that a time printed from a frame's own pts
-# (a float, possibly rounded) still selects that frame. Real frames are never this close together.
-PTS_TOLERANCE_S = 1e-6
+__all__ = ["PTS_TOLERANCE_S", "DecodedFrame", "decode_all", "decode_at"]
+
 # Without a keyframe index, keep decoding forward rather than seeking when the next time is this close.
 _CONTINUE_WITHOUT_INDEX_S = 1.0
 # A seek whose first frame comes out after the target is retried this much earlier, doubling.
 _SEEK_BACKOFF_S = 1.0
+_BEFORE_START_S = -1.0
 # At the end of the stream, a time this far past the last frame's end means frames are missing.
 _TRUNCATION_SLACK_S = 0.25
-
-
-@dataclass(frozen=True)
-class DecodedFrame:
-    """A decoded frame and its presentation time in seconds from the start of the video."""
-
-    frame: av.VideoFrame
-    pts_s: float
 
 
 def decode_at(video: OpenVideo, times_s: Sequence[float]) -> list[DecodedFrame]:
     """The frame shown at each time (seconds from the start, already range-checked), in input order."""
     keyframes_s = _keyframe_times(video) if len(set(times_s)) > 1 else None
-    cursor = _Cursor(video)
+    cursor = _Cursor(video, sorted(set(times_s)))
     found: dict[float, DecodedFrame] = {}
     for target_s in sorted(set(times_s)):
         if cursor.should_seek(target_s, keyframes_s):
@@ -54,8 +47,9 @@ def decode_at(video: OpenVideo, times_s: Sequence[float]) -> list[DecodedFrame]:
 class _Cursor:
     """Decodes forward from the last seek, keeping the frame shown so far and one frame of lookahead."""
 
-    def __init__(self, video: OpenVideo) -> None:
+    def __init__(self, video: OpenVideo, targets_s: Sequence[float]) -> None:
         self._video = video
+        self._targets_s = targets_s
         self._frames: Iterator[DecodedFrame] | None = None
         self.shown: DecodedFrame | None = None  # last frame with pts <= the latest target
         self.ahead: DecodedFrame | None = None  # the frame after it, once decoded
@@ -78,16 +72,19 @@ class _Cursor:
     def seek_before(self, target_s: float) -> None:
         """Seek so that decoding starts at or before ``target_s``, then decode up to it.
 
-        Demuxers seek on decode timestamps or an index that can put the keyframe just after the
-        target (B-frame delay, edit lists): when the first frame comes out late, seek again earlier.
+        Demuxers seek on decode timestamps, an index or a bisection by timestamps (MPEG-TS) and can
+        land on the keyframe after the target (B-frame delay, edit lists): when the first frame
+        comes out late, seek again earlier, finally to before the start, which every demuxer
+        answers with the first keyframe. Still late then, the target precedes the first frame.
         """
         seek_s, backoff_s = target_s, _SEEK_BACKOFF_S
         while True:
             self._seek(seek_s)
             self.advance_to(target_s)
-            if self.shown is not None or seek_s <= 0:
+            if self.shown is not None or seek_s < 0:
                 return
-            seek_s, backoff_s = max(seek_s - backoff_s, 0.0), backoff_s * 2
+            seek_s = seek_s - backoff_s if seek_s - backoff_s > 0 else _BEFORE_START_S
+            backoff_s *= 2
 
     def advance_to(self, target_s: float) -> None:
         """Decode until the first frame after ``target_s``, or the end of the stream."""
@@ -122,7 +119,7 @@ class _Cursor:
     def _seek(self, seek_s: float) -> None:
         video = self._video
         video.container.seek(video.timing.ticks(seek_s), stream=video.stream, backward=True)
-        self._frames = decode_all(video)
+        self._frames = decode_for_targets(video, self._targets_s)
         self.shown = self.ahead = None
         self.at_end = False
 

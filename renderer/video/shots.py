@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -51,9 +52,7 @@ def find_shots(times_s: Sequence[float], measures: Sequence[Measures], *, interv
     luma = np.array([m.mean_luma for m in measures])
     contrast = np.array([m.std_luma for m in measures])
     blank = (contrast < BLANK_CONTRAST) | (luma < BLANK_DARK_LUMA)
-    distances = np.array(
-        [0.0] + [histogram_distance(a.histogram, b.histogram) for a, b in zip(measures, measures[1:])]
-    )
+    distances = np.array([0.0] + [histogram_distance(a.histogram, b.histogram) for a, b in pairwise(measures)])
     in_fade = _fades(luma, contrast)
     cuts = _cuts(distances)
     # Steps into, out of and along a fade or blank run change colours a lot but are not cuts.
@@ -94,9 +93,9 @@ def _fades(luma: np.ndarray, contrast: np.ndarray) -> np.ndarray:
     for i in range(1, luma.size):
         luma_change = _relative_change(luma[i - 1], luma[i])
         contrast_change = _relative_change(contrast[i - 1], contrast[i])
-        if abs(luma_change) >= FADE_STEP and abs(contrast_change) >= FADE_CONTRAST_STEP:
-            if np.sign(luma_change) == np.sign(contrast_change):
-                steps[i] = int(np.sign(luma_change))
+        big_enough = abs(luma_change) >= FADE_STEP and abs(contrast_change) >= FADE_CONTRAST_STEP
+        if big_enough and np.sign(luma_change) == np.sign(contrast_change):
+            steps[i] = int(np.sign(luma_change))
     in_fade = np.zeros(luma.size, dtype=bool)
     i = 1
     while i < luma.size:

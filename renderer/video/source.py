@@ -112,8 +112,11 @@ def _video_stream(container: av.container.InputContainer, name: str) -> av.video
         # Cover art in audio files is a one-picture "video" stream: not a video.
         if not stream.disposition & av.stream.Disposition.attached_pic and stream.codec_context is not None:
             return stream
-    kinds = sorted({stream.type for stream in container.streams})
+    covers = [s for s in container.streams.video if s.disposition & av.stream.Disposition.attached_pic]
+    kinds = sorted({stream.type for stream in container.streams if stream not in covers})
     has = f"it has only {', '.join(kinds)} streams" if kinds else "it has no streams"
+    if covers:
+        has += " and a cover picture"
     raise InputError(f"{name} has no video stream ({has})", field="video")
 
 
