@@ -11,7 +11,14 @@ from starlette.responses import JSONResponse, Response
 from .auth import REQUIRES_KEY
 from .body import read_json_object
 from .errors import ApiError
-from .openapi import GENERATE_EXAMPLE, ErrorBody, GenerateBody, GenerateResponse, errors, request_body
+from .openapi import (
+    GENERATE_EXAMPLE,
+    ErrorBody,
+    GenerateBody,
+    GenerateResponse,
+    errors,
+    request_body,
+)
 from .services import Services
 from .store import StoredImage
 
