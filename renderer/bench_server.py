@@ -88,7 +88,8 @@ def alternating_low_load(url: str, run: str, count: int) -> tuple[Phase, Phase]:
     from .request import parse_request
 
     renderer = Renderer()
-    renderer.render_request(parse_request(body("warm", 0)))  # first render loads caches
+    for n in range(5):  # a first render per format loads its fonts and layouts
+        renderer.render_request(parse_request(body("warm", n)))
     local: list[float] = []
     remote: list[float] = []
     statuses: Counter[int] = Counter()
