@@ -22,9 +22,9 @@ def test_a_small_run_has_no_errors_and_only_intended_429s(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["--workers", "1", "--clients", "4", "--requests", "12", "--low-load", "2",
                                        "--rate-limit", "3", "--json", str(report)])
     assert result.exit_code == 0, result.output
-    assert "in-process p50" in result.output and "load (4 clients)" in result.output
+    assert "in-process" in result.output and "load (4 clients)" in result.output
     [run] = json.loads(report.read_text())["runs"]
     phases = run["phases"]
-    assert [phase["phase"] for phase in phases] == ["low load (1 client)", "load (4 clients)", "stored (4 clients)"]
+    assert [phase["phase"] for phase in phases] == ["in-process", "low load (1 client)", "load (4 clients)", "stored (4 clients)"]
     assert all(phase["errors"] == 0 and set(phase["statuses"]) <= {"200", "429"} for phase in phases), phases
     assert sum(phase["statuses"].get("429", 0) for phase in phases) > 0  # 12 requests from 4 clients at 3 a second

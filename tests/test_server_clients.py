@@ -154,9 +154,14 @@ def image_size(data: bytes) -> tuple[int, int]:
 
 def test_requests_client_with_retry_decorator(base_url: str) -> None:
     assert image_size(generate_thumbnail("Retry me, please", "instagram")) == (1080, 1080)
-    # 2 x RATE + 1 quick calls (the same title: answered from the store) span at most two one-second
-    # windows, so at least one is refused with 429; the decorator retries it and every call succeeds.
-    images = [generate_thumbnail("Retry me, please", "instagram") for _ in range(2 * RATE + 1)]
+    # Bursts of quick calls (the same title: answered from the store) from a small thread pool go past
+    # RATE a second, so some are refused with 429; the decorator retries them and every call succeeds.
+    images: list[bytes] = []
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(5):  # bounded: one burst is enough unless the machine is very slow
+            images += pool.map(lambda _: generate_thumbnail("Retry me, please", "instagram"), range(3 * RATE))
+            if 429 in attempts_log:
+                break
     assert len(set(images)) == 1
     assert 429 in attempts_log and set(attempts_log) == {429}
 
@@ -164,7 +169,8 @@ def test_requests_client_with_retry_decorator(base_url: str) -> None:
 def test_requests_client_does_not_retry_a_bad_payload(base_url: str) -> None:
     with pytest.raises(requests.HTTPError, match="422"):
         generate_thumbnail("Typo", "youtub")
-    assert attempts_log == [422]
+    assert attempts_log[-1] == 422 and attempts_log.count(422) == 1  # not retried
+    assert set(attempts_log[:-1]) <= {429}  # the earlier burst may still hold this second's budget
 
 
 def test_httpx_async_client_with_a_semaphore(base_url: str) -> None:

@@ -18,7 +18,6 @@ from ..title import MAX_TITLE_CHARS
 class GenerateBody(BaseModel):
     """ThumbAPI's request body (``layout`` is thumbkit's own addition)."""
 
-    model_config = ConfigDict(extra="allow")
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS, examples=["7 Python tricks you didn't know"])
     format: Literal[FORMAT_NAMES] = "youtube"  # type: ignore[valid-type]
     category: Literal[CATEGORIES] = "auto"  # type: ignore[valid-type]
@@ -77,9 +76,14 @@ class JobResponse(BaseModel):
     updatedAt: float
 
 
-def request_body(model: type[BaseModel]) -> dict[str, Any]:
+GENERATE_EXAMPLE = {"title": "7 Python tricks you didn't know", "format": "youtube"}
+JOB_EXAMPLE = {"kind": "generate", "input": GENERATE_EXAMPLE}
+
+
+def request_body(model: type[BaseModel], example: dict[str, Any]) -> dict[str, Any]:
     """``openapi_extra`` for a route that reads its body itself."""
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+    content = {"schema": model.model_json_schema(), "example": example}
+    return {"requestBody": {"required": True, "content": {"application/json": content}}}
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

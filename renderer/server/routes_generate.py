@@ -11,7 +11,14 @@ from starlette.responses import JSONResponse, Response
 from .auth import REQUIRES_KEY
 from .body import read_json_object
 from .errors import ApiError
-from .openapi import ErrorBody, GenerateBody, GenerateResponse, errors, request_body
+from .openapi import (
+    GENERATE_EXAMPLE,
+    ErrorBody,
+    GenerateBody,
+    GenerateResponse,
+    errors,
+    request_body,
+)
 from .services import Services
 from .store import StoredImage
 
@@ -30,7 +37,7 @@ def image_url(request: Request, image_id: str) -> str:
 
 @router.post(
     "/v1/generate", response_model=GenerateResponse, tags=["ThumbAPI"], summary="Render a thumbnail (ThumbAPI)",
-    openapi_extra=request_body(GenerateBody), responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,
+    openapi_extra=request_body(GenerateBody, GENERATE_EXAMPLE), responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,
 )
 async def generate(request: Request) -> Response:
     """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy. The same
