@@ -183,7 +183,7 @@ class Renderer:
             chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         else:
             chosen = get_layout(request.layout, fmt.name, self.layouts)
-        spec = self._filled(chosen, request.title, kit)
+        spec = self.filled_layout(chosen, request.title, kit)
         warnings: list[str] = []
         if photo is not None and not any(isinstance(layer, PhotoLayer) for layer in spec.layers):
             warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
@@ -200,7 +200,12 @@ class Renderer:
             warnings=plan.warnings,
         )
 
-    def _filled(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
+    def compose_scene(self, scene: Scene):
+        """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
+        return self._composer.compose(scene)
+
+    def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
+        """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
         spec = layout.spec
         context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
         try:

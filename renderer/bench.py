@@ -36,7 +36,6 @@ def _floor_render(title: str, width: int, height: int, font_path: str) -> tuple[
     draw = ImageDraw.Draw(canvas)
     draw.text((width * 0.08, height * 0.3), " ".join(words[:half]), font=font, fill="white")
     draw.text((width * 0.08, height * 0.3 + font.size * 1.1), " ".join(words[half:]), font=font, fill="white")
-    encode_started = time.perf_counter()
     buffer = io.BytesIO()
     canvas.save(buffer, "WEBP", quality=80, method=0)
     return buffer.getvalue(), time.perf_counter() - started

@@ -8,20 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PIL import Image
-from pydantic import ValidationError
 
 from .autolayout import choose_layout, get_layout
 from .catalog import Kit
-from .compose import Composer, LogoSource, Scene
-from .context import render_context
-from .errors import AssetError, SpecError
+from .compose import LogoSource, Scene
+from .errors import AssetError
 from .formats import get_format
-from .layout_spec import LayoutSpec
 from .plan import Plan
-from .templating import TemplateFillError, fill_tree
 from .title import normalize_title
-from .validation import validate_doc
-from .yamlsource import SourceDoc
 
 if TYPE_CHECKING:
     from .api import Renderer
@@ -53,20 +47,10 @@ def render_with_kit(
         chosen = choose_layout(text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts))
     else:
         chosen = get_layout(layout, fmt.name, renderer.layouts)
-    spec = chosen.spec
-    context = render_context(text, spec.format, spec.size.width, spec.size.height, kit.spec)
-    try:
-        filled = fill_tree(chosen.source.data, context)
-    except TemplateFillError as exc:
-        raise SpecError([chosen.source.problem(getattr(exc, "loc", ()), exc.message)]) from exc
-    try:
-        layout_spec = LayoutSpec.model_validate(filled)
-    except ValidationError:
-        _, problems = validate_doc(LayoutSpec, SourceDoc(chosen.source.path, filled, chosen.source.positions))
-        raise SpecError(problems) from None
+    layout_spec = renderer.filled_layout(chosen, text, kit)
     scene = Scene(layout=layout_spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id, scale=scale, logo=logo)
-    image, plan = Composer(renderer.fonts).compose(scene)
-    return KitRender(image=image, plan=plan, layout=spec.name)
+    image, plan = renderer.compose_scene(scene)
+    return KitRender(image=image, plan=plan, layout=layout_spec.name)
 
 
 def load_logo_source(kit: Kit) -> LogoSource | None:
