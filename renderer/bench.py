@@ -99,6 +99,26 @@ def encoder_table(renderer=None) -> list[dict]:
     return rows
 
 
+def photo_vs_faceless(*, rounds: int = 15) -> dict:
+    """A render with a (cached) cut-out photo against the same render without it."""
+    from .api import Renderer
+
+    renderer = Renderer()
+    title = "I tried every AI coding tool so you don't have to"
+    renderer.render(title, layout="youtube-split", brand="techpulse", use_photo=True)  # cutout now cached
+    renderer.render(title, layout="youtube-split", brand="techpulse")
+    with_photo, faceless = [], []
+    for _ in range(rounds):  # interleaved, so both see the same machine
+        started = time.perf_counter()
+        renderer.render(title, layout="youtube-split", brand="techpulse", use_photo=True)
+        with_photo.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        renderer.render(title, layout="youtube-split", brand="techpulse")
+        faceless.append(time.perf_counter() - started)
+    photo_ms, faceless_ms = statistics.median(with_photo) * 1000, statistics.median(faceless) * 1000
+    return {"photo_ms": photo_ms, "faceless_ms": faceless_ms, "ratio": photo_ms / faceless_ms}
+
+
 @click.command("bench")
 @click.option("--rounds", default=3, show_default=True, help="passes over the 16 titles per format")
 def bench_command(rounds: int) -> None:
@@ -107,6 +127,9 @@ def bench_command(rounds: int) -> None:
     for row in run(rounds=rounds):
         click.echo(f"{row['format']:<10} {row['render_ms']:9.1f} {row['encode_share']:6.0%} {row['size_kib']:6.1f} "
                    f"{row['floor_ms']:9.1f} {row['ratio']:5.2f}x")
-    click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0):")
+    photo = photo_vs_faceless()
+    click.echo(f"\nyoutube-split with a cached cut-out photo: {photo['photo_ms']:.1f} ms, without: "
+               f"{photo['faceless_ms']:.1f} ms ({photo['ratio']:.2f}x)")
+    click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
     for row in encoder_table():
         click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")

@@ -184,14 +184,8 @@ class Composer:
         box = _rect(layer.box, scene.scale)
         framed = scene.photo(round(box.width), round(box.height))
         work.warnings.extend(framed.warnings)
-        image = framed.image
-        if layer.effects.shadow:
-            shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
-            shadow.putalpha(image.getchannel("A").point(lambda a: a * 0.55).filter(ImageFilter.GaussianBlur(14 * scene.scale)))
-            _over(work.canvas, shadow, (round(box.x + 8 * scene.scale), round(box.y + 10 * scene.scale)))
-        if layer.effects.outline_px:
-            _over(work.canvas, _outline(image, round(layer.effects.outline_px * scene.scale), parse_color(layer.effects.outline_color)), (round(box.x), round(box.y)))
-        _over(work.canvas, image, (round(box.x), round(box.y)))
+        sprite = _photo_sprite(framed.image, layer.effects, scene.scale)
+        _over(work.canvas, sprite, (round(box.x), round(box.y)))
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
@@ -515,6 +509,32 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
         mask = mask.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR)
     # pasting an image through a mask is ~2x faster in Pillow than pasting a colour tuple
     canvas.paste(Image.new("RGB", mask.size, color[:3]), (x0, y0), mask)
+
+
+_SPRITES: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
+
+
+def _photo_sprite(image: Image.Image, effects, scale: float) -> Image.Image:
+    """The framed photo with its drop shadow and outline composed into one RGBA image of the slot's
+    size, remembered per framed image: a presenter's next thumbnail pastes it once, nothing more."""
+    key = (id(image), effects.shadow, effects.outline_px, effects.outline_color, scale)
+    cached = _SPRITES.get(key)
+    if cached is not None and cached[0] is image:
+        return cached[1]
+    sprite = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    if effects.shadow:
+        alpha = image.getchannel("A").point(lambda a: a * 0.55).reduce(4)
+        blurred = alpha.filter(ImageFilter.GaussianBlur(14 * scale / 4)).resize(image.size, Image.Resampling.BILINEAR)
+        shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        shadow.putalpha(blurred)
+        sprite.alpha_composite(shadow, (round(8 * scale), round(10 * scale)))
+    if effects.outline_px:
+        sprite.alpha_composite(_outline(image, round(effects.outline_px * scale), parse_color(effects.outline_color)))
+    sprite.alpha_composite(image)
+    _SPRITES[key] = (image, sprite)  # the image is kept alive, so its id is not reused
+    while len(_SPRITES) > 16:
+        _SPRITES.popitem(last=False)
+    return sprite
 
 
 def _shadow_shows(shadow: RGBA, text: RGBA, behind: tuple[float, ...]) -> bool:
