@@ -185,8 +185,11 @@ class Renderer:
             chosen = get_layout(request.layout, fmt.name, self.layouts)
         spec = self.filled_layout(chosen, request.title, kit)
         warnings: list[str] = []
-        if photo is not None and not any(isinstance(layer, PhotoLayer) for layer in spec.layers):
+        has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
+        if photo is not None and not has_slot:
             warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
+        if photo is None and has_slot:
+            warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
         scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
                       scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
                       background_image=background_image, debug=debug)

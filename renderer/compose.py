@@ -71,6 +71,7 @@ _GRID_STEP_PX = 8  # the luminance grid of a cached background: one sample per 8
 class _Work:
     canvas: Image.Image
     luminance_grid: np.ndarray | None = None  # of the untouched static background
+    logo_rect: Rect | None = None
     painted: list[Rect] = field(default_factory=list)  # drawn on since the grid was made
     obstacles: list[Rect] = field(default_factory=list)
     texts: list[PlanText] = field(default_factory=list)
@@ -151,8 +152,25 @@ class Composer:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
                 rects.append(_rect(layer.box, scene.scale))
         if scene.logo is not None:
-            rects.append(self._logo_rect(scene, _logo_region(scene)).inflate(12 * scene.scale))
+            work.logo_rect = self._place_logo(scene, avoid=list(rects) + _panels(scene))
+            rects.append(work.logo_rect.inflate(12 * scene.scale))
         return rects
+
+    def _place_logo(self, scene: Scene, *, avoid: list[Rect]) -> Rect:
+        """The kit's corner, or the nearest other corner when the photo or a panel is there."""
+        logo = scene.logo
+        assert logo is not None
+        region = _logo_region(scene)
+        vertical, horizontal = logo.corner.split("-")
+        flip_h = {"left": "right", "right": "left"}
+        flip_v = {"top": "bottom", "bottom": "top"}
+        corners = [logo.corner, f"{vertical}-{flip_h[horizontal]}", f"{flip_v[vertical]}-{horizontal}",
+                   f"{flip_v[vertical]}-{flip_h[horizontal]}"]
+        for corner in corners:
+            rect = self._logo_rect(scene, region, corner)
+            if not any(rect.inflate(8 * scene.scale).intersects(other) for other in avoid):
+                return rect
+        return self._logo_rect(scene, region, logo.corner)
 
     # -- layers ------------------------------------------------------------------------------
     def _background(self, work: _Work, scene: Scene, layer: BackgroundLayer) -> None:
@@ -167,6 +185,7 @@ class Composer:
             image = Image.alpha_composite(image, _scrim(treatment.scrim, parse_color(treatment.scrim_color), treatment.scrim_opacity, width, height))
         work.canvas = image.convert("RGB")
         work.luminance_grid = None
+        work.obstacles.extend(_faces_in(scene.background_image, width, height))
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer) -> None:
         box = _rect(layer.box, scene.scale)
@@ -184,14 +203,16 @@ class Composer:
         box = _rect(layer.box, scene.scale)
         framed = scene.photo(round(box.width), round(box.height))
         work.warnings.extend(framed.warnings)
-        sprite = _photo_sprite(framed.image, layer.effects, scene.scale)
+        width, height = work.canvas.size
+        inner_edges = (box.x > 1, box.y > 1, box.right < width - 1, box.bottom < height - 1)
+        sprite = _photo_sprite(framed.image, layer.effects, scene.scale, inner_edges)
         _over(work.canvas, sprite, (round(box.x), round(box.y)))
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
         work.images.append(PlanImage(index, "photo", box, detail))
 
-    def _logo_rect(self, scene: Scene, region: Rect) -> Rect:
+    def _logo_rect(self, scene: Scene, region: Rect, corner: str) -> Rect:
         logo = scene.logo
         assert logo is not None
         s = scene.scale
@@ -199,15 +220,15 @@ class Composer:
         k = min(logo.max_width_px * s / w, logo.max_height_px * s / h)
         lw, lh = w * k, h * k
         margin = logo.margin_px * s
-        x = region.x + margin if logo.corner.endswith("left") else region.right - margin - lw
-        y = region.y + margin if logo.corner.startswith("top") else region.bottom - margin - lh
+        x = region.x + margin if corner.endswith("left") else region.right - margin - lw
+        y = region.y + margin if corner.startswith("top") else region.bottom - margin - lh
         return Rect(round(x), round(y), round(lw), round(lh))
 
     def _logo(self, work: _Work, scene: Scene, index: int, layer: LogoLayer | None) -> None:
         logo = scene.logo
         if logo is None:
             return
-        rect = self._logo_rect(scene, _logo_region(scene))
+        rect = work.logo_rect or self._place_logo(scene, avoid=_panels(scene))
         variant = logo.light
         if logo.dark is not None:
             behind = _behind(work, rect)
@@ -246,6 +267,13 @@ class Composer:
             work.warnings.append("no bundled font covers " + " ".join(f"U+{cp:04X}" for cp in missing[:12]))
         box = _rect(layer.box, s)
         fit_box = _avoid(box, work.obstacles)
+        if emphasis_style == "color" and layer.contrast == "ensure" and any(a.emphasis for a in atoms):
+            # An accent that cannot read over this backdrop (a bright video frame) becomes a
+            # highlight box instead of silently turning into the text colour.
+            accent_wanted = parse_color(layer.emphasis.color)
+            if worst_contrast(ensure_contrast(accent_wanted, _behind(work, fit_box)), _behind(work, fit_box)) < MIN_CONTRAST or \
+                    _readable_accent(accent_wanted, parse_color(layer.color), _behind(work, fit_box)) == parse_color(layer.color):
+                emphasis_style = "highlight"
         stroke_em = layer.stroke.width_em if layer.stroke else 0.0
         pad = 0.12 if emphasis_style == "highlight" else 0.0  # highlight boxes reach past the glyphs
         inset_em = stroke_em + pad
@@ -368,6 +396,35 @@ def _rect(box, scale: float) -> Rect:
 
 def _xyxy(rect: Rect) -> tuple[float, float, float, float]:
     return (rect.x, rect.y, rect.right, rect.bottom)
+
+
+def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:
+    """Faces of a cover-fitted background picture, in canvas pixels, with room for the hair and
+    chin: the title makes way for them as it does for the photo slot."""
+    from PIL import ImageOps
+
+    from .faces import Box, find_face
+
+    fitted = ImageOps.fit(picture.convert("RGB"), (width, height), Image.Resampling.BILINEAR)
+    small_width = 480
+    k = width / small_width
+    small = fitted.resize((small_width, max(1, round(height / k))), Image.Resampling.BILINEAR)
+    mask = Image.new("L", small.size, 255)
+    face = find_face(small, mask, Box(0, 0, small.width, small.height))
+    if face is None:
+        return []
+    fw, fh = (face.right - face.left) * k, (face.bottom - face.top) * k
+    return [Rect(face.left * k - 0.35 * fw, face.top * k - 0.5 * fh, fw * 1.7, fh * 1.9)]
+
+
+def _panels(scene: Scene) -> list[Rect]:
+    """Rectangular shapes smaller than half the canvas (badges, bars): a logo stays off them."""
+    canvas_area = scene.layout.size.width * scene.layout.size.height
+    return [
+        _rect(layer.box, scene.scale)
+        for layer in scene.layout.layers
+        if isinstance(layer, ShapeLayer) and layer.shape == "rect" and layer.box.width * layer.box.height < canvas_area / 2
+    ]
 
 
 def _logo_region(scene: Scene) -> Rect:
@@ -514,13 +571,17 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
 _SPRITES: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
 
 
-def _photo_sprite(image: Image.Image, effects, scale: float) -> Image.Image:
+def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[bool, bool, bool, bool]) -> Image.Image:
     """The framed photo with its drop shadow and outline composed into one RGBA image of the slot's
-    size, remembered per framed image: a presenter's next thumbnail pastes it once, nothing more."""
-    key = (id(image), effects.shadow, effects.outline_px, effects.outline_color, scale)
+    size, remembered per framed image: a presenter's next thumbnail pastes it once, nothing more.
+    Where the slot ends inside the canvas (left, top, right, bottom), the body fades out instead of
+    stopping on a hard straight line."""
+    key = (id(image), effects.shadow, effects.outline_px, effects.outline_color, scale, inner_edges)
     cached = _SPRITES.get(key)
     if cached is not None and cached[0] is image:
         return cached[1]
+    key_image = image
+    image = _feather_edges(image, inner_edges, fraction=0.12)
     sprite = Image.new("RGBA", image.size, (0, 0, 0, 0))
     if effects.shadow:
         alpha = image.getchannel("A").point(lambda a: a * 0.55).reduce(4)
@@ -531,10 +592,36 @@ def _photo_sprite(image: Image.Image, effects, scale: float) -> Image.Image:
     if effects.outline_px:
         sprite.alpha_composite(_outline(image, round(effects.outline_px * scale), parse_color(effects.outline_color)))
     sprite.alpha_composite(image)
-    _SPRITES[key] = (image, sprite)  # the image is kept alive, so its id is not reused
+    _SPRITES[key] = (key_image, sprite)  # the image is kept alive, so its id is not reused
     while len(_SPRITES) > 16:
         _SPRITES.popitem(last=False)
     return sprite
+
+
+def _feather_edges(image: Image.Image, edges: tuple[bool, bool, bool, bool], *, fraction: float) -> Image.Image:
+    """``image`` with its alpha faded to zero over ``fraction`` of its width/height at each edge
+    flagged in ``edges`` (left, top, right, bottom)."""
+    if not any(edges):
+        return image
+    width, height = image.size
+    ramp_x = np.ones(width, dtype=np.float32)
+    ramp_y = np.ones(height, dtype=np.float32)
+    span_x, span_y = max(2, int(width * fraction)), max(2, int(height * fraction))
+    fade_x = np.linspace(0.0, 1.0, span_x, dtype=np.float32) ** 1.5
+    fade_y = np.linspace(0.0, 1.0, span_y, dtype=np.float32) ** 1.5
+    left, top, right, bottom = edges
+    if left:
+        ramp_x[:span_x] *= fade_x
+    if right:
+        ramp_x[-span_x:] *= fade_x[::-1]
+    if top:
+        ramp_y[:span_y] *= fade_y
+    if bottom:
+        ramp_y[-span_y:] *= fade_y[::-1]
+    alpha = np.asarray(image.getchannel("A"), dtype=np.float32) * ramp_y[:, None] * ramp_x[None, :]
+    feathered = image.copy()
+    feathered.putalpha(Image.fromarray(alpha.astype(np.uint8), "L"))
+    return feathered
 
 
 def _shadow_shows(shadow: RGBA, text: RGBA, behind: tuple[float, ...]) -> bool:

@@ -72,6 +72,7 @@ class _Metrics:
     widths_em: tuple[float, ...]
     gaps_em: tuple[float, ...]  # space before each atom (0 for the first of a line is applied later)
     space_em: float
+    words: tuple[str, ...] = ()  # atoms' text, lowercased, for the dangling-word penalty
 
 
 def fit_text(
@@ -110,7 +111,7 @@ def fit_text(
 def _metrics(atoms: tuple[Atom, ...], measure: Measure, space_em: float) -> _Metrics:
     widths = tuple(measure.width_em(atom.text) for atom in atoms)
     gaps = tuple(space_em if atom.space_before else 0.0 for atom in atoms)
-    return _Metrics(widths, gaps, space_em)
+    return _Metrics(widths, gaps, space_em, tuple(atom.text.strip("()[]\"'.,:;!?\u201c\u201d\u2018\u2019").lower() for atom in atoms))
 
 
 def _block_height_em(lines: int, rules: FitRules, measure: Measure) -> float:
@@ -185,6 +186,8 @@ def _balanced_breaks(metrics: _Metrics, width_em: float, line_count: int) -> lis
                 if cost[k - 1][i] == infinity:
                     continue
                 total = cost[k - 1][i] + (width_em - width) ** 2
+                if j < n and _dangles(metrics, j - 1):
+                    total += _DANGLING_PENALTY * width_em ** 2
                 if total < best:
                     best, best_i = total, i
             cost[k][j], back[k][j] = best, best_i
@@ -195,6 +198,15 @@ def _balanced_breaks(metrics: _Metrics, width_em: float, line_count: int) -> lis
         breaks.append((start, end))
         end = start
     return breaks[::-1]
+
+
+_DANGLING_PENALTY = 0.15  # in squared box widths: worth some raggedness, not an extra line
+_DANGLING = frozenset("a an and & or nor but the to of in on at for with by from as vs".split())
+
+
+def _dangles(metrics: _Metrics, index: int) -> bool:
+    """A line ending with this atom would leave a short function word hanging ("... AND / HOW")."""
+    return metrics.words[index] in _DANGLING
 
 
 def _line(atoms: tuple[Atom, ...], metrics: _Metrics, start: int, size: int) -> FittedLine:
