@@ -24,10 +24,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def renderer():
+def renderer(tmp_path_factory):
     from renderer import Renderer
 
-    return Renderer()
+    return Renderer(cache_dir=tmp_path_factory.mktemp("cutouts"))
 
 
 class Golden:

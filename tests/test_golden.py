@@ -1,4 +1,5 @@
-"""Golden images: one per layout (every format), rendered with the default kit.
+"""Golden images: one per layout (every format), rendered with the default kit; the photo layouts
+with the techpulse kit's logo and cut-out presenter.
 
 Tolerance: the same Pillow/FreeType build renders these byte for byte; another FreeType version
 moves anti-aliased glyph edges by a shade. A mean difference of 1.5/255 per channel and at most
@@ -23,7 +24,12 @@ CASES = [(fmt, design) for fmt in FORMAT_NAMES for design in TITLES]
 
 @pytest.mark.parametrize(("fmt", "design"), CASES, ids=[f"{f}-{d}" for f, d in CASES])
 def test_layout_matches_its_golden(renderer, golden, fmt, design):
-    thumbnail = renderer.render(TITLES[design], format=fmt, layout=f"{fmt}-{design}", output_format="png")
+    if design == "split":  # the photo layouts, with a brand kit's logo and cut-out presenter
+        thumbnail = renderer.render(TITLES[design], format=fmt, layout=f"{fmt}-{design}", brand="techpulse",
+                                    use_photo=True, use_logo=True, output_format="png")
+        assert [image.kind for image in thumbnail.plan.images] == ["photo", "logo"]
+    else:
+        thumbnail = renderer.render(TITLES[design], format=fmt, layout=f"{fmt}-{design}", output_format="png")
     assert thumbnail.warnings == ()
     golden.check(f"{fmt}-{design}", thumbnail.data, mean_tolerance=1.5, changed_fraction=0.005)
 
