@@ -290,7 +290,8 @@ class Composer:
             work.warnings.append(f"a word of layer {index} is wider than its box and was broken")
         size = fitted.size_px
         align = _MIRRORED_ALIGN[layer.align] if paragraph else layer.align  # alignment follows the direction
-        lines, ink = _place_lines(fitted, fit_box, align, layer.valign, measure, inset_em, paragraph)
+        lines, ink = _place_lines(fitted, fit_box, align, layer.valign, measure, inset_em, paragraph,
+                                  pill_pad_px=pad * fitted.size_px if emphasis_style == "highlight" else 0.0)
 
         # Colours: adjusted against what is really behind the ink, unless the layout says keep.
         behind = _behind(work, ink)
@@ -326,10 +327,13 @@ class Composer:
                     if segment.emphasis:
                         pad_px = pad * size
                         top = line.baseline_px - typeface.cap_height_em * size - pad_px
-                        draw.rounded_rectangle(
-                            (segment.x_px - pad_px, top, segment.x_px + segment.width_px + pad_px, line.baseline_px + pad_px * 1.2),
-                            radius=round(pad_px * 0.8), fill=accent,
-                        )
+                        # the box hugs the glyphs: spaces carried inside the piece stay outside it
+                        lead = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.lstrip(), size)
+                        trail = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.rstrip(), size)
+                        x0 = segment.x_px + lead
+                        x1 = segment.x_px + segment.width_px - trail
+                        draw.rounded_rectangle((x0 - pad_px, top, x1 + pad_px, line.baseline_px + pad_px * 1.2),
+                                               radius=round(pad_px * 0.8), fill=accent)
         if layer.shadow is not None and _shadow_shows(parse_color(layer.shadow.color), color, behind):
             _shadow(work.canvas, lines, typeface, size, ink, layer.shadow, stroke_px)
         for line in lines:
@@ -459,7 +463,9 @@ _MIRRORED_ALIGN = {"left": "right", "right": "left", "center": "center"}
 
 
 def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure: TextMeasure, inset_em: float,
-                 paragraph: int = 0) -> tuple[tuple[PlanLine, ...], Rect]:
+                 paragraph: int = 0, *, pill_pad_px: float = 0.0) -> tuple[tuple[PlanLine, ...], Rect]:
+    """Lines positioned in the box; ``pill_pad_px``: room on both sides of each highlighted piece,
+    so a highlight box neither crowds its neighbours nor hangs out of the text column."""
     typeface = measure.typeface
     size = fitted.size_px
     inset = inset_em * size
@@ -481,13 +487,17 @@ def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure
     for i, line in enumerate(fitted.lines):
         pieces = line_pieces(line.atoms, paragraph=paragraph)  # visual order, spaces inside
         widths = [typeface.width_px(piece.text, size) for piece in pieces]
-        total = sum(widths)
+        pills = sum(1 for piece in pieces if piece.emphasis) if pill_pad_px else 0
+        extra = min(pill_pad_px, max(0.0, (inner.width - sum(widths)) / (2 * pills))) if pills else 0.0
+        total = sum(widths) + 2 * extra * pills
         x = inner.x if align == "left" else inner.right - total if align == "right" else inner.x + (inner.width - total) / 2
         baseline = first + i * fitted.line_height_px
         out, cursor = [], x
         for piece, width in zip(pieces, widths):
+            pad_here = extra if piece.emphasis else 0.0
+            cursor += pad_here
             out.append(PlanSegment(piece.text, round(cursor, 2), round(width, 2), piece.emphasis, piece.rtl))
-            cursor += width
+            cursor += width + pad_here
         placed.append(PlanLine(round(baseline, 2), round(x, 2), round(total, 2), tuple(out)))
         left, right = min(left, x), max(right, x + total)
     top = first - ascent
