@@ -93,15 +93,18 @@ class Composer:
         prefix = 0
         while prefix < len(layers) and isinstance(layers[prefix], (BackgroundLayer, ShapeLayer)) and not (
             scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
-        ):
+        ) and not (isinstance(layers[prefix], ShapeLayer) and layers[prefix].track is not None):
             prefix += 1
         canvas, grid = self._static_prefix(scene, prefix, width, height)
         work = _Work(canvas, grid)
         work.obstacles = self._reserved(scene, work)
+        tracking: list[ShapeLayer] = []  # shapes waiting for the next text layer's ink
         for index in range(prefix, len(layers)):
             layer = layers[index]
             if isinstance(layer, BackgroundLayer):
                 self._background(work, scene, layer)
+            elif isinstance(layer, ShapeLayer) and layer.track is not None:
+                tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
                 self._shape(work.canvas, scene, layer)
                 work.painted.append(_rect(layer.box, scene.scale))
@@ -110,7 +113,14 @@ class Composer:
             elif isinstance(layer, LogoLayer):
                 self._logo(work, scene, index, layer)
             elif isinstance(layer, TextLayer):
+                drawn = len(work.texts)
                 self._text(work, scene, index, layer)
+                ink = work.texts[-1].ink if len(work.texts) > drawn else None
+                for shape in tracking:
+                    self._shape(work.canvas, scene, shape, box=_tracked_box(shape, ink, scene.scale))
+                tracking.clear()
+        for shape in tracking:  # no text followed: the shape stays where its box says
+            self._shape(work.canvas, scene, shape)
         if scene.logo is not None and not any(isinstance(layer, LogoLayer) for layer in layers):
             self._logo(work, scene, -1, None)
         if scene.debug:
@@ -187,8 +197,8 @@ class Composer:
         work.luminance_grid = None
         work.obstacles.extend(_faces_in(scene.background_image, width, height))
 
-    def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer) -> None:
-        box = _rect(layer.box, scene.scale)
+    def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
+        box = box or _rect(layer.box, scene.scale)
         w, h = round(box.width), round(box.height)
         paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
         mask = _shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
@@ -400,6 +410,23 @@ def _rect(box, scale: float) -> Rect:
 
 def _xyxy(rect: Rect) -> tuple[float, float, float, float]:
     return (rect.x, rect.y, rect.right, rect.bottom)
+
+
+def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
+    """Where a tracking shape goes against the text's ink (its own box when there is no text)."""
+    own = _rect(shape.box, scale)
+    if ink is None or shape.track is None:
+        return own
+    gap = shape.track.gap_px * scale
+    if shape.track.edge == "left":
+        return Rect(ink.x - gap - own.width, ink.y, own.width, ink.height)
+    if shape.track.edge == "right":
+        return Rect(ink.right + gap, ink.y, own.width, ink.height)
+    centre = ink.x + ink.width / 2 if own.width < ink.width else own.x + own.width / 2
+    x = centre - own.width / 2
+    if shape.track.edge == "below":
+        return Rect(x, ink.bottom + gap, own.width, own.height)
+    return Rect(x, ink.y - gap - own.height, own.width, own.height)
 
 
 def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:

@@ -60,3 +60,20 @@ def test_highlight_emphasis_keeps_text_readable_on_the_box(tmp_path):
 )
 def test_text_boxes_make_room_for_the_photo_and_logo(obstacle, expected):
     assert _avoid(Rect(100, 100, 1000, 500), [obstacle]) == expected
+
+
+def test_an_accent_bar_tracks_the_ink_of_the_text_beside_it(renderer):
+    import io
+
+    from PIL import Image
+
+    for title in ("Short one here", "A much longer title that wraps onto several lines of heavy text"):
+        thumbnail = renderer.render(title, layout="youtube-bold", output_format="png")
+        ink = thumbnail.plan.texts[0].ink
+        image = Image.open(io.BytesIO(thumbnail.data)).convert("RGB")
+        bar_x = round(ink.x - 36 - 8)  # track.gap_px 36, the bar is 16 px wide
+        accent = (255, 204, 0)
+        inside = image.getpixel((bar_x, round(ink.y + ink.height / 2)))
+        above = image.getpixel((bar_x, max(0, round(ink.y - 30))))
+        assert max(abs(a - b) for a, b in zip(inside, accent)) < 30, inside
+        assert max(abs(a - b) for a, b in zip(above, accent)) > 100, above
