@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from batch_helpers import (
     assert_decodes, files_in, live_processes_in_group, manifest_count, planned_names, thumbnails_in, titles, wait_until, write_titles_csv,
@@ -167,6 +169,34 @@ def test_slug_collisions_get_suffixes_in_row_order_and_exact_names_clash_case_in
         names.close()
 
 
+@given(st.text(max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_an_accepted_filename_always_stays_inside_the_folder(filename: str) -> None:
+    try:
+        name = safe_relative_name(filename, "webp")
+    except InputError:
+        return
+    base = Path("/srv/out")
+    target = Path(os.path.normpath(base / name))
+    assert target.is_relative_to(base) and target != base
+    assert not any(part.startswith(".") for part in Path(name).parts)
+
+
+@given(st.lists(st.sampled_from(["Hello", "hello!", "HELLO", "Hello 2", "hello-2", "Héllo", "🔥", ""]), max_size=25))
+@settings(max_examples=100, deadline=None)
+def test_slug_names_are_unique_and_the_same_on_every_run(titles_in_order: list[str]) -> None:
+    def assign() -> list[str]:
+        names = NameRegistry()
+        try:
+            return [names.claim_slug(title_slug(t), "webp", line=i) for i, t in enumerate(titles_in_order)]
+        finally:
+            names.close()
+
+    first = assign()
+    assert len({name.casefold() for name in first}) == len(first)
+    assert assign() == first
+
+
 # -- rendering inline ----------------------------------------------------------------------------
 
 def test_good_and_bad_rows_failures_file_and_summary(tmp_path: Path) -> None:
@@ -275,7 +305,22 @@ def test_renderer_that_cannot_load_stops_the_batch(tmp_path: Path) -> None:
         run_batch(path, out_dir=tmp_path / "out", workers=0, layouts_dir=tmp_path / "no-layouts")
 
 
+def test_an_empty_file_or_a_header_alone_renders_nothing(tmp_path: Path) -> None:
+    for text in ("", "title,format\r\n\r\n"):
+        summary = run_batch(write(tmp_path / "t.csv", text), out_dir=tmp_path / "out", workers=0)
+        assert (summary.rows, summary.rendered, summary.failed) == (0, 0, 0)
+
+
 # -- command line --------------------------------------------------------------------------------
+
+def test_cli_options_are_defaults_for_missing_columns(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.csv", "title,format\nSquare one,\nWide one,youtube\n")
+    result = CliRunner().invoke(batch_command, [str(path), "--out", str(tmp_path / "out"), "-w", "0", "-q",
+                                                "--format", "instagram", "--output-format", "png"])
+    assert result.exit_code == 0, result.output
+    assert assert_decodes(tmp_path / "out/square-one.png") == (1080, 1080)
+    assert assert_decodes(tmp_path / "out/wide-one.png") == (1280, 720)
+
 
 def test_cli_exit_status_1_with_failures_and_summary(tmp_path: Path) -> None:
     path = write(tmp_path / "t.csv", "title,format\nGood one,youtube\nBad,tiktok\n")
