@@ -14,7 +14,7 @@ from typing import Any
 
 from .batch_local import CHUNK_ROWS, Chunk, Results, bounded_unordered, chunked
 from .batch_plan import RenderJob
-from .batch_worker import RenderOutcome, RendererConfig, render_chunk
+from .batch_worker import RendererConfig, RenderOutcome, render_chunk
 from .errors import InputError
 
 IN_FLIGHT_PER_THREAD = 2
@@ -59,8 +59,10 @@ def _outcomes(future: Any, chunk: Chunk) -> tuple[RenderOutcome, ...]:
         exception = future.exception()
     except Exception as exc:  # noqa: BLE001 - a cancelled future raises here
         exception = exc
-    kind = "setup" if isinstance(exception, ImportError) else "bug"
-    failed = RenderOutcome(error=f"Dask task failed: {type(exception).__name__}: {exception}", kind=kind)
+    failed = RenderOutcome(
+        error=f"Dask task failed: {type(exception).__name__}: {exception}",
+        kind="setup" if isinstance(exception, ImportError) else "bug",
+    )
     return (failed,) * len(chunk)
 
 

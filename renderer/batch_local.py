@@ -10,13 +10,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
 from .batch_plan import RenderJob
-from .batch_worker import RenderOutcome, RendererConfig, init_local_worker, render_chunk, render_task
+from .batch_worker import (
+    RendererConfig,
+    RenderOutcome,
+    init_local_worker,
+    render_chunk,
+    render_task,
+)
 from .errors import InternalError
 
 Results = Iterator[tuple[RenderJob, RenderOutcome]]

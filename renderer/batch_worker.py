@@ -12,8 +12,8 @@ import signal
 import threading
 import time
 import traceback
-from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 

@@ -15,7 +15,7 @@ from PIL import Image
 from renderer.batch_csv import read_rows
 from renderer.batch_manifest import MANIFEST_FILE, STATE_DIR
 from renderer.batch_names import NameRegistry
-from renderer.batch_plan import RenderJob, RowDefaults, plan_row
+from renderer.batch_plan import NO_DEFAULTS, RenderJob, RowDefaults, plan_row
 
 IMAGE_SUFFIXES = {".webp", ".png", ".jpg", ".jpeg"}
 
@@ -54,7 +54,7 @@ def assert_decodes(path: Path) -> tuple[int, int]:
         return image.size
 
 
-def planned_names(csv_path: Path, defaults: RowDefaults = RowDefaults()) -> list[str]:
+def planned_names(csv_path: Path, defaults: RowDefaults = NO_DEFAULTS) -> list[str]:
     """The output names a run gives ``csv_path``'s valid rows, decided exactly as ``run_batch`` does."""
     names = NameRegistry()
     try:

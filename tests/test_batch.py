@@ -17,13 +17,21 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from batch_helpers import (
+    assert_decodes,
+    files_in,
+    live_processes_in_group,
+    manifest_count,
+    planned_names,
+    thumbnails_in,
+    titles,
+    wait_until,
+    write_titles_csv,
+)
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batch_helpers import (
-    assert_decodes, files_in, live_processes_in_group, manifest_count, planned_names, thumbnails_in, titles, wait_until, write_titles_csv,
-)
 from renderer.batch import RowEvent, run_batch
 from renderer.batch_csv import count_rows, read_rows
 from renderer.batch_files import FAILURE_COLUMNS
