@@ -385,14 +385,19 @@ def test_sigkill_at_any_moment_then_rerun_gives_every_thumbnail_exactly_once(tmp
 # -- Dask ----------------------------------------------------------------------------------------
 
 def test_dask_local_cluster_renders_and_resumes_like_local_workers(tmp_path: Path) -> None:
+    """By address (as the CLI does, with no default client around) and with a Client object."""
     import distributed
+
     path = write(tmp_path / "t.csv", "title,format\nAlpha one,youtube\nBeta two,instagram\nBad,tiktok\nDelta four,x\n")
     out = tmp_path / "out"
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            summary = run_batch(path, out_dir=out, scheduler=client)
-            assert (summary.rendered, summary.failed, summary.workers) == (3, 1, "Dask")
-            assert files_in(out) == [Path("alpha-one.webp"), Path("beta-two.webp"), Path("delta-four.webp"), Path("failures.csv")]
-            assert assert_decodes(out / "beta-two.webp") == (1080, 1080)
-        again = run_batch(path, out_dir=out, scheduler=cluster.scheduler_address)  # by address, as the CLI does
-        assert (again.rendered, again.skipped, again.failed, again.workers) == (0, 3, 1, cluster.scheduler_address)
+        summary = run_batch(path, out_dir=out, scheduler=cluster.scheduler_address)
+        assert (summary.rendered, summary.failed, summary.workers) == (3, 1, cluster.scheduler_address)
+        assert files_in(out) == [Path("alpha-one.webp"), Path("beta-two.webp"), Path("delta-four.webp"), Path("failures.csv")]
+        assert assert_decodes(out / "beta-two.webp") == (1080, 1080)
+
+        write(path, "title,format\nAlpha one,youtube\nBeta two,x\nBad,tiktok\nDelta four,x\n")  # one row changed
+        with distributed.Client(cluster, set_as_default=False) as client:
+            again = run_batch(path, out_dir=out, scheduler=client)
+        assert (again.rendered, again.skipped, again.failed, again.workers) == (1, 2, 1, "Dask")
+        assert assert_decodes(out / "beta-two.webp") == (1200, 675)
