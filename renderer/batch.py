@@ -114,12 +114,12 @@ def run_batch(
     if len(delimiter) != 1:
         raise InputError(f"the delimiter must be one character, got {delimiter!r}")
     csv_path, out = Path(csv_path), Path(out_dir)
+    shape = read_shape(csv_path, delimiter=delimiter)
+    rows = count_rows(csv_path, delimiter=delimiter)  # reads the whole file: a bad line stops us before any work
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the output folder {out}: {exc.strerror}") from None
-    shape = read_shape(csv_path, delimiter=delimiter)
-    rows = count_rows(csv_path, delimiter=delimiter)  # reads the whole file: a bad line stops us before any work
     if on_start is not None:
         on_start(rows)
     config = RendererConfig(

@@ -343,6 +343,7 @@ def test_cli_exit_status_2_for_an_unusable_csv(tmp_path: Path) -> None:
     result = CliRunner().invoke(batch_command, [str(path), "--out", str(tmp_path / "out"), "-w", "0"])
     assert result.exit_code == 2
     assert "t.csv:2: not valid UTF-8" in result.output
+    assert not (tmp_path / "out").exists()  # checked before anything was created
 
 
 # -- worker processes ----------------------------------------------------------------------------
