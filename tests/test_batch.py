@@ -381,6 +381,9 @@ def test_sigkill_at_any_moment_then_rerun_gives_every_thumbnail_exactly_once(tmp
     for name in expected:
         assert assert_decodes(out / name) == (1280, 720)
     assert manifest_count(out) == 200
+    assert {p.name for p in (out / ".thumbkit").iterdir()} <= {
+        "manifest.sqlite", "manifest.sqlite-wal", "manifest.sqlite-shm", "batch.lock",
+    }
 
 
 # -- Dask ----------------------------------------------------------------------------------------
