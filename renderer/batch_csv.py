@@ -140,7 +140,7 @@ def _decoded_lines(path: Path) -> Iterator[str]:
 def _shape(path: Path, line: int, record: list[str]) -> CsvShape:
     names = [normalize_column(cell) for cell in record]
     if "title" not in names:
-        known = [cell.strip() for cell, name in zip(record, names) if name in COLUMN_ALIASES]
+        known = [cell.strip() for cell, name in zip(record, names, strict=True) if name in COLUMN_ALIASES]
         if len(record) > 1 and known:
             raise InputError(
                 f"{path}:{line}: no title column; the header has {', '.join(c.strip() for c in record)} "
@@ -150,7 +150,7 @@ def _shape(path: Path, line: int, record: list[str]) -> CsvShape:
     columns: list[str | None] = []
     seen: dict[str, str] = {}
     ignored: list[str] = []
-    for cell, name in zip(record, names):
+    for cell, name in zip(record, names, strict=True):
         field = COLUMN_ALIASES.get(name)
         if field is None:
             if cell.strip():
@@ -174,7 +174,7 @@ def _row(shape: CsvShape, line: int, number: int, record: list[str], delimiter: 
             "put quotes around a value that contains a comma"
         )
     fields = {
-        field: cell for field, cell in zip(shape.columns, record) if field is not None and cell.strip()
+        field: cell for field, cell in zip(shape.columns, record, strict=False) if field is not None and cell.strip()
     }
     return CsvRow(line=line, number=number, fields=fields, problem=problem)
 

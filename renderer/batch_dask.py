@@ -14,7 +14,7 @@ from typing import Any
 
 from .batch_local import CHUNK_ROWS, Chunk, Results, bounded_unordered, chunked
 from .batch_plan import RenderJob
-from .batch_worker import RenderOutcome, RendererConfig, render_chunk
+from .batch_worker import RendererConfig, RenderOutcome, render_chunk
 from .errors import InputError
 
 IN_FLIGHT_PER_THREAD = 2
@@ -41,10 +41,18 @@ def dask_results(jobs: Iterator[RenderJob], config: RendererConfig, *, scheduler
         if max_in_flight is None:
             threads = sum(client.nthreads().values()) or 1
             max_in_flight = IN_FLIGHT_PER_THREAD * threads + 2
+        # as_completed on the client's own loop: distributed.wait() would need a default client.
+        completed = distributed.as_completed(loop=client.loop)
+
+        def submit(chunk: Chunk) -> Any:
+            future = client.submit(render_chunk, tuple(job.request for job in chunk), config, pure=False)
+            completed.add(future)
+            return future
+
         yield from bounded_unordered(
             chunked(jobs, CHUNK_ROWS),
-            lambda chunk: client.submit(render_chunk, tuple(job.request for job in chunk), config, pure=False),
-            lambda pending: distributed.wait(list(pending), return_when="FIRST_COMPLETED").done,
+            submit,
+            lambda pending: set(completed.next_batch(block=True)),
             max_in_flight=max_in_flight,
             outcomes_of=_outcomes,
         )
@@ -59,8 +67,10 @@ def _outcomes(future: Any, chunk: Chunk) -> tuple[RenderOutcome, ...]:
         exception = future.exception()
     except Exception as exc:  # noqa: BLE001 - a cancelled future raises here
         exception = exc
-    kind = "setup" if isinstance(exception, ImportError) else "bug"
-    failed = RenderOutcome(error=f"Dask task failed: {type(exception).__name__}: {exception}", kind=kind)
+    failed = RenderOutcome(
+        error=f"Dask task failed: {type(exception).__name__}: {exception}",
+        kind="setup" if isinstance(exception, ImportError) else "bug",
+    )
     return (failed,) * len(chunk)
 
 

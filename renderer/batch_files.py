@@ -8,8 +8,9 @@ import errno
 import os
 import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .batch_manifest import STATE_DIR
 from .batch_plan import RowFailure
@@ -67,6 +68,13 @@ def remove_temporaries(folder: Path) -> int:
     return removed
 
 
+@dataclass
+class _Open:
+    temporary: Path
+    handle: IO[str]
+    writer: Any
+
+
 class FailuresFile:
     """The failures CSV (row, line, title, error), streamed to a temporary file and renamed into place
     at the end; a run without failures removes the file an earlier run left."""
@@ -74,36 +82,34 @@ class FailuresFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
-        self._temporary: Path | None = None
-        self._handle: IO[str] | None = None
-        self._writer = None
+        self._open: _Open | None = None
 
     def add(self, failure: RowFailure) -> None:
-        if self._writer is None:
-            self._temporary, fd = _temporary_beside(self.path)
-            self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._handle)
-            self._writer.writerow(FAILURE_COLUMNS)
-        self._writer.writerow((failure.number, failure.line, failure.title, failure.error))
+        if self._open is None:
+            temporary, fd = _temporary_beside(self.path)
+            handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+            self._open = _Open(temporary, handle, csv.writer(handle))
+            self._open.writer.writerow(FAILURE_COLUMNS)
+        self._open.writer.writerow((failure.number, failure.line, failure.title, failure.error))
         self.count += 1
 
     def finish(self) -> Path | None:
         """Put the file in place (or remove a stale one); its path when there were failures."""
-        if self._handle is None:
+        if self._open is None:
             self.path.unlink(missing_ok=True)
             return None
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
-        self._handle = None
-        os.replace(self._temporary, self.path)
+        opened, self._open = self._open, None
+        opened.handle.flush()
+        os.fsync(opened.handle.fileno())
+        opened.handle.close()
+        os.replace(opened.temporary, self.path)
         return self.path
 
     def abandon(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-            self._temporary.unlink(missing_ok=True)
+        if self._open is not None:
+            opened, self._open = self._open, None
+            opened.handle.close()
+            opened.temporary.unlink(missing_ok=True)
 
 
 __all__ = ["FAILURE_COLUMNS", "FailuresFile", "remove_temporaries", "write_output"]

@@ -10,13 +10,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
 from .batch_plan import RenderJob
-from .batch_worker import RenderOutcome, RendererConfig, init_local_worker, render_chunk, render_task
+from .batch_worker import (
+    RendererConfig,
+    RenderOutcome,
+    init_local_worker,
+    render_chunk,
+    render_task,
+)
 from .errors import InternalError
 
 Results = Iterator[tuple[RenderJob, RenderOutcome]]
@@ -77,8 +83,10 @@ def pool_results(jobs: Iterator[RenderJob], config: RendererConfig, *, workers: 
     if method == "forkserver":
         # The fork server imports the renderer once; each worker forks from it with the modules loaded.
         context.set_forkserver_preload(["renderer.batch_worker"])
+    # Workers get the read end; this process alone holds the write end, so they see end-of-file when it dies.
+    parent_alive, alive_writer = context.Pipe(duplex=False)
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=init_local_worker, initargs=(config, os.getpid()),
+        max_workers=workers, mp_context=context, initializer=init_local_worker, initargs=(config, parent_alive),
     )
     try:
         yield from bounded_unordered(
@@ -94,6 +102,8 @@ def pool_results(jobs: Iterator[RenderJob], config: RendererConfig, *, workers: 
         ) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        alive_writer.close()
+        parent_alive.close()
 
 
 __all__ = ["bounded_unordered", "chunked", "default_workers", "inline_results", "pool_results"]

@@ -17,7 +17,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from .errors import InputError
 
@@ -44,7 +44,7 @@ class Record:
 class Manifest:
     """Open with ``Manifest.open(out_dir)``; use as a context manager."""
 
-    def __init__(self, path: Path, lock_handle: object) -> None:
+    def __init__(self, path: Path, lock_handle: IO[str]) -> None:
         self.path = path
         self._lock_handle = lock_handle
         self._db = sqlite3.connect(path, isolation_level=None)
@@ -68,12 +68,12 @@ class Manifest:
         )
 
     @classmethod
-    def open(cls, out_dir: Path) -> "Manifest":
+    def open(cls, out_dir: Path) -> Manifest:
         state = out_dir / STATE_DIR
         state.mkdir(parents=True, exist_ok=True)
         return cls(state / MANIFEST_FILE, _lock(state / LOCK_FILE, out_dir))
 
-    def __enter__(self) -> "Manifest":
+    def __enter__(self) -> Manifest:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -117,7 +117,7 @@ class Manifest:
         )
 
 
-def _lock(path: Path, out_dir: Path) -> object:
+def _lock(path: Path, out_dir: Path) -> IO[str]:
     handle = path.open("a+")
     try:
         import fcntl
@@ -135,7 +135,7 @@ def _lock(path: Path, out_dir: Path) -> object:
     return handle
 
 
-def _unlock(handle: object) -> None:
+def _unlock(handle: IO[str]) -> None:
     handle.close()  # closing the file releases the lock
 
 

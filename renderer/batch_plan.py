@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .batch_csv import CsvRow
-from .batch_names import EXTENSIONS, NameRegistry, extension_format, safe_relative_name, title_slug
+from .batch_names import (
+    EXTENSIONS,
+    NameRegistry,
+    extension_format,
+    safe_relative_name,
+    title_slug,
+)
 from .errors import InputError
 from .request import GenerateRequest, parse_request
 from .title import normalize_title
@@ -47,6 +53,9 @@ class RowDefaults:
             "outputFormat": self.output_format, "category": self.category, "model": self.model,
         }
         return {key: value for key, value in body.items() if value is not None}
+
+
+NO_DEFAULTS = RowDefaults()
 
 
 @dataclass(frozen=True)
@@ -128,4 +137,4 @@ def _boolean(field: str, cell: str) -> bool:
     raise InputError(f"{field} must be true or false, got {cell.strip()[:40]!r}", field=field)
 
 
-__all__ = ["RenderJob", "RowDefaults", "RowFailure", "input_hash", "plan_row"]
+__all__ = ["NO_DEFAULTS", "RenderJob", "RowDefaults", "RowFailure", "input_hash", "plan_row"]

@@ -13,14 +13,13 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 
 from .api import Renderer
 from .errors import UserError
 from .request import GenerateRequest
-
-PARENT_POLL_S = 1.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,25 +87,22 @@ def render_chunk(requests: tuple[GenerateRequest, ...], config: RendererConfig) 
     return tuple(render_task(request, config) for request in requests)
 
 
-def init_local_worker(config: RendererConfig, parent_pid: int) -> None:
-    """Process-pool initializer: leave Ctrl-C to the parent, die with it, load the renderer now."""
+def init_local_worker(config: RendererConfig, parent_alive: Connection) -> None:
+    """Process-pool initializer: leave Ctrl-C to the parent, die with it, load the renderer now.
+
+    ``parent_alive`` is the read end of a pipe whose only write end the batch process holds: it
+    reads end-of-file the moment that process dies, even by SIGKILL and even while it is an
+    unreaped zombie (which a pid check would take for alive). Without this a worker whose parent
+    was killed would wait forever on its queue, and keep its fork server alive too.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), daemon=True, name="thumbkit-parent-watch").start()
+    threading.Thread(target=_exit_with_parent, args=(parent_alive,), daemon=True, name="thumbkit-parent-watch").start()
     renderer_for(config)
 
 
-def _exit_when_orphaned(parent_pid: int) -> None:
-    # A pool worker whose parent was killed (SIGKILL, OOM) would otherwise wait forever on its queue.
-    # With forkserver our direct parent is the fork server, which exits when the batch process does.
-    direct_parent = os.getppid()
-    while True:
-        time.sleep(PARENT_POLL_S)
-        if os.getppid() != direct_parent:
-            os._exit(1)
-        try:
-            os.kill(parent_pid, 0)
-        except (ProcessLookupError, PermissionError):  # gone, or the pid now belongs to someone else
-            os._exit(1)
+def _exit_with_parent(parent_alive: Connection) -> None:
+    parent_alive.poll(None)  # returns only at end-of-file: nothing is ever sent
+    os._exit(1)
 
 
 __all__ = ["RenderOutcome", "RendererConfig", "init_local_worker", "render_chunk", "render_task", "renderer_for"]

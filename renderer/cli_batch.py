@@ -10,7 +10,15 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 from .batch import BatchSummary, RowEvent, run_batch
@@ -41,7 +49,7 @@ class _Terminated(Exception):
 @click.option("--force", is_flag=True, help="render every row again, even those already done")
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no per-row lines: only the summary (for logs)")
 @click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="failures CSV [default: OUT/failures.csv]")
-@click.option("--delimiter", default=",", show_default=True, help="CSV field separator, e.g. ';' or a tab")
+@click.option("--delimiter", default=",", show_default=True, help="CSV field separator: one character, or 'tab'")
 @click.option("-f", "--format", "format_name", default=None, help="format for rows without one [default: the kit's, else youtube]")
 @click.option("--style", "image_style", type=click.Choice(IMAGE_STYLES), default=None, help="imageStyle for rows without one")
 @click.option("-b", "--brand", default=None, help="brand kit id (customAssetsId) for rows without one")
@@ -65,6 +73,7 @@ def batch_command(ctx: click.Context, csv_file: Path, out_dir: Path, workers: in
     Run the same command again after a crash or Ctrl-C: finished rows are skipped. Exit status 1
     when a row failed (see the failures file), 2 when the CSV or an option is unusable.
     """
+    delimiter = "\t" if delimiter.lower() in ("tab", "\\t") else delimiter
     defaults = RowDefaults(
         format=format_name, image_style=image_style, brand=brand, layout=layout, use_photo=use_photo,
         use_logo=use_logo, output_format=output_format, category=category, model="hd" if hd else "sd",
@@ -75,19 +84,19 @@ def batch_command(ctx: click.Context, csv_file: Path, out_dir: Path, workers: in
         TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[status]}"),
         console=console, transient=False, disable=quiet,
     )
-    task_id = None
+    task_id = progress.add_task("rendering", total=None, status="", start=False)
     counts = {"skipped": 0, "failed": 0}
 
     def on_start(rows: int) -> None:
-        nonlocal task_id
+        progress.update(task_id, total=rows)
+        progress.start_task(task_id)
         progress.start()
-        task_id = progress.add_task("rendering", total=rows, status="")
 
     def on_row(event: RowEvent) -> None:
         if event.status == "skipped":
             counts["skipped"] += 1
             # Skipped rows leave the total, so the rate and the ETA count rendering only.
-            progress.update(task_id, total=progress.tasks[0].total - 1, status=_status(counts))
+            progress.update(task_id, total=(progress.tasks[0].total or 1) - 1, status=_status(counts))
             return
         if event.status == "failed":
             counts["failed"] += 1

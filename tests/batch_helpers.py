@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+import psutil
 from PIL import Image
 
 from renderer.batch_csv import read_rows
 from renderer.batch_manifest import MANIFEST_FILE, STATE_DIR
 from renderer.batch_names import NameRegistry
-from renderer.batch_plan import RenderJob, RowDefaults, plan_row
+from renderer.batch_plan import NO_DEFAULTS, RenderJob, RowDefaults, plan_row
 
 IMAGE_SUFFIXES = {".webp", ".png", ".jpg", ".jpeg"}
 
@@ -23,9 +25,9 @@ WORDS_C = ("tricks", "mistakes", "habits", "tools", "hacks", "lessons", "rules",
 
 
 def titles(count: int) -> list[str]:
-    """``count`` deterministic youtube-style titles; some repeat, so slugs collide."""
+    """``count`` deterministic youtube-style titles; past 70 they repeat, so slugs collide."""
     return [
-        f"{WORDS_A[i % 10]} {WORDS_B[(i // 10) % 10]} {WORDS_C[(i // 7) % 10]}" for i in range(count)
+        f"{WORDS_A[i % 10]} {WORDS_B[(i % 70) // 10]} {WORDS_C[(i % 70) // 7]}" for i in range(count)
     ]
 
 
@@ -52,7 +54,7 @@ def assert_decodes(path: Path) -> tuple[int, int]:
         return image.size
 
 
-def planned_names(csv_path: Path, defaults: RowDefaults = RowDefaults()) -> list[str]:
+def planned_names(csv_path: Path, defaults: RowDefaults = NO_DEFAULTS) -> list[str]:
     """The output names a run gives ``csv_path``'s valid rows, decided exactly as ``run_batch`` does."""
     names = NameRegistry()
     try:
@@ -72,6 +74,18 @@ def manifest_count(out_dir: Path, status: str = "done") -> int:
             return db.execute("SELECT count(*) FROM outputs WHERE status = ?", (status,)).fetchone()[0]
     except sqlite3.OperationalError:  # the writer has not created the table yet
         return 0
+
+
+def live_processes_in_group(group_id: int) -> list[int]:
+    """The pids of the processes (zombies aside) in process group ``group_id``."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if os.getpgid(process.pid) == group_id and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(process.pid)
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return found
 
 
 def wait_until(condition: Callable[[], bool], *, timeout_s: float, what: str, poll_s: float = 0.05) -> None:

@@ -17,11 +17,21 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from batch_helpers import (
-    assert_decodes, files_in, manifest_count, planned_names, thumbnails_in, titles, wait_until, write_titles_csv,
+    assert_decodes,
+    files_in,
+    live_processes_in_group,
+    manifest_count,
+    planned_names,
+    thumbnails_in,
+    titles,
+    wait_until,
+    write_titles_csv,
 )
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from renderer.batch import RowEvent, run_batch
 from renderer.batch_csv import count_rows, read_rows
 from renderer.batch_files import FAILURE_COLUMNS
@@ -167,6 +177,34 @@ def test_slug_collisions_get_suffixes_in_row_order_and_exact_names_clash_case_in
         names.close()
 
 
+@given(st.text(max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_an_accepted_filename_always_stays_inside_the_folder(filename: str) -> None:
+    try:
+        name = safe_relative_name(filename, "webp")
+    except InputError:
+        return
+    base = Path("/srv/out")
+    target = Path(os.path.normpath(base / name))
+    assert target.is_relative_to(base) and target != base
+    assert not any(part.startswith(".") for part in Path(name).parts)
+
+
+@given(st.lists(st.sampled_from(["Hello", "hello!", "HELLO", "Hello 2", "hello-2", "Héllo", "🔥", ""]), max_size=25))
+@settings(max_examples=100, deadline=None)
+def test_slug_names_are_unique_and_the_same_on_every_run(titles_in_order: list[str]) -> None:
+    def assign() -> list[str]:
+        names = NameRegistry()
+        try:
+            return [names.claim_slug(title_slug(t), "webp", line=i) for i, t in enumerate(titles_in_order)]
+        finally:
+            names.close()
+
+    first = assign()
+    assert len({name.casefold() for name in first}) == len(first)
+    assert assign() == first
+
+
 # -- rendering inline ----------------------------------------------------------------------------
 
 def test_good_and_bad_rows_failures_file_and_summary(tmp_path: Path) -> None:
@@ -275,7 +313,22 @@ def test_renderer_that_cannot_load_stops_the_batch(tmp_path: Path) -> None:
         run_batch(path, out_dir=tmp_path / "out", workers=0, layouts_dir=tmp_path / "no-layouts")
 
 
+def test_an_empty_file_or_a_header_alone_renders_nothing(tmp_path: Path) -> None:
+    for text in ("", "title,format\r\n\r\n"):
+        summary = run_batch(write(tmp_path / "t.csv", text), out_dir=tmp_path / "out", workers=0)
+        assert (summary.rows, summary.rendered, summary.failed) == (0, 0, 0)
+
+
 # -- command line --------------------------------------------------------------------------------
+
+def test_cli_options_are_defaults_for_missing_columns(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.csv", "title,format\nSquare one,\nWide one,youtube\n")
+    result = CliRunner().invoke(batch_command, [str(path), "--out", str(tmp_path / "out"), "-w", "0", "-q",
+                                                "--format", "instagram", "--output-format", "png"])
+    assert result.exit_code == 0, result.output
+    assert assert_decodes(tmp_path / "out/square-one.png") == (1080, 1080)
+    assert assert_decodes(tmp_path / "out/wide-one.png") == (1280, 720)
+
 
 def test_cli_exit_status_1_with_failures_and_summary(tmp_path: Path) -> None:
     path = write(tmp_path / "t.csv", "title,format\nGood one,youtube\nBad,tiktok\n")
@@ -290,60 +343,65 @@ def test_cli_exit_status_2_for_an_unusable_csv(tmp_path: Path) -> None:
     result = CliRunner().invoke(batch_command, [str(path), "--out", str(tmp_path / "out"), "-w", "0"])
     assert result.exit_code == 2
     assert "t.csv:2: not valid UTF-8" in result.output
+    assert not (tmp_path / "out").exists()  # checked before anything was created
 
 
 # -- worker processes ----------------------------------------------------------------------------
 
-def test_python_entry_point_with_worker_processes(tmp_path: Path) -> None:
-    rows = titles(12)
-    path = write_titles_csv(tmp_path / "t.csv", rows)
-    started: list[int] = []
-    summary = run_batch(path, out_dir=tmp_path / "out", workers=2, on_start=started.append)
-    assert started == [12]
-    assert (summary.rendered, summary.failed, summary.workers) == (12, 0, "2 processes")
-    assert [str(p) for p in thumbnails_in(tmp_path / "out")] == sorted(planned_names(path))
-    for name in planned_names(path):
-        assert assert_decodes(tmp_path / "out" / name) == (1280, 720)
-
-
 def test_sigkill_at_any_moment_then_rerun_gives_every_thumbnail_exactly_once(tmp_path: Path) -> None:
-    rows = titles(200)
-    path = write_titles_csv(tmp_path / "t.csv", rows)
+    """The first run is the CLI in its own process group, killed with SIGKILL once some rows are
+    recorded: the batch process alone, so its workers must notice and exit by themselves. The
+    second run is the Python entry point with worker processes. JPEG (half WebP's encode time)
+    keeps the test quick; the encoding plays no part in resuming."""
+    path = write_titles_csv(tmp_path / "t.csv", titles(200))
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "renderer.cli", "batch", str(path), "--out", str(out), "--workers", "2", "--quiet"]
+    command = [sys.executable, "-m", "renderer.cli", "batch", str(path), "--out", str(out), "--workers", "2",
+               "--output-format", "jpeg", "--quiet"]
     process = subprocess.Popen(command, cwd=REPO, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         wait_until(lambda: manifest_count(out) >= 15 or process.poll() is not None, timeout_s=60, what="15 rows done")
         assert process.poll() is None, f"the batch ended before it could be killed: {process.communicate()}"
-        os.killpg(process.pid, signal.SIGKILL)  # the whole group: parent, fork server and workers
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)  # its workers hold its stdout: this returns once they are gone
+        wait_until(lambda: not live_processes_in_group(process.pid), timeout_s=15, what="the orphaned workers to exit")
     finally:
-        if process.poll() is None:
+        if live_processes_in_group(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
+        process.communicate(timeout=30)
     done_before = manifest_count(out)
     assert 15 <= done_before < 200
 
-    summary = run_batch(path, out_dir=out, workers=2)
-    assert (summary.skipped, summary.rendered, summary.failed) == (done_before, 200 - done_before, 0)
-    expected = sorted(planned_names(path))
-    assert len(expected) == 200 and len(set(expected)) == 200
+    started: list[int] = []
+    summary = run_batch(path, out_dir=out, workers=2, defaults=RowDefaults(output_format="jpeg"), on_start=started.append)
+    assert started == [200]
+    assert (summary.skipped, summary.rendered, summary.failed, summary.workers) == (done_before, 200 - done_before, 0, "2 processes")
+    expected = sorted(planned_names(path, RowDefaults(output_format="jpeg")))
+    assert len(expected) == 200 and len(set(expected)) == 200 and "7-python-tricks-2.jpg" in expected
     assert [str(p) for p in files_in(out)] == expected  # nothing extra, no temporaries, no duplicates
     for name in expected:
-        assert_decodes(out / name)
+        assert assert_decodes(out / name) == (1280, 720)
     assert manifest_count(out) == 200
+    assert {p.name for p in (out / ".thumbkit").iterdir()} <= {
+        "manifest.sqlite", "manifest.sqlite-wal", "manifest.sqlite-shm", "batch.lock",
+    }
 
 
 # -- Dask ----------------------------------------------------------------------------------------
 
 def test_dask_local_cluster_renders_and_resumes_like_local_workers(tmp_path: Path) -> None:
+    """By address (as the CLI does, with no default client around) and with a Client object."""
     import distributed
+
     path = write(tmp_path / "t.csv", "title,format\nAlpha one,youtube\nBeta two,instagram\nBad,tiktok\nDelta four,x\n")
     out = tmp_path / "out"
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as client:
-            summary = run_batch(path, out_dir=out, scheduler=client)
-            assert (summary.rendered, summary.failed, summary.workers) == (3, 1, "Dask")
-            assert files_in(out) == [Path("alpha-one.webp"), Path("beta-two.webp"), Path("delta-four.webp"), Path("failures.csv")]
-            assert assert_decodes(out / "beta-two.webp") == (1080, 1080)
-        again = run_batch(path, out_dir=out, scheduler=cluster.scheduler_address)  # by address, as the CLI does
-        assert (again.rendered, again.skipped, again.failed, again.workers) == (0, 3, 1, cluster.scheduler_address)
+        summary = run_batch(path, out_dir=out, scheduler=cluster.scheduler_address)
+        assert (summary.rendered, summary.failed, summary.workers) == (3, 1, cluster.scheduler_address)
+        assert files_in(out) == [Path("alpha-one.webp"), Path("beta-two.webp"), Path("delta-four.webp"), Path("failures.csv")]
+        assert assert_decodes(out / "beta-two.webp") == (1080, 1080)
+
+        write(path, "title,format\nAlpha one,youtube\nBeta two,x\nBad,tiktok\nDelta four,x\n")  # one row changed
+        with distributed.Client(cluster, set_as_default=False) as client:
+            again = run_batch(path, out_dir=out, scheduler=client)
+        assert (again.rendered, again.skipped, again.failed, again.workers) == (1, 2, 1, "Dask")
+        assert assert_decodes(out / "beta-two.webp") == (1200, 675)
