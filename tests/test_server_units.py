@@ -247,3 +247,16 @@ def test_an_unexpected_error_is_a_bare_500_with_rate_headers(tmp_path: Path, cap
     assert "secret" not in response.text and "Traceback" not in response.text
     assert response.headers["x-ratelimit-limit"] == str(settings.rate_limit)
     assert "boom: /secret/path/in/traceback" in caplog.text  # logged server-side, with the traceback
+
+
+def test_guessing_keys_is_rate_limited_per_client_address(tmp_path: Path) -> None:
+    settings = ServerSettings(data_dir=tmp_path, rate_limit=2)
+    key = load_or_create_keys(settings, {}).keys[0]
+    with TestClient(create_app(settings)) as client:
+        guesses = [client.get("/v1/catalog", headers={"x-api-key": f"guess-{n}"}) for n in range(6)]
+        allowed = client.get("/v1/catalog", headers={"x-api-key": key})  # the real key has its own budget
+    statuses = [guess.status_code for guess in guesses]
+    assert set(statuses) == {401, 429} and statuses.index(429) >= 2, statuses  # within at most a few windows
+    assert guesses[0].headers["x-ratelimit-limit"] == "2"
+    assert guesses[statuses.index(429)].json() == {"error": "Rate limit exceeded"}
+    assert allowed.status_code == 200
