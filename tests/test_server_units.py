@@ -154,6 +154,28 @@ def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) ->
     assert store.lookup("key-1") is None and store.read(image) is None
 
 
+def test_identical_requests_in_flight_share_one_render(tmp_path: Path, renderer: Renderer) -> None:
+    service = RenderService(renderer, ImageStore(Database(tmp_path / "db.sqlite3"), tmp_path / "images"), threads=2)
+
+    async def scenario() -> list:
+        same = {"title": "Asked twice at once", "format": "x"}
+        return await asyncio.gather(service.generate(same), service.generate(dict(same)),
+                                    service.generate({"title": "Asked once", "format": "x"}))
+
+    first, twin, other = asyncio.run(scenario())
+    assert service.renders_done == 2
+    assert sorted([first.from_store, twin.from_store]) == [False, True] and not other.from_store  # either may render
+    assert twin.image == first.image and twin.data == first.data != other.data
+
+    async def failing() -> list:
+        bad = {"title": "Photo", "usePhoto": True}  # fails in render_request: both callers get the error
+        return await asyncio.gather(service.generate(bad), service.generate(bad), return_exceptions=True)
+
+    errors = asyncio.run(failing())
+    assert all(isinstance(error, InputError) and "not available in this build yet" in str(error) for error in errors)
+    assert service.renders_waiting_or_running == 0
+
+
 # -- jobs ------------------------------------------------------------------------------------------
 def test_jobs_are_claimed_once_in_order_and_requeued_when_a_lease_runs_out(tmp_path: Path) -> None:
     clock = Clock()
