@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from ..request import parse_request
@@ -23,15 +23,20 @@ from .rendering import RenderService
 from .settings import ServerSettings
 from .store import StoredImage
 
+T = TypeVar("T")
 KIND_MODULES: tuple[str, ...] = ()  # e.g. "renderer.server.job_video" once the video kinds exist
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a running job may use."""
+    """What a running job may use. ``run`` coroutines run on the event loop: CPU or blocking work
+    goes through ``run_sync``, which shares the render threads' bound."""
 
     settings: ServerSettings
     render: RenderService
+
+    async def run_sync(self, func: Callable[..., T], *args: Any) -> T:
+        return await self.render.run_sync(func, *args)
 
 
 JobInput = dict[str, Any]
