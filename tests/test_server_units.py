@@ -152,6 +152,10 @@ def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) ->
     assert store.get("../../etc/passwd") is None
     store.path(image).unlink()  # lost in a crash: a miss, not an error
     assert store.lookup("key-1") is None and store.read(image) is None
+    frame = store.save(b"\xff\xd8 a jpeg frame", media_type="image/jpeg", output_format="jpeg", width=2, height=1,
+                       title="frame at 00:00:17")  # what a video job stores: no request key
+    assert store.get(frame.id) == frame and store.path(frame).suffix == ".jpg"
+    assert store.read(frame) == b"\xff\xd8 a jpeg frame" and store.recent(1) == [frame]
 
 
 def test_identical_requests_in_flight_share_one_render(tmp_path: Path, renderer: Renderer) -> None:

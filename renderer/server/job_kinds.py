@@ -2,7 +2,9 @@
 
     @job_kind("frame", check=parse_frame_input)
     async def run_frame(context: JobContext, input: dict) -> list[dict]:
-        ...                                   # returns the outputs; raise UserError to fail the job
+        frame = await context.run_sync(grab_frame, input)          # blocking work: off the event loop
+        image = await context.run_sync(partial(context.render.store.save, frame.data, ...))
+        return [image_output(image)]          # the outputs; raise UserError to fail the job
 
 ``check`` runs when the job is submitted: it raises ``InputError`` (answered 422) and returns the
 input to store. ``run`` runs later in the dispatcher; outputs with ``"type": "image"`` and an ``id``
