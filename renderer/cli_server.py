@@ -72,7 +72,8 @@ def log_config() -> dict[str, object]:
               help="API keys, one a line (also $THUMBKIT_API_KEYS, comma-separated)")
 @click.option("--rate-limit", type=click.IntRange(1), envvar="THUMBKIT_RATE_LIMIT", default=DEFAULT_RATE_LIMIT, show_default=True,
               help="requests per second per key ($THUMBKIT_RATE_LIMIT)")
-@click.option("--max-body-bytes", type=click.IntRange(1024), default=DEFAULT_MAX_BODY_BYTES, show_default=True)
+@click.option("--max-body-bytes", type=click.IntRange(1024), default=DEFAULT_MAX_BODY_BYTES, show_default=True,
+              help="larger request bodies get 413")
 @click.option("--job-concurrency", type=click.IntRange(0, 64), default=1, show_default=True,
               help="jobs run at once per worker (0: queue only)")
 @click.option("--job-lease", type=click.FloatRange(0.1), default=30.0, show_default=True,
