@@ -13,8 +13,12 @@ import ipaddress
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 from .cli import fail_on_user_error
 from .server.settings import (
@@ -68,7 +72,8 @@ def log_config() -> dict[str, object]:
               help="API keys, one a line (also $THUMBKIT_API_KEYS, comma-separated)")
 @click.option("--rate-limit", type=click.IntRange(1), envvar="THUMBKIT_RATE_LIMIT", default=DEFAULT_RATE_LIMIT, show_default=True,
               help="requests per second per key ($THUMBKIT_RATE_LIMIT)")
-@click.option("--max-body-bytes", type=click.IntRange(1024), default=DEFAULT_MAX_BODY_BYTES, show_default=True)
+@click.option("--max-body-bytes", type=click.IntRange(1024), default=DEFAULT_MAX_BODY_BYTES, show_default=True,
+              help="larger request bodies get 413")
 @click.option("--job-concurrency", type=click.IntRange(0, 64), default=1, show_default=True,
               help="jobs run at once per worker (0: queue only)")
 @click.option("--job-lease", type=click.FloatRange(0.1), default=30.0, show_default=True,
@@ -84,6 +89,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from .api import Renderer
+    from .server.app import create_app
     from .server.keys import load_or_create_keys
 
     settings = ServerSettings(
@@ -91,6 +98,10 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
         max_body_bytes=max_body_bytes, workers=workers, render_threads=threads, job_concurrency=job_concurrency,
         job_lease_seconds=job_lease,
     )
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"cannot create the data directory {settings.data_dir}: {exc.strerror or exc}") from None
     source = load_or_create_keys(settings)
     if source.created:
         click.echo(f"thumbkit: no API key was configured, so one was created and stored in {source.where}:")
@@ -100,6 +111,13 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
     if not is_loopback(host):
         click.echo(f"thumbkit: warning: {host} is not a loopback address: other machines can reach this server", err=True)
 
+    # What can fail with a user error (a broken layout or kit, an unreadable keys file) fails here,
+    # as one line, before the socket is open. Worker processes build their own app from the settings.
+    if workers == 1:
+        target: FastAPI | str = create_app(settings)
+    else:
+        Renderer()  # loads and checks every layout and kit once; each worker then loads its own
+        target = APP
     sock = bind_socket(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
     shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
@@ -107,7 +125,7 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
                f"{settings.threads} per worker, rate {rate_limit}/s per key, data {settings.data_dir})")
     os.environ[SETTINGS_ENV] = settings.to_json()
     config = uvicorn.Config(
-        APP, factory=True, host=bound_host, port=bound_port, workers=workers, log_config=log_config(),
+        target, factory=workers > 1, host=bound_host, port=bound_port, workers=workers, log_config=log_config(),
         access_log=access_log, timeout_graceful_shutdown=graceful_timeout, server_header=False,
     )
     try:

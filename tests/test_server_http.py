@@ -155,6 +155,7 @@ def test_missing_and_invalid_keys_are_401(server: ServerProcess) -> None:
         invalid = httpx.request(method, server.url + path, json={"title": "t"}, headers={"x-api-key": KEY + "x"}, timeout=30)
         assert (missing.status_code, missing.json()) == (401, {"error": "Missing API key"}), path
         assert (invalid.status_code, invalid.json()) == (401, {"error": "Invalid API key"}), path
+        assert missing.headers["x-ratelimit-limit"] == invalid.headers["x-ratelimit-limit"] == "1000"
 
 
 def test_rate_limit_headers_are_on_every_answer_to_a_key(client: httpx.Client) -> None:

@@ -152,6 +152,32 @@ def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) ->
     assert store.get("../../etc/passwd") is None
     store.path(image).unlink()  # lost in a crash: a miss, not an error
     assert store.lookup("key-1") is None and store.read(image) is None
+    frame = store.save(b"\xff\xd8 a jpeg frame", media_type="image/jpeg", output_format="jpeg", width=2, height=1,
+                       title="frame at 00:00:17")  # what a video job stores: no request key
+    assert store.get(frame.id) == frame and store.path(frame).suffix == ".jpg"
+    assert store.read(frame) == b"\xff\xd8 a jpeg frame" and store.recent(1) == [frame]
+
+
+def test_identical_requests_in_flight_share_one_render(tmp_path: Path, renderer: Renderer) -> None:
+    service = RenderService(renderer, ImageStore(Database(tmp_path / "db.sqlite3"), tmp_path / "images"), threads=2)
+
+    async def scenario() -> list:
+        same = {"title": "Asked twice at once", "format": "x"}
+        return await asyncio.gather(service.generate(same), service.generate(dict(same)),
+                                    service.generate({"title": "Asked once", "format": "x"}))
+
+    first, twin, other = asyncio.run(scenario())
+    assert service.renders_done == 2
+    assert sorted([first.from_store, twin.from_store]) == [False, True] and not other.from_store  # either may render
+    assert twin.image == first.image and twin.data == first.data != other.data
+
+    async def failing() -> list:
+        bad = {"title": "Photo", "usePhoto": True}  # fails in render_request: both callers get the error
+        return await asyncio.gather(service.generate(bad), service.generate(bad), return_exceptions=True)
+
+    errors = asyncio.run(failing())
+    assert all(isinstance(error, InputError) and "not available in this build yet" in str(error) for error in errors)
+    assert service.renders_waiting_or_running == 0
 
 
 # -- jobs ------------------------------------------------------------------------------------------
@@ -247,3 +273,16 @@ def test_an_unexpected_error_is_a_bare_500_with_rate_headers(tmp_path: Path, cap
     assert "secret" not in response.text and "Traceback" not in response.text
     assert response.headers["x-ratelimit-limit"] == str(settings.rate_limit)
     assert "boom: /secret/path/in/traceback" in caplog.text  # logged server-side, with the traceback
+
+
+def test_guessing_keys_is_rate_limited_per_client_address(tmp_path: Path) -> None:
+    settings = ServerSettings(data_dir=tmp_path, rate_limit=2)
+    key = load_or_create_keys(settings, {}).keys[0]
+    with TestClient(create_app(settings)) as client:
+        guesses = [client.get("/v1/catalog", headers={"x-api-key": f"guess-{n}"}) for n in range(6)]
+        allowed = client.get("/v1/catalog", headers={"x-api-key": key})  # the real key has its own budget
+    statuses = [guess.status_code for guess in guesses]
+    assert set(statuses) == {401, 429} and statuses.index(429) >= 2, statuses  # within at most a few windows
+    assert guesses[0].headers["x-ratelimit-limit"] == "2"
+    assert guesses[statuses.index(429)].json() == {"error": "Rate limit exceeded"}
+    assert allowed.status_code == 200

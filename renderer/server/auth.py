@@ -2,8 +2,8 @@
 image files (``GET /v1/images/{id}``: capability URLs, so an ``<img>`` can show them).
 
 Answers ThumbAPI's ``401 Missing API key`` / ``401 Invalid API key`` / ``429 Rate limit exceeded``,
-and adds ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` to every response to a known key
-(``Retry-After`` too on a 429).
+and adds ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` to every response (``Retry-After`` too
+on a 429). A valid key has its own budget; requests without one share their client address's.
 """
 
 from __future__ import annotations
@@ -51,10 +51,14 @@ class ApiKeyMiddleware:
         if scope["type"] != "http" or not is_protected(scope):
             return await self.app(scope, receive, send)
         key = header(scope, KEY_HEADER)
-        if not key:
-            return await _reject(send, 401, "Missing API key", [])
-        if not self.keys.match(key):
-            return await _reject(send, 401, "Invalid API key", [])
+        if not key or not self.keys.match(key):
+            # Requests without a valid key count against their client address, so guessing keys is
+            # rate limited too, and these answers carry the same headers.
+            client = scope.get("client") or ("unknown", 0)
+            decision = self.limiter.hit(f"address:{client[0]}")
+            if not decision.allowed:
+                return await _reject(send, 429, "Rate limit exceeded", decision.headers())
+            return await _reject(send, 401, "Invalid API key" if key else "Missing API key", decision.headers())
         key_id = fingerprint(key)
         decision = self.limiter.hit(key_id)
         rate_headers = decision.headers()

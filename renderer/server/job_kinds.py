@@ -2,7 +2,9 @@
 
     @job_kind("frame", check=parse_frame_input)
     async def run_frame(context: JobContext, input: dict) -> list[dict]:
-        ...                                   # returns the outputs; raise UserError to fail the job
+        frame = await context.run_sync(grab_frame, input)          # blocking work: off the event loop
+        image = await context.run_sync(partial(context.render.store.save, frame.data, ...))
+        return [image_output(image)]          # the outputs; raise UserError to fail the job
 
 ``check`` runs when the job is submitted: it raises ``InputError`` (answered 422) and returns the
 input to store. ``run`` runs later in the dispatcher; outputs with ``"type": "image"`` and an ``id``
@@ -15,7 +17,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from ..request import parse_request
@@ -23,15 +25,20 @@ from .rendering import RenderService
 from .settings import ServerSettings
 from .store import StoredImage
 
+T = TypeVar("T")
 KIND_MODULES: tuple[str, ...] = ()  # e.g. "renderer.server.job_video" once the video kinds exist
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a running job may use."""
+    """What a running job may use. ``run`` coroutines run on the event loop: CPU or blocking work
+    goes through ``run_sync``, which shares the render threads' bound."""
 
     settings: ServerSettings
     render: RenderService
+
+    async def run_sync(self, func: Callable[..., T], *args: Any) -> T:
+        return await self.render.run_sync(func, *args)
 
 
 JobInput = dict[str, Any]

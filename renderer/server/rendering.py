@@ -9,9 +9,9 @@ Nothing here runs on the event loop but the bookkeeping.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -20,6 +20,8 @@ from ..api import Renderer
 from ..request import GenerateRequest, parse_request
 from .cachekey import RequestKeys
 from .store import ImageStore, StoredImage
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class RenderService:
     def renders_waiting_or_running(self) -> int:
         return len(self._inflight)
 
+    async def run_sync(self, func: Callable[..., T], *args: Any) -> T:
+        """``func(*args)`` in a worker thread, counted against the render threads."""
+        return await anyio.to_thread.run_sync(func, *args, limiter=self._limiter)
+
     async def generate(self, body: Mapping[str, Any]) -> GenerateResult:
         return await self.generate_request(parse_request(body))
 
@@ -69,7 +75,7 @@ class RenderService:
         future: asyncio.Future[GenerateResult] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            thumbnail = await anyio.to_thread.run_sync(self.renderer.render_request, request, limiter=self._limiter)
+            thumbnail = await self.run_sync(self.renderer.render_request, request)
             self.renders_done += 1
             image = await anyio.to_thread.run_sync(self.store.put, key, thumbnail, request.title)
             result = GenerateResult(image, thumbnail.data, from_store=False)

@@ -65,7 +65,7 @@ class ImageStore:
         images_dir.mkdir(parents=True, exist_ok=True)
 
     def path(self, image: StoredImage) -> Path:
-        return self.images_dir / image.id[:2] / f"{image.id}.{EXTENSIONS[image.output_format]}"
+        return self.images_dir / image.id[:2] / f"{image.id}.{EXTENSIONS.get(image.output_format, image.output_format)}"
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, image_id: str) -> StoredImage | None:
@@ -103,23 +103,32 @@ class ImageStore:
 
     # -- writing -----------------------------------------------------------------------------
     def put(self, request_key: str, thumbnail: Thumbnail, title: str) -> StoredImage:
-        image = StoredImage(
-            id=hashlib.sha256(thumbnail.data).hexdigest(), media_type=thumbnail.media_type,
-            output_format=thumbnail.output_format, format=thumbnail.format, width=thumbnail.width_px,
-            height=thumbnail.height_px, size_bytes=len(thumbnail.data), layout=thumbnail.layout, kit=thumbnail.kit,
-            title=title, created_at=time.time(),
+        """Store a render, remembered as the answer to ``request_key``."""
+        return self.save(
+            thumbnail.data, media_type=thumbnail.media_type, output_format=thumbnail.output_format, format=thumbnail.format,
+            width=thumbnail.width_px, height=thumbnail.height_px, layout=thumbnail.layout, kit=thumbnail.kit, title=title,
+            request_key=request_key,
         )
-        self._write_file(self.path(image), thumbnail.data)
+
+    def save(self, data: bytes, *, media_type: str, output_format: str, width: int, height: int, title: str,
+             format: str = "", layout: str = "", kit: str = "", request_key: str | None = None) -> StoredImage:
+        """Store any image (a render, or a video frame from a job); the same bytes are kept once."""
+        image = StoredImage(
+            id=hashlib.sha256(data).hexdigest(), media_type=media_type, output_format=output_format, format=format,
+            width=width, height=height, size_bytes=len(data), layout=layout, kit=kit, title=title, created_at=time.time(),
+        )
+        self._write_file(self.path(image), data)
         with self._db.transaction() as connection:
             connection.execute(
                 "INSERT OR IGNORE INTO images VALUES (:id, :media_type, :output_format, :format, :width, :height,"
                 " :size_bytes, :layout, :kit, :title, :created_at)",
                 image.__dict__,
             )
-            connection.execute(
-                "INSERT OR REPLACE INTO renders (request_key, image_id, created_at) VALUES (?, ?, ?)",
-                (request_key, image.id, image.created_at),
-            )
+            if request_key is not None:
+                connection.execute(
+                    "INSERT OR REPLACE INTO renders (request_key, image_id, created_at) VALUES (?, ?, ?)",
+                    (request_key, image.id, image.created_at),
+                )
             row = connection.execute("SELECT * FROM images WHERE id = ?", (image.id,)).fetchone()
         return StoredImage.from_row(row)
 
