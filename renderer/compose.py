@@ -296,6 +296,8 @@ class Composer:
         fitted = self._fit(atoms, fit_box, rules, measure, inset_em, paragraph)
         if fitted.truncated:
             work.warnings.append(f"text of layer {index} truncated with an ellipsis to fit {layer.max_lines} lines at {fitted.size_px}px")
+        if len(fitted.lines) > layer.max_lines:
+            work.warnings.append(f"text of layer {index} took {len(fitted.lines)} lines (the layout prefers {layer.max_lines}) at {fitted.size_px}px to keep every word")
         if fitted.broke_words:
             work.warnings.append(f"a word of layer {index} is wider than its box and was broken")
         size = fitted.size_px

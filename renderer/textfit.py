@@ -2,8 +2,10 @@
 
 ``fit_text`` finds the largest font size within ``rules`` at which the atoms wrap into the box in at
 most ``max_lines`` lines, then chooses balanced line breaks (no orphan when a better split exists).
-Words are only broken when one word alone is wider than the box at the minimum size; an ellipsis
-is the last resort and is reported as ``truncated``.
+Words are only broken when one word alone is wider than the box at the minimum size. When the
+text does not fit ``max_lines`` lines even at the minimum size, it may take more lines, as many as
+the box is tall enough for (``FittedText.lines`` then exceeds ``max_lines``); an ellipsis is the
+last resort and is reported as ``truncated``.
 
 Widths come from a ``Measure`` in em units (the advance at a size of 1 px), so the width at size
 ``s`` is ``width_em * s``: fitting is exact, monotone and fast, and property tests can use a fake
@@ -101,6 +103,14 @@ def fit_text(
             metrics = _metrics(atoms, measure, space_em)
             size = floor_px if _fits(metrics, floor_px, box_width_px, box_height_px, rules, measure) else None
         if size is None:
+            # Before an ellipsis drops words: more lines than the layout prefers, at the floor
+            # size, as many as the box is tall enough for.
+            room = _lines_that_fit(floor_px, box_height_px, rules, measure)
+            if room > rules.max_lines:
+                roomy = replace(rules, max_lines=room)
+                if _fits(metrics, floor_px, box_width_px, box_height_px, roomy, measure):
+                    size, rules = floor_px, roomy
+        if size is None:
             return _truncate(atoms, floor_px, box_width_px, box_height_px, rules, measure, broke_words)
 
     breaks = _balanced_breaks(metrics, box_width_px / size, _greedy_count(metrics, box_width_px / size))
@@ -116,6 +126,13 @@ def _metrics(atoms: tuple[Atom, ...], measure: Measure, space_em: float) -> _Met
 
 def _block_height_em(lines: int, rules: FitRules, measure: Measure) -> float:
     return (lines - 1) * rules.line_height + measure.ascent_em + measure.descent_em
+
+
+def _lines_that_fit(size: int, box_h: float, rules: FitRules, measure: Measure) -> int:
+    lines = 1
+    while lines < 64 and _block_height_em(lines + 1, rules, measure) * size <= box_h + 1e-9:
+        lines += 1
+    return lines
 
 
 def _greedy_count(metrics: _Metrics, width_em: float, limit: int | None = None) -> int:

@@ -44,7 +44,9 @@ def fit(title: str, box: tuple[int, int], rules: FitRules):
 @given(titles, boxes, rules_strategy)
 def test_every_line_fits_the_box_and_the_line_limit(title, box, rules):
     fitted = fit(title, box, rules)
-    assert 1 <= len(fitted.lines) <= rules.max_lines
+    assert 1 <= len(fitted.lines)
+    if len(fitted.lines) > rules.max_lines:  # only at the floor size, to keep every word
+        assert fitted.size_px == rules.min_size_px and not fitted.truncated
     assert rules.min_size_px <= fitted.size_px <= rules.max_size_px
     for line in fitted.lines:
         assert MONO.width_em(line.text) * fitted.size_px <= box[0] + 1e-6
@@ -110,9 +112,16 @@ def test_a_word_is_broken_only_when_it_alone_is_too_wide():
     assert not ok.broke_words
 
 
+def test_more_lines_before_an_ellipsis_when_the_box_is_tall_enough():
+    rules = FitRules(min_size_px=20, max_size_px=40, max_lines=2, line_height=1.0)
+    fitted = fit(" ".join(["word"] * 12), (200, 1000), rules)  # 4 words a line at 20 px: 3 lines
+    assert not fitted.truncated and fitted.size_px == 20
+    assert len(fitted.lines) == 3 and [a.text for a in fitted.atoms] == ["word"] * 12
+
+
 def test_truncation_is_the_last_resort_and_reported():
     rules = FitRules(min_size_px=20, max_size_px=40, max_lines=2, line_height=1.0)
-    fitted = fit(" ".join(["word"] * 50), (200, 1000), rules)
+    fitted = fit(" ".join(["word"] * 50), (200, 40), rules)  # the box is two lines tall
     assert fitted.truncated
     assert len(fitted.lines) == 2
     assert fitted.lines[-1].text.endswith(ELLIPSIS)
