@@ -23,7 +23,7 @@ from .rendering import RenderService
 from .settings import ServerSettings
 from .store import StoredImage
 
-KIND_MODULES: tuple[str, ...] = ()  # e.g. "renderer.server.job_video" once the video kinds exist
+KIND_MODULES: tuple[str, ...] = ("renderer.server.job_video",)
 
 
 @dataclass(frozen=True)
