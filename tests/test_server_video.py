@@ -4,6 +4,7 @@ on a loopback port, with a media root of small videos the fixtures build."""
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import io
 import os
 import time
@@ -227,8 +228,6 @@ def test_an_upload_answers_its_id_duration_and_size(client: httpx.Client, upload
                                                     data_dir: Path) -> None:
     body, video = uploaded
     data = video.read_bytes()
-    import hashlib
-
     assert body["id"] == "upload_" + hashlib.sha256(data).hexdigest()
     assert (body["width"], body["height"]) == (320, 180) and body["duration_s"] == pytest.approx(2.704)
     stored = list((data_dir / "videos").rglob("*.video"))

@@ -53,7 +53,7 @@ class VideoRecord:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> VideoRecord:
-        return cls(**{key: row[key] for key in row.keys()})
+        return cls(**{key: row[key] for key in row.keys()})  # noqa: SIM118 (a Row iterates over its values)
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"id": self.id, "source": self.source}
@@ -78,7 +78,7 @@ class StoredFrame:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> StoredFrame:
-        return cls(**{key: row[key] for key in row.keys()})
+        return cls(**{key: row[key] for key in row.keys()})  # noqa: SIM118 (a Row iterates over its values)
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {
