@@ -105,6 +105,8 @@ def test_a_frame_by_path_is_the_librarys_frame(client: httpx.Client, media: dict
     expected = frame(media["edit"], 2.52, output_format="png")
     # PNG is lossless: the served file holds exactly the library's pixels.
     assert np.array_equal(pixels(output["url"]), np.asarray(expected.image))
+    gallery = {image["id"]: image for image in client.get("/v1/images", params={"limit": 200}).json()["images"]}
+    assert (gallery[output["id"]]["format"], gallery[output["id"]]["title"]) == ("frame", "talks/edit.mp4 at 0:00:02.550")
 
 
 def test_ittybit_options_shape_with_size_and_fit(client: httpx.Client, media: dict[str, Path]) -> None:

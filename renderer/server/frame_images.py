@@ -1,7 +1,7 @@
 """Frames into the image store: content-addressed files and rows of its ``images`` table.
 
 A frame is stored like a rendered thumbnail (so ``GET /v1/images/{id}`` serves it and the gallery
-lists it) with ``format`` ``"frame"`` and a title naming the video and the time. The file is
+lists it) with ``format`` ``"frame"``, ``layout`` ``"video"`` and a title naming the video and time. The file is
 written to a temporary name and renamed, as the store does.
 """
 
@@ -26,7 +26,7 @@ def store_frame(store: ImageStore, database: Database, frame: Frame, video_name:
     image = StoredImage(
         id=hashlib.sha256(frame.data).hexdigest(), media_type=frame.media_type,
         output_format=_OUTPUT_FORMATS[frame.media_type], format=FRAME_FORMAT, width=frame.width_px,
-        height=frame.height_px, size_bytes=len(frame.data), layout=FRAME_FORMAT, kit="",
+        height=frame.height_px, size_bytes=len(frame.data), layout="video", kit="",
         title=f"{video_name} at {format_time_s(frame.pts_s)}", created_at=time.time(),
     )
     _write_file(store.path(image), frame.data)

@@ -44,6 +44,11 @@ class FoundVideo:
     shown: str
     record: VideoRecord
 
+    @property
+    def label(self) -> str:
+        """How the gallery names it: the path under the media root, or the upload id."""
+        return self.record.name or self.record.id
+
 
 # -- frame ---------------------------------------------------------------------------------------------
 def _check_frame(input: JobInput, context: JobContext) -> JobInput:
@@ -66,7 +71,7 @@ def _make_frame(services: VideoServices, job: FrameInput) -> JobOutputs:
         output_format=options.output_format, background="#{:02x}{:02x}{:02x}".format(*options.background_rgb),
         quality=options.quality,
     ))
-    image = store_frame(services.images, services.database, shot, video.shown)
+    image = store_frame(services.images, services.database, shot, video.label)
     services.index.add_frames([_stored(video, image, shot, "frame", job.time_s)])
     return [_output(video, image, shot, job.time_s)]
 
@@ -92,7 +97,7 @@ def _make_moments(services: VideoServices, job: MomentsInput) -> JobOutputs:
     outputs, stored = [], []
     for moment in found:
         assert moment.frame is not None
-        image = store_frame(services.images, services.database, moment.frame, video.shown)
+        image = store_frame(services.images, services.database, moment.frame, video.label)
         stored.append(_stored(video, image, moment.frame, "moments", moment.timestamp_s, moment.score, moment.reason))
         outputs.append({**_output(video, image, moment.frame, moment.timestamp_s),
                         "score": moment.score, "reason": moment.reason})
