@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 from .cli import fail_on_user_error
 from .server.settings import (
     DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_VIDEO_BYTES,
     DEFAULT_RATE_LIMIT,
     SETTINGS_ENV,
     ServerSettings,
@@ -81,10 +82,14 @@ def log_config() -> dict[str, object]:
 @click.option("--graceful-timeout", type=click.IntRange(1), default=30, show_default=True,
               help="seconds to let requests in flight finish on shutdown")
 @click.option("--access-log/--no-access-log", default=False, show_default=True)
+@click.option("--media-root", type=click.Path(exists=True, file_okay=False, path_type=Path), envvar="THUMBKIT_MEDIA_ROOT",
+              default=None, help="video jobs may read files under this folder by relative path ($THUMBKIT_MEDIA_ROOT)")
+@click.option("--max-video-bytes", type=click.IntRange(1024), default=DEFAULT_MAX_VIDEO_BYTES, show_default=True,
+              help="largest upload to POST /v1/videos")
 @fail_on_user_error
 def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Path | None, keys_file: Path | None,
                   rate_limit: int, max_body_bytes: int, job_concurrency: int, job_lease: float, graceful_timeout: int,
-                  access_log: bool) -> None:
+                  access_log: bool, media_root: Path | None = None, max_video_bytes: int = DEFAULT_MAX_VIDEO_BYTES) -> None:
     """Serve ThumbAPI's POST /v1/generate (and the store, jobs and a playground) on HOST:PORT."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
@@ -97,6 +102,7 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
         data_dir=(data_dir or default_data_dir()).expanduser().resolve(), keys_file=keys_file, rate_limit=rate_limit,
         max_body_bytes=max_body_bytes, workers=workers, render_threads=threads, job_concurrency=job_concurrency,
         job_lease_seconds=job_lease,
+        media_root=media_root.expanduser().resolve() if media_root else None, max_video_bytes=max_video_bytes,
     )
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)

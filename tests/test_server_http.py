@@ -216,7 +216,7 @@ def test_a_job_that_fails_while_running_says_why(client: httpx.Client) -> None:
 @pytest.mark.parametrize(("body", "message"), [
     ({"kind": "generate", "input": {"format": "youtube"}}, "title is required"),
     ({"kind": "generate", "input": {"title": "t", "format": "tiktok"}}, FORMATS_MESSAGE),
-    ({"kind": "transcode", "input": {}}, "kind must be one of: generate"),
+    ({"kind": "transcode", "input": {}}, "kind must be one of: frame, generate, moments"),
     ({"input": {"title": "t"}}, "kind is required"),
     ({"kind": "generate", "input": "t"}, "input must be a JSON object"),
 ])
@@ -254,4 +254,4 @@ def test_catalog_lists_formats_layouts_and_kits(client: httpx.Client) -> None:
     catalog = client.get("/v1/catalog").json()
     youtube = next(f for f in catalog["formats"] if f["name"] == "youtube")
     assert (youtube["width"], youtube["height"]) == (1280, 720) and "youtube-bold" in youtube["layouts"]
-    assert "default" in catalog["kits"] and catalog["jobKinds"] == ["generate"]
+    assert "default" in catalog["kits"] and catalog["jobKinds"] == ["frame", "generate", "moments"]

@@ -1,7 +1,9 @@
 """Video frames and best moments, on small videos the fixtures build from scikit-image's photos.
 
 Exactness is checked against an independent oracle: every frame decoded sequentially with PyAV (no
-seeking), the frame shown at T being the last one with pts <= T. The comparison is exact
+seeking), the frame at T being the one ``ffmpeg -ss T`` gives: the first with pts at or after T
+rounded to a stream tick, the last frame past the end (``test_video_ffmpeg.py`` asks ffmpeg itself).
+The comparison is exact
 (``np.array_equal``): H.264 decoding is bit-exact whatever the seek point or the threads, and both
 sides convert YUV to RGB with the same swscale call, so any difference means a different frame.
 """

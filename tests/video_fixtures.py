@@ -194,22 +194,41 @@ def audio_only(path: Path) -> Path:
     return path
 
 
-def reference_frames(path: Path) -> list[tuple[float, np.ndarray]]:
+@dataclass(frozen=True)
+class Reference:
+    """Every frame of a video as ``(pts seconds, upright RGB)``, and the length of one stream tick."""
+
+    frames: list[tuple[float, np.ndarray]]
+    tick_s: float
+
+    def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
+        return iter(self.frames)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def __getitem__(self, index: int) -> tuple[float, np.ndarray]:
+        return self.frames[index]
+
+
+def reference_frames(path: Path) -> Reference:
     """Every frame decoded sequentially (no seeking) as (pts seconds, upright RGB), the test oracle."""
     frames = []
     with av.open(str(path)) as container:
         start_s = (container.start_time or 0) / 1_000_000
+        tick_s = float(container.streams.video[0].time_base)
         for frame in container.decode(video=0):
             pixels = frame.to_ndarray(format="rgb24")
             turns = round(frame.rotation / 90) % 4
             frames.append((float(frame.pts * frame.time_base) - start_s, np.rot90(pixels, turns)))
-    return frames
+    return Reference(frames, tick_s)
 
 
-def shown_at(reference: list[tuple[float, np.ndarray]], time_s: float) -> tuple[float, np.ndarray]:
-    """The last frame with pts <= time_s (the first frame before it)."""
-    shown = reference[0]
+def shown_at(reference: Reference, time_s: float) -> tuple[float, np.ndarray]:
+    """What ``ffmpeg -ss time_s -i VIDEO -frames:v 1`` gives: the first frame whose pts is at or after
+    ``time_s`` rounded to the nearest stream tick (so, for whole ticks, more than half a tick before
+    it); past the last frame (where ffmpeg gives none), the last frame."""
     for pts_s, pixels in reference:
-        if pts_s <= time_s + 1e-6:
-            shown = (pts_s, pixels)
-    return shown
+        if pts_s > time_s - reference.tick_s / 2:
+            return pts_s, pixels
+    return reference[-1]

@@ -6,10 +6,10 @@
         image = await context.run_sync(partial(context.render.store.save, frame.data, ...))
         return [image_output(image)]          # the outputs; raise UserError to fail the job
 
-``check`` runs when the job is submitted: it raises ``InputError`` (answered 422) and returns the
-input to store. ``run`` runs later in the dispatcher; outputs with ``"type": "image"`` and an ``id``
-from the image store get a ``url`` when the job is read back. Modules that define kinds are listed in
-``KIND_MODULES`` so the registry is complete before the first request.
+``check(input, context)`` runs when the job is submitted: it raises ``InputError`` (answered 422)
+and returns the input to store. ``run`` runs later in the dispatcher; outputs with ``"type":
+"image"`` and an ``id`` from the image store get a ``url`` when the job is read back. Modules that
+define kinds are listed in ``KIND_MODULES`` so the registry is complete before the first request.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .settings import ServerSettings
 from .store import StoredImage
 
 T = TypeVar("T")
-KIND_MODULES: tuple[str, ...] = ()  # e.g. "renderer.server.job_video" once the video kinds exist
+KIND_MODULES: tuple[str, ...] = ("renderer.server.job_video",)
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class JobContext:
 JobInput = dict[str, Any]
 JobOutputs = list[dict[str, Any]]
 Runner = Callable[[JobContext, JobInput], Awaitable[JobOutputs]]
-Checker = Callable[[JobInput], JobInput]
+Checker = Callable[[JobInput, JobContext], JobInput]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def job_kind(name: str, *, check: Checker | None = None) -> Callable[[Runner], R
     def register(run: Runner) -> Runner:
         if name in _KINDS and _KINDS[name].run is not run:
             raise ValueError(f"job kind {name!r} is registered twice")
-        _KINDS[name] = JobKind(name, run, check or (lambda value: value))
+        _KINDS[name] = JobKind(name, run, check or (lambda value, context: value))
         return run
 
     return register
@@ -97,7 +97,7 @@ def image_output(image: StoredImage) -> dict[str, Any]:
 
 
 # -- generate: ThumbAPI's body, rendered and stored ------------------------------------------------
-def _check_generate(input: JobInput) -> JobInput:
+def _check_generate(input: JobInput, context: JobContext) -> JobInput:
     parse_request(input)
     return input
 

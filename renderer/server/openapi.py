@@ -53,8 +53,8 @@ class ErrorBody(BaseModel):
 
 
 class JobBody(BaseModel):
-    kind: str = Field(examples=["generate"], description="generate (frame and moments once video lands)")
-    input: dict[str, Any] = Field(description="for generate: ThumbAPI's request body")
+    kind: str = Field(examples=["generate"], description="generate, frame or moments")
+    input: dict[str, Any] = Field(description="generate: ThumbAPI's request body; frame: {video, time, width, height, fit, format}; moments: {video, count, format}")
 
 
 class JobOutput(BaseModel):

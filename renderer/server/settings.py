@@ -17,6 +17,7 @@ from ..errors import InputError
 SETTINGS_ENV = "THUMBKIT_SERVER_SETTINGS"
 DEFAULT_RATE_LIMIT = 10
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024  # photoImage (2 MB) + logoImage (1 MB) as base64, with room
+DEFAULT_MAX_VIDEO_BYTES = 512 * 1024 * 1024  # POST /v1/videos
 
 
 def default_data_dir() -> Path:
@@ -46,6 +47,8 @@ class ServerSettings:
     job_lease_seconds: float = 30.0  # a job whose process died is queued again after this
     job_poll_seconds: float = 0.5  # how often an idle dispatcher looks for jobs from other processes
     max_job_attempts: int = 3
+    media_root: Path | None = None  # video jobs may read files under it (by relative path); None: uploads only
+    max_video_bytes: int = DEFAULT_MAX_VIDEO_BYTES
 
     def __post_init__(self) -> None:
         if self.rate_limit < 1:
@@ -58,6 +61,8 @@ class ServerSettings:
             raise InputError("render threads and job concurrency cannot be negative", field="render_threads")
         if self.job_lease_seconds <= 0 or self.job_poll_seconds <= 0:
             raise InputError("job lease and poll intervals must be positive", field="job_lease_seconds")
+        if self.max_video_bytes < 1024:
+            raise InputError(f"max video size must be at least 1024 bytes, got {self.max_video_bytes}", field="max_video_bytes")
 
     @property
     def threads(self) -> int:
@@ -76,6 +81,10 @@ class ServerSettings:
         return self.data_dir / "images"
 
     @property
+    def videos_dir(self) -> Path:
+        return self.data_dir / "videos"
+
+    @property
     def generated_keys_file(self) -> Path:
         return self.data_dir / "api_keys"
 
@@ -92,6 +101,8 @@ class ServerSettings:
         values["data_dir"] = Path(values["data_dir"])
         if values.get("keys_file"):
             values["keys_file"] = Path(values["keys_file"])
+        if values.get("media_root"):
+            values["media_root"] = Path(values["media_root"])
         return cls(**values)
 
     @classmethod
@@ -105,6 +116,9 @@ class ServerSettings:
         rate = os.environ.get("THUMBKIT_RATE_LIMIT")
         if rate:
             settings = replace(settings, rate_limit=parse_rate_limit(rate))
+        media_root = os.environ.get("THUMBKIT_MEDIA_ROOT")
+        if media_root:
+            settings = replace(settings, media_root=Path(media_root).expanduser().resolve())
         return settings
 
 

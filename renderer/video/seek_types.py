@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 import av
 
-# Presentation times are compared with this slack so that a time printed from a frame's own pts
-# (a float, possibly rounded) still selects that frame. Real frames are never this close together.
+# Times are compared with this slack where no stream tick is at hand (a time against the duration),
+# so that a time printed from a frame's own pts (a float, possibly rounded) still counts as inside.
 PTS_TOLERANCE_S = 1e-6
 
 
 @dataclass(frozen=True)
 class DecodedFrame:
-    """A decoded frame and its presentation time in seconds from the start of the video."""
+    """A decoded frame, its pts in stream ticks and its time in seconds from the start of the video."""
 
     frame: av.VideoFrame
+    pts: int
     pts_s: float

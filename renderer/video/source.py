@@ -8,6 +8,7 @@ as an :class:`~renderer.errors.InputError` naming the file, never as a raw PyAV 
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,19 @@ class StreamTiming:
     def ticks(self, seconds: float) -> int:
         """Seconds from the start of the video as a stream timestamp, rounded down."""
         return int((Fraction(seconds) + Fraction(self.start_s)) / self.time_base)
+
+    def first_shown_ticks(self, seconds: float) -> int:
+        """The smallest pts a frame may have to be the one ``ffmpeg -ss seconds`` outputs.
+
+        ffmpeg reads ``-ss`` in whole microseconds (further digits are dropped), adds the
+        container's start time and rounds that to the nearest stream tick (half away from zero);
+        its trim then keeps the first frame whose pts is at least that. The nanosecond added before
+        truncating absorbs float error, so ``0.4`` means 400000 µs as the text ``0.4`` does.
+        """
+        micros = math.floor(seconds * _MICROSECONDS + 1e-3) + round(self.start_s * _MICROSECONDS)
+        exact = Fraction(micros, _MICROSECONDS) / self.time_base
+        rounded = math.floor(abs(exact) + Fraction(1, 2))
+        return rounded if exact >= 0 else -rounded
 
 
 @dataclass(frozen=True)
