@@ -86,7 +86,9 @@ class Renderer:
 
     Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
     ``kit_dirs`` are searched for brand kits after the bundled ones; ``cache_dir`` holds face
-    cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``).
+    cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
+    ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
+    bundled u2netp (checked by md5; never downloaded).
     """
 
     def __init__(
@@ -96,6 +98,7 @@ class Renderer:
         kit_dirs: tuple[str | os.PathLike[str], ...] = (),
         fonts_dir: str | os.PathLike[str] | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
+        cutout_model: str | None = None,
     ) -> None:
         self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None)
         extra = tuple(Path(p) for p in kit_dirs)
@@ -106,7 +109,8 @@ class Renderer:
         default_kit = self.kits.get(DEFAULT_KIT)
         self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
         self._composer = Composer(self.fonts)
-        self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None)
+        model = cutout_model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or "u2netp"
+        self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)
         self._lock = threading.Lock()
 
     # -- queries -----------------------------------------------------------------------------

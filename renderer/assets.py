@@ -32,8 +32,9 @@ class AssetResolver:
     _FRAMED_ENTRIES = 32
     _CUTOUT_ENTRIES = 8
 
-    def __init__(self, *, cache_dir: Path | None = None) -> None:
+    def __init__(self, *, cache_dir: Path | None = None, model: str = "u2netp") -> None:
         self._cache_dir = cache_dir
+        self._model = model
         self._engine: CutoutEngine | None = None
         self._lock = threading.Lock()
         self._cutouts: OrderedDict[str, Any] = OrderedDict()  # content hash -> Cutout
@@ -45,7 +46,7 @@ class AssetResolver:
             if self._engine is None:
                 from .cutout import CutoutEngine
 
-                self._engine = CutoutEngine(cache_dir=self._cache_dir)
+                self._engine = CutoutEngine(model=self._model, cache_dir=self._cache_dir)
             return self._engine
 
     def photo(self, photo_image: str | None, kit: Kit):

@@ -215,7 +215,12 @@ class Composer:
         work.warnings.extend(framed.warnings)
         width, height = work.canvas.size
         inner_edges = (box.x > 1, box.y > 1, box.right < width - 1, box.bottom < height - 1)
-        sprite = _photo_sprite(framed.image, layer.effects, scene.scale, inner_edges)
+        effects = layer.effects
+        kit_photo = scene.kit.photo
+        if kit_photo is not None and kit_photo.outline_px is not None:  # the brand's outline wins
+            effects = effects.model_copy(update={
+                "outline_px": kit_photo.outline_px, "outline_color": kit_photo.outline_color or effects.outline_color})
+        sprite = _photo_sprite(framed.image, effects, scene.scale, inner_edges)
         _over(work.canvas, sprite, (round(box.x), round(box.y)))
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
