@@ -16,9 +16,11 @@ wins over the layout's ``line_height``:
   and Korean fill their em square and read crammed below ~1.2; Arabic stacks dots and marks above
   and below its letters (1.35); Hebrew, Devanagari and Thai carry marks too (1.25);
 * ink clearance: for every two adjacent fitted lines, the upper line's lowest ink and the lower
-  line's highest ink (their real glyph bounding boxes) stay at least :data:`INK_CLEARANCE_EM`
-  apart. Latin capitals at the layouts' 0.98-1.0 already clear it, so Latin titles keep the
-  designed leading; an Arabic line with ``ي`` above one with ``أ`` opens up as far as it must.
+  line's highest ink (their glyph bounding boxes, hinted at the fitted size) stay at least
+  :data:`INK_CLEARANCE_EM` apart, rounded to whole pixels. Latin capitals at the layouts'
+  0.98-1.0 already clear it, so Latin titles keep the designed leading; an Arabic line with
+  ``ي`` above one with ``أ`` opens up as far as it must, and so does a Cyrillic ``Й`` or a
+  Vietnamese ``Ệ`` under a line with descenders.
 
 The fitter is run again with the larger line height (fewer lines may then fit), until the lines it
 chooses are clear, so the fit, the plan and the pixels all use the same advance.
@@ -41,7 +43,6 @@ from .textfit import FitRules, FittedText, fit_text
 
 _REFERENCE_PX = 256
 INK_CLEARANCE_EM = 0.08  # the least white between the ink of two adjacent lines
-_HINTING_PX = 2  # ink measured at 256 px may sit a pixel further out at each edge when drawn
 # The least line height (a multiple of the size) for a title holding each script.
 SCRIPT_LINE_HEIGHT = {"Han": 1.2, "Hiragana": 1.2, "Katakana": 1.2, "Hangul": 1.2, "Arabic": 1.35,
                       "Hebrew": 1.25, "Devanagari": 1.25, "Thai": 1.25}
@@ -164,11 +165,13 @@ def line_text(atoms: Sequence[Atom]) -> str:
     return "".join((" " if atom.space_before and index else "") + atom.text for index, atom in enumerate(atoms))
 
 
-def clear_line_height(lines: Sequence[Sequence[Atom]], typeface: Typeface) -> float:
-    """The least line height (in em) at which each pair of adjacent lines keeps
-    ``INK_CLEARANCE_EM`` between the upper line's lowest and the lower line's highest ink."""
-    extents = [typeface.ink_extents_em(line_text(atoms)) for atoms in lines]
-    return max((upper[1] + lower[0] + INK_CLEARANCE_EM for upper, lower in zip(extents, extents[1:])), default=0.0)
+def clear_line_height(lines: Sequence[Sequence[Atom]], typeface: Typeface, size_px: int) -> float:
+    """The least line height (a multiple of ``size_px``) at which each pair of adjacent lines
+    keeps ``INK_CLEARANCE_EM`` between the upper line's lowest and the lower line's highest ink,
+    measured on the glyphs as hinted at ``size_px`` (what is drawn, to the pixel)."""
+    extents = [_ink_extents_px(typeface, line_text(atoms), size_px) for atoms in lines]
+    pairs = [upper[1] + lower[0] for upper, lower in zip(extents, extents[1:])]
+    return (max(pairs) + round(INK_CLEARANCE_EM * size_px)) / size_px if pairs else 0.0  # whole pixels, as drawn
 
 
 EMOJI_GLUE_MAX_SHRINK = 0.2  # keeping closing emoji off a line of their own may cost this much size
@@ -207,8 +210,7 @@ def _fit_leading(atoms: Sequence[Atom], box_width_px: float, box_height_px: floa
         rules = replace(rules, line_height=floor)
     fitted = fit_text(atoms, box_width_px=box_width_px, box_height_px=box_height_px, rules=rules, measure=measure)
     for _ in range(4):
-        needed = clear_line_height([line.atoms for line in fitted.lines], measure.typeface)
-        needed += _HINTING_PX / fitted.size_px  # glyphs hinted at the size reach a pixel further
+        needed = clear_line_height([line.atoms for line in fitted.lines], measure.typeface, fitted.size_px)
         if needed <= rules.line_height + 1e-9:
             return fitted
         rules = replace(rules, line_height=round(needed + 0.005, 2))
@@ -279,6 +281,24 @@ def _ink_extents(typeface: Typeface, text: str) -> tuple[float, float]:
             reference = _REFERENCE_PX
             _, y0, _, y1 = run.face.at(_REFERENCE_PX).getbbox(run.text, anchor="ls", features=run.face.feature_list)
         top, bottom = min(top, y0 / reference), max(bottom, y1 / reference)
+    return -top, bottom
+
+
+@lru_cache(maxsize=4096)
+def _ink_extents_px(typeface: Typeface, text: str, size_px: int) -> tuple[int, int]:
+    """Like :func:`_ink_extents`, in whole pixels at ``size_px`` (hinted outlines; colour
+    bitmaps scaled from their strike, as drawn)."""
+    top, bottom = 0, 0
+    for run in typeface.runs(" ".join(text.split())):
+        if not run.text.strip():
+            continue
+        if run.face.is_bitmap:
+            scale = size_px / run.face.bitmap_size_px
+            _, y0, _, y1 = run.face.at(0).getbbox(run.text, anchor="ls")
+            y0, y1 = math.floor(y0 * scale), math.ceil(y1 * scale)
+        else:
+            _, y0, _, y1 = run.face.at(size_px).getbbox(run.text, anchor="ls", features=run.face.feature_list)
+        top, bottom = min(top, y0), max(bottom, y1)
     return -top, bottom
 
 
