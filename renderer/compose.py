@@ -25,7 +25,8 @@ from .plan import Plan, PlanImage, PlanLine, PlanSegment, PlanText, Rect
 from .textfit import FitRules, FittedText, fit_text
 from .title import Atom, atoms_from_text, normalize_title
 from .linelayout import line_pieces, title_direction
-from .typeset import TextMeasure, Typeface
+from .mirror import mirror_for_rtl
+from .typeset import TextMeasure, Typeface, fit_with_leading
 
 MIN_CONTRAST = 4.5
 _STATIC_CACHE_SIZE = 48
@@ -87,6 +88,7 @@ class Composer:
 
     # -- the whole picture -------------------------------------------------------------------
     def compose(self, scene: Scene) -> tuple[Image.Image, Plan]:
+        scene = mirror_for_rtl(scene)  # a right-to-left title gets the layout mirrored
         spec, s = scene.layout, scene.scale
         width, height = round(spec.size.width * s), round(spec.size.height * s)
         layers = spec.layers
@@ -376,8 +378,8 @@ class Composer:
         typeface = measure.typeface
         while True:
             inset = 2 * inset_em * rules.max_size_px
-            fitted = fit_text(atoms, box_width_px=max(1.0, box.width - inset), box_height_px=max(1.0, box.height - inset),
-                              rules=rules, measure=measure)
+            fitted = fit_with_leading(atoms, box_width_px=max(1.0, box.width - inset), box_height_px=max(1.0, box.height - inset),
+                                      rules=rules, measure=measure)  # leading: the scripts' floor and ink clearance
             overflow = any(_real_width(line.atoms, typeface, fitted.size_px, paragraph) > box.width - 2 * inset_em * fitted.size_px + 0.5 for line in fitted.lines)
             if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
                 return fitted
@@ -732,9 +734,10 @@ def _scrim(kind: str, color: RGBA, opacity: float, width: int, height: int) -> I
     elif kind == "bottom":
         t = np.clip((np.arange(height, dtype=np.float32) / height - 0.25) / 0.75, 0, 1) ** 1.2
         ramp = np.repeat((t * opacity * 255)[:, None], width, axis=1)
-    else:  # left
+    else:  # left, or right (mirrored for a right-to-left title)
         t = np.clip(1 - np.arange(width, dtype=np.float32) / (width * 0.7), 0, 1) ** 1.2
         ramp = np.repeat((t * opacity * 255)[None, :], height, axis=0)
+        ramp = ramp[:, ::-1] if kind == "right" else ramp
     layer = Image.new("RGBA", (width, height), color[:3] + (0,))
     layer.putalpha(Image.fromarray(ramp.astype(np.uint8), "L"))
     return layer

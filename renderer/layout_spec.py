@@ -88,7 +88,7 @@ class FrameTreatment(Closed):
 
     darken: Annotated[float, Field(ge=0, le=1)] = 0.35
     blur_px: Annotated[float, Field(ge=0, le=64)] = 0.0
-    scrim: Literal["none", "bottom", "left", "full"] = "bottom"
+    scrim: Literal["none", "bottom", "left", "right", "full"] = "bottom"
     scrim_color: ColorText = "#000000"
     scrim_opacity: Annotated[float, Field(ge=0, le=1)] = 0.75
 

@@ -6,17 +6,36 @@ conjunct rule), so emoji ZWJ sequences, skin tones, keycaps, flags and combining
 split.
 
 Break opportunities are the subset of UAX #14 a title needs, built on the ``regex`` module's
-Unicode properties (``lb``, ``ea``, ``Emoji_Presentation``, ``Extended_Pictographic``):
+Unicode properties (``lb``, ``ea``, ``Emoji_Presentation``, ``Extended_Pictographic``), with
+Google's BudouX (small offline models) for the languages written without spaces:
 
 * white space separates atoms (the next atom has ``space_before=True``); U+200B ZERO WIDTH SPACE
   separates them with no space; U+00A0 and the other no-break spaces do not separate;
-* inside a run of non-space text, a break is allowed before and after each Chinese or Japanese
-  character (wide or full-width, East_Asian_Width W/F, not Hangul) and between two emoji, so CJK
-  text yields one atom per character; Korean breaks at spaces only (``word-break: keep-all``),
-  and Latin, Arabic, Devanagari ... words are atoms;
+* Chinese and Japanese (wide or full-width characters, East_Asian_Width W/F, not Hangul) break
+  between BudouX phrases (``東京で|一番|おいしい``, ``为什么|你|的|Python|代码``), never inside one,
+  and at an ``*emphasis*`` boundary. The model is chosen per title: Japanese when it holds any
+  kana (a kanji-only run of a Japanese title is Japanese too), else Traditional Chinese when more
+  of its distinct Han characters are only in Big5 than only in GB2312, else Simplified Chinese.
+  BudouX reads the whole run between spaces (Latin words and digits included, in their original
+  case), so it sees the context it was trained on;
+* a Latin word (or number) glues to CJK text that follows it with no space (``Python代码``,
+  ``2026年``, ``Pythonの``, ``GPUで``): no break there, whatever the model says, since the CJK
+  after a word is nearly always its particle, counter or the noun it qualifies; CJK followed by a
+  Latin word breaks only where BudouX puts a phrase boundary (``你的|Python`` but ``学习Python``).
+  A Latin word itself never breaks;
+* Thai breaks between BudouX (Thai model) phrases; a Thai run and a Latin word touching it glue;
+* an emoji glues to the word or character before it when no space separates them
+  (``Launch🚀``, ``MACHINE🍝🔥``, ``家族🎉``); a run of emoji alone breaks between emoji, and a
+  line may break after an emoji before CJK or Thai. :func:`keep_trailing_emoji` then keeps a
+  short emoji group at the end of a title on the line of the word before it;
+* Korean breaks at spaces only (``word-break: keep-all``), and Latin, Arabic, Devanagari ... words
+  are atoms;
 * kinsoku: no break before line-start-prohibited characters (Line_Break CL, CP, EX, IS, NS, CJ,
-  IN, closing quotes, plus ``ー … ‥ ・ ゝ ゞ 々``), none after line-end-prohibited ones (OP, opening
-  quotes), so those glue to their neighbour.
+  IN, closing quotes, plus ``ー … ‥ ・ ゝ ゞ 々`` and Thai ``ๆ ฯ``), none after line-end-prohibited
+  ones (OP, opening quotes), so those glue to their neighbour. Kinsoku overrides BudouX.
+
+The fitter still breaks an atom wider than its box between grapheme clusters (at the minimum
+size), so a long phrase can never make a title unrenderable.
 
 Emphasis markup: ``*word*`` or ``*several words*`` (also ``**word**``) marks emphasis; the
 asterisks are removed and the atoms inside get ``emphasis=True``. An asterisk that opens nothing
@@ -27,8 +46,10 @@ is emphasised as a whole, since an atom never splits.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
+import budoux
 import regex
 
 from .errors import InputError
@@ -42,10 +63,13 @@ _MARKER = regex.compile(r"\*+")
 
 _NO_BREAK_BEFORE = regex.compile(
     r"[\p{lb=CL}\p{lb=CP}\p{lb=EX}\p{lb=IS}\p{lb=NS}\p{lb=CJ}\p{lb=IN}\p{Pf}"
-    r"ー…‥・ゝゞ々〻ヽヾ\u200d]"
+    r"ー…‥・ゝゞ々〻ヽヾๆฯ\u200d]"
 )
 _NO_BREAK_AFTER = regex.compile(r"[\p{lb=OP}\p{Pi}]")
 _HANGUL = regex.compile(r"\p{Script=Hangul}")
+_HAN = regex.compile(r"\p{Script=Han}")
+_KANA = regex.compile(r"[\p{Script=Hiragana}\p{Script=Katakana}]")
+_THAI = regex.compile(r"\p{Script=Thai}")
 _EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
 _PICTOGRAPHIC = regex.compile(r"\p{Extended_Pictographic}")
 _REGIONAL_INDICATOR = regex.compile(r"[\U0001F1E6-\U0001F1FF]")
@@ -100,13 +124,91 @@ def _is_cjk_unit(cluster: str) -> bool:
     return unicodedata.east_asian_width(first) in ("W", "F") and unicodedata.category(first)[0] in "LNPS"
 
 
-def _break_allowed(before: str, after: str) -> bool:
-    """Whether a line may break between two adjacent grapheme clusters with no space between."""
-    if _NO_BREAK_BEFORE.match(after[0]) or _NO_BREAK_AFTER.match(before[-1]):
+def _is_thai(cluster: str) -> bool:
+    return bool(_THAI.match(cluster[0]))
+
+
+def _cjk_language(text: str) -> str:
+    """The BudouX model for the Chinese or Japanese of a title (see the module doc)."""
+    if _KANA.search(text):
+        return "ja"
+    simplified = traditional = 0
+    for char in set(_HAN.findall(text)):
+        in_gb, in_big5 = _encodes(char, "gb2312"), _encodes(char, "big5")
+        simplified += in_gb and not in_big5
+        traditional += in_big5 and not in_gb
+    return "zh-hant" if traditional > simplified else "zh-hans"
+
+
+def _encodes(char: str, codec: str) -> bool:
+    try:
+        char.encode(codec)
+    except UnicodeEncodeError:
         return False
-    if _is_cjk_unit(before) or _is_cjk_unit(after):
-        return True
-    return is_emoji_cluster(before) and is_emoji_cluster(after)
+    return True
+
+
+@lru_cache(maxsize=None)
+def _parser(language: str) -> budoux.Parser:
+    loaders = {
+        "ja": budoux.load_default_japanese_parser,
+        "zh-hans": budoux.load_default_simplified_chinese_parser,
+        "zh-hant": budoux.load_default_traditional_chinese_parser,
+        "th": budoux.load_default_thai_parser,
+    }
+    return loaders[language]()
+
+
+@lru_cache(maxsize=4096)
+def phrase_starts(text: str, language: str) -> frozenset[int]:
+    """Character offsets in ``text`` where a BudouX phrase other than the first starts."""
+    offsets, position = set(), 0
+    for phrase in _parser(language).parse(text):
+        if position:
+            offsets.add(position)
+        position += len(phrase)
+    return frozenset(offsets)
+
+
+def _chunk_breaks(clusters: list[str], flags: list[bool], language: str) -> list[int]:
+    """Indices of the clusters of one run without spaces that may start a new line."""
+    text = "".join(clusters)
+    starts, position = [], 0
+    for cluster in clusters:
+        starts.append(position)
+        position += len(cluster)
+    cjk = [_is_cjk_unit(c) for c in clusters]
+    thai = [_is_thai(c) for c in clusters]
+    emoji = [is_emoji_cluster(c) for c in clusters]
+    cjk_phrases = phrase_starts(text, language) if sum(cjk) > 1 or (any(cjk) and not all(cjk)) else frozenset()
+    thai_phrases = phrase_starts(text, "th") if sum(thai) > 1 else frozenset()
+    breaks: list[int] = []
+    emoji_only = emoji[0] if clusters else False  # the atom so far holds only emoji
+    for i in range(1, len(clusters)):
+        before, after = clusters[i - 1], clusters[i]
+        if _NO_BREAK_BEFORE.match(after[0]) or _NO_BREAK_AFTER.match(before[-1]):
+            allowed = False
+        elif emoji[i]:
+            allowed = emoji[i - 1] and emoji_only  # an emoji glues to a word before it
+        elif emoji[i - 1]:
+            allowed = cjk[i] or thai[i]
+        elif cjk[i - 1] or cjk[i]:
+            if flags[i - 1] != flags[i]:
+                allowed = True  # the writer's *emphasis* marks a phrase
+            elif not cjk[i - 1]:
+                allowed = False  # a Latin word glues to the CJK after it
+            else:
+                allowed = starts[i] in cjk_phrases
+        elif thai[i - 1] and thai[i]:
+            allowed = starts[i] in thai_phrases or flags[i - 1] != flags[i]
+        else:
+            allowed = False
+        if allowed:
+            breaks.append(i)
+            emoji_only = emoji[i]
+        else:
+            emoji_only = emoji_only and emoji[i]
+    return breaks
 
 
 def check_text(text: str) -> None:
@@ -160,39 +262,56 @@ def atoms_from_text(text: str) -> list[Atom]:
     """Split a title into atoms (see the module doc); NFC-normalised, markup removed."""
     check_text(text)
     plain, flags = parse_emphasis(unicodedata.normalize("NFC", text))
+    language = _cjk_language(plain)
     atoms: list[Atom] = []
+    clusters: list[str] = []
+    emphasis: list[bool] = []
     pending_space = False
-    current: list[str] = []
-    current_emphasis = False
+
+    def flush() -> None:
+        nonlocal clusters, emphasis, pending_space
+        if not clusters:
+            return
+        bounds = [0, *_chunk_breaks(clusters, emphasis, language), len(clusters)]
+        for index, (start, end) in enumerate(zip(bounds, bounds[1:])):
+            atoms.append(Atom("".join(clusters[start:end]), pending_space and bool(atoms) and index == 0,
+                              any(emphasis[start:end])))
+        clusters, emphasis, pending_space = [], [], False
+
     position = 0
-
-    def flush(*, space_after: bool) -> None:
-        nonlocal current, current_emphasis, pending_space
-        if current:
-            atoms.append(Atom("".join(current), pending_space and bool(atoms), current_emphasis))
-            current, current_emphasis = [], False
-            pending_space = False
-        pending_space = pending_space or space_after
-
-    previous: str | None = None
     for cluster in graphemes(plain):
-        emphasis = any(flags[position : position + len(cluster)])
+        emphasised = any(flags[position : position + len(cluster)])
         position += len(cluster)
-        if cluster == _ZERO_WIDTH_BREAK:
-            flush(space_after=False)
-            previous = None
+        if cluster == _ZERO_WIDTH_BREAK or _SEPARATOR.match(cluster[0]):
+            flush()
+            pending_space = pending_space or cluster != _ZERO_WIDTH_BREAK
             continue
-        if _SEPARATOR.match(cluster[0]):
-            flush(space_after=True)
-            previous = None
-            continue
-        if previous is not None and _break_allowed(previous, cluster):
-            flush(space_after=False)
-        current.append(cluster)
-        current_emphasis = current_emphasis or emphasis
-        previous = cluster
-    flush(space_after=False)
+        clusters.append(cluster)
+        emphasis.append(emphasised)
+    flush()
     return atoms
+
+
+TRAILING_EMOJI_MAX = 3  # a longer closing emoji group may have a line of its own
+
+
+def keep_trailing_emoji(atoms: list[Atom]) -> list[Atom]:
+    """Join a short group of emoji that ends a title (``... MACHINE 🍝🔥``, ``... done 🍝 🔥``) to
+    the word before it, spaces kept inside the atom, so no last line holds only emoji (the no-break
+    space a typesetter puts before a closing mark). The joined atom takes the word's emphasis. A
+    title of emoji only, or one ending in more than ``TRAILING_EMOJI_MAX`` emoji, is left as is.
+    """
+    start = len(atoms)
+    while start > 0 and all(is_emoji_cluster(c) for c in graphemes(atoms[start - 1].text)):
+        start -= 1
+    if start in (0, len(atoms)):
+        return atoms
+    group = atoms[start:]
+    if sum(len(graphemes(atom.text)) for atom in group) > TRAILING_EMOJI_MAX:
+        return atoms
+    word = atoms[start - 1]
+    joined = word.text + "".join((" " if atom.space_before else "") + atom.text for atom in group)
+    return [*atoms[: start - 1], replace(word, text=joined)]
 
 
 _GREEK_ACCENTS = regex.compile(r"(\p{Script=Greek}\p{Mn}*?)[\u0300\u0301\u0342\u0313\u0314]")
