@@ -1,7 +1,7 @@
 """From a title string to atoms: the unbreakable pieces the fitter wraps.
 
-An atom is a word, or one Chinese/Japanese character with the punctuation glued to it (the line
-breaking rules are in :mod:`renderer.segment`). ``*marked words*`` are emphasised; with ``auto``
+An atom is a word, or a Chinese/Japanese/Thai phrase found by BudouX with the punctuation glued to
+it (the line breaking rules are in :mod:`renderer.segment`). ``*marked words*`` are emphasised; with ``auto``
 emphasis and no marks, numbers and a few thumbnail power words are.
 """
 
