@@ -38,6 +38,8 @@ COLUMN_ALIASES: dict[str, str] = {
     "model": "model",
 }
 _SEPARATORS = re.compile(r"[\s_\-]+")
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")  # splits after a CR that no LF follows (old Mac line ends)
+_LONE_CR_BYTES = re.compile(rb"\r(?!\n)")
 
 
 def normalize_column(name: str) -> str:
@@ -117,24 +119,34 @@ def _records(path: Path, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _decoded_lines(path: Path) -> Iterator[str]:
+    """The file's lines, decoded, line ends kept, as ``open(newline="")`` would give them (a lone
+    CR ends a line too), but read in binary so that a decoding error can name its line."""
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    lines_before = 0
     with handle:
-        for number, raw in enumerate(handle, 1):
-            if number == 1:
+        for index, raw in enumerate(handle):
+            if index == 0:
                 if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                     raise InputError(f"{path}:1: the file is UTF-16, not UTF-8; save it as 'CSV UTF-8'")
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             try:
-                yield raw.decode("utf-8")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                column = len(raw[: exc.start].decode("utf-8", "replace")) + 1
+                before = raw[: exc.start]
+                breaks = _LONE_CR_BYTES.findall(before)
+                line_start = before.rfind(b"\r") + 1 if breaks else 0
+                column = len(before[line_start:].decode("utf-8", "replace")) + 1
                 raise InputError(
-                    f"{path}:{number}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
-                    "save the file as UTF-8"
+                    f"{path}:{lines_before + len(breaks) + 1}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at "
+                    f"column {column}); save the file as UTF-8"
                 ) from None
+            for piece in _LONE_CR.split(text):
+                if piece:
+                    lines_before += 1
+                    yield piece
 
 
 def _shape(path: Path, line: int, record: list[str]) -> CsvShape:

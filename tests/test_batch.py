@@ -8,11 +8,13 @@ LocalCluster test.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import tracemalloc
 from pathlib import Path
 
@@ -73,6 +75,36 @@ def test_bom_crlf_quoted_commas_and_newlines_and_blank_lines(tmp_path: Path) -> 
         (8, 3, {"title": "last", "format": "x"}),
     ]
     assert count_rows(path) == 3
+
+
+# Cells with what makes CSV hard: separators, quotes, tabs, LF and CRLF (a lone CR is a line end
+# for csv readers in universal-newline mode, so writers quote it only when it is their line end).
+_CELL = st.lists(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff") | st.sampled_from([",", '"', "\n", "\r\n", "\t"]),
+    min_size=1, max_size=20,
+).map("".join).filter(str.strip)
+
+
+@given(st.lists(st.tuples(_CELL, st.sampled_from(["", "youtube", "x"])), max_size=12),
+       st.booleans(), st.sampled_from(["\r\n", "\n"]))
+@settings(max_examples=150, deadline=None)
+def test_whatever_a_csv_writer_writes_reads_back_the_same(rows: list[tuple[str, str]], bom: bool, line_end: str) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator=line_end)
+    writer.writerow(["title", "format"])
+    writer.writerows(rows)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder) / "t.csv", ("\ufeff" if bom else "") + buffer.getvalue())
+        read = [(row.title, row.fields.get("format", "")) for row in read_rows(path)]
+    assert read == rows
+
+
+def test_old_mac_line_ends_and_line_numbers_after_them(tmp_path: Path) -> None:
+    path = write(tmp_path / "t.csv", b'title,format\r"two\rlines",x\rlast,\r')
+    assert [(r.line, r.fields) for r in read_rows(path)] == [(2, {"title": "two\rlines", "format": "x"}), (4, {"title": "last"})]
+    write(path, b"title\rfine\rcaf\xe9\r")
+    with pytest.raises(InputError, match=r"t\.csv:3: not valid UTF-8 \(byte 0xe9 at column 4\)"):
+        count_rows(path)
 
 
 def test_headerless_file_is_one_title_per_line_and_commas_stay_in_the_title(tmp_path: Path) -> None:
