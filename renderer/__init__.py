@@ -22,8 +22,8 @@ __all__ = [
     "Renderer",
     "SpecError",
     "SpecProblem",
-    "Thumbnail",
     "ThumbkitError",
+    "Thumbnail",
     "UserError",
     "generate",
 ]

@@ -6,21 +6,23 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from .assets import AssetResolver
 from .autolayout import choose_layout, get_layout
 from .catalog import Kit, KitStore, Layout, load_layouts
+from .categories import apply_category_to_kit
 from .compose import Composer, Scene
 from .context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, InternalError, SpecError
 from .fonts import FontBook
 from .formats import get_format
-from .layout_spec import LayoutSpec
+from .layout_spec import LayoutSpec, PhotoLayer
 from .paths import data_dir
 from .plan import Plan
 from .request import GenerateRequest, parse_request
@@ -67,6 +69,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a thumbnail is an ordinary file
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -82,7 +85,8 @@ class Renderer:
     """Loads fonts, layouts and brand kits once; renders thumbnails from titles.
 
     Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
-    ``kit_dirs`` are searched for brand kits after the bundled ones.
+    ``kit_dirs`` are searched for brand kits after the bundled ones; ``cache_dir`` holds face
+    cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``).
     """
 
     def __init__(
@@ -91,6 +95,7 @@ class Renderer:
         layouts_dir: str | os.PathLike[str] | None = None,
         kit_dirs: tuple[str | os.PathLike[str], ...] = (),
         fonts_dir: str | os.PathLike[str] | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None)
         extra = tuple(Path(p) for p in kit_dirs)
@@ -101,6 +106,7 @@ class Renderer:
         default_kit = self.kits.get(DEFAULT_KIT)
         self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
         self._composer = Composer(self.fonts)
+        self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None)
         self._lock = threading.Lock()
 
     # -- queries -----------------------------------------------------------------------------
@@ -123,34 +129,73 @@ class Renderer:
         output_format: str = "webp",
         category: str = "auto",
         hd: bool = False,
+        use_photo: bool = False,
+        use_logo: bool = False,
+        photo: str | bytes | os.PathLike[str] | None = None,
+        logo: str | bytes | os.PathLike[str] | None = None,
+        video: str | os.PathLike[str] | None = None,
+        time: float | str = "auto",
+        video_use: str = "background",
         quality: int | None = None,
         debug: bool = False,
     ) -> Thumbnail:
-        """Render ``title``; every option is validated with a message naming what is allowed."""
+        """Render ``title``; every option is validated with a message naming what is allowed.
+
+        ``photo``/``logo``: a data URL, raw bytes or a file path (implies use_photo/use_logo).
+        ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the best moment): that
+        frame becomes the background (``video_use="background"``, with the layout's frame
+        treatment for contrast) or the photo that is cut out (``video_use="photo"``).
+        """
         request = parse_request({
             "title": title, "format": format, "layout": layout, "customAssetsId": brand,
             "outputFormat": output_format, "category": category, "model": "hd" if hd else "sd",
+            "usePhoto": use_photo, "useLogo": use_logo,
+            "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
         })
-        return self.render_request(request, quality=quality, debug=debug)
+        source = VideoSource.create(video, time, video_use) if video is not None else None
+        return self.render_request(request, quality=quality, debug=debug, video=source)
 
-    def render_request(self, request: GenerateRequest, *, quality: int | None = None, debug: bool = False) -> Thumbnail:
+    def render_request(
+        self,
+        request: GenerateRequest,
+        *,
+        quality: int | None = None,
+        debug: bool = False,
+        video: VideoSource | None = None,
+    ) -> Thumbnail:
         kit = self.kits.get(request.custom_assets_id or DEFAULT_KIT)
         fmt = get_format(request.format or "youtube")
-        if request.use_photo or request.photo_image:
-            raise InputError("usePhoto/photoImage are not available in this build yet", field="usePhoto")
-        if request.use_logo or request.logo_image:
-            raise InputError("useLogo/logoImage are not available in this build yet", field="useLogo")
-        if request.category != "auto":
-            raise InputError("category presets are not available in this build yet; use category 'auto'", field="category")
+        background_image = None
+        video_photo = None
+        if video is not None:
+            picture, key = video.picture(fmt.width_px, fmt.height_px)
+            if video.use == "photo":
+                video_photo = self._assets.photo_from_image(picture, key)
+            else:
+                background_image = picture
+        use_photo = request.use_photo or bool(request.photo_image) or video_photo is not None
+        use_logo = request.use_logo or bool(request.logo_image)
+        kit = apply_category_to_kit(kit, request.category)
         output_format = normalize_output_format(request.output_format)
+        photo = video_photo or (self._assets.photo(request.photo_image, kit) if use_photo else None)
+        logo = self._assets.logo(request.logo_image, kit) if use_logo else None
         if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts))
+            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         else:
             chosen = get_layout(request.layout, fmt.name, self.layouts)
-        spec = self._filled(chosen, request.title, kit)
+        spec = self.filled_layout(chosen, request.title, kit)
+        warnings: list[str] = []
+        has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
+        if photo is not None and not has_slot:
+            warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
+        if photo is None and has_slot:
+            warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
         scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=2.0 if request.model == "hd" else 1.0, debug=debug)
+                      scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
+                      background_image=background_image, debug=debug)
         image, plan = self._composer.compose(scene)
+        if warnings:
+            plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
         data = encode(image, output_format, quality=quality)
         return Thumbnail(
             data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
@@ -158,7 +203,12 @@ class Renderer:
             warnings=plan.warnings,
         )
 
-    def _filled(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
+    def compose_scene(self, scene: Scene):
+        """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
+        return self._composer.compose(scene)
+
+    def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
+        """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
         spec = layout.spec
         context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
         try:
@@ -170,6 +220,51 @@ class Renderer:
         except ValidationError:
             _, problems = validate_doc(LayoutSpec, SourceDoc(layout.source.path, filled, layout.source.positions))
             raise SpecError(problems) from None
+
+
+@dataclass(frozen=True)
+class VideoSource:
+    """A frame of a video to put the title over: at ``time`` or, with ``"auto"``, the best moment."""
+
+    path: Path
+    time: float | str
+    use: str
+
+    @classmethod
+    def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
+        if use not in ("background", "photo"):
+            raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
+        return cls(Path(video), time, use)
+
+    def picture(self, width_px: int, height_px: int):
+        """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
+        from .video import frame, moments
+
+        time = self.time
+        if time == "auto":
+            best = moments(self.path, count=1, with_frames=False)
+            time = best[0].timestamp_s
+        shot = frame(self.path, time, output_format="png" if self.use == "photo" else "jpeg", quality=95)
+        stat = self.path.stat()
+        return shot.image, f"video:{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{shot.pts_s}"
+
+
+def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str | None:
+    """Paths and bytes become data URLs so that every image goes through the same checks."""
+    if value is None or isinstance(value, str) and value.startswith("data:"):
+        return value
+    if isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        try:
+            value = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{what} file cannot be read: {path}: {exc.strerror}", field=what) from None
+    import base64
+
+    from .images import sniff_format
+
+    media_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[sniff_format(value, field=what)]
+    return f"data:{media_type};base64," + base64.b64encode(value).decode("ascii")
 
 
 _DEFAULT: Renderer | None = None
@@ -201,9 +296,14 @@ def generate(
     personImage: str | None = None,
     usePersonalPhoto: bool | None = None,
     layout: str = "auto",
+    video: str | os.PathLike[str] | None = None,
+    time: float | str = "auto",
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
-    ``generate(**request_json)`` works) and returns its response body."""
+    ``generate(**request_json)`` works) and returns its response body.
+
+    thumbkit's extension: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
+    the title over that frame of a local video (see ``Renderer.render``)."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
@@ -211,7 +311,8 @@ def generate(
         "usePersonalPhoto": usePersonalPhoto, "layout": layout,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
-    return default_renderer().render_request(request).to_thumbapi()
+    source = VideoSource.create(video, time, "background") if video is not None else None
+    return default_renderer().render_request(request, video=source).to_thumbapi()
 
 
 __all__ = ["Renderer", "Thumbnail", "default_renderer", "generate", "write_atomic", "InternalError"]

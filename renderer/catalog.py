@@ -153,11 +153,11 @@ class KitStore:
         found = set()
         for root in self.roots:
             if root.is_dir():
-                found.update(p.parent.name for p in root.glob("*/kit.yaml") if KIT_ID.match(p.parent.name))
+                found.update(p.parent.name for p in root.glob("*/kit.yaml") if KIT_ID.fullmatch(p.parent.name))
         return sorted(found)
 
     def get(self, kit_id: object) -> Kit:
-        if not isinstance(kit_id, str) or not KIT_ID.match(kit_id):
+        if not isinstance(kit_id, str) or not KIT_ID.fullmatch(kit_id):  # fullmatch: "$" would let "id\n" through
             raise InputError(
                 f"customAssetsId must be a kit id (lowercase letters, digits, '-' and '_', at most 64), got {str(kit_id)[:80]!r}",
                 field="customAssetsId",

@@ -89,15 +89,32 @@ def main() -> None:
 @click.option("--hd", is_flag=True, help="twice the resolution (ThumbAPI's model=hd)")
 @click.option("--debug", is_flag=True, help="draw the layout boxes and text lines")
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="also write the render plan as JSON")
+@click.option("--photo", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="a photo of the presenter to cut out")
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="a logo (PNG/WebP with transparency)")
+@click.option("--use-photo", is_flag=True, help="use the brand kit's photo")
+@click.option("--use-logo", is_flag=True, help="use the brand kit's logo")
+@click.option("--video", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="put the title over a frame of this video")
+@click.option("--at", "at", default="auto", show_default=True, help="with --video: seconds, HH:MM:SS.mmm or auto (the best moment)")
+@click.option("--video-as", type=click.Choice(["background", "photo"]), default="background", show_default=True, help="the frame as the background or as the photo to cut out")
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
-           hd: bool, debug: bool, plan_path: Path | None) -> None:
+           hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
+           use_logo: bool, video: Path | None, at: str, video_as: str) -> None:
     """Render TITLE into a thumbnail file."""
     from .api import Renderer
 
     output = output or Path("thumb.webp")
     encoding = output_format or {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}.get(output.suffix.lower(), "webp")
-    thumbnail = Renderer().render(title, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd, debug=debug)
+    time: float | str = at
+    if at != "auto":
+        try:
+            time = float(at)
+        except ValueError:
+            time = at  # HH:MM:SS.mmm, parsed and checked by the video module
+    thumbnail = Renderer().render(
+        title, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd, debug=debug,
+        photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time, video_use=video_as,
+    )
     thumbnail.save(output)
     if plan_path is not None:
         from .api import write_atomic

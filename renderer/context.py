@@ -10,6 +10,8 @@ from .title import split_leading_number, strip_marks
 
 def render_context(title: str, format_name: str, width_px: int, height_px: int, kit: KitSpec) -> dict[str, Any]:
     number, rest = split_leading_number(title)
+    if not number:  # a listicle layout chosen by name for a title that does not lead with a number
+        number = next((word.strip("*,.:;!?()") for word in title.split() if word.strip("*,.:;!?()$#").isdigit()), "")
     return {
         "title": title,  # normalized, with *emphasis* marks kept for the fitter
         "title_plain": strip_marks(title),

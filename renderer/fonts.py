@@ -1,7 +1,7 @@
 """The font book: bundled families, their metrics (fonttools) and cached Pillow fonts per size.
 
-Fonts come only from thumbkit's ``fonts/`` folder (``fonts.yaml`` lists them); nothing is read from
-the system. Metrics are in em units: ``ascent_em`` and ``descent_em`` bound every glyph line,
+Fonts come only from thumbkit's ``fonts/`` folder (``fonts.yaml`` lists them, ``fallbacks.yaml``
+adds the fallback chain for other scripts and emoji); nothing is read from the system. Metrics are in em units: ``ascent_em`` and ``descent_em`` bound every glyph line,
 ``cap_height_em`` is used to centre text optically.
 """
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
 from PIL import ImageFont
 
 from .errors import AssetError
+from .itemize import Coverage
 from .paths import data_dir
 
 WEIGHTS = ("regular", "medium", "semibold", "bold", "extrabold", "black")
@@ -40,6 +41,8 @@ class FontFace:
     path: Path
     metrics: FontMetrics
     codepoints: frozenset[int]
+    bitmap_size_px: int | None = None  # colour bitmap fonts (CBDT) load at this size only
+    features: tuple[str, ...] = ()  # OpenType features switched on when measuring and drawing
     _sizes: dict[int, ImageFont.FreeTypeFont] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -47,7 +50,24 @@ class FontFace:
     def key(self) -> str:
         return f"{self.family}:{self.weight}"
 
+    @property
+    def is_bitmap(self) -> bool:
+        return self.bitmap_size_px is not None
+
+    @property
+    def feature_list(self) -> list[str] | None:
+        """``features`` as Pillow takes them (None: the font's defaults)."""
+        return list(self.features) or None
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """What the itemizer needs: the key and the cmap (a bitmap colour font is the emoji font)."""
+        return Coverage(self.key, self.codepoints, emoji=self.is_bitmap)
+
     def at(self, size_px: int) -> ImageFont.FreeTypeFont:
+        """The Pillow font at ``size_px``; a bitmap font only at its ``bitmap_size_px``."""
+        if self.bitmap_size_px is not None:
+            size_px = self.bitmap_size_px
         font = self._sizes.get(size_px)
         if font is None:
             with self._lock:
@@ -58,7 +78,8 @@ class FontFace:
         return font
 
     def covers(self, text: str) -> bool:
-        return all(ord(ch) in self.codepoints or not ch.isprintable() or ch.isspace() for ch in text)
+        """Whether the cmap maps every character of ``text`` that needs a glyph."""
+        return self.coverage.covers(text)
 
     def width_em(self, text: str) -> float:
         return _width_em(self, text)
@@ -66,10 +87,11 @@ class FontFace:
 
 @lru_cache(maxsize=65536)
 def _width_em(face: FontFace, text: str) -> float:
-    return face.at(_REFERENCE_SIZE_PX).getlength(text) / _REFERENCE_SIZE_PX
+    return face.at(_REFERENCE_SIZE_PX).getlength(text, features=face.feature_list) / _REFERENCE_SIZE_PX
 
 
-def _read_face(family: str, weight: str, path: Path) -> FontFace:
+def _read_face(family: str, weight: str, path: Path, bitmap_size_px: int | None = None,
+               features: tuple[str, ...] = ()) -> FontFace:
     from fontTools.ttLib import TTFont
 
     if not path.is_file():
@@ -89,7 +111,7 @@ def _read_face(family: str, weight: str, path: Path) -> FontFace:
     except Exception as exc:  # fontTools raises many kinds for a corrupt file
         raise AssetError(f"font file unreadable: {path}: {exc}") from exc
     metrics = FontMetrics(upem, ascent / upem, descent / upem, cap / upem, x_height / upem)
-    return FontFace(family, weight, path, metrics, codepoints)
+    return FontFace(family, weight, path, metrics, codepoints, bitmap_size_px, features)
 
 
 class FontBook:
@@ -106,7 +128,9 @@ class FontBook:
             family: {weight: self.root / rel for weight, rel in entry["faces"].items()}
             for family, entry in manifest["families"].items()
         }
-        self.fallback_families: tuple[str, ...] = tuple(manifest.get("fallback", ()))
+        self._bitmap_sizes: dict[str, int] = {}
+        self._features: dict[str, tuple[str, ...]] = {}
+        self.fallback_families: tuple[str, ...] = self._read_fallbacks(self.root / "fallbacks.yaml")
         self._faces: dict[tuple[str, str], FontFace] = {}
         self._lock = threading.Lock()
 
@@ -132,14 +156,39 @@ class FontBook:
             with self._lock:
                 face = self._faces.get(key)
                 if face is None:
-                    face = _read_face(family, weight, self._files[family][weight])
+                    face = _read_face(family, weight, self._files[family][weight],
+                                       self._bitmap_sizes.get(family), self._features.get(family, ()))
                     self._faces[key] = face
         return face
 
+    def _read_fallbacks(self, path: Path) -> tuple[str, ...]:
+        """The ordered chain of ``fallbacks.yaml``; families with ``faces`` join the book."""
+        try:
+            manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise AssetError(f"fallback font manifest missing: {path}") from exc
+        chain: list[str] = []
+        for entry in manifest["chain"]:
+            family = entry["family"]
+            if "faces" in entry:
+                self._files[family] = {weight: self.root / rel for weight, rel in entry["faces"].items()}
+            elif family not in self._files:
+                raise AssetError(f"{path}: fallback family {family!r} has no faces and is not in fonts.yaml")
+            self._features[family] = tuple(entry.get("features", ()))
+            if "bitmap_size_px" in entry:
+                self._bitmap_sizes[family] = int(entry["bitmap_size_px"])
+            chain.append(family)
+        return tuple(chain)
+
     def fallbacks(self, weight: str) -> tuple[FontFace, ...]:
-        faces = []
-        for family in self.fallback_families:
-            weights = self._files[family]
-            chosen = weight if weight in weights else ("bold" if "bold" in weights else next(iter(weights)))
-            faces.append(self.face(family, chosen))
-        return tuple(faces)
+        """The fallback chain, each family in the weight nearest to ``weight``."""
+        return tuple(self.face(family, _nearest_weight(weight, tuple(self._files[family])))
+                     for family in self.fallback_families)
+
+
+def _nearest_weight(weight: str, available: tuple[str, ...]) -> str:
+    if weight in available:
+        return weight
+    wanted = WEIGHTS.index(weight) if weight in WEIGHTS else WEIGHTS.index("bold")
+    ranked = [w for w in available if w in WEIGHTS] or list(available)
+    return min(ranked, key=lambda w: (abs(WEIGHTS.index(w) - wanted) if w in WEIGHTS else 99, w))

@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from .colors import COLOR_FORMS, parse_color
 from .layout_spec import Closed
+from .request import CATEGORIES
 
 PALETTE_ROLES = ("background", "surface", "text", "accent", "muted", "on_accent")
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
@@ -72,4 +73,11 @@ class KitSpec(Closed):
     logo: KitLogo | None = None
     photo: KitPhoto | None = None
     layouts: list[str] = []  # preferred layout names, in order
-    category: str = "auto"
+    category: str = "auto"  # a ThumbAPI category: biases layouts and emphasis (renderer.categories)
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in CATEGORIES:
+            raise ValueError(f"expected one of {' | '.join(CATEGORIES)}, got {value!r}")
+        return value

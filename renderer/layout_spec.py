@@ -103,6 +103,15 @@ class BackgroundLayer(Closed):
     _f = field_validator("fill")(lambda cls, v: _check_fill(v))
 
 
+class Track(Closed):
+    """Place the shape against the ink of the next text layer instead of at its box: an accent bar
+    as tall as the text beside it, a rule a fixed gap below the title. The box gives the size
+    that is kept (the bar's width, the rule's width and height) and the fallback position."""
+
+    edge: Literal["left", "right", "below", "above"]
+    gap_px: Annotated[int, Field(ge=0, le=400)] = 32
+
+
 class ShapeLayer(Closed):
     kind: Literal["shape"]
     shape: Literal["rect", "ellipse"] = "rect"
@@ -110,6 +119,7 @@ class ShapeLayer(Closed):
     fill: Fill
     radius_px: Annotated[int, Field(ge=0)] = 0
     opacity: Annotated[float, Field(ge=0, le=1)] = 1.0
+    track: Track | None = None
 
     _f = field_validator("fill")(lambda cls, v: _check_fill(v))
 

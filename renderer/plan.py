@@ -33,10 +33,11 @@ class Rect:
 
 @dataclass(frozen=True)
 class PlanSegment:
-    text: str
+    text: str  # logical order; segments are in visual order, left to right
     x_px: float
     width_px: float
     emphasis: bool
+    rtl: bool = False  # drawn right to left (a right-to-left bidi run)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 ``fit_text`` finds the largest font size within ``rules`` at which the atoms wrap into the box in at
 most ``max_lines`` lines, then chooses balanced line breaks (no orphan when a better split exists).
-Words are only broken when one word alone is wider than the box at the minimum size; an ellipsis
-is the last resort and is reported as ``truncated``.
+Words are only broken when one word alone is wider than the box at the minimum size. When the
+text does not fit ``max_lines`` lines even at the minimum size, it may take more lines, as many as
+the box is tall enough for (``FittedText.lines`` then exceeds ``max_lines``); an ellipsis is the
+last resort and is reported as ``truncated``.
 
 Widths come from a ``Measure`` in em units (the advance at a size of 1 px), so the width at size
 ``s`` is ``width_em * s``: fitting is exact, monotone and fast, and property tests can use a fake
@@ -43,6 +45,8 @@ class FitRules:
 
 @dataclass(frozen=True)
 class FittedLine:
+    """Atoms keep their ``space_before``; the first atom of a line draws no space."""
+
     atoms: tuple[Atom, ...]
     width_px: float
 
@@ -70,6 +74,7 @@ class _Metrics:
     widths_em: tuple[float, ...]
     gaps_em: tuple[float, ...]  # space before each atom (0 for the first of a line is applied later)
     space_em: float
+    words: tuple[str, ...] = ()  # atoms' text, lowercased, for the dangling-word penalty
 
 
 def fit_text(
@@ -92,9 +97,19 @@ def fit_text(
         floor_px = rules.min_size_px if rules.mode == "shrink" else rules.max_size_px
         split = _split_wide_atoms(atoms, box_width_px / floor_px, measure)
         if split != atoms:
+            # A word wider than the box at the floor size is broken at that size, and the size
+            # stays there: breaking must never buy a larger size than an unbroken fit would get.
             atoms, broke_words = split, True
             metrics = _metrics(atoms, measure, space_em)
-            size = _largest_fitting_size(metrics, box_width_px, box_height_px, rules, measure)
+            size = floor_px if _fits(metrics, floor_px, box_width_px, box_height_px, rules, measure) else None
+        if size is None:
+            # Before an ellipsis drops words: more lines than the layout prefers, at the floor
+            # size, as many as the box is tall enough for.
+            room = _lines_that_fit(floor_px, box_height_px, rules, measure)
+            if room > rules.max_lines:
+                roomy = replace(rules, max_lines=room)
+                if _fits(metrics, floor_px, box_width_px, box_height_px, roomy, measure):
+                    size, rules = floor_px, roomy
         if size is None:
             return _truncate(atoms, floor_px, box_width_px, box_height_px, rules, measure, broke_words)
 
@@ -106,11 +121,18 @@ def fit_text(
 def _metrics(atoms: tuple[Atom, ...], measure: Measure, space_em: float) -> _Metrics:
     widths = tuple(measure.width_em(atom.text) for atom in atoms)
     gaps = tuple(space_em if atom.space_before else 0.0 for atom in atoms)
-    return _Metrics(widths, gaps, space_em)
+    return _Metrics(widths, gaps, space_em, tuple(atom.text.strip("()[]\"'.,:;!?\u201c\u201d\u2018\u2019").lower() for atom in atoms))
 
 
 def _block_height_em(lines: int, rules: FitRules, measure: Measure) -> float:
     return (lines - 1) * rules.line_height + measure.ascent_em + measure.descent_em
+
+
+def _lines_that_fit(size: int, box_h: float, rules: FitRules, measure: Measure) -> int:
+    lines = 1
+    while lines < 64 and _block_height_em(lines + 1, rules, measure) * size <= box_h + 1e-9:
+        lines += 1
+    return lines
 
 
 def _greedy_count(metrics: _Metrics, width_em: float, limit: int | None = None) -> int:
@@ -181,6 +203,8 @@ def _balanced_breaks(metrics: _Metrics, width_em: float, line_count: int) -> lis
                 if cost[k - 1][i] == infinity:
                     continue
                 total = cost[k - 1][i] + (width_em - width) ** 2
+                if j < n and _dangles(metrics, j - 1):
+                    total += _DANGLING_PENALTY * width_em ** 2
                 if total < best:
                     best, best_i = total, i
             cost[k][j], back[k][j] = best, best_i
@@ -193,14 +217,22 @@ def _balanced_breaks(metrics: _Metrics, width_em: float, line_count: int) -> lis
     return breaks[::-1]
 
 
+_DANGLING_PENALTY = 0.15  # in squared box widths: worth some raggedness, not an extra line
+_DANGLING = frozenset("a an and & or nor but the to of in on at for with by from as vs".split())
+
+
+def _dangles(metrics: _Metrics, index: int) -> bool:
+    """A line ending with this atom would leave a short function word hanging ("... AND / HOW")."""
+    return metrics.words[index] in _DANGLING
+
+
 def _line(atoms: tuple[Atom, ...], metrics: _Metrics, start: int, size: int) -> FittedLine:
     width = 0.0
     for offset, atom in enumerate(atoms):
         if offset:
             width += metrics.gaps_em[start + offset]
         width += metrics.widths_em[start + offset]
-    first = replace(atoms[0], space_before=False) if atoms and atoms[0].space_before else atoms[0]
-    return FittedLine((first, *atoms[1:]), width * size)
+    return FittedLine(atoms, width * size)
 
 
 def _split_wide_atoms(atoms: tuple[Atom, ...], width_em: float, measure: Measure) -> tuple[Atom, ...]:
@@ -263,10 +295,7 @@ def _truncate(
             break
         last = [replace(last[0], text="".join(clusters[:-1]))]
     fitted = tuple(
-        FittedLine(
-            tuple(replace(a, space_before=False) if i == 0 else a for i, a in enumerate(line)),
-            _width_em(line, measure, space_em) * size,
-        )
+        FittedLine(tuple(line), _width_em(line, measure, space_em) * size)
         for line in lines
     )
     return _result(fitted, size, rules, measure, truncated=True, broke_words=broke_words)

@@ -1,13 +1,18 @@
 """From a title string to atoms: the unbreakable pieces the fitter wraps.
 
-An atom is a word (or, for scripts without spaces, a character cluster). ``*marked words*`` are
-emphasised; with ``auto`` emphasis and no marks, numbers and a few thumbnail power words are.
+An atom is a word, or one Chinese/Japanese character with the punctuation glued to it (the line
+breaking rules are in :mod:`renderer.segment`). ``*marked words*`` are emphasised; with ``auto``
+emphasis and no marks, numbers and a few thumbnail power words are.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+import unicodedata
+from dataclasses import replace
+
+from .segment import Atom, upper_for_display
+from .segment import atoms_from_text as _segment_atoms
 
 MAX_TITLE_CHARS = 200
 
@@ -17,23 +22,16 @@ _NUMBER = re.compile(r"^[#$€£¥]?\d[\d.,:]*(?:[%xX+kKmMbB]|st|nd|rd|th|s)?[!?
 _LEADING_NUMBER = re.compile(r"^\s*(?:top\s+)?(#?\d{1,4})(?=[\s.:)\-–—])[.:)]?\s*(.+)$", re.I)
 _POWER_WORDS = frozenset(
     """never always best worst secret secrets free fast faster fastest easy mistake mistakes
-    stop ultimate insane huge new why how truth actually really everything nobody everyone
+    stop ultimate insane huge truth actually everything nobody everyone
     dead killer hidden crazy impossible simple beginner beginners""".split()
 )
 
 
-@dataclass(frozen=True)
-class Atom:
-    """An unbreakable piece of a line. ``space_before``: a space separates it from the previous."""
-
-    text: str
-    space_before: bool = True
-    emphasis: bool = False
-
-
 def normalize_title(title: str) -> str:
-    """Whitespace (newlines and tabs included) folded to single spaces, ends stripped."""
-    return _WHITESPACE.sub(" ", title).strip()
+    """Whitespace (newlines and tabs included) folded to single spaces, other control
+    characters dropped, ends stripped."""
+    folded = _WHITESPACE.sub(" ", title)
+    return "".join(ch for ch in folded if ch == " " or unicodedata.category(ch) != "Cc").strip()
 
 
 def split_leading_number(title: str) -> tuple[str, str]:
@@ -50,37 +48,13 @@ def strip_marks(text: str) -> str:
 
 
 def atoms_from_text(text: str, *, auto_emphasis: bool = False, uppercase: bool = False) -> tuple[Atom, ...]:
-    """Split a (normalized) title into word atoms, honouring ``*emphasis*`` marks."""
-    atoms: list[Atom] = []
-    marked_any = False
-    position = 0
-    for match in _MARKED.finditer(text):
-        atoms.extend(_words(text[position : match.start()], emphasis=False, joined=_joined(text, position)))
-        atoms.extend(_words(match.group(1), emphasis=True, joined=_joined(text, match.start())))
-        marked_any = True
-        position = match.end()
-    atoms.extend(_words(text[position:], emphasis=False, joined=_joined(text, position)))
-    if auto_emphasis and not marked_any:
+    """Split a (normalized) title into atoms, honouring ``*emphasis*`` marks."""
+    atoms = _segment_atoms(text)
+    if auto_emphasis and not any(atom.emphasis for atom in atoms):
         atoms = _auto_emphasis(atoms)
     if uppercase:
-        atoms = [replace(atom, text=atom.text.upper()) for atom in atoms]
-    if atoms:
-        atoms[0] = replace(atoms[0], space_before=False)
+        atoms = [replace(atom, text=upper_for_display(atom.text)) for atom in atoms]
     return tuple(atoms)
-
-
-def _joined(text: str, position: int) -> bool:
-    """True when the piece starting at ``position`` continues a word (no space before it)."""
-    return position > 0 and not text[position - 1].isspace()
-
-
-def _words(piece: str, *, emphasis: bool, joined: bool) -> list[Atom]:
-    words: list[Atom] = []
-    starts_with_space = piece[:1].isspace()
-    for index, word in enumerate(piece.split()):
-        space_before = True if index > 0 or starts_with_space else not joined
-        words.append(Atom(word, space_before=space_before, emphasis=emphasis))
-    return words
 
 
 def _auto_emphasis(atoms: list[Atom]) -> list[Atom]:

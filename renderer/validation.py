@@ -47,6 +47,10 @@ def _data_loc(data: Any, loc: PathKey) -> PathKey:
     path: list[str | int] = []
     current = data
     for part in loc:
+        if isinstance(current, dict) and isinstance(part, str) and part in (current.get("kind"), current.get("type")) and (
+            not path or isinstance(path[-1], int) or path[-1] == "fill"
+        ):
+            continue  # a discriminated union's tag (pydantic puts it right after the item)
         if isinstance(current, dict) and part in current:
             current = current[part]
             path.append(part)
@@ -68,6 +72,8 @@ def _allowed_keys(model: type[BaseModel], data: Any, loc: PathKey) -> list[str]:
     current_data = data
     for part in loc:
         current_type = _unwrap(current_type, current_data)
+        if isinstance(current_data, dict) and isinstance(part, str) and part in (current_data.get("kind"), current_data.get("type")):
+            continue  # a discriminated union's tag, not a key
         if isinstance(current_type, type) and issubclass(current_type, BaseModel) and isinstance(part, str):
             if part in current_type.model_fields:
                 current_type = current_type.model_fields[part].annotation

@@ -27,13 +27,14 @@ from pydantic import BaseModel
 from renderer.server.launcher import ServerProcess, start_server
 
 API_KEY = "tutorial-key"
+FORWARDER_KEY = "forwarder-key"  # the forwarding service is its own client: its own rate budget
 RATE = 5
 T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = start_server(tmp_path_factory.mktemp("data"), ["--rate-limit", str(RATE)], env={"THUMBKIT_API_KEYS": API_KEY})
+    process = start_server(tmp_path_factory.mktemp("data"), ["--rate-limit", str(RATE)], env={"THUMBKIT_API_KEYS": f"{API_KEY},{FORWARDER_KEY}"})
     yield process
     assert process.stop(), process.output()
 
@@ -132,7 +133,7 @@ def forwarding_app() -> FastAPI:
     @app.post("/thumbnail")
     async def thumbnail(payload: ThumbnailIn) -> dict[str, Any]:
         async with httpx.AsyncClient(timeout=60) as client:
-            response = await client.post(f"{BASE_URL}/v1/generate", headers={"x-api-key": API_KEY},
+            response = await client.post(f"{BASE_URL}/v1/generate", headers={"x-api-key": FORWARDER_KEY},
                                          json={"title": payload.title, "format": payload.format})
         response.raise_for_status()
         return response.json()

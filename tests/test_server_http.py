@@ -142,9 +142,10 @@ def test_an_oversized_body_is_413(client: httpx.Client) -> None:
     assert (streamed.status_code, streamed.json()) == (413, {"error": "Request body exceeds 65536 bytes cap"})
 
 
-def test_features_of_later_builds_are_422_not_500(client: httpx.Client) -> None:
+def test_a_photo_without_an_asset_is_422_with_thumbapis_message(client: httpx.Client) -> None:
     response = client.post("/v1/generate", json={"title": "Me on camera", "usePhoto": True})
-    assert response.status_code == 422 and "not available in this build yet" in response.json()["error"]
+    assert (response.status_code, response.json()) == (
+        422, {"error": "Photo asset required: set photoImage or upload a Personal Photo"})
 
 
 def test_missing_and_invalid_keys_are_401(server: ServerProcess) -> None:
@@ -208,7 +209,8 @@ def test_a_generate_job_is_queued_then_succeeds_with_its_image(client: httpx.Cli
 def test_a_job_that_fails_while_running_says_why(client: httpx.Client) -> None:
     job = client.post("/v1/jobs", json={"kind": "generate", "input": {"title": "Logo please", "useLogo": True}}).json()
     done = wait_for_job(client, job["id"])
-    assert done["status"] == "failed" and "not available in this build yet" in done["error"] and done["outputs"] == []
+    assert done["status"] == "failed" and done["error"] == "Logo asset required: set logoImage or upload a Logo"
+    assert done["outputs"] == []
 
 
 @pytest.mark.parametrize(("body", "message"), [

@@ -177,7 +177,7 @@ def test_identical_requests_in_flight_share_one_render(tmp_path: Path, renderer:
         return await asyncio.gather(service.generate(bad), service.generate(bad), return_exceptions=True)
 
     errors = asyncio.run(failing())
-    assert all(isinstance(error, InputError) and "not available in this build yet" in str(error) for error in errors)
+    assert all(isinstance(error, InputError) and str(error).startswith("Photo asset required") for error in errors)
     assert service.renders_waiting_or_running == 0
 
 

@@ -1,0 +1,79 @@
+"""Render a title with a given ``Kit`` object (not a kit id): for previews of kits that are not in
+a store yet, category-biased kits and kit review sheets. The same path as
+``Renderer.render_request``: choose the layout, fill its templates, compose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from .autolayout import choose_layout, get_layout
+from .catalog import Kit
+from .compose import LogoSource, Scene
+from .errors import AssetError
+from .formats import get_format
+from .plan import Plan
+from .title import normalize_title
+
+if TYPE_CHECKING:
+    from .api import Renderer
+
+MAX_LOGO_PIXELS = 4_000_000  # a kit logo is a few hundred pixels wide; refuse to decode huge files
+
+
+@dataclass(frozen=True)
+class KitRender:
+    image: Image.Image  # RGB, the format's size times ``scale``
+    plan: Plan
+    layout: str
+
+
+def render_with_kit(
+    renderer: "Renderer",
+    kit: Kit,
+    title: str,
+    *,
+    format_name: str = "youtube",
+    layout: str = "auto",
+    scale: float = 1.0,
+    logo: LogoSource | None = None,
+) -> KitRender:
+    """``title`` rendered with ``kit`` and ``renderer``'s fonts and layouts, unencoded."""
+    fmt = get_format(format_name)
+    text = normalize_title(title)
+    if layout == "auto":
+        chosen = choose_layout(text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts))
+    else:
+        chosen = get_layout(layout, fmt.name, renderer.layouts)
+    layout_spec = renderer.filled_layout(chosen, text, kit)
+    scene = Scene(layout=layout_spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id, scale=scale, logo=logo)
+    image, plan = renderer.compose_scene(scene)
+    return KitRender(image=image, plan=plan, layout=layout_spec.name)
+
+
+def load_logo_source(kit: Kit) -> LogoSource | None:
+    """The kit's logo files as the composer's ``LogoSource`` (None when the kit has no logo)."""
+    logo = kit.spec.logo
+    if logo is None:
+        return None
+    return LogoSource(
+        light=_open_rgba(kit, logo.file),
+        dark=_open_rgba(kit, logo.file_dark) if logo.file_dark else None,
+        corner=logo.corner, max_width_px=logo.max_width_px, max_height_px=logo.max_height_px,
+        margin_px=logo.margin_px, shadow=logo.shadow,
+    )
+
+
+def _open_rgba(kit: Kit, relative: str) -> Image.Image:
+    path = kit.asset(relative)
+    try:
+        with Image.open(path, formats=("PNG", "WEBP", "JPEG")) as image:
+            if image.width * image.height > MAX_LOGO_PIXELS:
+                raise AssetError(f"kit {kit.id!r}: {relative} is {image.width}x{image.height}; a logo may have at most {MAX_LOGO_PIXELS} pixels")
+            return image.convert("RGBA")
+    except AssetError:
+        raise
+    except Exception as exc:  # Pillow raises many kinds for a corrupt file
+        raise AssetError(f"kit {kit.id!r}: cannot read {relative}: {exc}") from exc

@@ -1,0 +1,175 @@
+"""The public API: generate()'s ThumbAPI contract, Renderer.render, determinism, errors."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import pytest
+from PIL import Image
+
+import renderer
+from renderer import InputError, Renderer, generate
+
+
+def decode(data_url: str) -> Image.Image:
+    header, payload = data_url.split(",", 1)
+    assert header == "data:image/webp;base64" or header.startswith("data:image/")
+    return Image.open(io.BytesIO(base64.b64decode(payload)))
+
+
+def test_generate_returns_thumbapis_response_body():
+    body = generate("7 Python tricks you didn't know", format="youtube")
+    assert set(body) == {"image", "format", "outputFormat", "dimensions"}
+    assert body["format"] == "youtube" and body["outputFormat"] == "webp"
+    assert body["dimensions"] == {"width": 1280, "height": 720}
+    assert body["image"].startswith("data:image/webp;base64,")
+    image = decode(body["image"])
+    assert image.format == "WEBP" and image.size == (1280, 720)
+
+
+def test_generate_accepts_a_request_json_unchanged():
+    request_json = json.loads('{"title": "Budget travel in Japan", "format": "instagram", "outputFormat": "png"}')
+    body = generate(**request_json)
+    assert body["image"].startswith("data:image/png;base64,")
+    assert decode(body["image"]).size == (1080, 1080)
+
+
+@pytest.mark.parametrize(("fmt", "size"), [("youtube", (1280, 720)), ("blogpost", (1200, 630)), ("linkedin", (1200, 627)),
+                                           ("instagram", (1080, 1080)), ("x", (1200, 675))])
+def test_every_format_has_its_size(renderer, fmt, size):
+    thumbnail = renderer.render("Sizes are fixed per format", format=fmt)
+    assert (thumbnail.width_px, thumbnail.height_px) == size
+    assert Image.open(io.BytesIO(thumbnail.data)).size == size
+
+
+def test_hd_doubles_the_resolution():
+    body = generate("Twice the pixels", format="youtube", model="hd")
+    assert body["dimensions"] == {"width": 2560, "height": 1440}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": ""}, "^title is required$"),
+        ({"title": "   \n "}, "^title is required$"),
+        ({}, "^title is required$"),
+        ({"title": "x" * 201}, "title must be 1 to 200 characters, got 201"),
+        ({"title": "ok", "format": "tiktok"}, "^format must be one of: youtube, instagram, x, blogpost, linkedin$"),
+        ({"title": "ok", "imageStyle": "cartoon"}, "^imageStyle must be one of: faceless, with-image, with-logo$"),
+        ({"title": "ok", "outputFormat": "gif"}, "outputFormat must be one of: webp, png, jpeg"),
+        ({"title": "ok", "category": "cooking"}, "^category must be one of: auto, tech-saas, business-finance"),
+        ({"title": "ok", "model": "xl"}, "model must be one of: sd, hd"),
+        ({"title": 42}, "title must be a string"),
+        ({"title": "ok", "usePhoto": "yes"}, "usePhoto must be a boolean"),
+    ],
+)
+def test_bad_requests_get_thumbapis_messages(fields, message):
+    with pytest.raises(InputError, match=message):
+        generate(**fields)
+
+
+def test_a_title_of_exactly_200_characters_renders():
+    body = generate(" ".join(["word"] * 40)[:200])
+    assert body["dimensions"]["width"] == 1280
+
+
+def test_same_inputs_give_the_same_bytes(renderer):
+    first = renderer.render("Determinism matters", format="x", output_format="webp")
+    second = Renderer().render("Determinism matters", format="x", output_format="webp")
+    assert first.data == second.data
+
+
+@pytest.mark.parametrize(("output_format", "magic"), [("webp", b"RIFF"), ("png", b"\x89PNG"), ("jpeg", b"\xff\xd8\xff")])
+def test_output_formats(renderer, output_format, magic):
+    thumbnail = renderer.render("Encodings", output_format=output_format)
+    assert thumbnail.data.startswith(magic)
+    assert thumbnail.media_type == {"webp": "image/webp", "png": "image/png", "jpeg": "image/jpeg"}[output_format]
+
+
+@pytest.mark.parametrize(
+    ("title", "layout"),
+    [
+        ("10 habits of productive developers", "youtube-listicle"),
+        ("Stop", "youtube-minimal"),
+        ("Why your code review process is broken", "youtube-bold"),
+        ("A really long title that goes on and on about many different things at once, really", "youtube-bold"),
+    ],
+)
+def test_auto_layout_follows_the_title(renderer, title, layout):
+    assert renderer.render(title).layout == layout
+
+
+def test_an_explicit_layout_overrides_auto(renderer):
+    assert renderer.render("10 habits", layout="youtube-minimal").layout == "youtube-minimal"
+
+
+def test_an_unknown_layout_lists_the_known_ones(renderer):
+    with pytest.raises(InputError, match="unknown layout 'nope' for format youtube; known: auto, youtube-bold, youtube-listicle"):
+        renderer.render("Hello", layout="nope")
+
+
+def test_a_layout_of_another_format_is_refused(renderer):
+    with pytest.raises(InputError, match="unknown layout 'instagram-bold' for format youtube"):
+        renderer.render("Hello", layout="instagram-bold")
+
+
+def test_an_unknown_or_hostile_kit_is_refused(renderer):
+    with pytest.raises(InputError, match="unknown customAssetsId 'nope'; known kits: .*default"):
+        renderer.render("Hello", brand="nope")
+    for hostile in ("../..", "/etc", "a/b", "..", "Default", "x" * 80):
+        with pytest.raises(InputError, match="customAssetsId must be a kit id"):
+            renderer.render("Hello", brand=hostile)
+
+
+def test_the_plan_explains_the_render(renderer):
+    thumbnail = renderer.render("Fit *this* title into the box", layout="youtube-bold")
+    plan = json.loads(thumbnail.plan.to_json())
+    assert plan["layout"] == "youtube-bold" and plan["width_px"] == 1280
+    text = plan["texts"][0]
+    box = text["fit_box"]
+    assert text["contrast_ratio"] >= 4.5
+    for line in text["lines"]:
+        assert box["x"] - 0.5 <= line["x_px"] and line["x_px"] + line["width_px"] <= box["x"] + box["width"] + 0.5
+    ink = text["ink"]
+    assert box["y"] - 0.5 <= ink["y"] and ink["y"] + ink["height"] <= box["y"] + box["height"] + 0.5
+    assert any(seg["emphasis"] and seg["text"] == "THIS" for line in text["lines"] for seg in line["segments"])
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["x" * 200, "a" * 60, "🚀🔥💯", "!!! ??? ...", "  leading and trailing  ", "line one\nline two\r\nthree", "\x00\x07 control"],
+)
+def test_hostile_titles_render(renderer, title):
+    thumbnail = renderer.render(title)
+    assert Image.open(io.BytesIO(thumbnail.data)).size == (1280, 720)
+    for text in thumbnail.plan.texts:
+        for line in text.lines:
+            assert line.x_px + line.width_px <= text.fit_box.x + text.fit_box.width + 0.5
+
+
+def test_photo_and_logo_without_an_asset_get_thumbapis_messages():
+    with pytest.raises(InputError, match="^Photo asset required: set photoImage or upload a Personal Photo$"):
+        generate("Hello", usePhoto=True)
+    with pytest.raises(InputError, match="^Logo asset required: set logoImage or upload a Logo$"):
+        generate("Hello", useLogo=True)
+    with pytest.raises(InputError, match="^Photo asset required"):
+        generate("Hello", imageStyle="with-image")
+
+
+def test_oversized_inline_images_get_thumbapis_cap_messages():
+    import base64
+
+    big = "data:image/png;base64," + base64.b64encode(b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 10)).decode()
+    with pytest.raises(InputError, match="^photoImage exceeds 2MB cap$"):
+        generate("Hello", usePhoto=True, photoImage=big)
+    with pytest.raises(InputError, match="^logoImage exceeds 1MB cap$"):
+        generate("Hello", useLogo=True, logoImage=big)
+
+
+def test_public_surface_is_small_and_sorted():
+    assert renderer.__all__ == sorted(renderer.__all__)
+    for name in renderer.__all__:
+        assert hasattr(renderer, name)
+    assert {"generate", "Renderer", "Thumbnail", "InputError", "UserError", "ThumbkitError"} <= set(renderer.__all__)

@@ -1,0 +1,79 @@
+"""Composition: contrast is enforced against what is painted, text makes room for slots."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from renderer import Renderer
+from renderer.colors import contrast_ratio, parse_color, relative_luminance
+from renderer.compose import _avoid
+from renderer.paths import data_dir
+from renderer.plan import Rect
+
+
+def kit_with(tmp_path, **replacements: str):
+    kits = tmp_path / "kits"
+    shutil.copytree(data_dir("brand_kits") / "default", kits / "custom")
+    kit_file = kits / "custom" / "kit.yaml"
+    text = kit_file.read_text()
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    kit_file.write_text(text)
+    return Renderer(kit_dirs=(kits,))
+
+
+def test_a_low_contrast_text_colour_is_adjusted_to_4_5(tmp_path):
+    renderer = kit_with(tmp_path, **{'text: "#ffffff"': 'text: "#1a2438"'})
+    thumbnail = renderer.render("Dark on dark would be unreadable", brand="custom", layout="youtube-bold")
+    text = thumbnail.plan.texts[0]
+    assert text.contrast_ratio >= 4.5
+    assert text.color != "#1a2438"
+
+
+def test_an_unreadable_accent_is_nudged(tmp_path):
+    renderer = kit_with(tmp_path, **{'accent: "#ffcc00"': 'accent: "#1d2b50"'})
+    thumbnail = renderer.render("The *hidden* cost of things", brand="custom", layout="youtube-bold")
+    text = thumbnail.plan.texts[0]
+    background = relative_luminance(parse_color("#0b1220"))
+    assert contrast_ratio(relative_luminance(parse_color(text.emphasis_color)), background) >= 4.5
+
+
+def test_highlight_emphasis_keeps_text_readable_on_the_box(tmp_path):
+    renderer = kit_with(tmp_path, **{"emphasis: color": "emphasis: highlight", 'on_accent: "#0b1220"': 'on_accent: "#ffdd33"'})
+    thumbnail = renderer.render("The *hidden* cost of things", brand="custom", layout="youtube-bold")
+    text = thumbnail.plan.texts[0]
+    assert text.emphasis_style == "highlight"
+    ratio = contrast_ratio(relative_luminance(parse_color(text.emphasis_color)), relative_luminance(parse_color("#ffcc00")))
+    assert ratio >= 4.5
+
+
+@pytest.mark.parametrize(
+    ("obstacle", "expected"),
+    [
+        (Rect(900, 0, 300, 200), Rect(100, 200, 1000, 400)),  # logo top-right: the box keeps its width, starts lower
+        (Rect(700, 0, 500, 720), Rect(100, 100, 600, 500)),  # photo on the right: the box ends before it
+        (Rect(2000, 0, 10, 10), Rect(100, 100, 1000, 500)),  # not in the way: unchanged
+    ],
+)
+def test_text_boxes_make_room_for_the_photo_and_logo(obstacle, expected):
+    assert _avoid(Rect(100, 100, 1000, 500), [obstacle]) == expected
+
+
+def test_an_accent_bar_tracks_the_ink_of_the_text_beside_it(renderer):
+    import io
+
+    from PIL import Image
+
+    for title in ("Short one here", "A much longer title that wraps onto several lines of heavy text"):
+        thumbnail = renderer.render(title, layout="youtube-bold", output_format="png")
+        ink = thumbnail.plan.texts[0].ink
+        image = Image.open(io.BytesIO(thumbnail.data)).convert("RGB")
+        bar_x = round(ink.x - 36 - 8)  # track.gap_px 36, the bar is 16 px wide
+        accent = (255, 204, 0)
+        inside = image.getpixel((bar_x, round(ink.y + ink.height / 2)))
+        above = image.getpixel((bar_x, max(0, round(ink.y - 30))))
+        assert max(abs(a - b) for a, b in zip(inside, accent)) < 30, inside
+        assert max(abs(a - b) for a, b in zip(above, accent)) > 100, above

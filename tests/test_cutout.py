@@ -1,0 +1,493 @@
+"""renderer.cutout: the real rembg cutout on a real portrait, the cache, the model checks, framing.
+
+The photo is scikit-image's astronaut (Eileen Collins, NASA, public domain), made at test time.
+One engine per module keeps the suite fast: the model loads once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+
+from renderer import cutout as cutout_module
+from renderer.cutout import (
+    MODEL_MD5,
+    NO_FACE_WARNING,
+    Cutout,
+    CutoutEngine,
+    add_drop_shadow,
+    add_glow,
+    add_outline,
+    default_cache_dir,
+    frame_subject,
+    model_path,
+)
+from renderer.errors import AssetError, InputError
+from renderer.faces import Box
+from renderer.images import content_hash, decode_image
+
+# Where the astronaut's face is (by eye): it must be inside the detected box's neighbourhood.
+FACE_CENTRE_PX = (222, 118)
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def astronaut_bytes() -> bytes:
+    from skimage.data import astronaut
+
+    return png_bytes(Image.fromarray(astronaut()))
+
+
+@pytest.fixture(scope="module")
+def astronaut(astronaut_bytes: bytes) -> Image.Image:
+    return decode_image(astronaut_bytes, field="photoImage", max_bytes=None)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> CutoutEngine:
+    return CutoutEngine(cache_dir=tmp_path_factory.mktemp("cutouts"))
+
+
+@pytest.fixture(scope="module")
+def astronaut_cutout(
+    engine: CutoutEngine, astronaut: Image.Image, astronaut_bytes: bytes
+) -> Cutout:
+    return engine.cutout(astronaut, image_bytes_hash=content_hash(astronaut_bytes))
+
+
+@pytest.fixture
+def predict_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts every inference: wraps rembg's own u2netp session ``predict``."""
+    from rembg.sessions.u2netp import U2netpSession
+
+    calls: list[int] = []
+    real_predict = U2netpSession.predict
+
+    def counting_predict(self, image, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real_predict(self, image, *args, **kwargs)
+
+    monkeypatch.setattr(U2netpSession, "predict", counting_predict)
+    return calls
+
+
+@pytest.fixture
+def no_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Makes any attempt by rembg to download a model fail the test loudly."""
+    import pooch
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError(f"a model download was attempted: {args} {kwargs}")
+
+    monkeypatch.setattr(pooch, "retrieve", refuse)
+
+
+# --- the real cutout ------------------------------------------------------------------------
+
+
+def test_background_corners_come_out_transparent(astronaut_cutout: Cutout) -> None:
+    alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
+    assert alpha[:12, :12].max() <= 2  # top-left: wall behind the flag
+    assert alpha[:12, -12:].max() <= 2  # top-right: wall above the shuttle model
+    assert astronaut_cutout.image.size == (512, 512)
+    assert astronaut_cutout.image.mode == "RGBA"
+
+
+def test_face_is_found_and_stays_opaque(astronaut_cutout: Cutout) -> None:
+    face = astronaut_cutout.face_box
+    assert face is not None
+    assert face.left < FACE_CENTRE_PX[0] < face.right and face.top < FACE_CENTRE_PX[1] < face.bottom
+    assert 70 <= face.width_px <= 140  # the face is about 100 px wide
+    alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
+    # The box is a square around an oval face: its middle 60% must be solid subject.
+    inset_x, inset_y = round(face.width_px * 0.2), round(face.height_px * 0.2)
+    inner = alpha[
+        face.top + inset_y : face.bottom - inset_y, face.left + inset_x : face.right - inset_x
+    ]
+    assert inner.min() >= 250
+    assert astronaut_cutout.mask_box.contains(face)
+    assert astronaut_cutout.warnings == ()
+
+
+def test_face_is_found_in_a_crop_ending_at_the_collar(
+    engine: CutoutEngine, astronaut: Image.Image
+) -> None:
+    short = engine.cutout(astronaut.crop((0, 0, 512, 220)))
+    face = short.face_box
+    assert face is not None
+    assert face.left < FACE_CENTRE_PX[0] < face.right and face.top < FACE_CENTRE_PX[1] < face.bottom
+    assert 70 <= face.width_px <= 140
+
+
+def test_transparent_pixels_carry_no_colour(astronaut_cutout: Cutout) -> None:
+    pixels = np.asarray(astronaut_cutout.image)
+    assert not pixels[pixels[..., 3] == 0][:, :3].any()
+
+
+def test_photo_without_subject_is_refused(engine: CutoutEngine) -> None:
+    flat = Image.new("RGBA", (320, 240), (128, 128, 128, 255))
+    with pytest.raises(
+        InputError,
+        match=r"^no person or subject found in photoImage; use a photo where the presenter stands out",
+    ) as info:
+        engine.cutout(flat)
+    assert info.value.field == "photoImage"
+
+
+def test_photo_without_face_is_framed_by_the_subject_with_a_warning(engine: CutoutEngine) -> None:
+    from skimage.data import chelsea  # a cat: a clear subject, no human face
+
+    cat = engine.cutout(Image.fromarray(chelsea()).convert("RGBA"))
+    assert cat.face_box is None
+    assert cat.warnings == (NO_FACE_WARNING,)
+    framed = frame_subject(cat, slot_width_px=400, slot_height_px=400)
+    assert framed.warnings == (NO_FACE_WARNING,)
+    assert framed.face_box is None
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert alpha[0].max() == 0  # the whole subject fits: nothing touches the top edge
+    assert alpha.max() == 255
+
+
+# --- framing -------------------------------------------------------------------------------
+
+
+SLOTS = [(600, 720), (400, 720), (720, 360), (1280, 720), (300, 300), (200, 720), (1280, 200)]
+
+
+@pytest.mark.parametrize("align", ["bottom", "center", "top"])
+@pytest.mark.parametrize(("width_px", "height_px"), SLOTS)
+def test_framing_keeps_the_whole_head_inside_the_slot(
+    astronaut_cutout: Cutout, width_px: int, height_px: int, align: str
+) -> None:
+    framed = frame_subject(
+        astronaut_cutout, slot_width_px=width_px, slot_height_px=height_px, align=align
+    )
+    assert framed.image.size == (width_px, height_px)
+    assert framed.image.mode == "RGBA"
+    face = framed.face_box
+    assert face is not None
+    margin_x, margin_y = 0.05 * width_px, 0.05 * height_px
+    assert face.left >= margin_x and face.right <= width_px - margin_x
+    assert face.top >= margin_y and face.bottom <= height_px - margin_y
+    alpha = np.asarray(framed.image.getchannel("A"))
+    # The hair is the subject's highest point: a clear top row means the head is not cut.
+    assert alpha[: max(1, height_px // 50)].max() == 0
+
+
+def test_tall_slot_is_a_head_and_shoulders_shot(astronaut_cutout: Cutout) -> None:
+    framed = frame_subject(astronaut_cutout, slot_width_px=600, slot_height_px=720)
+    face = framed.face_box
+    assert face is not None
+    assert 0.2 <= face.height_px / 720 <= 0.35  # the head is the main thing, not a speck
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert alpha[-1].max() == 255  # the body runs off the bottom edge
+    centre_x = (face.left + face.right) / 2
+    assert abs(centre_x - 300) <= 30  # the face is centred
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    width_px=st.integers(min_value=40, max_value=1600),
+    height_px=st.integers(min_value=40, max_value=1600),
+    align=st.sampled_from(["bottom", "center", "top"]),
+)
+def test_framing_never_cuts_the_face_whatever_the_slot(
+    astronaut_cutout: Cutout, width_px: int, height_px: int, align: str
+) -> None:
+    framed = frame_subject(
+        astronaut_cutout, slot_width_px=width_px, slot_height_px=height_px, align=align
+    )
+    assert framed.image.size == (width_px, height_px)
+    assert framed.face_box is not None
+    assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+
+
+def synthetic_person(*, photo_height_px: int) -> Cutout:
+    """A drawn head (circle) on shoulders, cut off at ``photo_height_px``; face box given."""
+    image = Image.new("RGBA", (400, photo_height_px), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((150, 40, 250, 160), fill=(230, 190, 160, 255))  # head: 40..160
+    draw.rounded_rectangle((60, 170, 340, photo_height_px + 50), radius=60, fill=(30, 60, 200, 255))
+    mask_box = Box(*image.getchannel("A").getbbox())
+    return Cutout(image=image, mask_box=mask_box, face_box=Box(160, 70, 240, 150))
+
+
+def test_short_photo_is_anchored_to_the_bottom(astronaut_cutout: Cutout) -> None:
+    person = synthetic_person(photo_height_px=200)  # the photo ends just below the shoulders
+    framed = frame_subject(person, slot_width_px=300, slot_height_px=600, align="bottom")
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert alpha[-1].max() == 255  # no gap under the subject
+    assert alpha[0].max() == 0  # and the head still has room above it
+    assert framed.face_box is not None and framed.face_box.top > 0
+
+
+def test_short_photo_aligned_top_keeps_the_standard_headroom() -> None:
+    person = synthetic_person(photo_height_px=200)
+    framed = frame_subject(person, slot_width_px=300, slot_height_px=600, align="top")
+    rows = np.flatnonzero(np.asarray(framed.image.getchannel("A")).max(axis=1))
+    assert 0.05 * 600 <= rows[0] <= 0.2 * 600  # head top near the 10% top margin
+    assert rows[-1] < 599  # the photo's end is visible: that's what "top" asks for
+
+
+def test_framing_without_a_face_fits_the_whole_subject() -> None:
+    person = synthetic_person(photo_height_px=400)
+    faceless = Cutout(
+        image=person.image, mask_box=person.mask_box, face_box=None, warnings=(NO_FACE_WARNING,)
+    )
+    framed = frame_subject(faceless, slot_width_px=500, slot_height_px=500)
+    alpha = np.asarray(framed.image.getchannel("A"))
+    columns = np.flatnonzero(alpha.max(axis=0))
+    rows = np.flatnonzero(alpha.max(axis=1))
+    assert columns[0] > 0 and columns[-1] < 499  # nothing cut at the sides
+    assert rows[0] > 0  # nor at the top
+    assert framed.warnings == (NO_FACE_WARNING,)
+
+
+def test_framing_rejects_a_bad_align(astronaut_cutout: Cutout) -> None:
+    with pytest.raises(InputError, match=r"^align must be one of: bottom, center, top$"):
+        frame_subject(astronaut_cutout, slot_width_px=100, slot_height_px=100, align="middle")
+
+
+def test_framing_rejects_an_empty_slot(astronaut_cutout: Cutout) -> None:
+    with pytest.raises(
+        InputError, match=r"^the photo slot must be at least 1x1 pixels, not 0x100$"
+    ):
+        frame_subject(astronaut_cutout, slot_width_px=0, slot_height_px=100)
+
+
+# --- effects -------------------------------------------------------------------------------
+
+
+def disc() -> Image.Image:
+    image = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((30, 30, 70, 70), fill=(255, 0, 0, 255))
+    return image
+
+
+def test_outline_surrounds_the_shape_with_the_colour() -> None:
+    source = disc()
+    outlined = add_outline(source, colour="#00ff00", width_px=5)
+    assert outlined.size == source.size
+    assert outlined.getpixel((50, 50)) == (255, 0, 0, 255)  # the subject is untouched
+    assert outlined.getpixel((50, 27)) == (0, 255, 0, 255)  # 3 px above the top edge: stroke
+    assert outlined.getpixel((50, 20))[3] == 0  # 10 px above: beyond the stroke
+    assert source.getpixel((50, 27))[3] == 0  # the input is not modified
+
+
+def test_glow_is_soft_and_fades_out() -> None:
+    glowing = add_glow(disc(), colour=(255, 255, 0), radius_px=10)
+    near, far = glowing.getpixel((50, 26))[3], glowing.getpixel((50, 12))[3]
+    assert near > far
+    assert 0 < near < 255 and glowing.getpixel((50, 2))[3] == 0
+
+
+def test_drop_shadow_is_offset() -> None:
+    shadowed = add_drop_shadow(disc(), offset_px=(10, 10), blur_px=0, opacity=0.5)
+    assert shadowed.getpixel((75, 60)) == (0, 0, 0, 128)  # right of the disc, inside its shadow
+    assert shadowed.getpixel((28, 50))[3] == 0  # left of the disc: no shadow
+    assert shadowed.getpixel((50, 50)) == (255, 0, 0, 255)
+
+
+# --- the cache -----------------------------------------------------------------------------
+
+
+def test_second_cutout_runs_no_inference_and_a_fresh_engine_reads_the_disk(
+    tmp_path: Path, astronaut_bytes: bytes, predict_calls: list[int]
+) -> None:
+    photo_hash = content_hash(astronaut_bytes)
+    first_engine = CutoutEngine(cache_dir=tmp_path)
+    first = first_engine.cutout(
+        decode_image(astronaut_bytes, field="photoImage", max_bytes=None),
+        image_bytes_hash=photo_hash,
+    )
+    assert len(predict_calls) == 1
+
+    again = first_engine.cutout(
+        decode_image(astronaut_bytes, field="photoImage", max_bytes=None),
+        image_bytes_hash=photo_hash,
+    )
+    assert len(predict_calls) == 1
+    assert again is first
+
+    fresh_engine = CutoutEngine(cache_dir=tmp_path)
+    from_disk = fresh_engine.cutout(
+        decode_image(astronaut_bytes, field="photoImage", max_bytes=None),
+        image_bytes_hash=photo_hash,
+    )
+    assert len(predict_calls) == 1
+    assert not fresh_engine.has_session  # the model was not even loaded
+    assert from_disk.face_box == first.face_box and from_disk.mask_box == first.mask_box
+    assert from_disk.warnings == first.warnings
+    assert from_disk.image.tobytes() == first.image.tobytes()
+    assert [path.suffix for path in tmp_path.iterdir()] == [".png"]  # no temp file left behind
+
+
+def test_cache_without_bytes_hash_keys_on_pixels(
+    tmp_path: Path, astronaut: Image.Image, predict_calls: list[int]
+) -> None:
+    engine = CutoutEngine(cache_dir=tmp_path)
+    engine.cutout(astronaut)
+    engine.cutout(astronaut.copy())
+    assert len(predict_calls) == 1
+    engine.cutout(astronaut.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    assert len(predict_calls) == 2
+
+
+def test_damaged_cache_file_is_recomputed(
+    tmp_path: Path, astronaut: Image.Image, predict_calls: list[int]
+) -> None:
+    CutoutEngine(cache_dir=tmp_path).cutout(astronaut, image_bytes_hash="photo-1")
+    (cached,) = tmp_path.iterdir()
+    cached.write_bytes(b"not a png")
+    again = CutoutEngine(cache_dir=tmp_path).cutout(astronaut, image_bytes_hash="photo-1")
+    assert len(predict_calls) == 2
+    assert again.face_box is not None
+    assert cached.read_bytes().startswith(b"\x89PNG")  # rewritten
+
+
+def test_unwritable_cache_dir_still_cuts_out(tmp_path: Path, astronaut: Image.Image) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"")
+    result = CutoutEngine(cache_dir=blocker / "cutouts").cutout(
+        astronaut, image_bytes_hash="photo-2"
+    )
+    assert result.face_box is not None
+
+
+def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("THUMBKIT_CACHE_DIR", str(tmp_path / "tk"))
+    assert default_cache_dir() == tmp_path / "tk" / "cutouts"
+    monkeypatch.delenv("THUMBKIT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "thumbkit" / "cutouts"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == tmp_path / "home" / ".cache" / "thumbkit" / "cutouts"
+    assert CutoutEngine().cache_dir == default_cache_dir()
+
+
+# --- the model -----------------------------------------------------------------------------
+
+
+def test_bundled_model_is_the_pinned_u2netp_with_its_notice() -> None:
+    path = model_path("u2netp")
+    assert path.parent.name == "models"
+    assert (
+        hashlib.md5(path.read_bytes()).hexdigest()
+        == MODEL_MD5["u2netp"]
+        == "8e83ca70e441ab06c318d82300c84806"
+    )
+    notice = (path.parent / "NOTICE").read_text()
+    assert "Apache" in notice and "U-2-Net" in notice
+
+
+def test_corrupt_bundled_model_is_an_asset_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image, no_downloads: None
+) -> None:
+    (tmp_path / "u2netp.onnx").write_bytes(b"\x00" * 1000)
+    monkeypatch.setattr(cutout_module, "BUNDLED_MODELS_DIR", tmp_path)
+    engine = CutoutEngine(cache_dir=tmp_path / "cache")
+    with pytest.raises(
+        AssetError,
+        match=r"cutout model file .*u2netp\.onnx is corrupt \(md5 [0-9a-f]{32}, expected 8e83ca70e441ab06c318d82300c84806\); reinstall thumbkit",
+    ):
+        engine.cutout(astronaut, image_bytes_hash="corrupt-model")
+
+
+def test_missing_bundled_model_is_an_asset_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image, no_downloads: None
+) -> None:
+    monkeypatch.setattr(cutout_module, "BUNDLED_MODELS_DIR", tmp_path)
+    engine = CutoutEngine(cache_dir=tmp_path / "cache")
+    with pytest.raises(
+        AssetError,
+        match=r"cutout model file .*u2netp\.onnx is missing or unreadable .*; reinstall thumbkit",
+    ):
+        engine.cutout(astronaut, image_bytes_hash="missing-model")
+
+
+def test_other_model_not_present_is_an_asset_error_not_a_download(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image, no_downloads: None
+) -> None:
+    monkeypatch.setenv("U2NET_HOME", str(tmp_path / "u2net-home"))
+    engine = CutoutEngine(model="u2net_human_seg", cache_dir=tmp_path / "cache")
+    with pytest.raises(
+        AssetError,
+        match=r"cutout model 'u2net_human_seg' is not in rembg's model folder .*thumbkit never downloads models",
+    ):
+        engine.cutout(astronaut, image_bytes_hash="absent-model")
+
+
+def test_other_model_with_a_wrong_checksum_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image, no_downloads: None
+) -> None:
+    home = tmp_path / "u2net-home"
+    home.mkdir()
+    (home / "u2net.onnx").write_bytes(b"truncated download")
+    monkeypatch.setenv("U2NET_HOME", str(home))
+    with pytest.raises(
+        AssetError,
+        match=r"u2net\.onnx is corrupt \(md5 .*expected 60024c5c889badc19c04ad937298a77b\); "
+        r"delete it and fetch it again with `rembg d u2net`$",
+    ):
+        CutoutEngine(model="u2net", cache_dir=tmp_path / "cache").cutout(
+            astronaut, image_bytes_hash="bad-u2net"
+        )
+
+
+def test_unknown_model_name() -> None:
+    with pytest.raises(
+        AssetError, match=r"^unknown cutout model 'birefnet'; thumbkit can use: u2netp, u2net, "
+    ):
+        CutoutEngine(model="birefnet")
+
+
+def test_importing_the_module_stays_light() -> None:
+    heavy = ["rembg", "onnxruntime", "skimage", "scipy"]
+    script = (
+        "import sys, renderer.cutout, renderer.faces, renderer.images; "
+        f"print([name for name in {heavy!r} if name in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_missing_onnxruntime_is_an_asset_error_not_an_exit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image
+) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # makes `import onnxruntime` fail
+    with pytest.raises(
+        AssetError, match=r"^the face cutout needs rembg and onnxruntime, which are not installed"
+    ):
+        CutoutEngine(cache_dir=tmp_path).cutout(astronaut, image_bytes_hash="no-onnxruntime")
+
+
+def test_photo_transparency_is_kept_in_the_cutout(
+    engine: CutoutEngine, astronaut: Image.Image
+) -> None:
+    holed = astronaut.copy()
+    holed.paste((0, 0, 0, 0), (200, 300, 260, 360))  # a transparent square on the suit
+    result = engine.cutout(holed)
+    alpha = np.asarray(result.image.getchannel("A"))
+    assert alpha[300:360, 200:260].max() == 0
+    assert alpha[380:400, 200:260].min() == 255  # the suit around it stays solid
