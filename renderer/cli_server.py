@@ -9,11 +9,12 @@ no new connections, requests in flight finish, running jobs finish or go back to
 from __future__ import annotations
 
 import copy
+import inspect
 import ipaddress
 import os
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -135,7 +136,10 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
     )
     try:
         if workers > 1:
-            Multiprocess(config, sockets=[sock]).run()
+            supervisor_options: dict[str, Any] = {"sockets": [sock]}
+            if "target" in inspect.signature(Multiprocess).parameters:  # uvicorn < 0.30 takes the server's run
+                supervisor_options["target"] = uvicorn.Server(config).run
+            Multiprocess(config, **supervisor_options).run()
         else:
             server = uvicorn.Server(config)
             server.run(sockets=[sock])
