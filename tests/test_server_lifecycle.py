@@ -31,13 +31,14 @@ def job_status(server: ServerProcess, job_id: str) -> str:
 
 
 def test_first_start_creates_prints_and_then_reuses_a_key(tmp_path: Path) -> None:
-    first = start_server(tmp_path)
+    first = start_server(tmp_path, env={"THUMBKIT_RATE_LIMIT": "3"})
     try:
         key = first.created_key
         assert key is not None and key.startswith("tk_"), first.output()
         key_file = tmp_path / "api_keys"
         assert key in key_file.read_text() and stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
-        assert httpx.get(f"{first.url}/v1/catalog", headers={"x-api-key": key}, timeout=30).status_code == 200
+        catalog = httpx.get(f"{first.url}/v1/catalog", headers={"x-api-key": key}, timeout=30)
+        assert catalog.status_code == 200 and catalog.headers["x-ratelimit-limit"] == "3"  # THUMBKIT_RATE_LIMIT
     finally:
         assert first.stop(), first.output()
     second = start_server(tmp_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import socket
 import stat
 from pathlib import Path
 
@@ -286,3 +287,14 @@ def test_guessing_keys_is_rate_limited_per_client_address(tmp_path: Path) -> Non
     assert guesses[0].headers["x-ratelimit-limit"] == "2"
     assert guesses[statuses.index(429)].json() == {"error": "Rate limit exceeded"}
     assert allowed.status_code == 200
+
+
+def test_the_listening_socket_turns_nagle_off() -> None:
+    from renderer.cli_server import bind_socket
+
+    sock = bind_socket("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP  # what asyncio checks before setting TCP_NODELAY per connection
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        sock.close()

@@ -1,7 +1,8 @@
 """RenderService: a generate request from body to stored image.
 
-Order: parse (ThumbAPI's messages) -> request key -> the store (an identical request made before is
-answered from it) -> render in a worker thread, at most ``threads`` at once per process -> store.
+Order: parse (ThumbAPI's messages) -> request key and the store, in a worker thread (an identical
+request made before is answered from it) -> render and store in a worker thread, at most ``threads``
+at once per process.
 Identical requests that arrive while the first is rendering wait for it instead of rendering again.
 Nothing here runs on the event loop but the bookkeeping.
 """
@@ -57,8 +58,7 @@ class RenderService:
         return await self.generate_request(parse_request(body))
 
     async def generate_request(self, request: GenerateRequest) -> GenerateResult:
-        key = await anyio.to_thread.run_sync(self.keys.key, request)
-        found = await anyio.to_thread.run_sync(self.store.lookup, key)
+        key, found = await anyio.to_thread.run_sync(self._lookup, request)
         if found is not None:
             return GenerateResult(found[0], found[1], from_store=True)
         while (pending := self._inflight.get(key)) is not None:
@@ -75,10 +75,8 @@ class RenderService:
         future: asyncio.Future[GenerateResult] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            thumbnail = await self.run_sync(self.renderer.render_request, request)
+            result = await self.run_sync(self._render_and_put, key, request)
             self.renders_done += 1
-            image = await anyio.to_thread.run_sync(self.store.put, key, thumbnail, request.title)
-            result = GenerateResult(image, thumbnail.data, from_store=False)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -90,3 +88,12 @@ class RenderService:
             del self._inflight[key]
         future.set_result(result)
         return result
+
+    # -- in worker threads (one hop for the lookup, one for render + store) ------------------------
+    def _lookup(self, request: GenerateRequest) -> tuple[str, tuple[StoredImage, bytes] | None]:
+        key = self.keys.key(request)
+        return key, self.store.lookup(key)
+
+    def _render_and_put(self, key: str, request: GenerateRequest) -> GenerateResult:
+        thumbnail = self.renderer.render_request(request)
+        return GenerateResult(self.store.put(key, thumbnail, request.title), thumbnail.data, from_store=False)
