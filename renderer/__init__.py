@@ -7,12 +7,14 @@
 """
 
 from .api import Renderer, Thumbnail, generate
+from .batch import BatchSummary, RowDefaults, RowEvent, run_batch
 from .errors import AssetError, InputError, InternalError, SpecError, SpecProblem, ThumbkitError, UserError
 from .formats import FORMAT_NAMES, FORMATS, Format
 from .plan import Plan
 
 __all__ = [
     "AssetError",
+    "BatchSummary",
     "FORMATS",
     "FORMAT_NAMES",
     "Format",
@@ -20,10 +22,13 @@ __all__ = [
     "InternalError",
     "Plan",
     "Renderer",
+    "RowDefaults",
+    "RowEvent",
     "SpecError",
     "SpecProblem",
     "ThumbkitError",
     "Thumbnail",
     "UserError",
     "generate",
+    "run_batch",
 ]

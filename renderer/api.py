@@ -4,7 +4,6 @@ thumbnails; ``generate()``: ThumbAPI's one call, a thin one-shot over a shared `
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from .compose import Composer, Scene
 from .context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, InternalError, SpecError
+from .files import write_atomic
 from .fonts import FontBook
 from .formats import get_format
 from .layout_spec import LayoutSpec, PhotoLayer
@@ -63,22 +63,6 @@ class Thumbnail:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the bytes atomically (a temporary file renamed into place)."""
         return write_atomic(Path(path), self.data)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; a thumbnail is an ordinary file
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 class Renderer:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .batch_manifest import STATE_DIR
+from .files import write_atomic
 from .batch_plan import RowFailure
 
 FAILURE_COLUMNS = ("row", "line", "title", "error")
@@ -35,19 +36,8 @@ def write_output(path: Path, data: bytes) -> str | None:
 
 
 def write_atomic_shared(path: Path, data: bytes) -> None:
-    """Like ``api.write_atomic`` (temporary file, fsync, rename) but the file gets the usual
-    permissions (0666 less the umask), not mkstemp's owner-only 0600: a folder of thumbnails is
-    meant to be shared (served, synced, uploaded)."""
-    temporary, fd = _temporary_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """A thumbnail of the batch, written atomically with the usual permissions."""
+    write_atomic(path, data)
 
 
 def _temporary_beside(path: Path) -> tuple[Path, int]:

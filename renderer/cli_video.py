@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import UserError
+from .files import write_atomic
 
 _EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".webp": "webp"}
 _SUFFIXES = {"jpeg": ".jpg", "png": ".png", "webp": ".webp"}
@@ -68,7 +67,7 @@ def frame_command(video: Path, time: str, output: Path, output_format: str | Non
     encoding = output_format or _EXTENSIONS.get(output.suffix.lower(), "jpeg")
     shot = frame(video, _number_or_text(time), width=width, height=height, fit=fit, output_format=encoding,
                  background=background, quality=quality)
-    _write_atomic(output, shot.data)
+    write_atomic(output, shot.data)
     click.echo(f"{output} ({shot.width_px}x{shot.height_px}, frame at {shot.pts_s:.3f} s, "
                f"{len(shot.data) / 1024:.1f} KiB)")
 
@@ -92,7 +91,7 @@ def moments_command(video: Path, count: int, out_dir: Path, output_format: str) 
         timecode = format_time_s(moment.timestamp_s)
         name = f"moment-{rank:02d}-{timecode.replace(':', '-')}{_SUFFIXES[output_format]}"
         if moment.frame is not None:
-            _write_atomic(out_dir / name, moment.frame.data)
+            write_atomic(out_dir / name, moment.frame.data)
         records.append({
             "rank": rank,
             "timestamp_s": round(moment.timestamp_s, 6),
@@ -106,7 +105,7 @@ def moments_command(video: Path, count: int, out_dir: Path, output_format: str) 
         })
         click.echo(f"{rank}. {timecode}  score {moment.score:.2f}  {moment.reason}  -> {out_dir / name}")
     payload = {"video": str(video), "count": len(records), "moments": records}
-    _write_atomic(out_dir / "moments.json", (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
+    write_atomic(out_dir / "moments.json", (json.dumps(payload, indent=2) + "\n").encode("utf-8"))
     if not records:
         click.echo("no acceptable moments found (the video may be blank or too short)", err=True)
 
@@ -118,14 +117,3 @@ def _number_or_text(time: str) -> float | str:
         return time
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, so no half file is left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -22,7 +22,7 @@ from .fonts import FontBook
 from .kit_spec import KitSpec
 from .layout_spec import BackgroundLayer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from .plan import Plan, PlanImage, PlanLine, PlanSegment, PlanText, Rect
-from .textfit import FitRules, FittedText, fit_text
+from .textfit import FitRules, FittedText
 from .title import Atom, atoms_from_text, normalize_title
 from .linelayout import line_pieces, title_direction
 from .mirror import mirror_for_rtl

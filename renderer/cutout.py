@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageChops, ImageColor, ImageFilter, PngImagePlugin
 
 from .errors import AssetError, InputError
+from .files import write_atomic
 from .faces import Box, find_face
 
 BUNDLED_MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -230,7 +230,7 @@ class CutoutEngine:
         """Write atomically (temp file + rename). The cache is best-effort: OSError is ignored."""
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self._disk_path(key), _mask_png(value, mask))
+            write_atomic(self._disk_path(key), _mask_png(value, mask), durable=False)
         except OSError:
             pass
 
@@ -405,17 +405,6 @@ def _cutout_from_mask_png(data: bytes, image: Image.Image) -> Cutout | None:
         face_box=Box(*meta["face_box"]) if meta["face_box"] else None,
         warnings=tuple(meta["warnings"]),
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".png")
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 # --- framing ----------------------------------------------------------------------------------

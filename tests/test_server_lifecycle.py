@@ -51,7 +51,7 @@ def test_first_start_creates_prints_and_then_reuses_a_key(tmp_path: Path) -> Non
 
 
 def test_jobs_and_images_survive_a_restart_and_a_crash(tmp_path: Path) -> None:
-    env = {"THUMBKIT_API_KEYS": KEY}
+    env = {"THUMBKIT_API_KEYS": KEY, "THUMBKIT_RATE_LIMIT": "1000"}  # polling must not meet the rate limit
     headers = {"x-api-key": KEY}
     queue_only = start_server(tmp_path, ["--job-concurrency", "0"], env=env)
     try:
@@ -77,7 +77,9 @@ def test_jobs_and_images_survive_a_restart_and_a_crash(tmp_path: Path) -> None:
         assert image.status_code == 200 and image.headers["content-type"] == "image/webp"
         again = httpx.post(f"{restarted.url}/v1/generate", json={"title": "Kept across restarts"}, headers=headers, timeout=60)
         assert again.headers["x-thumbkit-store"] == "hit" and again.json()["id"] == made["id"]
-        crashed = httpx.get(f"{restarted.url}/v1/jobs/{job_ids[0]}", headers=headers, timeout=30).json()
+        answer = httpx.get(f"{restarted.url}/v1/jobs/{job_ids[0]}", headers=headers, timeout=30)
+        assert answer.status_code == 200, answer.text
+        crashed = answer.json()
         assert crashed["attempts"] == 2
     finally:
         assert restarted.stop(), restarted.output()

@@ -8,11 +8,9 @@ written to a temporary name and renamed, as the store does.
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 import time
-from pathlib import Path
 
+from ..files import write_once
 from ..video import Frame, format_time_s
 from .database import Database
 from .store import ImageStore, StoredImage
@@ -29,7 +27,7 @@ def store_frame(store: ImageStore, database: Database, frame: Frame, video_name:
         height=frame.height_px, size_bytes=len(frame.data), layout="video", kit="",
         title=f"{video_name} at {format_time_s(frame.pts_s)}", created_at=time.time(),
     )
-    _write_file(store.path(image), frame.data)
+    write_once(store.path(image), frame.data)
     with database.transaction() as connection:
         connection.execute(
             "INSERT OR IGNORE INTO images (id, media_type, output_format, format, width, height, size_bytes, layout,"
@@ -41,13 +39,3 @@ def store_frame(store: ImageStore, database: Database, frame: Frame, video_name:
     return StoredImage.from_row(row)
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    if path.is_file() and path.stat().st_size == len(data):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

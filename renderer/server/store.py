@@ -8,9 +8,7 @@ so a file lost in a crash is noticed on read (missing, or the wrong size) and re
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from typing import Any
 
 from ..api import Thumbnail
 from ..encode import data_url
+from ..files import write_once
 from .database import Database
 
 IMAGE_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -117,7 +116,7 @@ class ImageStore:
             id=hashlib.sha256(data).hexdigest(), media_type=media_type, output_format=output_format, format=format,
             width=width, height=height, size_bytes=len(data), layout=layout, kit=kit, title=title, created_at=time.time(),
         )
-        self._write_file(self.path(image), data)
+        write_once(self.path(image), data)
         with self._db.transaction() as connection:
             connection.execute(
                 "INSERT OR IGNORE INTO images VALUES (:id, :media_type, :output_format, :format, :width, :height,"
@@ -132,14 +131,3 @@ class ImageStore:
             row = connection.execute("SELECT * FROM images WHERE id = ?", (image.id,)).fetchone()
         return StoredImage.from_row(row)
 
-    @staticmethod
-    def _write_file(path: Path, data: bytes) -> None:
-        if path.is_file() and path.stat().st_size == len(data):
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)

@@ -1,0 +1,36 @@
+"""Writing files so that a crash never leaves half of one: a temporary file beside the target,
+flushed to disk, then renamed over it (a rename within a folder is atomic)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically. The file gets the usual permissions (0666 less the
+    umask). ``durable``: fsync before the rename, so that a power cut keeps either the old file or
+    the whole new one (caches may skip it)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_once(path: Path, data: bytes) -> Path:
+    """For content-addressed files: write atomically unless the same bytes are already there."""
+    if path.is_file() and path.stat().st_size == len(data):
+        return path
+    return write_atomic(path, data)
