@@ -73,6 +73,7 @@ class _Work:
     canvas: Image.Image
     luminance_grid: np.ndarray | None = None  # of the untouched static background
     logo_rect: Rect | None = None
+    untouched_key: str | None = None  # the static prefix's cache key while nothing else is drawn
     painted: list[Rect] = field(default_factory=list)  # drawn on since the grid was made
     obstacles: list[Rect] = field(default_factory=list)
     texts: list[PlanText] = field(default_factory=list)
@@ -84,6 +85,7 @@ class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
         self._static: OrderedDict[str, tuple[Image.Image, np.ndarray]] = OrderedDict()
+        self._with_photo: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- the whole picture -------------------------------------------------------------------
@@ -97,12 +99,14 @@ class Composer:
             scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
         ) and not (isinstance(layers[prefix], ShapeLayer) and layers[prefix].track is not None):
             prefix += 1
-        canvas, grid = self._static_prefix(scene, prefix, width, height)
-        work = _Work(canvas, grid)
+        canvas, grid, key = self._static_prefix(scene, prefix, width, height)
+        work = _Work(canvas, grid, untouched_key=key)
         work.obstacles = self._reserved(scene, work)
         tracking: list[ShapeLayer] = []  # shapes waiting for the next text layer's ink
         for index in range(prefix, len(layers)):
             layer = layers[index]
+            if not isinstance(layer, PhotoLayer):
+                work.untouched_key = None
             if isinstance(layer, BackgroundLayer):
                 self._background(work, scene, layer)
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
@@ -112,6 +116,7 @@ class Composer:
                 work.painted.append(_rect(layer.box, scene.scale))
             elif isinstance(layer, PhotoLayer):
                 self._photo(work, scene, index, layer)
+                work.untouched_key = None
             elif isinstance(layer, LogoLayer):
                 self._logo(work, scene, index, layer)
             elif isinstance(layer, TextLayer):
@@ -134,7 +139,7 @@ class Composer:
         canvas = work.canvas if work.canvas.mode == "RGB" else work.canvas.convert("RGB")
         return canvas, plan
 
-    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, np.ndarray]:
+    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, np.ndarray, str]:
         key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
             layer.model_dump_json() for layer in scene.layout.layers[:prefix]
         )
@@ -142,7 +147,7 @@ class Composer:
             cached = self._static.get(key)
             if cached is not None:
                 self._static.move_to_end(key)
-                return cached[0].copy(), cached[1]
+                return cached[0].copy(), cached[1], key
         canvas = Image.new("RGBA", (width, height), (0, 0, 0, 255))
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
@@ -155,7 +160,7 @@ class Composer:
             self._static[key] = (canvas, grid)
             while len(self._static) > _STATIC_CACHE_SIZE:
                 self._static.popitem(last=False)
-        return canvas.copy(), grid
+        return canvas.copy(), grid, key
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: _Work) -> list[Rect]:
@@ -223,7 +228,23 @@ class Composer:
             effects = effects.model_copy(update={
                 "outline_px": kit_photo.outline_px, "outline_color": kit_photo.outline_color or effects.outline_color})
         sprite = _photo_sprite(framed.image, effects, scene.scale, inner_edges)
-        _over(work.canvas, sprite, (round(box.x), round(box.y)))
+        xy = (round(box.x), round(box.y))
+        if work.untouched_key is not None:
+            # Nothing but the cached background is on the canvas yet: the background with this
+            # presenter's sprite is itself worth caching (a channel renders many thumbnails of it).
+            key = (work.untouched_key, id(sprite), xy)
+            with self._lock:
+                cached = self._with_photo.get(key)
+            if cached is not None and cached[0] is sprite:
+                work.canvas = cached[1].copy()
+            else:
+                _over(work.canvas, sprite, xy)
+                with self._lock:
+                    self._with_photo[key] = (sprite, work.canvas.copy())
+                    while len(self._with_photo) > 8:
+                        self._with_photo.popitem(last=False)
+        else:
+            _over(work.canvas, sprite, xy)
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
