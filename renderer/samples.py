@@ -17,7 +17,12 @@ def render_samples(titles_csv: Path, out_dir: Path) -> list[Path]:
     written = []
     with titles_csv.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            thumbnail = renderer.render(row["title"], format=row["format"], layout=row.get("layout") or "auto")
+            thumbnail = renderer.render(
+                row["title"], format=row["format"], layout=row.get("layout") or "auto",
+                brand=row.get("brand") or "default",
+                use_photo=(row.get("usePhoto") or "").lower() == "true",
+                use_logo=(row.get("useLogo") or "").lower() == "true",
+            )
             written.append(thumbnail.save(out_dir / f"{thumbnail.layout}.webp"))
     return written
 
