@@ -636,6 +636,7 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
 
 
 _SPRITES: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
+_SPRITES_LOCK = threading.Lock()
 
 
 def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[bool, bool, bool, bool]) -> Image.Image:
@@ -644,7 +645,8 @@ def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[
     Where the slot ends inside the canvas (left, top, right, bottom), the body fades out instead of
     stopping on a hard straight line."""
     key = (id(image), effects.shadow, effects.outline_px, effects.outline_color, scale, inner_edges)
-    cached = _SPRITES.get(key)
+    with _SPRITES_LOCK:
+        cached = _SPRITES.get(key)
     if cached is not None and cached[0] is image:
         return cached[1]
     key_image = image
@@ -659,9 +661,10 @@ def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[
     if effects.outline_px:
         sprite.alpha_composite(_outline(image, round(effects.outline_px * scale), parse_color(effects.outline_color)))
     sprite.alpha_composite(image)
-    _SPRITES[key] = (key_image, sprite)  # the image is kept alive, so its id is not reused
-    while len(_SPRITES) > 16:
-        _SPRITES.popitem(last=False)
+    with _SPRITES_LOCK:
+        _SPRITES[key] = (key_image, sprite)  # the image is kept alive, so its id is not reused
+        while len(_SPRITES) > 16:
+            _SPRITES.popitem(last=False)
     return sprite
 
 
