@@ -18,7 +18,7 @@ from .categories import apply_category_to_kit
 from .compose import Composer, Scene
 from .context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
-from .errors import InputError, InternalError, SpecError
+from .errors import InputError, SpecError
 from .files import write_atomic
 from .fonts import FontBook
 from .formats import get_format
@@ -151,33 +151,40 @@ class Renderer:
         debug: bool = False,
         video: VideoSource | None = None,
     ) -> Thumbnail:
-        kit = self.kits.get(request.custom_assets_id or DEFAULT_KIT)
+        if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
+            raise InputError(f"quality must be a whole number from 1 to 100, got {quality!r}", field="quality")
+        kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
-        background_image = None
-        video_photo = None
-        if video is not None:
-            picture, key = video.picture(fmt.width_px, fmt.height_px)
-            if video.use == "photo":
-                video_photo = self._assets.photo_from_image(picture, key)
-            else:
-                background_image = picture
-        use_photo = request.use_photo or bool(request.photo_image) or video_photo is not None
-        use_logo = request.use_logo or bool(request.logo_image)
-        kit = apply_category_to_kit(kit, request.category)
         output_format = normalize_output_format(request.output_format)
-        photo = video_photo or (self._assets.photo(request.photo_image, kit) if use_photo else None)
-        logo = self._assets.logo(request.logo_image, kit) if use_logo else None
+        frame_as_photo = video is not None and video.use == "photo"
+        use_photo = request.use_photo or bool(request.photo_image) or frame_as_photo
+        use_logo = request.use_logo or bool(request.logo_image)
+        # The layout first: a bad name fails before any slow work (a video frame, a cutout).
         if request.layout == "auto":
             chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         else:
             chosen = get_layout(request.layout, fmt.name, self.layouts)
         spec = self.filled_layout(chosen, request.title, kit)
-        warnings: list[str] = []
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
-        if photo is not None and not has_slot:
+        warnings: list[str] = []
+        background_image = None
+        photo = None
+        if video is not None and (not frame_as_photo or has_slot):
+            picture, key = video.picture(fmt.width_px, fmt.height_px)
+            if frame_as_photo:
+                photo = self._assets.photo_from_image(picture, key)
+            else:
+                background_image = picture
+        elif use_photo and not frame_as_photo:
+            if has_slot:
+                photo = self._assets.photo(request.photo_image, kit)
+            else:
+                self._assets.require_photo(request.photo_image, kit)
+        if use_photo and not has_slot:
             warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
-        if photo is None and has_slot:
+        if not use_photo and has_slot:
             warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
+        logo = self._assets.logo(request.logo_image, kit) if use_logo else None
         scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
                       scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
                       background_image=background_image, debug=debug)
@@ -241,18 +248,16 @@ def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str
     """Paths and bytes become data URLs so that every image goes through the same checks."""
     if value is None or isinstance(value, str) and value.startswith("data:"):
         return value
-    if isinstance(value, (str, os.PathLike)):
-        path = Path(value)
-        try:
-            value = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{what} file cannot be read: {path}: {exc.strerror}", field=what) from None
+    if not isinstance(value, (str, bytes, bytearray, os.PathLike)):
+        raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
     import base64
 
-    from .images import sniff_format
+    from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
 
-    media_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[sniff_format(value, field=what)]
-    return f"data:{media_type};base64," + base64.b64encode(value).decode("ascii")
+    source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
+    raw = read_image_bytes(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)
+    media_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[sniff_format(raw, field=what)]
+    return f"data:{media_type};base64," + base64.b64encode(raw).decode("ascii")
 
 
 _DEFAULT: Renderer | None = None
@@ -303,4 +308,4 @@ def generate(
     return default_renderer().render_request(request, video=source).to_thumbapi()
 
 
-__all__ = ["Renderer", "Thumbnail", "default_renderer", "generate", "write_atomic", "InternalError"]
+__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate"]

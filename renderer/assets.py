@@ -49,6 +49,11 @@ class AssetResolver:
                 self._engine = CutoutEngine(model=self._model, cache_dir=self._cache_dir)
             return self._engine
 
+    def require_photo(self, photo_image: str | None, kit: Kit) -> None:
+        """ThumbAPI's error when a photo is asked for and none is anywhere."""
+        if not photo_image and kit.spec.photo is None:
+            raise InputError(PHOTO_REQUIRED, field="usePhoto")
+
     def photo(self, photo_image: str | None, kit: Kit):
         """A framer for the photo slot: ``(width, height) -> FramedPhoto``."""
         if photo_image:
@@ -59,32 +64,33 @@ class AssetResolver:
             field = f"brand kit {kit.id} photo"
         else:
             raise InputError(PHOTO_REQUIRED, field="usePhoto")
-        if not self._known(key):
-            self._remember(key, self.engine.cutout(decode_image(raw, field=field, max_bytes=None), image_bytes_hash=key))
-        return self._framer(key)
+        cutout = self._known(key)
+        if cutout is None:
+            cutout = self._remember(key, self.engine.cutout(decode_image(raw, field=field, max_bytes=None), image_bytes_hash=key))
+        return self._framer(key, cutout)
 
     def photo_from_image(self, image: Image.Image, key: str):
         """A framer for an already decoded picture (a video frame), cached under ``key``."""
-        if not self._known(key):
-            self._remember(key, self.engine.cutout(image, image_bytes_hash=key))
-        return self._framer(key)
+        cutout = self._known(key)
+        if cutout is None:
+            cutout = self._remember(key, self.engine.cutout(image, image_bytes_hash=key))
+        return self._framer(key, cutout)
 
-    def _known(self, key: str) -> bool:
+    def _known(self, key: str) -> Any:
         with self._lock:
-            if key in self._cutouts:
+            cutout = self._cutouts.get(key)
+            if cutout is not None:
                 self._cutouts.move_to_end(key)
-                return True
-            return False
+            return cutout
 
-    def _remember(self, key: str, cutout: Any) -> None:
+    def _remember(self, key: str, cutout: Any) -> Any:
         with self._lock:
             self._cutouts[key] = cutout
             while len(self._cutouts) > self._CUTOUT_ENTRIES:
                 self._cutouts.popitem(last=False)
+        return cutout
 
-    def _framer(self, key: str):
-        with self._lock:
-            cutout = self._cutouts[key]
+    def _framer(self, key: str, cutout: Any):
 
         def frame(width_px: int, height_px: int) -> FramedPhoto:
             slot = (key, width_px, height_px)
@@ -140,6 +146,11 @@ def _kit_file_cached(path: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
     return raw, content_hash(raw)
 
 
-@lru_cache(maxsize=32)
 def _kit_image(path: Path) -> Image.Image:
-    return decode_image(_kit_file_bytes(path), field=f"brand kit file {path.name}", max_bytes=None)
+    raw, key = _kit_file(path)
+    return _kit_image_cached(path, key, raw)
+
+
+@lru_cache(maxsize=32)
+def _kit_image_cached(path: Path, content_key: str, raw: bytes) -> Image.Image:
+    return decode_image(raw, field=f"brand kit file {path.name}", max_bytes=None)

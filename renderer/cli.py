@@ -117,7 +117,7 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
     )
     thumbnail.save(output)
     if plan_path is not None:
-        from .api import write_atomic
+        from .files import write_atomic
 
         write_atomic(plan_path, thumbnail.plan.to_json().encode("utf-8"))
     for warning in thumbnail.warnings:

@@ -85,6 +85,7 @@ class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
         self._static: OrderedDict[str, tuple[Image.Image, np.ndarray]] = OrderedDict()
+        self._typefaces: dict[tuple[str, str], Typeface] = {}
         self._with_photo: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -287,7 +288,14 @@ class Composer:
             family, weight = chosen.family, layer.weight or chosen.weight
         else:
             family, weight = layer.font, layer.weight or "bold"
-        return _typeface(self.fonts, family, weight)
+        key = (family, weight)
+        with self._lock:
+            typeface = self._typefaces.get(key)
+        if typeface is None:
+            typeface = Typeface(self.fonts.face(family, weight), self.fonts.fallbacks(weight))
+            with self._lock:
+                typeface = self._typefaces.setdefault(key, typeface)
+        return typeface
 
     def _text(self, work: _Work, scene: Scene, index: int, layer: TextLayer) -> None:
         text = normalize_title(layer.text)
@@ -422,18 +430,6 @@ class Composer:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-_TYPEFACES: dict[tuple[int, str, str], Typeface] = {}
-
-
-def _typeface(fonts: FontBook, family: str, weight: str) -> Typeface:
-    key = (id(fonts), family, weight)
-    typeface = _TYPEFACES.get(key)
-    if typeface is None:
-        typeface = Typeface(fonts.face(family, weight), fonts.fallbacks(weight))
-        _TYPEFACES[key] = typeface
-    return typeface
-
-
 def _rect(box, scale: float) -> Rect:
     return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)
 
@@ -647,6 +643,8 @@ def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[
     key = (id(image), effects.shadow, effects.outline_px, effects.outline_color, scale, inner_edges)
     with _SPRITES_LOCK:
         cached = _SPRITES.get(key)
+        if cached is not None:
+            _SPRITES.move_to_end(key)
     if cached is not None and cached[0] is image:
         return cached[1]
     key_image = image

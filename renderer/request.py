@@ -29,7 +29,7 @@ FIELDS = (
 @dataclass(frozen=True)
 class GenerateRequest:
     title: str
-    format: str | None  # None: the kit's format, else youtube
+    format: str
     category: str = "auto"
     use_photo: bool = False
     use_logo: bool = False
@@ -53,10 +53,9 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
         raise InputError(f"title must be 1 to {MAX_TITLE_CHARS} characters, got {len(title)}", field="title")
 
     format_name = body.get("format")
-    if format_name is None and not body.get("customAssetsId"):
-        format_name = "youtube"
-    if format_name is not None:
-        get_format(format_name)
+    if format_name is None:
+        format_name = "youtube"  # ThumbAPI's default (a kit has no format of its own here)
+    get_format(format_name)
 
     category = body.get("category", "auto")
     if category is None:

@@ -173,3 +173,23 @@ def test_public_surface_is_small_and_sorted():
     for name in renderer.__all__:
         assert hasattr(renderer, name)
     assert {"generate", "Renderer", "Thumbnail", "InputError", "UserError", "ThumbkitError"} <= set(renderer.__all__)
+
+
+def test_bad_quality_and_photo_values_are_input_errors(renderer):
+    for quality in (0, 101, 1000, "high", True):
+        with pytest.raises(InputError, match="quality must be a whole number from 1 to 100"):
+            renderer.render("Hello", quality=quality)
+    with pytest.raises(InputError, match="photo must be a data URL, bytes or a file path, got int"):
+        renderer.render("Hello", photo=5)
+
+
+def test_a_bad_layout_fails_before_any_asset_work(renderer, tmp_path):
+    missing_video = tmp_path / "nope.mp4"
+    with pytest.raises(InputError, match="unknown layout 'nope'"):
+        renderer.render("Hello", layout="nope", video=missing_video, time=1.0)
+
+
+def test_a_photo_with_a_slotless_layout_is_not_cut_out_and_is_warned(renderer):
+    thumbnail = renderer.render("Hello there friends", layout="youtube-bold", brand="techpulse", use_photo=True)
+    assert thumbnail.plan.images == ()
+    assert "layout youtube-bold has no photo slot: the photo was not used" in thumbnail.warnings
