@@ -198,6 +198,10 @@ class Renderer:
             warnings=plan.warnings,
         )
 
+    def kit_logo(self, kit: Kit):
+        """The kit's logo as the composer draws it (for previews)."""
+        return self._assets.logo(None, kit)
+
     def compose_scene(self, scene: Scene):
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)

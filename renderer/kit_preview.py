@@ -49,7 +49,7 @@ class _Tile:
 def preview_sheet(renderer: "Renderer", kit: Kit) -> Image.Image:
     """The sheet as an RGB image (``SHEET_WIDTH_PX`` wide)."""
     shown = apply_category_to_kit(kit, "auto")  # what a request with category auto will look like
-    logo = load_logo_source(kit)
+    logo = load_logo_source(renderer, kit)
     tiles = [_tile(renderer, shown, fmt, index, logo) for index, fmt in enumerate(FORMAT_NAMES)]
     fonts = _Fonts(renderer)
 

@@ -12,7 +12,6 @@ from PIL import Image
 from .autolayout import choose_layout, get_layout
 from .catalog import Kit
 from .compose import LogoSource, Scene
-from .errors import AssetError
 from .formats import get_format
 from .plan import Plan
 from .title import normalize_title
@@ -20,7 +19,6 @@ from .title import normalize_title
 if TYPE_CHECKING:
     from .api import Renderer
 
-MAX_LOGO_PIXELS = 4_000_000  # a kit logo is a few hundred pixels wide; refuse to decode huge files
 
 
 @dataclass(frozen=True)
@@ -53,27 +51,9 @@ def render_with_kit(
     return KitRender(image=image, plan=plan, layout=layout_spec.name)
 
 
-def load_logo_source(kit: Kit) -> LogoSource | None:
-    """The kit's logo files as the composer's ``LogoSource`` (None when the kit has no logo)."""
-    logo = kit.spec.logo
-    if logo is None:
+def load_logo_source(renderer: "Renderer", kit: Kit) -> LogoSource | None:
+    """The kit's logo as the composer's ``LogoSource`` (None when the kit has no logo), loaded the
+    way a render loads it (safe decoding, EXIF, cached by file)."""
+    if kit.spec.logo is None:
         return None
-    return LogoSource(
-        light=_open_rgba(kit, logo.file),
-        dark=_open_rgba(kit, logo.file_dark) if logo.file_dark else None,
-        corner=logo.corner, max_width_px=logo.max_width_px, max_height_px=logo.max_height_px,
-        margin_px=logo.margin_px, shadow=logo.shadow,
-    )
-
-
-def _open_rgba(kit: Kit, relative: str) -> Image.Image:
-    path = kit.asset(relative)
-    try:
-        with Image.open(path, formats=("PNG", "WEBP", "JPEG")) as image:
-            if image.width * image.height > MAX_LOGO_PIXELS:
-                raise AssetError(f"kit {kit.id!r}: {relative} is {image.width}x{image.height}; a logo may have at most {MAX_LOGO_PIXELS} pixels")
-            return image.convert("RGBA")
-    except AssetError:
-        raise
-    except Exception as exc:  # Pillow raises many kinds for a corrupt file
-        raise AssetError(f"kit {kit.id!r}: cannot read {relative}: {exc}") from exc
+    return renderer.kit_logo(kit)
