@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 RGBA = tuple[int, int, int, int]
 
 _HEX = re.compile(r"#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
@@ -40,6 +42,19 @@ def to_hex(color: RGBA) -> str:
 def _channel(value: float) -> float:
     c = value / 255.0
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+_LUMA = np.array([0.2126, 0.7152, 0.0722])
+
+
+def linear_rgb(values: np.ndarray) -> np.ndarray:
+    """sRGB channel values in 0..1 (any shape) to linear light."""
+    return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+
+
+def luminance_array(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of ``(..., 3)`` sRGB values in 0..1."""
+    return linear_rgb(rgb) @ _LUMA.astype(rgb.dtype, copy=False)
 
 
 def relative_luminance(color: RGBA | tuple[int, int, int]) -> float:

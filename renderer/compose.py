@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from .colors import RGBA, contrast_ratio, ensure_contrast, parse_color, relative_luminance, to_hex, worst_contrast
+from .colors import RGBA, contrast_ratio, luminance_array, ensure_contrast, parse_color, relative_luminance, to_hex, worst_contrast
 from .fills import fill_image, image_cover
 from .fonts import FontBook
 from .kit_spec import KitSpec
@@ -572,9 +572,7 @@ def _behind(work: _Work, rect: Rect) -> tuple[float, ...]:
 
 
 def _luminance_array(image: Image.Image) -> np.ndarray:
-    pixels = np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
-    linear = np.where(pixels <= 0.04045, pixels / 12.92, ((pixels + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    return luminance_array(np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0)
 
 
 def _luminances(canvas: Image.Image, rect: Rect) -> tuple[float, ...]:
@@ -587,9 +585,7 @@ def _luminances(canvas: Image.Image, rect: Rect) -> tuple[float, ...]:
     factor = max(1, min(region.width, region.height) // 16)
     if factor > 1:
         region = region.reduce(factor)
-    pixels = np.asarray(region, dtype=np.float32) / 255.0
-    linear = np.where(pixels <= 0.04045, pixels / 12.92, ((pixels + 0.055) / 1.055) ** 2.4)
-    lum = linear @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    lum = _luminance_array(region)
     low, mid, high = np.percentile(lum, [3, 50, 97])
     return (float(low), float(mid), float(high))
 

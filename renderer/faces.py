@@ -101,15 +101,14 @@ def _detect(grey: Image.Image, region: Box, width_px: int) -> list[Box]:
     if min(small.size) < _WINDOW_PX:
         return []
     pixels = np.asarray(small)
-    with _CASCADE_LOCK:  # one cascade per process; its thread-safety is not documented
-        found = _cascade().detect_multi_scale(
-            pixels,
-            scale_factor=_SCALE_FACTOR,
-            step_ratio=_STEP_RATIO,
-            min_size=(_WINDOW_PX, _WINDOW_PX),
-            max_size=(small.width, small.height),
-            min_neighbor_number=_MIN_NEIGHBOURS,
-        )
+    found = detect_multi_scale(
+        pixels,
+        scale_factor=_SCALE_FACTOR,
+        step_ratio=_STEP_RATIO,
+        min_size=(_WINDOW_PX, _WINDOW_PX),
+        max_size=(small.width, small.height),
+        min_neighbor_number=_MIN_NEIGHBOURS,
+    )
     return [
         Box(
             region.left + round(hit["c"] / scale),
@@ -121,8 +120,15 @@ def _detect(grey: Image.Image, region: Box, width_px: int) -> list[Box]:
     ]
 
 
+def detect_multi_scale(image: np.ndarray, **options: Any) -> list[dict[str, int]]:
+    """Detections of the one shared cascade (the cutout's and the video moments' faces); its
+    thread-safety is not documented, so calls are serialised."""
+    with _CASCADE_LOCK:
+        return face_cascade().detect_multi_scale(image, **options)
+
+
 @cache
-def _cascade() -> Any:
+def face_cascade() -> Any:
     """scikit-image's LBP frontal-face cascade, parsed once per process (about 50 ms)."""
     from skimage.data import lbp_frontal_face_cascade_filename
     from skimage.feature import Cascade

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from .colors import parse_color, relative_luminance
+from .colors import luminance_array, parse_color, relative_luminance
 from .kit_spec import Palette
 
 LIGHT_INK_LUMINANCE = 0.4  # the renderer's threshold between light and dark grounds
@@ -36,8 +36,7 @@ def ink_luminance(image: Image.Image) -> float:
     ink = rgba[rgba[..., 3] >= OPAQUE_ALPHA][:, :3] / 255.0
     if len(ink) == 0:
         return 0.0
-    linear = np.where(ink <= 0.04045, ink / 12.92, ((ink + 0.055) / 1.055) ** 2.4)
-    return float(np.median(linear @ np.array([0.2126, 0.7152, 0.0722])))
+    return float(np.median(luminance_array(ink)))
 
 
 def logo_variants(image: Image.Image, palette: Palette) -> LogoVariants:
@@ -54,7 +53,7 @@ def one_color(image: Image.Image, color: str, *, holes: str) -> Image.Image:
     a light ground) become transparent; ``"dark"``: near-black parts do."""
     rgba = np.asarray(image.convert("RGBA"), dtype=np.float64)
     c = rgba[..., :3] / 255.0
-    lum = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) @ np.array([0.2126, 0.7152, 0.0722])
+    lum = luminance_array(c)
     hole = np.clip((lum - 0.6) / 0.25, 0, 1) if holes == "light" else np.clip((0.06 - lum) / 0.05, 0, 1)
     alpha = (rgba[..., 3] * (1.0 - hole)).round().astype(np.uint8)
     filled = Image.new("RGBA", image.size, parse_color(color)[:3] + (255,))

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 from PIL import Image
 
-from .colors import contrast_ratio, relative_luminance
+from .colors import contrast_ratio, linear_rgb, relative_luminance
 from .kit_spec import Palette
 
 TEXT_CONTRAST = 7.0  # WCAG AAA: titles must read at 168x94
@@ -226,8 +226,7 @@ _WHITE = np.array([0.95047, 1.0, 1.08883])  # D65
 def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     """``(..., 3)`` sRGB 0-255 to CIE Lab (D65)."""
     c = np.asarray(rgb, dtype=np.float64) / 255.0
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    xyz = linear @ _M.T / _WHITE
+    xyz = linear_rgb(c) @ _M.T / _WHITE
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
     return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
 

@@ -8,11 +8,11 @@ frames therefore never show faces: a miss costs a little score, a false face cos
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 import numpy as np
 from PIL import Image
+
+from ..faces import detect_multi_scale
 
 _MIN_FACE_PX = 20  # the cascade's window is 24×24; smaller finds mostly noise
 _MIN_NEIGHBOURS = 4
@@ -36,8 +36,8 @@ def find_faces(image: Image.Image) -> Faces:
     height_px = gray.shape[0]
     if min(gray.shape) < _MIN_FACE_PX:
         return NO_FACES
-    detections = _cascade().detect_multi_scale(
-        img=gray,
+    detections = detect_multi_scale(
+        gray,
         scale_factor=1.25,
         step_ratio=1,
         min_size=(_MIN_FACE_PX, _MIN_FACE_PX),
@@ -61,11 +61,3 @@ def _skin_fraction(ycbcr: np.ndarray, detection: dict[str, int]) -> float:
     return float(skin.mean())
 
 
-@cache
-def _cascade() -> Any:
-    from skimage.data import (
-        lbp_frontal_face_cascade_filename,  # lazy: only moments need it
-    )
-    from skimage.feature import Cascade
-
-    return Cascade(lbp_frontal_face_cascade_filename())
