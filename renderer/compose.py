@@ -70,7 +70,11 @@ _GRID_STEP_PX = 8  # the luminance grid of a cached background: one sample per 8
 
 @dataclass
 class _Work:
-    canvas: Image.Image
+    """One render's state. The canvas starts as a cached picture shared with other renders and is
+    copied the first time anything reads it for drawing (copy on write): a render that swaps the
+    cached background for another cached picture (the background with the presenter) copies once."""
+
+    shared_canvas: Image.Image
     luminance_grid: np.ndarray | None = None  # of the untouched static background
     logo_rect: Rect | None = None
     untouched_key: str | None = None  # the static prefix's cache key while nothing else is drawn
@@ -79,6 +83,25 @@ class _Work:
     texts: list[PlanText] = field(default_factory=list)
     images: list[PlanImage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _own_canvas: Image.Image | None = None
+
+    @property
+    def canvas(self) -> Image.Image:
+        if self._own_canvas is None:
+            self._own_canvas = self.shared_canvas.copy()
+        return self._own_canvas
+
+    @canvas.setter
+    def canvas(self, image: Image.Image) -> None:
+        self._own_canvas = image
+
+    def share(self, image: Image.Image) -> None:
+        """Start again from a cached picture, without copying it until it is drawn on."""
+        self.shared_canvas, self._own_canvas = image, None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self._own_canvas or self.shared_canvas).size
 
 
 class Composer:
@@ -141,6 +164,8 @@ class Composer:
         return canvas, plan
 
     def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, np.ndarray, str]:
+        """The background and shapes every render of this layout starts from, cached: the picture
+        returned is shared and must not be drawn on (``_Work`` copies it on first use)."""
         key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
             layer.model_dump_json() for layer in scene.layout.layers[:prefix]
         )
@@ -148,7 +173,7 @@ class Composer:
             cached = self._static.get(key)
             if cached is not None:
                 self._static.move_to_end(key)
-                return cached[0].copy(), cached[1], key
+                return cached[0], cached[1], key
         canvas = Image.new("RGBA", (width, height), (0, 0, 0, 255))
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
@@ -161,7 +186,7 @@ class Composer:
             self._static[key] = (canvas, grid)
             while len(self._static) > _STATIC_CACHE_SIZE:
                 self._static.popitem(last=False)
-        return canvas.copy(), grid, key
+        return canvas, grid, key
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: _Work) -> list[Rect]:
@@ -192,7 +217,7 @@ class Composer:
 
     # -- layers ------------------------------------------------------------------------------
     def _background(self, work: _Work, scene: Scene, layer: BackgroundLayer) -> None:
-        width, height = work.canvas.size
+        width, height = work.size
         if scene.background_image is None:
             work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
             work.luminance_grid = None
@@ -221,7 +246,7 @@ class Composer:
         box = _rect(layer.box, scene.scale)
         framed = scene.photo(round(box.width), round(box.height))
         work.warnings.extend(framed.warnings)
-        width, height = work.canvas.size
+        width, height = work.size
         inner_edges = (box.x > 1, box.y > 1, box.right < width - 1, box.bottom < height - 1)
         effects = layer.effects
         kit_photo = scene.kit.photo
@@ -237,7 +262,7 @@ class Composer:
             with self._lock:
                 cached = self._with_photo.get(key)
             if cached is not None and cached[0] is sprite:
-                work.canvas = cached[1].copy()
+                work.share(cached[1])
             else:
                 _over(work.canvas, sprite, xy)
                 with self._lock:

@@ -77,3 +77,16 @@ def test_an_accent_bar_tracks_the_ink_of_the_text_beside_it(renderer):
         above = image.getpixel((bar_x, max(0, round(ink.y - 30))))
         assert max(abs(a - b) for a, b in zip(inside, accent)) < 30, inside
         assert max(abs(a - b) for a, b in zip(above, accent)) > 100, above
+
+
+@pytest.mark.parametrize("options", [
+    dict(layout="youtube-bold"),
+    dict(layout="youtube-split", brand="techpulse", use_photo=True, use_logo=True),
+], ids=["faceless", "photo"])
+def test_cached_backgrounds_are_never_drawn_on(renderer, options):
+    # Renders start from shared cached pictures (the background, the background with the
+    # presenter) and copy them on first write: another title in between must not leak into them.
+    first = renderer.render("The first title", output_format="png", **options)
+    renderer.render("A completely different and much longer second title", output_format="png", **options)
+    again = renderer.render("The first title", output_format="png", **options)
+    assert again.data == first.data
