@@ -29,8 +29,8 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
     return path
 
 
-def write_once(path: Path, data: bytes) -> Path:
+def write_once(path: Path, data: bytes, *, durable: bool = True) -> Path:
     """For content-addressed files: write atomically unless the same bytes are already there."""
     if path.is_file() and path.stat().st_size == len(data):
         return path
-    return write_atomic(path, data)
+    return write_atomic(path, data, durable=durable)

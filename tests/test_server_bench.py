@@ -19,11 +19,13 @@ def test_percentiles() -> None:
 
 def test_a_small_run_has_no_errors_and_only_intended_429s(tmp_path: Path) -> None:
     report = tmp_path / "bench.json"
-    result = CliRunner().invoke(main, ["--workers", "1", "--clients", "4", "--requests", "12", "--low-load", "2",
-                                       "--rate-limit", "3", "--json", str(report)])
+    result = CliRunner().invoke(main, ["--workers", "1", "--threads", "1", "--clients", "4", "--requests", "12",
+                                       "--low-load", "2", "--rate-limit", "3", "--json", str(report)])
     assert result.exit_code == 0, result.output
     assert "in-process" in result.output and "load (4 clients)" in result.output
+    assert "threads per worker 1: 1 worker(s)" in result.output and "= 1.00x" in result.output
     [run] = json.loads(report.read_text())["runs"]
+    assert (run["workers"], run["threads"]) == (1, 1)
     phases = run["phases"]
     assert [phase["phase"] for phase in phases] == ["in-process", "low load (1 client)", "load (4 clients)", "stored (4 clients)"]
     assert all(phase["errors"] == 0 and set(phase["statuses"]) <= {"200", "429"} for phase in phases), phases

@@ -74,6 +74,10 @@ def test_the_same_request_twice_is_served_from_the_store(client: httpx.Client) -
     equivalent = client.post("/v1/generate", json={"title": "  Cache me\tif you can ", "format": "blogpost", "imageStyle": "faceless"})
     assert [r.headers["x-thumbkit-store"] for r in (first, second, equivalent)] == ["miss", "hit", "hit"]
     assert first.json() == second.json() == equivalent.json()
+    # Server-Timing: a render's steps, and only the lookup for an answer from the store
+    steps = [dict(part.split(";dur=") for part in r.headers["server-timing"].split(", ")) for r in (first, second)]
+    assert list(steps[0]) == ["lookup", "render", "store"] and float(steps[0]["render"]) > 0
+    assert list(steps[1]) == ["lookup"]
 
 
 def test_stored_image_is_served_with_its_type_and_cache_headers(client: httpx.Client) -> None:

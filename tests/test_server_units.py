@@ -151,6 +151,10 @@ def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) ->
     assert store.lookup("key-2") == (image, thumbnail.data)
     assert [found.id for found in store.recent(10)] == [image.id]
     assert store.get("../../etc/passwd") is None
+    damaged = bytearray(thumbnail.data)
+    damaged[len(damaged) // 2] ^= 0xFF
+    store.path(image).write_bytes(bytes(damaged))  # right size, wrong bytes (files are not fsynced)
+    assert store.lookup("key-1") is None and store.read(image) is None
     store.path(image).unlink()  # lost in a crash: a miss, not an error
     assert store.lookup("key-1") is None and store.read(image) is None
     frame = store.save(b"\xff\xd8 a jpeg frame", media_type="image/jpeg", output_format="jpeg", width=2, height=1,

@@ -27,7 +27,7 @@ def store_frame(store: ImageStore, database: Database, frame: Frame, video_name:
         height=frame.height_px, size_bytes=len(frame.data), layout="video", kit="",
         title=f"{video_name} at {format_time_s(frame.pts_s)}", created_at=time.time(),
     )
-    write_once(store.path(image), frame.data)
+    write_once(store.path(image), frame.data, durable=False)  # a cache, like the store (see store.py)
     with database.transaction() as connection:
         connection.execute(
             "INSERT OR IGNORE INTO images (id, media_type, output_format, format, width, height, size_bytes, layout,"

@@ -4,12 +4,14 @@ Order: parse (ThumbAPI's messages) -> request key and the store, in a worker thr
 request made before is answered from it) -> render and store in a worker thread, at most ``threads``
 at once per process.
 Identical requests that arrive while the first is rendering wait for it instead of rendering again.
-Nothing here runs on the event loop but the bookkeeping.
+Nothing here runs on the event loop but the bookkeeping. Each result carries how long its steps
+took (``timings``, milliseconds), sent as a ``Server-Timing`` header.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -30,6 +32,11 @@ class GenerateResult:
     image: StoredImage
     data: bytes
     from_store: bool  # True: no render was made for this request (stored, or shared with a twin)
+    timings: tuple[tuple[str, float], ...] = ()  # (step, milliseconds): lookup, wait, render, store
+
+    def server_timing(self) -> str:
+        """The ``Server-Timing`` header's value: ``lookup;dur=0.3, render;dur=31.2, store;dur=1.1``."""
+        return ", ".join(f"{step};dur={ms:.1f}" for step, ms in self.timings)
 
     def body(self, url: str) -> dict[str, Any]:
         """ThumbAPI's response body plus ``id`` and ``url`` of the stored copy."""
@@ -58,18 +65,24 @@ class RenderService:
         return await self.generate_request(parse_request(body))
 
     async def generate_request(self, request: GenerateRequest) -> GenerateResult:
+        started = time.perf_counter()
         key, found = await anyio.to_thread.run_sync(self._lookup, request)
+        lookup = ("lookup", (time.perf_counter() - started) * 1000)
         if found is not None:
-            return GenerateResult(found[0], found[1], from_store=True)
+            return GenerateResult(found[0], found[1], from_store=True, timings=(lookup,))
         while (pending := self._inflight.get(key)) is not None:
+            started = time.perf_counter()
             try:
-                return replace(await asyncio.shield(pending), from_store=True)
+                twin = await asyncio.shield(pending)
             except asyncio.CancelledError:
                 task = asyncio.current_task()
                 if not pending.cancelled() or (task is not None and task.cancelling()):
                     raise
                 # the twin's client went away before its render finished: render it here instead
-        return await self._render_and_store(key, request)
+            else:
+                return replace(twin, from_store=True, timings=(lookup, ("wait", (time.perf_counter() - started) * 1000)))
+        result = await self._render_and_store(key, request)
+        return replace(result, timings=(lookup, *result.timings))
 
     async def _render_and_store(self, key: str, request: GenerateRequest) -> GenerateResult:
         future: asyncio.Future[GenerateResult] = asyncio.get_running_loop().create_future()
@@ -95,5 +108,9 @@ class RenderService:
         return key, self.store.lookup(key)
 
     def _render_and_put(self, key: str, request: GenerateRequest) -> GenerateResult:
+        started = time.perf_counter()
         thumbnail = self.renderer.render_request(request)
-        return GenerateResult(self.store.put(key, thumbnail, request.title), thumbnail.data, from_store=False)
+        rendered = time.perf_counter()
+        image = self.store.put(key, thumbnail, request.title)
+        timings = (("render", (rendered - started) * 1000), ("store", (time.perf_counter() - rendered) * 1000))
+        return GenerateResult(image, thumbnail.data, from_store=False, timings=timings)

@@ -1,8 +1,9 @@
 """The image store: files named by the SHA-256 of their bytes, and a SQLite index saying what each
 image is and which request made it.
 
-Files are written to a temporary name and renamed, without fsync: the store is a cache of renders,
-so a file lost in a crash is noticed on read (missing, or the wrong size) and rendered again.
+Files are written to a temporary name and renamed, without fsync (it cost ~1 ms per render): the
+store is a cache of renders, so a file lost or damaged in a crash is noticed on read (missing, or
+its bytes no longer hash to its id) and rendered again.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class ImageStore:
             data = self.path(image).read_bytes()
         except FileNotFoundError:
             return None
-        return data if len(data) == image.size_bytes else None
+        return data if len(data) == image.size_bytes and hashlib.sha256(data).hexdigest() == image.id else None
 
     def lookup(self, request_key: str) -> tuple[StoredImage, bytes] | None:
         """The image an identical request made before, with its bytes."""
@@ -116,7 +117,7 @@ class ImageStore:
             id=hashlib.sha256(data).hexdigest(), media_type=media_type, output_format=output_format, format=format,
             width=width, height=height, size_bytes=len(data), layout=layout, kit=kit, title=title, created_at=time.time(),
         )
-        write_once(self.path(image), data)
+        write_once(self.path(image), data, durable=False)
         with self._db.transaction() as connection:
             connection.execute(
                 "INSERT OR IGNORE INTO images VALUES (:id, :media_type, :output_format, :format, :width, :height,"
