@@ -99,6 +99,9 @@ def encoder_table(renderer=None) -> list[dict]:
     return rows
 
 
+KITS_WITH_PHOTO = ("techpulse", "sunrise")  # the bundled kits with a presenter photo
+
+
 def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -107,7 +110,8 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
     """A render with a (cached) cut-out photo against the same render without it.
 
     Two comparisons: the same layout with and without the photo (what the photo itself costs), and
-    the call a user makes with and without ``use_photo`` (the kit picks the layout for each). The
+    the call a user makes with and without ``use_photo`` (ThumbAPI's ``usePhoto`` against a
+    ``faceless`` request: the kit picks the layout for each), for each bundled kit with a photo. The
     first is split into encoding and everything else by encoding each final picture again alone:
     a photograph carries more detail than a gradient and WebP takes longer to code it.
     """
@@ -121,9 +125,10 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
     calls = {
         "photo": dict(layout="youtube-split", brand="techpulse", use_photo=True),
         "faceless": dict(layout="youtube-split", brand="techpulse"),
-        "kit_photo": dict(brand="techpulse", use_photo=True),
-        "kit_faceless": dict(brand="techpulse"),
     }
+    for kit in KITS_WITH_PHOTO:
+        calls[f"{kit}_photo"] = dict(brand=kit, use_photo=True)
+        calls[f"{kit}_faceless"] = dict(brand=kit)
     pictures = {}
     for name, options in calls.items():  # warm: the cutout and every cache are made here
         thumbnail = renderer.render(title, **options)
@@ -147,8 +152,8 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
         "photo_encode_ms": encode_ms["photo"], "faceless_encode_ms": encode_ms["faceless"],
         "photo_drawing_ms": drawing_ms["photo"], "faceless_drawing_ms": drawing_ms["faceless"],
         "drawing_ratio": drawing_ms["photo"] / drawing_ms["faceless"],
-        "kit_photo_ms": ms["kit_photo"], "kit_faceless_ms": ms["kit_faceless"],
-        "kit_ratio": ms["kit_photo"] / ms["kit_faceless"],
+        "kits": {kit: {"photo_ms": ms[f"{kit}_photo"], "faceless_ms": ms[f"{kit}_faceless"],
+                       "ratio": ms[f"{kit}_photo"] / ms[f"{kit}_faceless"]} for kit in KITS_WITH_PHOTO},
     }
 
 
@@ -166,8 +171,9 @@ def bench_command(rounds: int) -> None:
     click.echo(f"  of which WebP coding: {photo['photo_encode_ms']:.1f} ms vs {photo['faceless_encode_ms']:.1f} ms; "
                f"the rest: {photo['photo_drawing_ms']:.1f} ms vs {photo['faceless_drawing_ms']:.1f} ms "
                f"({photo['drawing_ratio']:.2f}x)")
-    click.echo(f"techpulse with use_photo (kit's layout): {photo['kit_photo_ms']:.1f} ms, without: "
-               f"{photo['kit_faceless_ms']:.1f} ms ({photo['kit_ratio']:.2f}x)")
+    for kit, row in photo["kits"].items():
+        click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
+                   f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
     click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
     for row in encoder_table():
         click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")

@@ -278,7 +278,7 @@ def threads_label(threads: int, workers: int) -> str:
               help="render threads per worker; 0: the server's default (the cores shared out between the workers)")
 @click.option("--clients", type=click.IntRange(1, 500), default=50, show_default=True)
 @click.option("--requests", type=click.IntRange(1, 20000), default=400, show_default=True, help="per load phase")
-@click.option("--low-load", type=click.IntRange(1, 1000), default=40, show_default=True, help="sequential requests")
+@click.option("--low-load", type=click.IntRange(1, 1000), default=100, show_default=True, help="sequential requests")
 @click.option("--rate-limit", type=click.IntRange(1), default=100000, show_default=True, help="set below the load to see 429s")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def main(workers_list: tuple[int, ...], threads_list: tuple[int, ...], clients: int, requests: int, low_load: int,
