@@ -21,6 +21,7 @@ from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
 from .fonts import FontBook
+from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
 from .layout_spec import LayoutSpec, PhotoLayer
 from .paths import data_dir
@@ -142,6 +143,28 @@ class Renderer:
         })
         source = VideoSource.create(video, time, video_use) if video is not None else None
         return self.render_request(request, quality=quality, debug=debug, video=source)
+
+    def check_request(self, request: GenerateRequest) -> None:
+        """Raise the ``InputError`` that rendering ``request`` would raise for its inputs, without
+        rendering: an unknown kit or layout, a photo or logo asked for and given nowhere, an image
+        over its cap, of another format or with a broken header. For queues that accept work now
+        and render it later (the server's jobs)."""
+        kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
+        fmt = get_format(request.format or "youtube")
+        normalize_output_format(request.output_format)
+        use_photo = request.use_photo or bool(request.photo_image)
+        if request.layout == "auto":
+            choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+        else:
+            get_layout(request.layout, fmt.name, self.layouts)
+        if use_photo:
+            self._assets.require_photo(request.photo_image, kit)
+        if request.photo_image:
+            check_image(request.photo_image, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
+        if request.use_logo or request.logo_image:
+            self._assets.require_logo(request.logo_image, kit)
+        if request.logo_image:
+            check_image(request.logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES)
 
     def render_request(
         self,

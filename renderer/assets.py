@@ -54,6 +54,11 @@ class AssetResolver:
         if not photo_image and kit.spec.photo is None:
             raise InputError(PHOTO_REQUIRED, field="usePhoto")
 
+    def require_logo(self, logo_image: str | None, kit: Kit) -> None:
+        """ThumbAPI's error when a logo is asked for and none is anywhere."""
+        if not logo_image and kit.spec.logo is None:
+            raise InputError(LOGO_REQUIRED, field="useLogo")
+
     def photo(self, photo_image: str | None, kit: Kit):
         """A framer for the photo slot: ``(width, height) -> FramedPhoto``."""
         if photo_image:

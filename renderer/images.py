@@ -116,6 +116,22 @@ def decode_image(
     return _to_upright_rgba(image)
 
 
+def check_image(
+    data: bytes | str | Path,
+    *,
+    field: str,
+    max_bytes: int | None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    min_side_px: int = DEFAULT_MIN_SIDE_PX,
+) -> None:
+    """What :func:`decode_image` checks before it decodes pixels (cap, format, header, size), for
+    refusing a request early; damage further into the data is found when it is decoded."""
+    raw = read_image_bytes(data, field=field, max_bytes=max_bytes)
+    fmt = sniff_format(raw, field=field)
+    image = _open_header(raw, fmt, field=field)
+    _check_size(image.size, field=field, max_pixels=max_pixels, min_side_px=min_side_px)
+
+
 def sniff_format(raw: bytes, *, field: str) -> str:
     """Pillow's name (``JPEG``, ``PNG``, ``WEBP``) of the allowed format ``raw`` starts with."""
     if raw.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -5,6 +5,7 @@ Shared by ``generate()`` and the HTTP server, so both answer a bad request the s
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,10 +42,30 @@ class GenerateRequest:
     layout: str = "auto"
 
 
+def check_text(value: str, name: str) -> None:
+    """``InputError`` when ``value`` is not valid Unicode text: a lone UTF-16 surrogate (JSON's
+    ``"\ud83d"``, half of an emoji cut in two) can be neither stored, hashed nor drawn."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{name} must be valid Unicode text: a lone surrogate \\u{ord(value[exc.start]):04x} at character "
+            f"{exc.start} (half of a character cut in two?)", field=name,
+        ) from None
+
+
+def _visible(text: str) -> bool:
+    """Something would be drawn: not only spaces, controls and zero-width format characters."""
+    return any(not (unicodedata.category(ch)[0] == "Z" or unicodedata.category(ch) in ("Cc", "Cf")) for ch in text)
+
+
 def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
     """A ThumbAPI body as a typed request; ``InputError`` with ThumbAPI's message otherwise."""
+    for name in FIELDS:
+        if isinstance(body.get(name), str):
+            check_text(body[name], name)
     title = body.get("title")
-    if title is None or (isinstance(title, str) and not normalize_title(title)):
+    if title is None or (isinstance(title, str) and not _visible(normalize_title(title))):
         raise InputError("title is required", field="title")
     if not isinstance(title, str):
         raise InputError("title must be a string", field="title")
@@ -92,12 +113,15 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
 
     output = body.get("outputFormat", "webp")
     output = "webp" if output is None else normalize_output_format(output)
-    model = body.get("model", "sd") or "sd"
-    if model not in MODELS:
+    model = body.get("model")
+    if model is None:
+        model = "sd"
+    if not isinstance(model, str) or model not in MODELS:
         raise InputError(f"model must be one of: {', '.join(MODELS)}", field="model")
-    layout = body.get("layout", "auto") or "auto"
-    if not isinstance(layout, str):
-        raise InputError("layout must be a string", field="layout")
+    layout = body.get("layout")
+    if layout is not None and not isinstance(layout, str):
+        raise InputError("layout must be a string (a layout name, or auto)", field="layout")
+    layout = layout or "auto"
     return GenerateRequest(
         title=title, format=format_name, category=category, use_photo=use_photo, use_logo=use_logo,
         photo_image=photo_image, logo_image=logo_image, custom_assets_id=kit or None,
@@ -121,4 +145,4 @@ def _string(body: Mapping[str, Any], name: str) -> str | None:
     return value or None
 
 
-__all__ = ["CATEGORIES", "FIELDS", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]
+__all__ = ["CATEGORIES", "FIELDS", "check_text", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]

@@ -63,6 +63,10 @@ def test_hd_doubles_the_resolution():
         ({"title": "ok", "model": "xl"}, "model must be one of: sd, hd"),
         ({"title": 42}, "title must be a string"),
         ({"title": "ok", "usePhoto": "yes"}, "usePhoto must be a boolean"),
+        ({"title": "ok", "model": 0}, "model must be one of: sd, hd"),
+        ({"title": "ok", "layout": False}, "layout must be a string"),
+        ({"title": "\u200b\u200d\ufeff"}, "^title is required$"),  # only zero-width characters: nothing to draw
+        ({"title": "Half an emoji \ud83d"}, r"title must be valid Unicode text: a lone surrogate \\ud83d at character 14"),
     ],
 )
 def test_bad_requests_get_thumbapis_messages(fields, message):

@@ -93,6 +93,9 @@ def test_stored_image_is_served_with_its_type_and_cache_headers(client: httpx.Cl
     assert revalidated.status_code == 304 and revalidated.content == b""
     missing = httpx.get(body["url"].replace(body["id"], "0" * 64), timeout=30)
     assert (missing.status_code, missing.json()) == (404, {"error": "Image not found"})
+    head = httpx.head(body["url"], timeout=30)
+    assert head.status_code == 200 and head.headers["content-type"] == "image/png" and head.content == b""
+    assert httpx.get(body["url"], headers={"If-None-Match": "*"}, timeout=30).status_code == 304
 
 
 def test_gallery_lists_stored_images_newest_first(client: httpx.Client) -> None:
@@ -119,6 +122,30 @@ def test_a_bad_payload_is_422_with_thumbapis_message(client: httpx.Client, body:
     response = client.post("/v1/generate", json=body)
     assert response.status_code == 422
     assert set(response.json()) == {"error"} and response.json()["error"].startswith(message)
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    # JSON allows a lone UTF-16 surrogate (an emoji cut in half by a truncating client)
+    (rb'{"title": "Tricks \ud83d"}', "title must be valid Unicode text: a lone surrogate \\ud83d at character 7"),
+    (rb'{"title": "Fine", "layout": "\udc00"}', "layout must be valid Unicode text"),
+    (rb'{"title": "Fine", "note": {"x": ["\ud800"]}}', "note.x[0] must be valid Unicode text"),
+    ('{"title": "\u200b\u200b\u2060"}'.encode(), "title is required"),  # nothing to draw
+    (b'{"title": "Fine", "model": 0}', "model must be one of: sd, hd"),
+])
+def test_text_that_is_not_unicode_or_not_visible_is_422(client: httpx.Client, raw: bytes, message: str) -> None:
+    response = client.post("/v1/generate", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"].startswith(message)
+    if b"kind" not in raw:
+        job = client.post("/v1/jobs", content=b'{"kind": "generate", "input": ' + raw + b"}",
+                          headers={"content-type": "application/json"})
+        assert job.status_code == 422, job.text  # refused before a job row exists
+
+
+def test_a_huge_integer_is_still_json(client: httpx.Client) -> None:
+    raw = b'{"title": "Big numbers", "format": "x", "extra": ' + b"9" * 5000 + b"}"
+    response = client.post("/v1/generate", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text  # an unknown field, ignored like any other
 
 
 def test_a_body_that_is_not_json_is_400(client: httpx.Client) -> None:
@@ -210,10 +237,21 @@ def test_a_generate_job_is_queued_then_succeeds_with_its_image(client: httpx.Cli
     assert image.status_code == 200 and hashlib.sha256(image.content).hexdigest() == output["id"]
 
 
+def truncated_png_data_url() -> str:
+    """A PNG whose header reads but whose pixels stop half way: found only when it is decoded."""
+    noise = Image.effect_noise((96, 96), 64).convert("RGB")
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    cut = buffer.getvalue()[: len(buffer.getvalue()) // 2]
+    return "data:image/png;base64," + base64.b64encode(cut).decode("ascii")
+
+
 def test_a_job_that_fails_while_running_says_why(client: httpx.Client) -> None:
-    job = client.post("/v1/jobs", json={"kind": "generate", "input": {"title": "Logo please", "useLogo": True}}).json()
-    done = wait_for_job(client, job["id"])
-    assert done["status"] == "failed" and done["error"] == "Logo asset required: set logoImage or upload a Logo"
+    job = client.post("/v1/jobs", json={"kind": "generate", "input": {
+        "title": "Photo please", "usePhoto": True, "photoImage": truncated_png_data_url()}})
+    assert job.status_code == 202, job.text
+    done = wait_for_job(client, job.json()["id"])
+    assert done["status"] == "failed" and done["error"].startswith("photoImage is a truncated or corrupt PNG image")
     assert done["outputs"] == []
 
 
@@ -223,6 +261,13 @@ def test_a_job_that_fails_while_running_says_why(client: httpx.Client) -> None:
     ({"kind": "transcode", "input": {}}, "kind must be one of: frame, generate, moments"),
     ({"input": {"title": "t"}}, "kind is required"),
     ({"kind": "generate", "input": "t"}, "input must be a JSON object"),
+    # what /v1/generate refuses is refused at submission too, not left to fail later
+    ({"kind": "generate", "input": {"title": "t", "useLogo": True}}, "Logo asset required: set logoImage or upload a Logo"),
+    ({"kind": "generate", "input": {"title": "t", "usePhoto": True}}, "Photo asset required: set photoImage or upload a Personal Photo"),
+    ({"kind": "generate", "input": {"title": "t", "customAssetsId": "nope"}}, "unknown customAssetsId 'nope'"),
+    ({"kind": "generate", "input": {"title": "t", "layout": "nope"}}, "unknown layout 'nope'"),
+    ({"kind": "generate", "input": {"title": "t", "photoImage": "garbage"}}, "photoImage must be a base64 data URL"),
+    ({"kind": "generate", "input": {"title": "t", "model": 0}}, "model must be one of: sd, hd"),
 ])
 def test_a_bad_job_is_refused_when_submitted(client: httpx.Client, body: dict, message: str) -> None:
     response = client.post("/v1/jobs", json=body)

@@ -88,6 +88,14 @@ def test_a_key_is_created_once_with_private_permissions(tmp_path: Path) -> None:
     assert [p.name for p in settings.generated_keys_file.parent.iterdir()] == ["api_keys"]  # no temporary left
 
 
+def test_a_key_that_is_not_printable_ascii_is_refused_at_start() -> None:
+    # a header value is bytes: "kéy" sent by a client would never match the "kéy" configured
+    with pytest.raises(InputError, match=r"API key on line 2 has 'é' \(U\+00E9\); keys must be printable ASCII"):
+        parse_keys("good-key\nkéy\n")
+    with pytest.raises(InputError, match="API key on key 1 has ' '"):
+        parse_keys("two words", separator=",")
+
+
 def test_parse_keys_splits_on_commas_for_the_environment() -> None:
     assert parse_keys("a,b ,, c", separator=",") == ("a", "b", "c")
     assert fingerprint("a") == fingerprint("a") != fingerprint("b")

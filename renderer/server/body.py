@@ -1,5 +1,6 @@
 """Reading a JSON request body: 413 past the size cap (before reading it all), 400 when it is not
-JSON, 422 when it is JSON but not an object."""
+JSON, 422 when it is JSON but not an object or holds text that is not Unicode (a lone UTF-16
+surrogate such as ``"\ud83d"``, which JSON allows but nothing can store or draw)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,31 @@ from typing import Any
 
 from starlette.requests import Request
 
+from ..errors import InputError
+from ..request import check_text
 from .errors import ApiError
 
 MIB = 1024 * 1024
+_MAX_INT_DIGITS = 100  # longer integers are read as floats (Python refuses int() past 4300 digits)
+
+
+def _parse_int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else float(digits)
+
+
+def _check_texts(value: Any, where: str) -> None:
+    """Every string in ``value`` (keys too) must be valid Unicode: 422 naming where otherwise."""
+    stack = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            check_text(item, path or "body")
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                check_text(key, f"{path}{'.' if path else ''}{key.encode('utf-8', 'backslashreplace').decode()}")
+                stack.append((child, f"{path}{'.' if path else ''}{key}"))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}[{index}]") for index, child in enumerate(item))
 
 
 def size_text(limit: int) -> str:
@@ -31,9 +54,13 @@ async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
         chunks.append(chunk)
     raw = b"".join(chunks)
     try:
-        value = json.loads(raw)
+        value = json.loads(raw, parse_int=_parse_int)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise ApiError(400, "Request body must be valid JSON") from None
     if not isinstance(value, dict):
         raise ApiError(422, "Request body must be a JSON object")
+    try:
+        _check_texts(value, "")
+    except InputError as exc:
+        raise ApiError(422, str(exc)) from None
     return value

@@ -6,8 +6,8 @@
         image = await context.run_sync(partial(context.render.store.save, frame.data, ...))
         return [image_output(image)]          # the outputs; raise UserError to fail the job
 
-``check(input, context)`` runs when the job is submitted: it raises ``InputError`` (answered 422)
-and returns the input to store. ``run`` runs later in the dispatcher; outputs with ``"type":
+``check(input, context)`` runs when the job is submitted, in a worker thread: it raises
+``InputError`` (answered 422) and returns the input to store. ``run`` runs later in the dispatcher; outputs with ``"type":
 "image"`` and an ``id`` from the image store get a ``url`` when the job is read back. Modules that
 define kinds are listed in ``KIND_MODULES`` so the registry is complete before the first request.
 """
@@ -98,7 +98,8 @@ def image_output(image: StoredImage) -> dict[str, Any]:
 
 # -- generate: ThumbAPI's body, rendered and stored ------------------------------------------------
 def _check_generate(input: JobInput, context: JobContext) -> JobInput:
-    parse_request(input)
+    """Everything ``/v1/generate`` refuses with a 422 is refused when the job is submitted too."""
+    context.render.renderer.check_request(parse_request(input))
     return input
 
 

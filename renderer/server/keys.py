@@ -57,12 +57,21 @@ class KeySource:
 
 
 def parse_keys(text: str, *, separator: str | None = None) -> tuple[str, ...]:
+    """Keys one a line (``#`` starts a comment) or split on ``separator``. A key must be printable
+    ASCII without spaces: an HTTP client sends header values as bytes that only ASCII survives
+    the same on every side, so any other key could never be matched."""
     parts = text.split(separator) if separator else text.splitlines()
     keys = []
-    for part in parts:
+    for number, part in enumerate(parts, start=1):
         key = part.split("#", 1)[0].strip() if separator is None else part.strip()
-        if key:
-            keys.append(key)
+        if not key:
+            continue
+        wrong = next((ch for ch in key if not "!" <= ch <= "~"), None)
+        if wrong is not None:
+            where = f"key {number}" if separator else f"line {number}"
+            raise InputError(f"API key on {where} has {wrong!r} (U+{ord(wrong):04X}); keys must be printable ASCII "
+                             "without spaces (letters, digits and punctuation)", field="keys")
+        keys.append(key)
     return tuple(keys)
 
 

@@ -49,8 +49,8 @@ async def generate(request: Request) -> Response:
                         headers={STORE_HEADER: "hit" if result.from_store else "miss", "Server-Timing": result.server_timing()})
 
 
-@router.get(
-    "/v1/images/{image_id}", name="get_image", tags=["Store"], summary="A stored image",
+@router.api_route(
+    "/v1/images/{image_id}", methods=["GET", "HEAD"], name="get_image", tags=["Store"], summary="A stored image",
     response_class=Response, responses={200: {"content": {"image/webp": {}, "image/png": {}}}, 404: {"model": ErrorBody}},
 )
 async def get_image(request: Request, image_id: str) -> Response:
@@ -63,7 +63,8 @@ async def get_image(request: Request, image_id: str) -> Response:
         raise ApiError(404, "Image not found")
     etag = f'"{image.id}"'
     headers = {"Cache-Control": IMMUTABLE, "ETag": etag}
-    if etag in request.headers.get("if-none-match", ""):
+    if_none_match = request.headers.get("if-none-match", "")
+    if etag in if_none_match or if_none_match.strip() == "*":
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=image.media_type, headers=headers)
 

@@ -46,7 +46,7 @@ async def submit_job(request: Request) -> JSONResponse:
     job_input = body.get("input")
     if not isinstance(job_input, dict):
         raise InputError("input must be a JSON object", field="input")
-    checked = kind.check(job_input, app.dispatcher.context)
+    checked = await anyio.to_thread.run_sync(kind.check, job_input, app.dispatcher.context)
     job = await anyio.to_thread.run_sync(app.jobs.submit, kind.name, checked, key_id(request))
     app.dispatcher.wake()
     location = str(request.url_for("get_job", job_id=job.id))
