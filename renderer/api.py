@@ -24,7 +24,7 @@ from .fonts import FontBook
 from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
 from .layout_spec import LayoutSpec, PhotoLayer
-from .paths import data_dir
+from .paths import data_dir, user_kits_dir
 from .plan import Plan
 from .request import GenerateRequest, parse_request
 from .templating import TemplateFillError, fill_tree
@@ -70,7 +70,8 @@ class Renderer:
     """Loads fonts, layouts and brand kits once; renders thumbnails from titles.
 
     Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
-    ``kit_dirs`` are searched for brand kits after the bundled ones; ``cache_dir`` holds face
+    ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
+    (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
     cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
     bundled u2netp (checked by md5; never downloaded).
@@ -86,11 +87,8 @@ class Renderer:
         cutout_model: str | None = None,
     ) -> None:
         self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None)
-        extra = tuple(Path(p) for p in kit_dirs)
-        env_dir = os.environ.get("THUMBKIT_KITS_DIR")
-        if env_dir:
-            extra = (*extra, Path(env_dir))
-        self.kits = KitStore.default(self.fonts, extra)
+        # kits: the bundled ones, ``kit_dirs``, then the user's folder (where `thumbkit kit new` writes)
+        self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
         default_kit = self.kits.get(DEFAULT_KIT)
         self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
         self._composer = Composer(self.fonts)

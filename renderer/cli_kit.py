@@ -45,6 +45,7 @@ def new_command(name: str, from_refs: tuple[Path, ...], more_refs: tuple[Path, .
     click.echo(f"  fonts      {spec.fonts.heading.family} {spec.fonts.heading.weight} / {spec.fonts.body.family} {spec.fonts.body.weight}")
     click.echo(f"  style      {spec.style.transform}, emphasis {spec.style.emphasis}")
     click.echo(f"preview: thumbkit kit show {name}" + (f" --dir {kits_dir}" if kits_dir else ""))
+    click.echo(f"use it:  thumbkit render TITLE --brand {name}" + (f" --kits-dir {kits_dir}" if kits_dir else ""))
 
 
 @kit_command.command("show")

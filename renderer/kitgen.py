@@ -27,6 +27,7 @@ from .fonts import FontBook
 from .kit_logo import LOGO_DARK_FILE, LOGO_FILE, logo_variants
 from .kit_palette import READABLE_CONTRAST, PaletteChoice, assign_roles, dominant_colors
 from .kit_references import Source, decode_image, load_references
+from .paths import user_kits_dir
 from .paths import data_dir
 from .request import CATEGORIES
 
@@ -54,12 +55,8 @@ class StyleChoice:
 
 
 def default_kits_dir() -> Path:
-    """``$THUMBKIT_KITS_DIR``, else ``$XDG_DATA_HOME/thumbkit/brand_kits`` (~/.local/share/...)."""
-    explicit = os.environ.get("THUMBKIT_KITS_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "thumbkit" / "brand_kits"
+    """The user's kit folder (:func:`renderer.paths.user_kits_dir`), where every Renderer looks."""
+    return user_kits_dir()
 
 
 def choose_style(choice: PaletteChoice) -> StyleChoice:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -20,3 +21,14 @@ def data_dir(name: str) -> Path:
         f"thumbkit's bundled '{name}' folder is missing (looked in {_PACKAGE_DIR / '_data'} and "
         f"{_PACKAGE_DIR.parent}); reinstall thumbkit"
     )
+
+
+def user_kits_dir() -> Path:
+    """Where the user's own brand kits live (``thumbkit kit new`` writes there, every ``Renderer``
+    reads there): ``$THUMBKIT_KITS_DIR``, else ``$XDG_DATA_HOME/thumbkit/brand_kits``
+    (``~/.local/share/thumbkit/brand_kits``). It need not exist."""
+    explicit = os.environ.get("THUMBKIT_KITS_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "thumbkit" / "brand_kits"

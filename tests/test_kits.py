@@ -183,6 +183,19 @@ def test_kit_new_accepts_bytes_and_writes_only_the_kit_file(tmp_path: Path, refs
     assert [p.name for p in folder.iterdir()] == ["kit.yaml"]
 
 
+def test_a_new_kit_in_the_user_folder_renders_without_configuration(tmp_path: Path, refs: dict[str, Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # `thumbkit kit new` writes to the user folder; Renderer(), generate() and the CLI must find it there
+    monkeypatch.delenv("THUMBKIT_KITS_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    from renderer.kitgen import default_kits_dir
+
+    create_kit("fresh-brand", [refs["dark"]], kits_dir=default_kits_dir())
+    assert default_kits_dir() == tmp_path / "data" / "thumbkit" / "brand_kits"
+    thumbnail = Renderer().render("Made with a new kit", brand="fresh-brand")
+    assert thumbnail.kit == "fresh-brand"
+
+
 def test_kit_new_refuses_to_overwrite_without_force(tmp_path: Path, refs: dict[str, Path]) -> None:
     first = create_kit("brand", [refs["dark"]], kits_dir=tmp_path)
     before = (first / "kit.yaml").read_text()
