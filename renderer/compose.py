@@ -294,18 +294,30 @@ class Composer:
             return
         rect = work.logo_rect or self._place_logo(scene, avoid=_panels(scene))
         variant = logo.light
-        if logo.dark is not None:
-            behind = _behind(work, rect)
-            if sorted(behind)[len(behind) // 2] > 0.4:
-                variant = logo.dark
+        behind = _behind(work, rect)
+        if logo.dark is not None and sorted(behind)[len(behind) // 2] > 0.4:
+            variant = logo.dark
         image = variant.resize((round(rect.width), round(rect.height)), Image.Resampling.LANCZOS)
-        if logo.shadow:
+        detail = "dark variant" if variant is logo.dark else ("light variant" if logo.dark is not None else "logo")
+        plate = _logo_plate(image, sorted(behind)[len(behind) // 2], scene.kit)
+        if plate is not None:
+            # A single logo that does not stand out from what is behind it (a dark logo on a dark
+            # kit) goes on a plate of the kit colour that contrasts most with it.
+            color, before, after = plate
+            pad = round(8 * scene.scale)
+            box = rect.inflate(pad)
+            w, h = round(box.width), round(box.height)
+            paint = Image.new("RGBA", (w, h), color[:3] + (255,))
+            paint.putalpha(_shape_mask("rect", w, h, round(10 * scene.scale)))
+            _over(work.canvas, paint, (round(box.x), round(box.y)))
+            detail += f" on a {to_hex(color)} plate (contrast {before:.1f}:1 -> {after:.1f}:1)"
+        elif logo.shadow:
             shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
             shadow.putalpha(image.getchannel("A").point(lambda a: a * 0.5).filter(ImageFilter.GaussianBlur(6 * scene.scale)))
             _over(work.canvas, shadow, (round(rect.x + 2 * scene.scale), round(rect.y + 4 * scene.scale)))
         _over(work.canvas, image, (round(rect.x), round(rect.y)))
         work.painted.append(rect.inflate(12 * scene.scale))
-        work.images.append(PlanImage(index, "logo", rect, "dark variant" if variant is logo.dark else "light variant"))
+        work.images.append(PlanImage(index, "logo", rect, detail))
 
     def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
         if layer.font in ("heading", "body"):
@@ -581,6 +593,32 @@ def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure
     top = first - ascent
     bottom = first + span + descent
     return tuple(placed), Rect(left, top, max(1.0, right - left), max(1.0, bottom - top))
+
+
+LOGO_MIN_CONTRAST = 3.0  # WCAG 2.1's minimum for graphical objects (1.4.11)
+
+
+def _logo_plate(image: Image.Image, behind_luminance: float, kit: KitSpec) -> tuple[RGBA, float, float] | None:
+    """``(colour, contrast before, contrast after)`` when a logo needs a plate to be seen, else None.
+
+    The logo's luminance is the alpha-weighted mean of its visible pixels; the plate takes the
+    first kit colour (surface, background, text, on-accent) with 4.5:1 against it, else white or
+    black, whichever reads better."""
+    pixels = np.asarray(image, dtype=np.float32) / 255.0
+    alpha = pixels[..., 3]
+    if alpha.sum() < 1.0:
+        return None
+    logo_luminance = float((luminance_array(pixels[..., :3]) * alpha).sum() / alpha.sum())
+    before = contrast_ratio(logo_luminance, behind_luminance)
+    if before >= LOGO_MIN_CONTRAST:
+        return None
+    palette = kit.palette
+    candidates = [parse_color(c) for c in (palette.surface, palette.background, palette.text, palette.on_accent)]
+    candidates += [(255, 255, 255, 255), (0, 0, 0, 255)]
+    against = [contrast_ratio(logo_luminance, relative_luminance(c)) for c in candidates]
+    # the kit's own colours first, when one reads well; else whichever reads best
+    index = next((i for i, ratio in enumerate(against) if ratio >= 4.5), max(range(len(against)), key=against.__getitem__))
+    return candidates[index], before, against[index]
 
 
 def _behind(work: _Work, rect: Rect) -> tuple[float, ...]:

@@ -90,3 +90,31 @@ def test_cached_backgrounds_are_never_drawn_on(renderer, options):
     renderer.render("A completely different and much longer second title", output_format="png", **options)
     again = renderer.render("The first title", output_format="png", **options)
     assert again.data == first.data
+
+
+def _flat_logo_png(rgba: tuple[int, int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    logo = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).rounded_rectangle((8, 8, 292, 112), 24, fill=rgba)
+    buffer = io.BytesIO()
+    logo.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_logo_lost_against_the_background_gets_a_plate(renderer):
+    import io
+
+    from PIL import Image
+
+    dark = renderer.render("Dark logo on a dark kit", brand="techpulse", logo=_flat_logo_png((20, 24, 40, 255)), output_format="png")
+    [image] = dark.plan.images
+    assert " plate (contrast 1." in image.detail  # e.g. "logo on a #f2f7ff plate (contrast 1.3:1 -> 16.4:1)"
+    picture = Image.open(io.BytesIO(dark.data)).convert("L")
+    box = image.box
+    just_outside_the_logo = picture.getpixel((round(box.x) - 4, round(box.y + box.height / 2)))
+    assert just_outside_the_logo > 200  # the light plate, not the navy background
+    light = renderer.render("Light logo on a dark kit", brand="techpulse", logo=_flat_logo_png((240, 240, 250, 255)))
+    assert [i.detail for i in light.plan.images] == ["logo"]
