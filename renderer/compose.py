@@ -77,6 +77,7 @@ class _Work:
     shared_canvas: Image.Image
     luminance_grid: np.ndarray | None = None  # of the untouched static background
     logo_rect: Rect | None = None
+    logo_note: str = ""  # why the logo is not in the kit's corner, for the plan
     untouched_key: str | None = None  # the static prefix's cache key while nothing else is drawn
     painted: list[Rect] = field(default_factory=list)  # drawn on since the grid was made
     obstacles: list[Rect] = field(default_factory=list)
@@ -195,12 +196,13 @@ class Composer:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
                 rects.append(_rect(layer.box, scene.scale))
         if scene.logo is not None:
-            work.logo_rect = self._place_logo(scene, avoid=list(rects) + _panels(scene))
+            work.logo_rect, work.logo_note = self._place_logo(scene, avoid=list(rects) + _panels(scene))
             rects.append(work.logo_rect.inflate(12 * scene.scale))
         return rects
 
-    def _place_logo(self, scene: Scene, *, avoid: list[Rect]) -> Rect:
-        """The kit's corner, or the nearest other corner when the photo or a panel is there."""
+    def _place_logo(self, scene: Scene, *, avoid: list[Rect]) -> tuple[Rect, str]:
+        """The kit's corner, or the nearest other corner when the photo or a panel is there (and
+        a note saying so for the plan)."""
         logo = scene.logo
         assert logo is not None
         region = _logo_region(scene)
@@ -212,8 +214,9 @@ class Composer:
         for corner in corners:
             rect = self._logo_rect(scene, region, corner)
             if not any(rect.inflate(8 * scene.scale).intersects(other) for other in avoid):
-                return rect
-        return self._logo_rect(scene, region, logo.corner)
+                note = "" if corner == logo.corner else f"{corner}, not {logo.corner}: the photo or a panel is there"
+                return rect, note
+        return self._logo_rect(scene, region, logo.corner), ""
 
     # -- layers ------------------------------------------------------------------------------
     def _background(self, work: _Work, scene: Scene, layer: BackgroundLayer) -> None:
@@ -281,7 +284,7 @@ class Composer:
         assert logo is not None
         s = scene.scale
         w, h = logo.light.size
-        k = min(logo.max_width_px * s / w, logo.max_height_px * s / h)
+        k = min(logo.max_width_px * s / w, logo.max_height_px * s / h, LOGO_MAX_UPSCALE * s)
         lw, lh = w * k, h * k
         margin = logo.margin_px * s
         x = region.x + margin if corner.endswith("left") else region.right - margin - lw
@@ -292,12 +295,19 @@ class Composer:
         logo = scene.logo
         if logo is None:
             return
-        rect = work.logo_rect or self._place_logo(scene, avoid=_panels(scene))
+        if work.logo_rect is None:
+            work.logo_rect, work.logo_note = self._place_logo(scene, avoid=_panels(scene))
+        rect = work.logo_rect
         variant = logo.light
         behind = _behind(work, rect)
         if logo.dark is not None and sorted(behind)[len(behind) // 2] > 0.4:
             variant = logo.dark
-        image = variant.resize((round(rect.width), round(rect.height)), Image.Resampling.LANCZOS)
+        image = variant.resize((max(1, round(rect.width)), max(1, round(rect.height))), Image.Resampling.LANCZOS)
+        if min(rect.width, rect.height) < LOGO_MIN_SIDE_PX * scene.scale:
+            w, h = variant.size
+            work.warnings.append(f"the logo ({w}x{h} pixels) is drawn {round(rect.width)}x{round(rect.height)} to fit "
+                                 f"its {logo.max_width_px}x{logo.max_height_px} box: too thin to read; use a logo "
+                                 "nearer 2:1")
         detail = "dark variant" if variant is logo.dark else ("light variant" if logo.dark is not None else "logo")
         plate = _logo_plate(image, sorted(behind)[len(behind) // 2], scene.kit)
         if plate is not None:
@@ -317,6 +327,8 @@ class Composer:
             _over(work.canvas, shadow, (round(rect.x + 2 * scene.scale), round(rect.y + 4 * scene.scale)))
         _over(work.canvas, image, (round(rect.x), round(rect.y)))
         work.painted.append(rect.inflate(12 * scene.scale))
+        if work.logo_note:
+            detail += f"; {work.logo_note}"
         work.images.append(PlanImage(index, "logo", rect, detail))
 
     def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
@@ -595,6 +607,8 @@ def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure
     return tuple(placed), Rect(left, top, max(1.0, right - left), max(1.0, bottom - top))
 
 
+LOGO_MAX_UPSCALE = 2.0  # a small logo is enlarged at most this much (more is visibly blurred)
+LOGO_MIN_SIDE_PX = 16  # a logo drawn thinner than this cannot be made out: warned
 LOGO_MIN_CONTRAST = 3.0  # WCAG 2.1's minimum for graphical objects (1.4.11)
 
 

@@ -118,3 +118,30 @@ def test_a_logo_lost_against_the_background_gets_a_plate(renderer):
     assert just_outside_the_logo > 200  # the light plate, not the navy background
     light = renderer.render("Light logo on a dark kit", brand="techpulse", logo=_flat_logo_png((240, 240, 250, 255)))
     assert [i.detail for i in light.plan.images] == ["logo"]
+
+
+def _logo_png(size: tuple[int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", size, (240, 240, 250, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_small_logo_is_not_blown_up_and_a_sliver_is_warned(renderer):
+    small = renderer.render("A tiny logo", brand="techpulse", logo=_logo_png((24, 24)))
+    [image] = small.plan.images
+    assert (image.box.width, image.box.height) == (48, 48)  # at most twice its size, not 90x90
+    sliver = renderer.render("A banner logo", brand="techpulse", logo=_logo_png((4000, 50)))
+    assert any("too thin to read" in warning for warning in sliver.warnings), sliver.warnings
+
+
+def test_the_plan_says_why_the_logo_left_the_kits_corner(renderer):
+    thumbnail = renderer.render("Presenter and logo", brand="techpulse", layout="youtube-split", use_photo=True, use_logo=True)
+    [logo] = [image for image in thumbnail.plan.images if image.kind == "logo"]
+    kit_corner = renderer.kit("techpulse").spec.logo.corner
+    photo = next(image for image in thumbnail.plan.images if image.kind == "photo")
+    assert not logo.box.intersects(photo.box)  # techpulse's corner (bottom-right) is the photo's
+    assert f"not {kit_corner}: the photo or a panel is there" in logo.detail, logo.detail
