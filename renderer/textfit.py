@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
+import regex
+
 from .title import Atom
 
 ELLIPSIS = "…"
@@ -235,22 +237,51 @@ def _line(atoms: tuple[Atom, ...], metrics: _Metrics, start: int, size: int) -> 
     return FittedLine(atoms, width * size)
 
 
+_HYPHENATED = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}]")  # scripts whose broken words get a hyphen
+HYPHEN = "-"
+
+
 def _split_wide_atoms(atoms: tuple[Atom, ...], width_em: float, measure: Measure) -> tuple[Atom, ...]:
-    """Break only the atoms that alone are wider than the box, between character clusters."""
+    """Break only the atoms that alone are wider than the box, between character clusters, into
+    as few pieces as fit and of even widths (``SUPERCALIFRAGI- / LISTICEXPIALIDOCIOUS``, not a
+    last piece of one letter); pieces of Latin, Greek or Cyrillic words end with a hyphen."""
     result: list[Atom] = []
     for atom in atoms:
         if measure.width_em(atom.text) <= width_em + 1e-9:
             result.append(atom)
             continue
-        piece, first = "", True
-        for cluster in measure.clusters(atom.text):
-            if piece and measure.width_em(piece + cluster) > width_em + 1e-9:
-                result.append(replace(atom, text=piece, space_before=atom.space_before if first else False))
-                piece, first = "", False
-            piece += cluster
-        if piece:
-            result.append(replace(atom, text=piece, space_before=atom.space_before if first else False))
+        pieces = _even_pieces(measure.clusters(atom.text), width_em, measure, hyphen=bool(_HYPHENATED.search(atom.text)))
+        for index, piece in enumerate(pieces):
+            result.append(replace(atom, text=piece, space_before=atom.space_before if index == 0 else False))
     return tuple(result)
+
+
+def _even_pieces(clusters: list[str], width_em: float, measure: Measure, *, hyphen: bool) -> list[str]:
+    def closed(piece: str, limit_em: float) -> str:  # a piece that ends before the word does
+        marked = piece + HYPHEN
+        return marked if hyphen and piece[-1:].isalnum() and measure.width_em(marked) <= limit_em + 1e-9 else piece
+
+    def greedy(limit_em: float) -> list[str]:
+        pieces, piece = [], ""
+        for index, cluster in enumerate(clusters):
+            last = index == len(clusters) - 1  # the word's end takes no hyphen
+            candidate = piece + cluster
+            marked = candidate + HYPHEN if hyphen and not last and candidate[-1:].isalnum() else candidate
+            if piece and measure.width_em(marked) > limit_em + 1e-9:
+                pieces.append(closed(piece, limit_em))
+                candidate = cluster
+            piece = candidate
+        return [*pieces, piece] if piece else pieces
+
+    fewest = greedy(width_em)
+    low, high = measure.width_em("".join(clusters)) / len(fewest), width_em
+    for _ in range(24):  # the narrowest limit that still needs no more pieces: even widths
+        middle = (low + high) / 2
+        if len(greedy(middle)) <= len(fewest):
+            high = middle
+        else:
+            low = middle
+    return greedy(high)
 
 
 def _truncate(
