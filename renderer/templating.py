@@ -6,6 +6,7 @@ Layouts hold values, not logic: ``{{ palette.accent }}`` and ``{{ title | upper 
 
 from __future__ import annotations
 
+import colorsys
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +29,21 @@ def _mix(color: str, other: str, amount: float) -> str:
     return to_hex(mix(parse_color(color), parse_color(other), amount))
 
 
-_ENV.filters.update(alpha=_alpha, mix=_mix)
+def _glow(color: str, other: str, amount: float) -> str:
+    """``{{ palette.surface | glow(palette.accent, 0.35) }}``: a glow of ``color`` tinted with
+    ``other`` when their hues are neighbours; complementary hues (navy and yellow) would mix to a
+    muddy olive, so the glow is then ``color`` lightened instead."""
+    base, tint = parse_color(color), parse_color(other)
+    base_hue, _, base_saturation = colorsys.rgb_to_hls(*(c / 255 for c in base[:3]))
+    tint_hue, _, tint_saturation = colorsys.rgb_to_hls(*(c / 255 for c in tint[:3]))
+    distance = abs(base_hue - tint_hue) * 360
+    distance = min(distance, 360 - distance)
+    if distance <= 90 or min(base_saturation, tint_saturation) < 0.15:
+        return to_hex(mix(base, tint, amount))
+    return to_hex(mix(base, (255, 255, 255, 255), amount * 0.6))
+
+
+_ENV.filters.update(alpha=_alpha, mix=_mix, glow=_glow)
 
 
 def is_template(value: str) -> bool:
