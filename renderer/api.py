@@ -223,6 +223,10 @@ class Renderer:
         """The kit's logo as the composer draws it (for previews)."""
         return self._assets.logo(None, kit)
 
+    def kit_photo(self, kit: Kit):
+        """The kit's presenter photo as the composer frames it (for previews); cut out once."""
+        return self._assets.photo(None, kit)
+
     def compose_scene(self, scene: Scene):
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)

@@ -50,7 +50,7 @@ def preview_sheet(renderer: "Renderer", kit: Kit) -> Image.Image:
     """The sheet as an RGB image (``SHEET_WIDTH_PX`` wide)."""
     shown = apply_category_to_kit(kit, "auto")  # what a request with category auto will look like
     logo = load_logo_source(renderer, kit)
-    tiles = [_tile(renderer, shown, fmt, index, logo) for index, fmt in enumerate(FORMAT_NAMES)]
+    tiles = preview_tiles(renderer, shown, logo)
     fonts = _Fonts(renderer)
 
     rows = _rows(tiles)
@@ -89,6 +89,16 @@ def preview_sheet(renderer: "Renderer", kit: Kit) -> Image.Image:
     if logo is not None:
         _logos(sheet, draw, fonts, logo, spec.palette, MARGIN_PX, y)
     return sheet
+
+
+def preview_tiles(renderer: "Renderer", kit: Kit, logo) -> list[_Tile]:
+    """One render per format, and one with the kit's presenter photo when it has one."""
+    tiles = [_tile(renderer, kit, fmt, index, logo) for index, fmt in enumerate(FORMAT_NAMES)]
+    if kit.spec.photo is not None:  # the presenter, as usePhoto places them
+        with_photo = render_with_kit(renderer, kit, SAMPLE_TITLES["default"][0], format_name="youtube", logo=logo,
+                                     photo=renderer.kit_photo(kit))
+        tiles.append(_Tile("youtube with the photo", with_photo.layout, with_photo.image))
+    return tiles
 
 
 def _tile(renderer: "Renderer", kit: Kit, fmt: str, index: int, logo) -> _Tile:

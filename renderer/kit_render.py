@@ -4,6 +4,7 @@ a store yet, category-biased kits and kit review sheets. The same path as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from PIL import Image
 
 from .autolayout import choose_layout, get_layout
 from .catalog import Kit
-from .compose import LogoSource, Scene
+from .compose import FramedPhoto, LogoSource, Scene
 from .formats import get_format
 from .plan import Plan
 from .title import normalize_title
@@ -37,16 +38,19 @@ def render_with_kit(
     layout: str = "auto",
     scale: float = 1.0,
     logo: LogoSource | None = None,
+    photo: Callable[[int, int], FramedPhoto] | None = None,
 ) -> KitRender:
-    """``title`` rendered with ``kit`` and ``renderer``'s fonts and layouts, unencoded."""
+    """``title`` rendered with ``kit`` and ``renderer``'s fonts and layouts, unencoded; with a
+    ``photo`` framer (``Renderer.kit_photo``) "auto" picks a layout with a photo slot."""
     fmt = get_format(format_name)
     text = normalize_title(title)
     if layout == "auto":
-        chosen = choose_layout(text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts))
+        chosen = choose_layout(text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts), use_photo=photo is not None)
     else:
         chosen = get_layout(layout, fmt.name, renderer.layouts)
     layout_spec = renderer.filled_layout(chosen, text, kit)
-    scene = Scene(layout=layout_spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id, scale=scale, logo=logo)
+    scene = Scene(layout=layout_spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id, scale=scale, logo=logo,
+                  photo=photo)
     image, plan = renderer.compose_scene(scene)
     return KitRender(image=image, plan=plan, layout=layout_spec.name)
 

@@ -27,7 +27,7 @@ from renderer.errors import InputError, SpecError
 from renderer.fonts import FontBook
 from renderer.kit_logo import logo_variants, one_color
 from renderer.kit_palette import assign_roles, dominant_colors, srgb_to_lab
-from renderer.kit_preview import SHEET_WIDTH_PX, preview_sheet
+from renderer.kit_preview import SHEET_WIDTH_PX, preview_sheet, preview_tiles
 from renderer.kit_render import render_with_kit
 from renderer.kit_spec import KitSpec, Palette
 from renderer.kitgen import create_kit
@@ -459,6 +459,12 @@ def test_an_unknown_category_is_an_input_error(renderer: Renderer) -> None:
 def test_preview_sheet_shows_every_format(renderer: Renderer) -> None:
     sheet = preview_sheet(renderer, renderer.kit("sunrise"))
     assert sheet.mode == "RGB" and sheet.width == SHEET_WIDTH_PX and sheet.height > 900
+
+
+def test_preview_shows_the_presenter_when_the_kit_has_a_photo(renderer: Renderer) -> None:
+    tiles = preview_tiles(renderer, renderer.kit("techpulse"), None)
+    assert [tile.fmt for tile in tiles][-1] == "youtube with the photo" and tiles[-1].layout == "youtube-split"
+    assert "youtube with the photo" not in [tile.fmt for tile in preview_tiles(renderer, renderer.kit("default"), None)]
 
 
 def test_kit_commands(tmp_path: Path, refs: dict[str, Path]) -> None:
