@@ -140,7 +140,14 @@ class Renderer:
             "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
         })
         source = VideoSource.create(video, time, video_use) if video is not None else None
-        return self.render_request(request, quality=quality, debug=debug, video=source)
+        try:
+            return self.render_request(request, quality=quality, debug=debug, video=source)
+        except InputError as exc:
+            # the checks speak ThumbAPI (photoImage, logoImage); this caller passed photo=/logo=
+            for given, api_name, name in ((photo, "photoImage", "photo"), (logo, "logoImage", "logo")):
+                if given is not None and exc.field == api_name and str(exc).startswith(api_name):
+                    raise InputError(name + str(exc)[len(api_name):], field=name) from None
+            raise
 
     def check_request(self, request: GenerateRequest) -> None:
         """Raise the ``InputError`` that rendering ``request`` would raise for its inputs, without

@@ -185,6 +185,10 @@ def test_bad_quality_and_photo_values_are_input_errors(renderer):
             renderer.render("Hello", quality=quality)
     with pytest.raises(InputError, match="photo must be a data URL, bytes or a file path, got int"):
         renderer.render("Hello", photo=5)
+    # errors found later, while decoding, name the argument given (photo=), not ThumbAPI's photoImage
+    with pytest.raises(InputError, match="^photo is not an image; send a JPEG, PNG or WebP image$") as caught:
+        renderer.render("Hello", photo=b"not an image at all")
+    assert caught.value.field == "photo"
 
 
 def test_a_bad_layout_fails_before_any_asset_work(renderer, tmp_path):
