@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import pathlib
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -33,6 +34,7 @@ from renderer.kit_spec import KitSpec, Palette
 from renderer.kitgen import create_kit
 from renderer.paths import data_dir
 from renderer.request import CATEGORIES
+from tests.limits import deadline
 
 SAMPLE_KITS = ("techpulse", "sunrise")
 
@@ -475,3 +477,23 @@ def test_kit_commands(tmp_path: Path, refs: dict[str, Path]) -> None:
 
     unknown = runner.invoke(main, ["kit", "show", "../x", "--dir", kits])
     assert unknown.exit_code == 2 and "customAssetsId must be a kit id" in unknown.stderr
+
+
+def test_kit_list_shows_a_broken_kit_and_still_lists_the_others(tmp_path: Path) -> None:
+    kits = tmp_path / "kits"
+    for kit_id in ("good", "loop", "laughs"):
+        shutil.copytree(data_dir("brand_kits") / "default", kits / kit_id)
+    loop = kits / "loop" / "kit.yaml"
+    loop.write_text(loop.read_text().replace("name: Default", "name: &a [*a]"))
+    laughs = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    laughs += [f"{key}: &{key} [{', '.join(['*' + prev] * 9)}]" for prev, key in zip("abcdefgh", "bcdefghi")]
+    (kits / "laughs" / "kit.yaml").write_text("\n".join([*laughs, "name: *i"]) + "\n")
+    with deadline(20):
+        listed = CliRunner().invoke(main, ["kit", "list", "--dir", str(kits)])
+    assert listed.exit_code == 0, listed.output
+    lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
+    assert sorted(lines) == ["default", "good", "laughs", "loop", "sunrise", "techpulse"]
+    assert "(invalid: kits/loop/kit.yaml:2:7: name: YAML anchors (&name) are not allowed" in lines["loop"]
+    assert "and 1 more problem" in lines["loop"]
+    assert "(invalid: kits/laughs/kit.yaml:1:4: a: YAML anchors" in lines["laughs"]
+    assert "Default" in lines["good"] and "invalid" not in lines["good"]
