@@ -177,3 +177,55 @@ def test_a_kit_with_aliases_is_refused_with_its_position(tmp_path):
     assert f"kits/loop/kit.yaml:2:11: name[0]: {ALIAS_MESSAGE}" in [str(p) for p in caught.value.problems]
     with deadline(10), pytest.raises(SpecError, match=r"kits/laughs/kit.yaml:1:4: a: YAML anchors"):
         renderer.render("Hello", brand="laughs")
+
+
+# -- a kit's fonts and preferred layouts: checked with its schema, in one run ------------------------
+def test_a_kit_reports_schema_font_and_layout_problems_in_one_run(tmp_path):
+    kits = tmp_path / "kits"
+    shutil.copytree(data_dir("brand_kits") / "default", kits / "acme")
+    kit_file = kits / "acme" / "kit.yaml"
+    text = (
+        kit_file.read_text()
+        .replace('accent: "#ffcc00"', 'accent: "#12345"')
+        .replace("heading: {family: league-spartan, weight: black}", "heading: {family: comic-sans, weight: black}")
+        .replace("body: {family: inter, weight: bold}", "body: {family: inter, weight: heavy}")
+    )
+    kit_file.write_text(text + "logo: {file: missing.png}\nlayouts: [youtube-bold, youtube-nonexistent]\n")
+    renderer = Renderer(kit_dirs=(kits,))
+    with pytest.raises(SpecError) as caught:
+        renderer.render("Hello", brand="acme")
+    problems = [str(p) for p in caught.value.problems]
+    assert [p.split(": ")[0:2] for p in problems] == [
+        ["kits/acme/kit.yaml:8:3", "palette.accent"],
+        ["kits/acme/kit.yaml:12:13", "fonts.heading.family"],
+        ["kits/acme/kit.yaml:13:25", "fonts.body.weight"],
+        ["kits/acme/kit.yaml:17:8", "logo.file"],
+        ["kits/acme/kit.yaml:18:25", "layouts[1]"],
+    ], problems
+    assert "unknown font family 'comic-sans'; bundled: bebas-neue" in problems[1]
+    assert "font family 'inter' has no weight 'heavy'; it has: " in problems[2]
+    assert problems[3].endswith("file not found: 'missing.png' (relative to kits/acme/)")
+    assert problems[4].endswith("unknown layout 'youtube-nonexistent'; known: " + ", ".join(sorted(renderer.layouts)))
+
+
+def test_a_missing_weight_is_checked_as_the_default_bold(tmp_path):
+    kits = tmp_path / "kits"
+    shutil.copytree(data_dir("brand_kits") / "default", kits / "thin")
+    kit_file = kits / "thin" / "kit.yaml"
+    kit_file.write_text(kit_file.read_text().replace("body: {family: inter, weight: bold}", "body: {family: noto-color-emoji}"))
+    with pytest.raises(SpecError) as caught:
+        Renderer(kit_dirs=(kits,)).kit("thin")
+    assert [str(p) for p in caught.value.problems] == [
+        "kits/thin/kit.yaml:13:3: fonts.body.weight: font family 'noto-color-emoji' has no weight 'bold'; it has: regular"
+    ]
+
+
+def test_a_kit_may_prefer_a_layout_of_the_renderers_own_folder(tmp_path):
+    kits = tmp_path / "kits"
+    shutil.copytree(data_dir("brand_kits") / "default", kits / "mykit")
+    kit_file = kits / "mykit" / "kit.yaml"
+    kit_file.write_text(kit_file.read_text() + "layouts: [mine, youtube-bold]\n")
+    folder = write_layouts(tmp_path, {"mine.yaml": GOOD.format(name="mine")})
+    assert Renderer(layouts_dir=folder, kit_dirs=(kits,)).render("Hello there", brand="mykit").layout == "mine"
+    with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:17:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
+        Renderer(kit_dirs=(kits,)).kit("mykit")
