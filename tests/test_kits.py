@@ -497,3 +497,42 @@ def test_kit_list_shows_a_broken_kit_and_still_lists_the_others(tmp_path: Path) 
     assert "and 1 more problem" in lines["loop"]
     assert "(invalid: kits/laughs/kit.yaml:1:4: a: YAML anchors" in lines["laughs"]
     assert "Default" in lines["good"] and "invalid" not in lines["good"]
+
+
+# -- display names ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("display_name", "got"), [
+    ("", "got an empty name"),
+    ("x" * 500, "got 500 characters"),
+    ("x" * 65, "got 65 characters"),
+    ("Two\nlines", r"got '\\n' at character 4"),
+    ("bell\x07", r"got '\\x07' at character 5"),
+    ("   ", "got only blank characters"),
+    ("\u200b", "got only blank characters"),
+])
+def test_kit_new_refuses_an_unusable_display_name(tmp_path: Path, refs: dict[str, Path], display_name: str, got: str) -> None:
+    with pytest.raises(InputError, match=r"display name \(--name\) must be 1-64 printable characters .*; " + got) as info:
+        create_kit("brand", [refs["dark"]], kits_dir=tmp_path / "kits", display_name=display_name)
+    assert info.value.field == "display_name"
+    assert not (tmp_path / "kits").exists()
+
+
+@pytest.mark.parametrize("display_name", ["x" * 64, "Ünïcode & Co. 🚀👩‍💻", "عربي", "A"])
+def test_kit_new_keeps_a_usable_display_name(tmp_path: Path, refs: dict[str, Path], display_name: str) -> None:
+    folder = create_kit("brand", [refs["dark"]], kits_dir=tmp_path, display_name=display_name)
+    assert load_kit("brand", folder, FontBook()).spec.name == display_name
+
+
+def test_kit_new_cli_refuses_an_empty_name(tmp_path: Path, refs: dict[str, Path]) -> None:
+    made = CliRunner().invoke(main, ["kit", "new", "brand", "--dir", str(tmp_path), "--from", str(refs["dark"]), "--name", ""])
+    assert made.exit_code == 2
+    assert made.stderr.startswith("thumbkit: the display name (--name) must be 1-64 printable characters")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dark.png", "light.jpg"]  # the references only
+
+
+def test_a_kit_file_name_must_be_usable(tmp_path: Path, renderer: Renderer) -> None:
+    folder = tmp_path / "k"
+    shutil.copytree(data_dir("brand_kits") / "default", folder)
+    kit_file = folder / "kit.yaml"
+    kit_file.write_text(kit_file.read_text().replace("name: Default", 'name: ""'))
+    with pytest.raises(SpecError, match=r"k/kit.yaml:2:1: name: expected 1-64 printable characters \(no line breaks or control characters\), got an empty name"):
+        load_kit("k", folder, renderer.fonts)
