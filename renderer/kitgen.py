@@ -1,9 +1,11 @@
 """``thumbkit kit new``: a brand kit from 1 to 6 reference images, written so that it renders at once.
 
 The palette comes from ``kit_palette``; fonts, style and preferred layouts follow simple cues
-(how colourful the references are, how saturated the accent is). The kit folder is assembled
-beside its destination, validated with the same loader the renderer uses, then renamed into
-place: a kit is either complete or absent.
+(how colourful the references are, how saturated the accent is). The logo and photo are checked
+with the renderer's own rules (``images.decode_image``: formats, size and pixel limits; a logo
+must show something; the photo must have a subject the cutout finds) before anything is written.
+The kit folder is assembled beside its destination, validated with the same loader the renderer
+uses, then renamed into place: a kit is either complete or absent.
 """
 
 from __future__ import annotations
@@ -18,16 +20,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+import numpy as np
+from PIL import Image
 
 from .catalog import KIT_ID, load_kit
 from .categories import design_layouts
 from .colors import contrast_ratio, parse_color, relative_luminance
 from .errors import InputError
 from .fonts import FontBook
-from .kit_logo import LOGO_DARK_FILE, LOGO_FILE, logo_variants
+from .images import DEFAULT_MIN_SIDE_PX, content_hash
+from .images import decode_image as decode_user_image
+from .kit_logo import LOGO_DARK_FILE, LOGO_FILE, OPAQUE_ALPHA, logo_variants
 from .kit_palette import READABLE_CONTRAST, PaletteChoice, assign_roles, dominant_colors
-from .kit_references import Source, decode_image, load_references
+from .kit_references import Source, load_references, read_source
 from .kit_spec import KIT_NAME_RULE, kit_name_problem
 from .paths import data_dir
 from .request import CATEGORIES
@@ -90,11 +95,16 @@ def create_kit(
     force: bool = False,
     category: str = "auto",
     display_name: str | None = None,
+    cutout_cache_dir: str | os.PathLike[str] | None = None,
+    cutout_model: str | None = None,
 ) -> Path:
     """Write the kit ``name`` into ``kits_dir`` and return its folder; ``InputError`` on bad input.
 
     ``references``: 1 to 6 JPEG/PNG/WebP files (paths or bytes). ``logo``/``photo`` are re-encoded
-    into the kit (metadata dropped). An existing kit is replaced only with ``force``.
+    into the kit (metadata dropped) after the checks a render makes of them; the photo is cut out
+    once (``cutout_cache_dir``/``cutout_model`` as ``Renderer``'s ``cache_dir``/``cutout_model``),
+    so a photo without a subject is refused now and the first render finds the cutout cached.
+    An existing kit is replaced only with ``force``.
     """
     _check_name(name)
     if display_name is not None and (problem := _display_name_problem(display_name)):
@@ -117,6 +127,7 @@ def create_kit(
         logo_made = variants.made
     if photo is not None:
         photo_file, files[photo_file] = _photo_file(photo)
+        _check_subject(files[photo_file], _label(photo, "photo"), cutout_cache_dir, cutout_model)  # last: ~1 s
     text = kit_yaml(
         display_name or _display_name(name), choice, style, reference_count=len(pixels), category=category,
         logo_made=logo_made, photo_file=photo_file,
@@ -182,9 +193,40 @@ def _display_name(name: str) -> str:
     return " ".join(part.capitalize() for part in name.replace("_", "-").split("-") if part) or name
 
 
+def _user_image(source: Source, role: str) -> Image.Image:
+    """The logo or photo decoded with the renderer's rules (``images.decode_image``: JPEG, PNG or
+    WebP, at least 16 px a side, at most 50 megapixels, EXIF orientation applied), RGBA."""
+    label = _label(source, role)
+    raw = read_source(source, label, role)
+    try:
+        return decode_user_image(raw, field=label, max_bytes=None)
+    except InputError as exc:
+        raise InputError(exc.message, field=role) from None
+
+
+def _reduced(image: Image.Image, max_side_px: int, label: str, role: str) -> Image.Image:
+    """``image`` reduced to fit ``max_side_px``; refused if that leaves a side the renderer would
+    refuse (a 16000x20 banner)."""
+    original = image.size
+    image.thumbnail((max_side_px, max_side_px), Image.Resampling.LANCZOS)
+    if min(image.size) < DEFAULT_MIN_SIDE_PX:
+        raise InputError(
+            f"{label} is {original[0]}x{original[1]} pixels, too elongated: kept at most {max_side_px} pixels a side it"
+            f" would be {image.width}x{image.height}, and images must be at least {DEFAULT_MIN_SIDE_PX} pixels on each side",
+            field=role,
+        )
+    return image
+
+
 def _logo_image(source: Source) -> Image.Image:
-    image = decode_image(source, label=_label(source, "logo"), field="logo").convert("RGBA")
-    image.thumbnail((LOGO_MAX_SIDE_PX, LOGO_MAX_SIDE_PX), Image.Resampling.LANCZOS)
+    label = _label(source, "logo")
+    image = _reduced(_user_image(source, "logo"), LOGO_MAX_SIDE_PX, label, "logo")
+    if int(np.asarray(image.getchannel("A")).max()) < OPAQUE_ALPHA:
+        raise InputError(
+            f"{label} has no visible pixels (none is even half opaque): there is no logo to draw; "
+            "use a PNG or WebP whose logo is opaque on a transparent ground",
+            field="logo",
+        )
     return image
 
 
@@ -195,19 +237,37 @@ def _png(image: Image.Image) -> bytes:
 
 
 def _photo_file(source: Source) -> tuple[str, bytes]:
-    image = decode_image(source, label=_label(source, "photo"), field="photo")
-    image = ImageOps.exif_transpose(image)
-    image.thumbnail((PHOTO_MAX_SIDE_PX, PHOTO_MAX_SIDE_PX), Image.Resampling.LANCZOS)
+    image = _reduced(_user_image(source, "photo"), PHOTO_MAX_SIDE_PX, _label(source, "photo"), "photo")
     buffer = io.BytesIO()
-    if image.mode == "RGBA":  # a cut-out: keep its transparency
+    if image.getchannel("A").getextrema()[0] < 255:  # a cut-out: keep its transparency
         image.save(buffer, "PNG", optimize=True)
         return "photo.png", buffer.getvalue()
     image.convert("RGB").save(buffer, "JPEG", quality=PHOTO_JPEG_QUALITY, optimize=True)
     return "photo.jpg", buffer.getvalue()
 
 
+def _check_subject(data: bytes, label: str, cache_dir: str | os.PathLike[str] | None, model: str | None) -> None:
+    """Cut the subject out of the photo file as a render will (same bytes, so the same cache key):
+    a photo the cutout finds nothing in would fail every render that uses the kit's photo."""
+    from .cutout import BUNDLED_MODEL, CutoutEngine
+
+    engine = CutoutEngine(
+        model=model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or BUNDLED_MODEL,
+        cache_dir=Path(cache_dir) if cache_dir is not None else None,
+    )
+    image = decode_user_image(data, field=label, max_bytes=None)
+    try:
+        engine.cutout(image, image_bytes_hash=content_hash(data))
+    except InputError:
+        raise InputError(
+            f"{label}: no person or subject found to cut out; use a photo where the presenter stands out "
+            "clearly from the background",
+            field="photo",
+        ) from None
+
+
 def _label(source: Source, role: str) -> str:
-    return f"the {role} image" if isinstance(source, (bytes, bytearray)) else str(source)
+    return f"the {role} image" if isinstance(source, (bytes, bytearray)) else f"{role} {source}"
 
 
 def _cr(a: str, b: str) -> float:
