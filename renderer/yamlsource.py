@@ -81,7 +81,7 @@ def _syntax_problem(shown: str, exc: yaml.MarkedYAMLError) -> SpecProblem:
 class _Frame:
     """An open mapping or sequence while reading events: where it is and where its next node goes."""
 
-    __slots__ = ("loc", "is_mapping", "expect_key", "key", "index")
+    __slots__ = ("expect_key", "index", "is_mapping", "key", "loc")
 
     def __init__(self, loc: PathKey, is_mapping: bool) -> None:
         self.loc = loc

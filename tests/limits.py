@@ -11,7 +11,7 @@ from contextlib import contextmanager
 def deadline(seconds: float) -> Iterator[None]:
     """Raise ``TimeoutError`` in the block once it has run ``seconds`` (main thread, POSIX)."""
 
-    def expired(signum, frame):  # noqa: ANN001 - signal handler signature
+    def expired(signum: int, frame: object) -> None:
         raise TimeoutError(f"took more than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expired)
