@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .assets import AssetResolver
 from .autolayout import choose_layout, get_layout
-from .catalog import Kit, KitStore, Layout, load_layouts
+from .catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .categories import apply_category_to_kit
 from .compose import Composer, Scene
 from .context import render_context
@@ -91,6 +91,8 @@ class Renderer:
         self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
         default_kit = self.kits.get(DEFAULT_KIT)
         self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        # A kit may prefer a bundled layout or one of these (with layouts_dir, they may differ).
+        self.kits.layout_names = bundled_layout_names() | frozenset(self.layouts)
         self._composer = Composer(self.fonts)
         model = cutout_model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or "u2netp"
         self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)

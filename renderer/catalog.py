@@ -6,6 +6,7 @@ Problems are collected across all files and raised together as one ``SpecError``
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from .errors import AssetError, InputError, SpecError, SpecProblem
 from .fonts import FontBook
 from .formats import FORMATS
-from .kit_spec import KitSpec
+from .kit_spec import KitFont, KitSpec
 from .layout_spec import LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from .paths import data_dir
 from .templating import TemplateFillError, fill_tree, template_problem, template_strings
@@ -144,6 +145,8 @@ class KitStore:
         self.roots = roots
         self._fonts = fonts
         self._kits: dict[str, Kit] = {}
+        #: what a kit's ``layouts:`` may name; None: the bundled layouts (a ``Renderer`` adds its own)
+        self.layout_names: frozenset[str] | None = None
 
     @classmethod
     def default(cls, fonts: FontBook, extra_roots: tuple[Path, ...] = ()) -> "KitStore":
@@ -173,12 +176,20 @@ class KitStore:
             folder = root / kit_id
             kit_file = folder / "kit.yaml"
             if kit_file.is_file():
-                return load_kit(kit_id, folder, self._fonts)
+                return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names)
         known = ", ".join(self.ids()) or "none"
         raise InputError(f"unknown customAssetsId {kit_id!r}; known kits: {known}", field="customAssetsId")
 
 
-def load_kit(kit_id: str, folder: Path, fonts: FontBook) -> Kit:
+def bundled_layout_names() -> frozenset[str]:
+    """The names of the bundled layouts (a layout's name is its file name, checked on load)."""
+    return frozenset(path.stem for path in data_dir("layouts").glob("*.yaml"))
+
+
+def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collection[str] | None = None) -> Kit:
+    """The kit in ``folder``, or a ``SpecError`` with every problem of its ``kit.yaml`` at once:
+    the schema's, its fonts, its preferred layouts (``layout_names``, default the bundled ones)
+    and its asset files, each checked wherever the value is there to check."""
     path = folder / "kit.yaml"
     shown = f"{folder.parent.name}/{kit_id}/kit.yaml"
     doc, problems = load_yaml(path, shown_as=shown)
@@ -186,27 +197,42 @@ def load_kit(kit_id: str, folder: Path, fonts: FontBook) -> Kit:
         raise SpecError(problems)
     spec, spec_problems = validate_doc(KitSpec, doc)
     problems += spec_problems
-    if spec is not None:
-        for role in KIT_ROLES:
-            font = getattr(spec.fonts, role)
-            problem = fonts.describe(font.family, font.weight)
-            if problem:
-                problems.append(doc.problem(("fonts", role, "family"), problem))
-        for loc, relative in _asset_refs(spec):
-            target = (folder / relative).resolve()
-            if not target.is_relative_to(folder.resolve()):
-                problems.append(doc.problem(loc, f"{relative!r} leaves the kit folder; assets must be inside it"))
-            elif not target.is_file():
-                problems.append(doc.problem(loc, f"file not found: {relative!r} (relative to {shown.rsplit('/', 1)[0]}/)"))
+    known_layouts = bundled_layout_names() if layout_names is None else layout_names
+    problems += _kit_reference_problems(doc, folder, fonts, known_layouts)
     if problems:
-        raise SpecError(problems)
+        raise SpecError(sorted(problems, key=lambda p: (p.line, p.column)))
     return Kit(kit_id, spec, folder)
 
 
-def _asset_refs(spec: KitSpec):
-    if spec.logo is not None:
-        yield ("logo", "file"), spec.logo.file
-        if spec.logo.file_dark:
-            yield ("logo", "file_dark"), spec.logo.file_dark
-    if spec.photo is not None:
-        yield ("photo", "file"), spec.photo.file
+def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layout_names: Collection[str]) -> list[SpecProblem]:
+    """What the schema cannot know: fonts, layouts and files that must exist. Read from the raw
+    data, so they are reported with the schema's problems, not after them; a value of the wrong
+    type is left to the schema's message."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems: list[SpecProblem] = []
+    font_roles = data.get("fonts")
+    for role in KIT_ROLES:
+        font = font_roles.get(role) if isinstance(font_roles, dict) else None
+        if not isinstance(font, dict) or not isinstance(font.get("family"), str):
+            continue
+        family, weight = font["family"], font.get("weight", KitFont.model_fields["weight"].default)
+        if family not in fonts.families:
+            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "")))
+        elif isinstance(weight, str) and (problem := fonts.describe(family, weight)):
+            problems.append(doc.problem(("fonts", role, "weight"), problem))
+    layouts = data.get("layouts")
+    for index, name in enumerate(layouts if isinstance(layouts, list) else ()):
+        if isinstance(name, str) and name not in layout_names:
+            problems.append(doc.problem(("layouts", index), f"unknown layout {name!r}; known: {', '.join(sorted(layout_names))}"))
+    shown_dir = doc.path.rsplit("/", 1)[0]
+    for loc in (("logo", "file"), ("logo", "file_dark"), ("photo", "file")):
+        section = data.get(loc[0])
+        relative = section.get(loc[1]) if isinstance(section, dict) else None
+        if not isinstance(relative, str):
+            continue
+        target = (folder / relative).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            problems.append(doc.problem(loc, f"{relative!r} leaves the kit folder; assets must be inside it"))
+        elif not target.is_file():
+            problems.append(doc.problem(loc, f"file not found: {relative!r} (relative to {shown_dir}/)"))
+    return problems

@@ -88,8 +88,9 @@ def list_command(kits_dir: Path | None) -> None:
         where = "bundled" if (bundled / kit_id / "kit.yaml").is_file() else str(user_dir / kit_id)
         try:
             spec = store.get(kit_id).spec
-        except UserError as exc:
-            first = str(exc).splitlines()[0]
-            click.echo(f"{kit_id:<20} (invalid: {first})  [{where}]")
+        except UserError as exc:  # one broken kit is listed as such; the others still are
+            first, *more = str(exc).splitlines() or [type(exc).__name__]
+            rest = f"; and {len(more)} more problem{'s' if len(more) != 1 else ''}" if more else ""
+            click.echo(f"{kit_id:<20} (invalid: {first}{rest})  [{where}]")
             continue
         click.echo(f"{kit_id:<20} {spec.name:<24} {spec.category:<18} [{where}]")

@@ -58,7 +58,7 @@ def load_references(sources: Sequence[Source]) -> tuple[ReferencePixels, ...]:
 def decode_image(source: Source, *, label: str, field: str = "references", reduce_to_px: int | None = None) -> Image.Image:
     """A fully decoded image (its first frame), RGB or RGBA. ``reduce_to_px`` lets JPEG decode at
     a fraction of its size when only a small version is needed."""
-    data = _read_bytes(source, label, field)
+    data = read_source(source, label, field)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -89,7 +89,9 @@ def decode_image(source: Source, *, label: str, field: str = "references", reduc
             raise InputError(f"{label} could not be decoded: {exc}", field=field) from None
 
 
-def _read_bytes(source: Source, label: str, field: str) -> bytes:
+def read_source(source: Source, label: str, field: str) -> bytes:
+    """The bytes of ``source`` (a path or the bytes themselves), at most ``MAX_FILE_BYTES``; an
+    ``InputError`` naming ``label`` when it is missing, unreadable, empty or too big."""
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -12,6 +13,24 @@ from .request import CATEGORIES
 
 PALETTE_ROLES = ("background", "surface", "text", "accent", "muted", "on_accent")
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
+#: A kit's display name: as long as a kit id may be, so the name made from an id always fits.
+KIT_NAME_MAX_CHARS = 64
+KIT_NAME_RULE = f"1-{KIT_NAME_MAX_CHARS} printable characters (no line breaks or control characters)"
+_UNPRINTABLE = ("Cc", "Cs", "Co", "Cn", "Zl", "Zp")  # controls, surrogates, private use, unassigned, breaks
+
+
+def kit_name_problem(value: str) -> str | None:
+    """None for a usable display name, else what is wrong with it ("got ...")."""
+    if not value:
+        return "got an empty name"
+    if len(value) > KIT_NAME_MAX_CHARS:
+        return f"got {len(value)} characters"
+    for index, char in enumerate(value):
+        if unicodedata.category(char) in _UNPRINTABLE:
+            return f"got {char!r} at character {index + 1}"
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in value):
+        return f"got only blank characters ({value!r})"
+    return None
 
 
 def _color(value: str) -> str:
@@ -74,6 +93,14 @@ class KitSpec(Closed):
     photo: KitPhoto | None = None
     layouts: list[str] = []  # preferred layout names, in order
     category: str = "auto"  # a ThumbAPI category: biases layouts and emphasis (renderer.categories)
+
+    @field_validator("name")
+    @classmethod
+    def _usable_name(cls, value: str) -> str:
+        problem = kit_name_problem(value)
+        if problem:
+            raise ValueError(f"expected {KIT_NAME_RULE}, {problem}")
+        return value
 
     @field_validator("category")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import pathlib
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -33,7 +34,9 @@ from renderer.kit_spec import KitSpec, Palette
 from renderer.kitgen import create_kit
 from renderer.paths import data_dir
 from renderer.request import CATEGORIES
+from tests.limits import deadline
 
+PRESENTER_PHOTO = data_dir("brand_kits") / "techpulse" / "photo.jpg"
 SAMPLE_KITS = ("techpulse", "sunrise")
 
 
@@ -164,10 +167,11 @@ def test_any_colours_give_a_palette_that_reads(parts: list[tuple[tuple[int, int,
 
 # -- kit new ----------------------------------------------------------------------------------
 def test_kit_new_writes_a_kit_that_loads_and_renders(tmp_path: Path, refs: dict[str, Path]) -> None:
-    kits = tmp_path / "kits"
-    logo = save(Image.new("RGBA", (300, 100), (255, 255, 255, 0)), tmp_path / "logo.png")
-    folder = create_kit("my-brand", [refs["dark"], refs["light"]], kits_dir=kits, logo=logo, photo=refs["light"],
-                        category="tech-saas")
+    kits, cutouts = tmp_path / "kits", tmp_path / "cutouts"
+    logo = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
+    logo.paste((255, 255, 255, 255), (20, 20, 280, 80))
+    folder = create_kit("my-brand", [refs["dark"], refs["light"]], kits_dir=kits, logo=save(logo, tmp_path / "logo.png"),
+                        photo=PRESENTER_PHOTO, category="tech-saas", cutout_cache_dir=cutouts)
     assert folder == kits / "my-brand"
     assert sorted(p.name for p in folder.iterdir()) == ["kit.yaml", "logo-dark.png", "logo.png", "photo.jpg"]
     assert [p.name for p in kits.iterdir()] == ["my-brand"]  # no staging folder left behind
@@ -176,6 +180,11 @@ def test_kit_new_writes_a_kit_that_loads_and_renders(tmp_path: Path, refs: dict[
     palette_readable(spec.palette)
     thumbnail = Renderer(kit_dirs=(kits,)).render("x", brand="my-brand", output_format="png")
     assert (thumbnail.kit, thumbnail.width_px) == ("my-brand", 1280)
+    cached = sorted(cutouts.rglob("*.png"))
+    assert len(cached) == 1  # the subject check cut the photo out once, as a render does ...
+    with_assets = Renderer(kit_dirs=(kits,), cache_dir=cutouts).render("x", brand="my-brand", use_photo=True, use_logo=True)
+    assert sorted(cutouts.rglob("*.png")) == cached  # ... so the first render found it in the cache
+    assert with_assets.layout.endswith("split")
 
 
 def test_kit_new_accepts_bytes_and_writes_only_the_kit_file(tmp_path: Path, refs: dict[str, Path]) -> None:
@@ -494,3 +503,115 @@ def test_kit_commands(tmp_path: Path, refs: dict[str, Path]) -> None:
 
     unknown = runner.invoke(main, ["kit", "show", "../x", "--dir", kits])
     assert unknown.exit_code == 2 and "customAssetsId must be a kit id" in unknown.stderr
+
+
+def test_kit_list_shows_a_broken_kit_and_still_lists_the_others(tmp_path: Path) -> None:
+    kits = tmp_path / "kits"
+    for kit_id in ("good", "loop", "laughs"):
+        shutil.copytree(data_dir("brand_kits") / "default", kits / kit_id)
+    loop = kits / "loop" / "kit.yaml"
+    loop.write_text(loop.read_text().replace("name: Default", "name: &a [*a]"))
+    laughs = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    laughs += [f"{key}: &{key} [{', '.join(['*' + prev] * 9)}]" for prev, key in zip("abcdefgh", "bcdefghi")]
+    (kits / "laughs" / "kit.yaml").write_text("\n".join([*laughs, "name: *i"]) + "\n")
+    with deadline(20):
+        listed = CliRunner().invoke(main, ["kit", "list", "--dir", str(kits)])
+    assert listed.exit_code == 0, listed.output
+    lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
+    assert sorted(lines) == ["default", "good", "laughs", "loop", "sunrise", "techpulse"]
+    assert "(invalid: kits/loop/kit.yaml:2:7: name: YAML anchors (&name) are not allowed" in lines["loop"]
+    assert "and 1 more problem" in lines["loop"]
+    assert "(invalid: kits/laughs/kit.yaml:1:4: a: YAML anchors" in lines["laughs"]
+    assert "Default" in lines["good"] and "invalid" not in lines["good"]
+
+
+# -- display names ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("display_name", "got"), [
+    ("", "got an empty name"),
+    ("x" * 500, "got 500 characters"),
+    ("x" * 65, "got 65 characters"),
+    ("Two\nlines", r"got '\\n' at character 4"),
+    ("bell\x07", r"got '\\x07' at character 5"),
+    ("   ", "got only blank characters"),
+    ("\u200b", "got only blank characters"),
+])
+def test_kit_new_refuses_an_unusable_display_name(tmp_path: Path, refs: dict[str, Path], display_name: str, got: str) -> None:
+    with pytest.raises(InputError, match=r"display name \(--name\) must be 1-64 printable characters .*; " + got) as info:
+        create_kit("brand", [refs["dark"]], kits_dir=tmp_path / "kits", display_name=display_name)
+    assert info.value.field == "display_name"
+    assert not (tmp_path / "kits").exists()
+
+
+@pytest.mark.parametrize("display_name", ["x" * 64, "Ünïcode & Co. 🚀👩‍💻", "عربي", "A"])
+def test_kit_new_keeps_a_usable_display_name(tmp_path: Path, refs: dict[str, Path], display_name: str) -> None:
+    folder = create_kit("brand", [refs["dark"]], kits_dir=tmp_path, display_name=display_name)
+    assert load_kit("brand", folder, FontBook()).spec.name == display_name
+
+
+def test_kit_new_cli_refuses_an_empty_name(tmp_path: Path, refs: dict[str, Path]) -> None:
+    made = CliRunner().invoke(main, ["kit", "new", "brand", "--dir", str(tmp_path), "--from", str(refs["dark"]), "--name", ""])
+    assert made.exit_code == 2
+    assert made.stderr.startswith("thumbkit: the display name (--name) must be 1-64 printable characters")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dark.png", "light.jpg"]  # the references only
+
+
+def test_a_kit_file_name_must_be_usable(tmp_path: Path, renderer: Renderer) -> None:
+    folder = tmp_path / "k"
+    shutil.copytree(data_dir("brand_kits") / "default", folder)
+    kit_file = folder / "kit.yaml"
+    kit_file.write_text(kit_file.read_text().replace("name: Default", 'name: ""'))
+    with pytest.raises(SpecError, match=r"k/kit.yaml:2:1: name: expected 1-64 printable characters \(no line breaks or control characters\), got an empty name"):
+        load_kit("k", folder, renderer.fonts)
+
+
+# -- the logo and photo of `kit new`: the renderer's rules, checked before anything is written ------
+def assert_nothing_written(kits: Path) -> None:
+    assert not kits.exists() or list(kits.iterdir()) == [], list(kits.iterdir())
+
+
+@pytest.mark.parametrize(("role", "image", "message"), [
+    ("logo", Image.new("RGBA", (1, 1), (255, 0, 0, 255)), "logo .*one.png is 1x1 pixels, too small; images must be at least 16 pixels on each side"),
+    ("photo", Image.new("RGB", (15, 400), "navy"), "photo .*one.png is 15x400 pixels, too small; images must be at least 16 pixels on each side"),
+    ("logo", Image.new("RGBA", (200, 100), (255, 255, 255, 0)), "logo .*one.png has no visible pixels"),
+    ("logo", Image.new("RGBA", (200, 100), (255, 255, 255, 100)), "logo .*one.png has no visible pixels"),
+    ("logo", Image.new("RGBA", (16_000, 20), "red"), "logo .*one.png is 16000x20 pixels, too elongated: kept at most 1600 pixels a side it would be 1600x2"),
+    ("photo", Image.new("RGB", (30_000, 20), "red"), "photo .*one.png is 30000x20 pixels, too elongated: kept at most 2560 pixels a side"),
+])
+def test_kit_new_refuses_a_logo_or_photo_that_rendering_would_refuse(
+    tmp_path: Path, refs: dict[str, Path], role: str, image: Image.Image, message: str
+) -> None:
+    kits = tmp_path / "kits"
+    with pytest.raises(InputError, match=message) as info:
+        create_kit("brand", [refs["dark"]], kits_dir=kits, **{role: save(image, tmp_path / "one.png")})
+    assert info.value.field == role
+    assert_nothing_written(kits)
+
+
+@pytest.mark.parametrize("role", ["logo", "photo"])
+def test_kit_new_has_the_renderers_pixel_limit_for_logo_and_photo(
+    tmp_path: Path, refs: dict[str, Path], monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded") if self.size == (8_000, 7_000) else load(self))
+    huge = tmp_path / "huge.png"
+    huge.write_bytes(png_header_only(8_000, 7_000))
+    with pytest.raises(InputError, match=f"{role} .*huge.png is 8000x7000 pixels \\(56.0 megapixels\\), too large; the limit is 50 megapixels"):
+        create_kit("brand", [refs["dark"]], kits_dir=tmp_path / "kits", **{role: huge})
+    assert_nothing_written(tmp_path / "kits")
+
+
+def test_kit_new_refuses_a_photo_without_a_subject(tmp_path: Path, refs: dict[str, Path]) -> None:
+    grey = save(Image.new("RGB", (320, 240), (128, 128, 128)), tmp_path / "grey.png")
+    with pytest.raises(InputError, match="photo .*grey.png: no person or subject found to cut out; use a photo where") as info:
+        create_kit("brand", [refs["dark"]], kits_dir=tmp_path / "kits", photo=grey, cutout_cache_dir=tmp_path / "cutouts")
+    assert info.value.field == "photo"
+    assert_nothing_written(tmp_path / "kits")
+
+
+def test_kit_new_cli_refuses_a_tiny_logo_and_leaves_no_kit(tmp_path: Path, refs: dict[str, Path]) -> None:
+    kits = tmp_path / "kits"
+    one = save(Image.new("RGBA", (1, 1), (255, 0, 0, 255)), tmp_path / "one.png")
+    made = CliRunner().invoke(main, ["kit", "new", "brand", "--dir", str(kits), "--from", str(refs["dark"]), "--logo", str(one)])
+    assert made.exit_code == 2
+    assert made.stderr.strip() == f"thumbkit: logo {one} is 1x1 pixels, too small; images must be at least 16 pixels on each side"
+    assert_nothing_written(kits)
