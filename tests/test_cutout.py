@@ -269,6 +269,93 @@ def test_framing_rejects_an_empty_slot(astronaut_cutout: Cutout) -> None:
         frame_subject(astronaut_cutout, slot_width_px=0, slot_height_px=100)
 
 
+# --- keeping the subject, dropping what the model half believed in ---------------------------
+
+
+def test_the_ghost_of_the_flag_behind_the_shoulder_is_dropped(astronaut_cutout: Cutout) -> None:
+    # The model keeps the flag behind her left shoulder semi-transparent: it showed as a
+    # washed-out strip next to the presenter. Nothing semi-transparent stays away from the
+    # solid subject; the soft fringe along its edges (a few pixels) is all that is left.
+    from scipy import ndimage
+
+    alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
+    assert alpha[230:360, 0:20].max() == 0  # where the flag showed through
+    semi = (alpha > 0) & (alpha < 128)
+    from_solid = ndimage.distance_transform_edt(alpha < 128)
+    assert from_solid[semi].max() <= 0.02 * 512
+    _, count = ndimage.label(alpha > 0, structure=np.ones((3, 3)))
+    assert count == 1
+
+
+def test_hair_edges_are_kept_as_the_model_gave_them(
+    engine: CutoutEngine, astronaut: Image.Image, astronaut_cutout: Cutout
+) -> None:
+    levelled = np.asarray(
+        engine._predict_mask(astronaut.convert("RGBA")).point(cutout_module._MASK_LEVELS)
+    )
+    face = astronaut_cutout.face_box
+    assert face is not None
+    hair = (slice(0, face.bottom), slice(face.left - face.width_px, face.right + face.width_px))
+    alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
+    assert np.array_equal(alpha[hair], levelled[hair])
+    assert ((alpha[hair] > 0) & (alpha[hair] < 255)).sum() > 500  # soft edges, not a hard cut
+
+
+def drawn_mask(side_px: int = 512) -> tuple[Image.Image, dict[str, tuple[slice, slice]]]:
+    """A levelled mask: a solid body, and around it what the model leaves behind."""
+    k = side_px / 512
+    mask = Image.new("L", (side_px, side_px), 0)
+    draw = ImageDraw.Draw(mask)
+
+    def box(left: float, top: float, right: float, bottom: float) -> tuple[int, ...]:
+        return tuple(round(v * k) for v in (left, top, right, bottom))
+
+    draw.ellipse(box(200, 40, 300, 160), fill=255)  # head
+    draw.rectangle(box(150, 160, 350, 511), fill=255)  # body
+    draw.rectangle(box(90, 200, 149, 400), fill=90)  # a weak, thick ghost against the body
+    draw.rectangle(box(351, 250, 356, 420), fill=90)  # a thin soft strand along the body
+    draw.rectangle(box(351, 200, 420, 240), fill=180)  # a mostly solid soft part (a held thing)
+    draw.rectangle(box(460, 20, 480, 40), fill=255)  # a speck, far from the subject
+    draw.rectangle(box(20, 20, 60, 60), fill=60)  # faint haze, touching nothing
+    def region(left: int, top: int, right: int, bottom: int) -> tuple[slice, slice]:
+        left, top, right, bottom = box(left, top, right, bottom)
+        return (slice(top, bottom), slice(left, right))
+
+    regions = {
+        "ghost": region(90, 205, 145, 395),
+        "strand": region(351, 260, 357, 410),
+        "held": region(360, 205, 415, 235),
+        "speck": region(460, 20, 481, 41),
+        "haze": region(20, 20, 61, 61),
+    }
+    return mask, regions
+
+
+@pytest.mark.parametrize("side_px", [512, 2048])
+def test_weak_regions_and_specks_apart_from_the_subject_are_dropped(side_px: int) -> None:
+    mask, regions = drawn_mask(side_px)
+    cleaned = np.asarray(cutout_module._clean_mask(mask))
+    original = np.asarray(mask)
+    for dropped in ("ghost", "speck", "haze"):
+        assert cleaned[regions[dropped]].max() == 0, dropped
+    for kept in ("strand", "held"):
+        assert np.array_equal(cleaned[regions[kept]], original[regions[kept]]), kept
+    k = side_px / 512
+    assert cleaned[round(170 * k) : round(500 * k), round(150 * k) : round(350 * k)].min() == 255
+    # The speck no longer stretches the subject's box (which framing goes by).
+    assert cutout_module._mask_box(Image.fromarray(cleaned)).top == round(40 * side_px / 512)
+
+
+def test_the_blob_holding_the_face_is_kept_even_when_smaller() -> None:
+    mask = Image.new("L", (512, 512), 0)
+    draw = ImageDraw.Draw(mask)
+    draw.rectangle((0, 300, 300, 511), fill=255)  # a big object, the largest blob
+    draw.ellipse((400, 40, 480, 140), fill=255)  # a small person's head, far from it
+    cleaned = np.asarray(cutout_module._clean_mask(mask, Box(410, 60, 470, 130)))
+    assert cleaned[90, 440] == 255 and cleaned[400, 100] == 255
+    assert np.asarray(cutout_module._clean_mask(mask))[90, 440] == 0  # without the face: a speck
+
+
 # --- effects -------------------------------------------------------------------------------
 
 
