@@ -83,6 +83,8 @@ _THICK_SHARE = 0.015
 _FALLOFF_SHARE = 0.003
 #: Masks larger than this (with a margin) are judged on a copy of about this size.
 _ANALYSIS_SIDE_PX = 512
+#: The subject runs into an edge of the photo when at least this share of that edge is solid.
+_CUT_MIN_SHARE = 0.01
 #: A solid (alpha >= 128) subject smaller than this share of the photo counts as "nothing found".
 #: A plain black photo gives 1.2%: rembg stretches the model's near-zero output to 0..255.
 _MIN_SUBJECT_SHARE = 0.02
@@ -92,6 +94,10 @@ _MAX_SUBJECT_SHARE = 0.97
 NO_FACE_WARNING = "no face found in photoImage: the cutout is framed by the whole subject"
 NO_BACKGROUND_WARNING = (
     "photoImage's background could not be told apart: the cutout keeps almost all of it"
+)
+PHOTO_CUT_TOP_WARNING = (
+    "the photo cuts the subject at the top; the cut is put on the top edge of the photo slot "
+    "(faded out where the slot ends inside the thumbnail): use a photo with room above the head"
 )
 PHOTO_FIELD = "photoImage"
 
@@ -118,6 +124,10 @@ class Framed:
     face_box: Box | None
     scale: float
     warnings: tuple[str, ...] = ()
+    #: Where the photo's own edge cuts the subject inside the slot, per side (left, top, right,
+    #: bottom) in slot pixels, or None: the subject goes on beyond it, so whoever draws ``image``
+    #: fades it out from there and draws no outline or shadow along it.
+    cut_edges: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
 
 
 def default_cache_dir() -> Path:
@@ -204,6 +214,8 @@ class CutoutEngine:
         warnings = [NO_FACE_WARNING] if face_box is None else []
         if solid_share > _MAX_SUBJECT_SHARE:
             warnings.append(NO_BACKGROUND_WARNING)
+        elif photo_cuts(mask).top is not None:
+            warnings.append(PHOTO_CUT_TOP_WARNING)
         cutout = _apply_mask(
             image, mask, mask_box=mask_box, face_box=face_box, warnings=tuple(warnings)
         )
@@ -579,6 +591,7 @@ TOP_MARGIN_SHARE = 0.10  # free space above the hair
 CHIN_CLEARANCE_SHARE = 0.08  # at least this much below the chin, even when aligning
 SIDE_MARGIN_SHARE = 0.10  # of the head's width, on each side of the head
 NO_FACE_SIDE_MARGIN_SHARE = 0.05  # of the subject's width, without a face
+NO_FACE_LEAST_SHARE = 0.6  # without a face, zooming in shows at least this much of the height
 _ALIGNS = ("bottom", "center", "top")
 
 
@@ -609,6 +622,13 @@ def frame_subject(
     body may run off the bottom and sides. When the photo ends before the slot's bottom edge,
     ``align`` (``bottom``, ``center`` or ``top``) says where the subject sits. Without a face the
     whole subject is fitted in.
+
+    Where the photo itself cuts the subject (the mask runs into the photo's edge: the subject
+    goes on beyond the picture), that edge is put on the slot's edge, as a photographer crops:
+    a head cut by the top of the photo starts at the top of the slot instead of floating under
+    headroom, zooming in when the sides of the photo would show. When the face's room or the
+    photo's shape leaves a cut inside the slot, :attr:`Framed.cut_edges` says where, so it can be
+    faded out and drawn without an outline.
     """
     if align not in _ALIGNS:
         raise InputError(f"align must be one of: {', '.join(_ALIGNS)}", field="align")
@@ -617,12 +637,51 @@ def frame_subject(
             f"the photo slot must be at least 1x1 pixels, not {slot_width_px}x{slot_height_px}"
         )
     aspect = slot_width_px / slot_height_px
+    mask = cutout.image.getchannel("A")
+    cuts = photo_cuts(mask)
     if cutout.face_box is not None:
         head = _estimate_head(cutout.image, cutout.face_box)
-        crop = _head_and_shoulders_crop(head, cutout.mask_box.bottom, aspect, align)
+        crop = _head_and_shoulders_crop(
+            head, cutout.mask_box.bottom, aspect, align, cuts, cutout.image.width
+        )
     else:
-        crop = _whole_subject_crop(cutout.mask_box, aspect, align)
-    return _render_crop(cutout, crop, slot_width_px, slot_height_px)
+        crop = _whole_subject_crop(cutout.mask_box, aspect, align, cuts, mask)
+    return _render_crop(cutout, crop, slot_width_px, slot_height_px, cuts)
+
+
+@dataclass(frozen=True)
+class PhotoCuts:
+    """Where the subject runs into the photo's own edges (it goes on beyond the picture): per
+    side, the span along that edge (``start``, ``end``: rows for left and right, columns for top
+    and bottom) where the mask is solid on it, or None."""
+
+    left: tuple[int, int] | None = None
+    top: tuple[int, int] | None = None
+    right: tuple[int, int] | None = None
+    bottom: tuple[int, int] | None = None
+
+
+def photo_cuts(mask: Image.Image) -> PhotoCuts:
+    """The edges of the photo that cut the subject of ``mask`` (L), see :class:`PhotoCuts`.
+
+    An edge cuts the subject when at least ``_CUT_MIN_SHARE`` of it (and 2 pixels) is solid: a
+    little haze touching it does not count.
+    """
+    alpha = np.asarray(mask)
+
+    def span(line: np.ndarray) -> tuple[int, int] | None:
+        solid = np.flatnonzero(line >= _SOLID_LEVEL)
+        if solid.size < max(2, _CUT_MIN_SHARE * line.size):
+            return None
+        return (int(solid[0]), int(solid[-1]) + 1)
+
+    return PhotoCuts(
+        left=span(alpha[:, 0]), top=span(alpha[0]), right=span(alpha[:, -1]), bottom=span(alpha[-1])
+    )
+
+
+def _overlaps(span: tuple[int, int] | None, start: float, end: float) -> bool:
+    return span is not None and span[0] < end and span[1] > start
 
 
 def _estimate_head(image: Image.Image, face: Box) -> _Head:
@@ -647,35 +706,123 @@ def _hair_top(alpha: np.ndarray, face: Box) -> float:
     return float(top)
 
 
+Crop = tuple[float, float, float, float]
+
+
 def _head_and_shoulders_crop(
-    head: _Head, subject_bottom: int, aspect: float, align: str
-) -> tuple[float, float, float, float]:
-    height = head.height / HEAD_SHARE
+    head: _Head, subject_bottom: int, aspect: float, align: str, cuts: PhotoCuts, photo_width: int
+) -> Crop:
+    # The least height that holds the whole head: never crop into it, whatever else is wanted.
+    least = max(head.height / HEAD_SHARE_MAX, head.width * (1 + 2 * SIDE_MARGIN_SHARE) / aspect)
+
+    def cut_at_top(height: float) -> bool:  # the photo's top edge cuts what the slot shows
+        return _overlaps(cuts.top, *_columns(head, height, aspect))
+
     fills_to_bottom = (subject_bottom - head.top) / (1 - TOP_MARGIN_SHARE)
-    height = min(height, fills_to_bottom)  # zoom in so a short photo still reaches the bottom
-    height = max(height, head.height / HEAD_SHARE_MAX)  # but never crop into the head
-    height = max(height, head.width * (1 + 2 * SIDE_MARGIN_SHARE) / aspect)  # head fits the width
-    top = head.top - TOP_MARGIN_SHARE * height
-    gap = top + height - subject_bottom
-    if gap > 0:  # the photo ends above the slot's bottom edge
-        room = top + (1 - CHIN_CLEARANCE_SHARE) * height - head.chin
-        top -= min(_align_shift(gap, align), room)
-    centre_x = (head.left + head.right) / 2
+    if cut_at_top(fills_to_bottom) and head.top - TOP_MARGIN_SHARE * fills_to_bottom < 0:
+        fills_to_bottom = subject_bottom  # from the photo's top edge, on the slot's top edge
+    # Zoom in so a short photo still reaches the bottom, but never crop into the head.
+    height = max(min(head.height / HEAD_SHARE, fills_to_bottom), least)
+
+    def top_for(height: float) -> float:
+        top = head.top - TOP_MARGIN_SHARE * height
+        cut = cut_at_top(height)
+        if cut and top < 0:
+            top = 0.0  # the photo cuts the subject: its cut goes on the slot's top edge
+        gap = top + height - subject_bottom
+        if gap > 0:  # the photo ends above the slot's bottom edge
+            room = top + (1 - CHIN_CLEARANCE_SHARE) * height - head.chin
+            shift = min(_align_shift(gap, align), room)
+            if cut:
+                shift = min(shift, max(top, 0.0))  # without pulling the cut into the slot
+            top -= shift
+        return top
+
+    top = top_for(height)
+    if (
+        _overlaps(cuts.left, top, top + height)
+        and _overlaps(cuts.right, top, top + height)
+        and height * aspect > photo_width
+    ):
+        height = max(least, min(height, photo_width / aspect))  # keep the photo's sides out
+        top = top_for(height)
     width = height * aspect
-    return (centre_x - width / 2, top, centre_x + width / 2, top + height)
-
-
-def _whole_subject_crop(box: Box, aspect: float, align: str) -> tuple[float, float, float, float]:
-    height = max(
-        box.height_px / (1 - TOP_MARGIN_SHARE),
-        box.width_px * (1 + 2 * NO_FACE_SIDE_MARGIN_SHARE) / aspect,
+    left = _fit_horizontally(
+        (head.left + head.right) / 2 - width / 2,
+        width,
+        photo_width,
+        cut_left=_overlaps(cuts.left, top, top + height),
+        cut_right=_overlaps(cuts.right, top, top + height),
+        keep=(
+            head.left - SIDE_MARGIN_SHARE * head.width,
+            head.right + SIDE_MARGIN_SHARE * head.width,
+        ),
     )
-    top = box.top - TOP_MARGIN_SHARE * height
-    gap = top + height - box.bottom
-    top -= _align_shift(gap, align)
-    centre_x = (box.left + box.right) / 2
+    return (left, top, left + width, top + height)
+
+
+def _columns(head: _Head, height: float, aspect: float) -> tuple[float, float]:
+    centre = (head.left + head.right) / 2
+    return (centre - height * aspect / 2, centre + height * aspect / 2)
+
+
+def _fit_horizontally(
+    left: float,
+    width: float,
+    photo_width: int,
+    *,
+    cut_left: bool,
+    cut_right: bool,
+    keep: tuple[float, float],
+) -> float:
+    """``left`` moved so that the photo's cut sides are on or beyond the slot's sides, as far as
+    ``keep`` (the span that must stay in view) allows."""
+    lowest = 0.0 if cut_left else -np.inf
+    highest = photo_width - width if cut_right else np.inf
+    if lowest <= highest:
+        left = min(max(left, lowest), highest)
+    return min(max(left, keep[1] - width), keep[0])
+
+
+def _whole_subject_crop(
+    box: Box, aspect: float, align: str, cuts: PhotoCuts, mask: Image.Image
+) -> Crop:
+    cut_top, cut_left, cut_right, cut_bottom = (
+        side is not None for side in (cuts.top, cuts.left, cuts.right, cuts.bottom)
+    )
+    top_margin = 0.0 if cut_top else TOP_MARGIN_SHARE
+    margin = NO_FACE_SIDE_MARGIN_SHARE * box.width_px  # a side the photo cuts needs none
+    keep = (box.left - (0 if cut_left else margin), box.right + (0 if cut_right else margin))
+    height = max(box.height_px / (1 - top_margin), (keep[1] - keep[0]) / aspect)
+    if cut_left and cut_right and height * aspect > box.width_px:
+        # Cut on both sides: zoom in so the photo's sides stay out of view.
+        height = max(box.width_px / aspect, NO_FACE_LEAST_SHARE * box.height_px)
+    if cut_top and cut_bottom:
+        height = min(height, box.height_px)  # both cuts on the slot's edges, before the width
+    top = box.top - top_margin * height
+    shift = _align_shift(top + height - box.bottom, align)
+    if cut_top:
+        shift = min(shift, top)  # the photo's top edge stays on the slot's top edge
+    top -= shift
     width = height * aspect
-    return (centre_x - width / 2, top, centre_x + width / 2, top + height)
+    centre_x = (box.left + box.right) / 2
+    if width < keep[1] - keep[0]:  # zoomed in: centred on the subject's top, a head mostly
+        centre_x = _top_centre(mask, box)
+        keep = (centre_x, centre_x)
+    left = _fit_horizontally(
+        centre_x - width / 2, width, mask.width, cut_left=cut_left, cut_right=cut_right, keep=keep
+    )
+    return (left, top, left + width, top + height)
+
+
+def _top_centre(mask: Image.Image, box: Box) -> float:
+    """The middle of the solid subject in the top fifth of ``box``."""
+    rows = np.asarray(mask)[box.top : box.top + max(1, box.height_px // 5), box.left : box.right]
+    columns = np.flatnonzero((rows >= _SOLID_LEVEL).any(axis=0))
+    if columns.size == 0:
+        return (box.left + box.right) / 2
+    weights = (rows >= _SOLID_LEVEL).sum(axis=0)[columns]
+    return box.left + float(np.average(columns, weights=weights)) + 0.5
 
 
 def _align_shift(gap: float, align: str) -> float:
@@ -683,7 +830,7 @@ def _align_shift(gap: float, align: str) -> float:
 
 
 def _render_crop(
-    cutout: Cutout, crop: tuple[float, float, float, float], width_px: int, height_px: int
+    cutout: Cutout, crop: Crop, width_px: int, height_px: int, cuts: PhotoCuts
 ) -> Framed:
     left, top, right, bottom = crop
     scale = height_px / (bottom - top)
@@ -712,7 +859,41 @@ def _render_crop(
             round((face.right - left) * scale),
             round((face.bottom - top) * scale),
         )
-    return Framed(image=canvas, face_box=face_box, scale=scale, warnings=cutout.warnings)
+    return Framed(
+        image=canvas,
+        face_box=face_box,
+        scale=scale,
+        warnings=cutout.warnings,
+        cut_edges=_cut_edges(crop, visible, scale, source.size, (width_px, height_px), cuts),
+    )
+
+
+def _cut_edges(
+    crop: Crop,
+    visible: Crop,
+    scale: float,
+    photo_size: tuple[int, int],
+    slot_size: tuple[int, int],
+    cuts: PhotoCuts,
+) -> tuple[int | None, int | None, int | None, int | None]:
+    """Where, in the slot, the photo's edges that cut the subject show (inside the slot)."""
+    left, top, right, bottom = crop
+    width_px, height_px = slot_size
+
+    def inside(position: float, size: int) -> int | None:
+        position = round(position)
+        return position if 0 < position < size else None
+
+    edges: list[int | None] = [None, None, None, None]
+    if left < 0 and _overlaps(cuts.left, visible[1], visible[3]):
+        edges[0] = inside(-left * scale, width_px)
+    if top < 0 and _overlaps(cuts.top, visible[0], visible[2]):
+        edges[1] = inside(-top * scale, height_px)
+    if right > photo_size[0] and _overlaps(cuts.right, visible[1], visible[3]):
+        edges[2] = inside((photo_size[0] - left) * scale, width_px)
+    if bottom > photo_size[1] and _overlaps(cuts.bottom, visible[0], visible[2]):
+        edges[3] = inside((photo_size[1] - top) * scale, height_px)
+    return (edges[0], edges[1], edges[2], edges[3])
 
 
 # --- effects: small pure functions on an RGBA image, returning a new one of the same size -------

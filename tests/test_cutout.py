@@ -22,6 +22,7 @@ from renderer import cutout as cutout_module
 from renderer.cutout import (
     MODEL_MD5,
     NO_FACE_WARNING,
+    PHOTO_CUT_TOP_WARNING,
     Cutout,
     CutoutEngine,
     add_drop_shadow,
@@ -153,13 +154,16 @@ def test_photo_without_face_is_framed_by_the_subject_with_a_warning(engine: Cuto
 
     cat = engine.cutout(Image.fromarray(chelsea()).convert("RGBA"))
     assert cat.face_box is None
-    assert cat.warnings == (NO_FACE_WARNING,)
+    # The close-up cuts the cat's head at the top of the photo: that is said too.
+    assert cat.warnings == (NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING)
     framed = frame_subject(cat, slot_width_px=400, slot_height_px=400)
-    assert framed.warnings == (NO_FACE_WARNING,)
+    assert framed.warnings == (NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING)
     assert framed.face_box is None
     alpha = np.asarray(framed.image.getchannel("A"))
-    assert alpha[0].max() == 0  # the whole subject fits: nothing touches the top edge
-    assert alpha.max() == 255
+    # The photo cuts the cat at its top, left and bottom: the cuts are on the slot's edges (the
+    # top one not under headroom, the bottom one not floating above the slot's bottom edge).
+    assert alpha[0].max() == 255 and alpha[-1].max() >= 200 and alpha[:, 0].max() == 255
+    assert framed.cut_edges == (None, None, None, None)
 
 
 # --- framing -------------------------------------------------------------------------------
@@ -267,6 +271,164 @@ def test_framing_rejects_an_empty_slot(astronaut_cutout: Cutout) -> None:
         InputError, match=r"^the photo slot must be at least 1x1 pixels, not 0x100$"
     ):
         frame_subject(astronaut_cutout, slot_width_px=0, slot_height_px=100)
+
+
+# --- the photo's own edges: a subject cut by the picture -------------------------------------
+
+#: The split layouts' photo slots (youtube, instagram, blogpost).
+SPLIT_SLOTS = [(589, 684), (778, 605), (552, 598)]
+
+
+@pytest.fixture(scope="module")
+def cut_at_the_eyes_bytes() -> bytes:
+    """The astronaut with the photo's top edge through her eyes (the face is not found)."""
+    from skimage.data import astronaut
+
+    return png_bytes(Image.fromarray(astronaut()).crop((0, 100, 512, 512)))
+
+
+@pytest.fixture(scope="module")
+def cut_at_the_eyes(engine: CutoutEngine, cut_at_the_eyes_bytes: bytes) -> Cutout:
+    photo = decode_image(cut_at_the_eyes_bytes, field="photoImage", max_bytes=None)
+    return engine.cutout(photo, image_bytes_hash=content_hash(cut_at_the_eyes_bytes))
+
+
+@pytest.fixture(scope="module")
+def cut_in_the_hair(engine: CutoutEngine, astronaut: Image.Image) -> Cutout:
+    return engine.cutout(astronaut.crop((0, 40, 512, 512)))
+
+
+def test_a_subject_cut_by_the_photos_top_is_said(
+    cut_at_the_eyes: Cutout, cut_in_the_hair: Cutout
+) -> None:
+    assert cut_at_the_eyes.warnings == (NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING)
+    assert cut_in_the_hair.face_box is not None
+    assert cut_in_the_hair.warnings == (PHOTO_CUT_TOP_WARNING,)
+    assert PHOTO_CUT_TOP_WARNING.startswith("the photo cuts the subject at the top; ")
+
+
+@pytest.mark.parametrize(("width_px", "height_px"), SPLIT_SLOTS)
+@pytest.mark.parametrize("photo", ["cut_at_the_eyes", "cut_in_the_hair"])
+def test_the_photos_top_cut_is_put_on_the_slots_top_edge(
+    request: pytest.FixtureRequest, photo: str, width_px: int, height_px: int
+) -> None:
+    # The head sliced by the photo's top edge used to float mid-slot under headroom, with the
+    # slice as a flat edge (and an outline along it): it goes on the slot's top edge instead.
+    cutout: Cutout = request.getfixturevalue(photo)
+    framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
+    alpha = np.asarray(framed.image.getchannel("A"))
+    solid_rows = np.flatnonzero((alpha >= 128).any(axis=1))
+    assert solid_rows[0] == 0
+    assert (alpha[0] >= 128).sum() >= 0.15 * width_px  # the head's slice, across the slot's top
+    assert framed.cut_edges == (None, None, None, None)  # no cut shows inside the slot
+    if framed.face_box is not None:  # and the face the photo kept is still whole in the slot
+        assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+
+
+def photo_cut_person(*, width_px: int = 400, head_top_px: int = 40) -> Cutout:
+    """A drawn person whose shoulders run off both sides and the bottom of the photo, and whose
+    head runs off its top when ``head_top_px`` is negative; face box given."""
+    image = Image.new("RGBA", (width_px, 400), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    centre = width_px // 2
+    draw.ellipse((centre - 50, head_top_px, centre + 50, 160), fill=(230, 190, 160, 255))
+    draw.rounded_rectangle((-60, 170, width_px + 60, 450), radius=60, fill=(30, 60, 200, 255))
+    mask_box = Box(*image.getchannel("A").getbbox())
+    return Cutout(image=image, mask_box=mask_box, face_box=Box(centre - 40, 70, centre + 40, 150))
+
+
+@pytest.mark.parametrize(("width_px", "height_px"), [*SPLIT_SLOTS, (300, 600), (1280, 720)])
+def test_a_head_cut_by_the_photo_starts_at_the_slots_top(width_px: int, height_px: int) -> None:
+    person = photo_cut_person(head_top_px=-30)
+    framed = frame_subject(person, slot_width_px=width_px, slot_height_px=height_px)
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert alpha[0, width_px // 2] == 255  # the cut is on the slot's edge
+    assert framed.face_box is not None
+    assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+    assert framed.cut_edges[1] is None
+
+
+def test_a_head_within_the_photo_keeps_its_headroom() -> None:
+    framed = frame_subject(photo_cut_person(head_top_px=40), slot_width_px=589, slot_height_px=684)
+    rows = np.flatnonzero(np.asarray(framed.image.getchannel("A")).max(axis=1))
+    assert 0.05 * 684 <= rows[0] <= 0.2 * 684
+
+
+def test_shoulders_cut_by_the_photos_sides_reach_the_slots_sides() -> None:
+    # In a slot wider than the photo's shape, the shoulders used to stop on two vertical lines
+    # inside the slot: the framing zooms in (the head still fits) so they run off its sides.
+    framed = frame_subject(photo_cut_person(), slot_width_px=1280, slot_height_px=720)
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert framed.cut_edges == (None, None, None, None)
+    assert alpha[-1, 0] == 255 and alpha[-1, -1] == 255
+    assert framed.face_box is not None
+    assert Box(0, 0, 1280, 720).contains(framed.face_box)
+
+
+def test_a_cut_the_framing_cannot_avoid_is_reported_where_it_shows() -> None:
+    # A very wide slot: zooming in enough to hide the photo's sides would crop into the head.
+    framed = frame_subject(photo_cut_person(), slot_width_px=1600, slot_height_px=300)
+    left, top, right, _ = framed.cut_edges
+    assert left is not None and right is not None and top is None
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert alpha[:, : left - 1].max() == 0 and alpha[:, right + 1 :].max() == 0
+    assert alpha[-1, left + 1] == 255 and alpha[-1, right - 2] == 255
+    assert framed.face_box is not None
+    assert Box(0, 0, 1600, 300).contains(framed.face_box)
+
+
+def longest_run(flags: np.ndarray) -> int:
+    """The longest run of True along the rows of ``flags``."""
+    padded = np.pad(flags.astype(np.int8), ((0, 0), (1, 1)))
+    steps = np.diff(padded, axis=1)
+    starts, ends = np.nonzero(steps == 1), np.nonzero(steps == -1)
+    return int((ends[1] - starts[1]).max()) if starts[1].size else 0
+
+
+@pytest.mark.parametrize("fmt", ["youtube", "blogpost"])
+@pytest.mark.parametrize("top_px", [100, 40])  # the photo's top through her eyes, in her hair
+def test_a_head_cut_by_the_photo_is_drawn_from_the_slots_top_without_an_outline_along_the_cut(
+    renderer, astronaut: Image.Image, fmt: str, top_px: int
+) -> None:
+    # The head cut at the eyes used to float a third of the way down the slot with a cyan
+    # stroke along the cut (and the hair cut, a flat stroke across the head): the head now
+    # fades in from the slot's top edge, which ends inside the canvas, and the kit's outline
+    # only follows the subject's own contour.
+    photo = png_bytes(astronaut.crop((0, top_px, 512, 512)))
+    title = "I tried every AI coding tool so you don't have to"
+    options = {"format": fmt, "layout": f"{fmt}-split", "brand": "techpulse", "output_format": "png"}
+    shown = renderer.render(title, photo=photo, **options)
+    bare = renderer.render(title, **options)
+    assert PHOTO_CUT_TOP_WARNING in shown.warnings
+    (slot,) = [image.box for image in shown.plan.images if image.kind == "photo"]
+    x0, y0, x1, y1 = round(slot.x), round(slot.y), round(slot.right), round(slot.bottom)
+    assert y0 > 0  # the slot ends inside the canvas at the top: the cut is faded, not flush
+    with_photo = np.asarray(Image.open(io.BytesIO(shown.data)).convert("RGB"), dtype=np.int16)
+    without = np.asarray(Image.open(io.BytesIO(bare.data)).convert("RGB"), dtype=np.int16)
+    inside = (slice(y0, y1), slice(x0, x1))
+    drawn = (np.abs(with_photo[inside] - without[inside]).max(axis=2) > 60).mean(axis=1)
+    assert np.flatnonzero(drawn > 0.1)[0] <= 0.12 * (y1 - y0)  # within the fade of the top edge
+    cyan = np.abs(with_photo[inside] - np.array([0x22, 0xD3, 0xEE])).max(axis=2) < 48
+    assert longest_run(cyan) < 0.15 * (x1 - x0)  # an outline along a cut is a long straight run
+
+
+def test_no_outline_or_shadow_is_drawn_beyond_a_cut_inside_the_slot() -> None:
+    from renderer.compose import _photo_sprite
+    from renderer.layout_spec import PhotoEffects
+
+    framed = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    framed.paste((200, 120, 90, 255), (50, 100, 150, 200))  # the photo starts at row 100
+    effects = PhotoEffects(outline_px=6, outline_color="#22d3ee", shadow=True)
+    plain = np.asarray(_photo_sprite(framed, effects, 1.0, (False,) * 4).getchannel("A"))
+    assert plain[94:100, 50:150].min() == 255  # without a cut: the outline runs along that edge
+    sprite = _photo_sprite(framed, effects, 1.0, (False,) * 4, (None, 100, None, None))
+    alpha = np.asarray(sprite.getchannel("A"))
+    assert alpha[:101].max() == 0  # nothing beyond the cut, and the subject fades in from it
+    column = alpha[100:200, 100]
+    assert (np.diff(column.astype(int)) >= 0).all() and column[-1] == 255
+    assert alpha[140:200, 44:50].max() > 0  # the outline still follows the sides
+    rgb = np.asarray(sprite)[..., :3]
+    assert np.abs(rgb[101:130, 60:140].astype(int) - (200, 120, 90)).max() <= 2  # no cyan haze
 
 
 # --- keeping the subject, dropping what the model half believed in ---------------------------
