@@ -109,7 +109,8 @@ class AssetResolver:
             framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
             face = framed.face_box
             rect = Rect(face.left, face.top, face.right - face.left, face.bottom - face.top) if face else None
-            result = FramedPhoto(framed.image, rect, tuple(dict.fromkeys(cutout.warnings + framed.warnings)))
+            result = FramedPhoto(framed.image, rect, tuple(dict.fromkeys(cutout.warnings + framed.warnings)),
+                                 framed.cut_edges)
             with self._lock:
                 self._framed[slot] = result
                 while len(self._framed) > self._FRAMED_ENTRIES:

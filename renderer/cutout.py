@@ -45,7 +45,7 @@ MODEL_MD5: dict[str, str] = {
 }
 
 #: Bump when the cutout algorithm changes, so old cache entries are not reused.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _CACHE_META_KEY = "thumbkit-cutout"
 _MEMORY_CACHE_ENTRIES = 8
 #: Mask levels: at or below the floor is haze from the model's min-max normalisation (made fully
@@ -57,8 +57,34 @@ _MASK_LEVELS = [
     min(255, max(0, round((value - _MASK_FLOOR) * 255 / (_MASK_CEILING - _MASK_FLOOR))))
     for value in range(256)
 ]
-#: Specks of mask smaller than this share of the largest blob are dropped.
+#: Specks of mask smaller than this share of the largest blob are dropped (before face finding).
 _MIN_BLOB_SHARE = 0.05
+#: Keeping the subject (:func:`_keep_subject`). The core is where the model is confident (mask at
+#: or above ``_CORE_LEVEL``); the main subject is the core blob holding the face and the largest
+#: one. Other core blobs stay when they are a second subject (``_SECOND_SUBJECT_SHARE`` of the
+#: largest) or a part near the main one (``_MIN_PART_SHARE``, within ``_NEAR_SHARE`` of the
+#: photo's longer side): a hand or a held object. Blobs apart from the subject are dropped with
+#: everything around them: they would only stretch the framing box and make the subject float.
+_CORE_LEVEL = 224
+_SOLID_LEVEL = 128
+_SECOND_SUBJECT_SHARE = 0.25
+_MIN_PART_SHARE = 0.005
+_NEAR_SHARE = 0.05
+#: Semi-transparent pixels within this share of the longer side from the kept core are the
+#: subject's soft edge (hair, anti-aliasing) and are kept as they are.
+_FRINGE_SHARE = 0.01
+#: Beyond that fringe, a semi-transparent region is background the model half believed in (the
+#: flag behind a shoulder) when less than this share of it is solid and a disc of ``_THICK_SHARE``
+#: of the longer side fits in it. Thin strands (a tripod leg, wisps of hair) and mostly solid
+#: parts (a held camera, fur) stay; so does anything around the head.
+_WEAK_SOLID_SHARE = 1 / 3
+_THICK_SHARE = 0.015
+#: Where a weak region was dropped, the core's edge next to it gets this soft falloff.
+_FALLOFF_SHARE = 0.003
+#: Masks larger than this (with a margin) are judged on a copy of about this size.
+_ANALYSIS_SIDE_PX = 512
+#: The subject runs into an edge of the photo when at least this share of that edge is solid.
+_CUT_MIN_SHARE = 0.01
 #: A solid (alpha >= 128) subject smaller than this share of the photo counts as "nothing found".
 #: A plain black photo gives 1.2%: rembg stretches the model's near-zero output to 0..255.
 _MIN_SUBJECT_SHARE = 0.02
@@ -68,6 +94,10 @@ _MAX_SUBJECT_SHARE = 0.97
 NO_FACE_WARNING = "no face found in photoImage: the cutout is framed by the whole subject"
 NO_BACKGROUND_WARNING = (
     "photoImage's background could not be told apart: the cutout keeps almost all of it"
+)
+PHOTO_CUT_TOP_WARNING = (
+    "the photo cuts the subject at the top; the cut is put on the top edge of the photo slot "
+    "(faded out where the slot ends inside the thumbnail): use a photo with room above the head"
 )
 PHOTO_FIELD = "photoImage"
 
@@ -94,6 +124,10 @@ class Framed:
     face_box: Box | None
     scale: float
     warnings: tuple[str, ...] = ()
+    #: Where the photo's own edge cuts the subject inside the slot, per side (left, top, right,
+    #: bottom) in slot pixels, or None: the subject goes on beyond it, so whoever draws ``image``
+    #: fades it out from there and draws no outline or shadow along it.
+    cut_edges: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
 
 
 def default_cache_dir() -> Path:
@@ -167,21 +201,21 @@ class CutoutEngine:
     def _compute(self, image: Image.Image) -> tuple[Cutout, Image.Image]:
         """The cutout and its mask (what the disk cache keeps).
 
-        The mask is the model's, cleaned, times the photo's own alpha (a PNG may bring one).
+        The mask is the model's, levelled, times the photo's own alpha (a PNG may bring one), then
+        reduced to the subject: the blob holding the face, without weak regions or specks.
         """
-        mask = ImageChops.multiply(image.getchannel("A"), _clean_mask(self._predict_mask(image)))
-        solid_share = float((np.asarray(mask) >= 128).mean())
-        mask_box = _mask_box(mask)
-        if mask_box is None or solid_share < _MIN_SUBJECT_SHARE:
-            raise InputError(
-                f"no person or subject found in {PHOTO_FIELD}; use a photo where the presenter "
-                "stands out clearly from the background",
-                field=PHOTO_FIELD,
-            )
-        face_box = find_face(image, mask, mask_box)
+        levelled = ImageChops.multiply(
+            image.getchannel("A"), self._predict_mask(image).point(_MASK_LEVELS)
+        )
+        rough = _drop_specks(levelled)
+        face_box = find_face(image, rough, _subject_box(rough)[0])
+        mask = _clean_mask(levelled, face_box)
+        mask_box, solid_share = _subject_box(mask)
         warnings = [NO_FACE_WARNING] if face_box is None else []
         if solid_share > _MAX_SUBJECT_SHARE:
             warnings.append(NO_BACKGROUND_WARNING)
+        elif photo_cuts(mask).top is not None:
+            warnings.append(PHOTO_CUT_TOP_WARNING)
         cutout = _apply_mask(
             image, mask, mask_box=mask_box, face_box=face_box, warnings=tuple(warnings)
         )
@@ -339,17 +373,158 @@ def _pixels_hash(image: Image.Image) -> str:
     return hashlib.sha256(f"{image.mode}{image.size}".encode() + image.tobytes()).hexdigest()
 
 
-def _clean_mask(mask: Image.Image) -> Image.Image:
-    """Apply the mask levels and drop specks far smaller than the main subject."""
+def _drop_specks(mask: Image.Image) -> Image.Image:
+    """``mask`` without the specks far smaller than its largest blob: the rough mask faces are
+    looked for on (the face then tells :func:`_clean_mask` which blob is the presenter)."""
     from scipy import ndimage
 
-    alpha = np.array(mask.point(_MASK_LEVELS))
+    alpha = np.array(mask)
     labels, count = ndimage.label(alpha > 0)
     if count > 1:
         sizes = np.bincount(labels.ravel())[1:]
         small = np.flatnonzero(sizes < _MIN_BLOB_SHARE * sizes.max()) + 1
         alpha[np.isin(labels, small)] = 0
     return Image.fromarray(alpha)
+
+
+def _clean_mask(mask: Image.Image, face: Box | None = None) -> Image.Image:
+    """The levelled ``mask`` (L) reduced to the subject: see :func:`_keep_subject`."""
+    return Image.fromarray(_keep_subject(np.array(mask), face))
+
+
+def _keep_subject(alpha: np.ndarray, face: Box | None) -> np.ndarray:
+    """``alpha`` (uint8, levelled) with only the subject left in it.
+
+    Kept: the core blob holding ``face`` and the largest one (a second subject, or a part near
+    them, too), their soft fringe as it is, and the semi-transparent regions beyond the fringe
+    that are mostly solid, thin, or around the head. Dropped: specks and blobs apart from the
+    subject (they would stretch the framing box), and weak regions, mostly semi-transparent and
+    thick, that the model half believed in (the flag behind a shoulder: a washed-out strip next
+    to the presenter); the core's edge next to a dropped region gets a short soft falloff.
+
+    A large mask is judged at about ``_ANALYSIS_SIDE_PX`` (the model's own output is 320 px, so
+    nothing is lost) and what is dropped there is dropped at full size; kept pixels are untouched.
+    """
+    side_px = max(alpha.shape)
+    if side_px <= _ANALYSIS_SIDE_PX * 1.25:
+        return _keep_subject_at(alpha, face)
+    k = _ANALYSIS_SIDE_PX / side_px
+    small_size = (max(1, round(alpha.shape[1] * k)), max(1, round(alpha.shape[0] * k)))
+    small = np.asarray(Image.fromarray(alpha).resize(small_size, Image.Resampling.BOX))
+    small_face = None
+    if face is not None:
+        small_face = Box(*(round(v * k) for v in face.as_tuple()))
+    kept = _keep_subject_at(small, small_face).astype(np.float32)
+    # The share of each small pixel that was kept (1 where untouched); where the small mask is
+    # empty, 1 next to what is kept (thin details the box filter faded out) and 0 elsewhere.
+    from scipy import ndimage
+
+    near_kept = ndimage.binary_dilation(kept > 0, iterations=2)
+    factor = np.where(small > 0, kept / np.maximum(small, 1), near_kept).astype(np.float32)
+    if factor.min() >= 1.0:
+        return alpha
+    full = Image.fromarray(factor, "F").resize(
+        (alpha.shape[1], alpha.shape[0]), Image.Resampling.BILINEAR
+    )
+    return np.round(alpha * np.clip(np.asarray(full), 0.0, 1.0)).astype(np.uint8)
+
+
+def _keep_subject_at(alpha: np.ndarray, face: Box | None) -> np.ndarray:
+    """:func:`_keep_subject` at the mask's own size."""
+    from scipy import ndimage
+
+    eight = np.ones((3, 3), dtype=bool)
+    core = alpha >= _CORE_LEVEL
+    labels, count = ndimage.label(core, structure=eight)
+    if count == 0:
+        return alpha
+    side_px = max(alpha.shape)
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    largest = int(sizes.max())
+    main = np.zeros(count + 1, dtype=bool)
+    main[int(np.argmax(sizes))] = True
+    if face is not None:
+        on_face = labels[face.top : face.bottom, face.left : face.right]
+        on_face = on_face[on_face > 0]
+        if on_face.size:
+            main[int(np.bincount(on_face).argmax())] = True
+    kept = main.copy()
+    apart = np.zeros(count + 1, dtype=bool)
+    others = ~main & (sizes >= _MIN_PART_SHARE * largest)
+    others[0] = False
+    if others.any():
+        near_main = ndimage.distance_transform_edt(~main[labels]) <= _NEAR_SHARE * side_px
+        near = np.bincount(labels[near_main & core], minlength=count + 1) > 0
+        second = sizes >= _SECOND_SUBJECT_SHARE * largest
+        kept |= others & (near | second)
+        apart = others & ~near & ~second
+    kept_core = kept[labels]
+    distance = ndimage.distance_transform_edt(~kept_core)
+    fringe_px = max(1.0, _FRINGE_SHARE * side_px)
+    visible = alpha > 0
+    fringe = visible & ~kept_core & (distance <= fringe_px)
+    beyond = visible & ~kept_core & (distance > fringe_px)
+    if apart.any():
+        # A blob apart from the subject goes with everything closer to it than to the subject.
+        _, nearest = ndimage.distance_transform_edt(~core, return_indices=True)
+        owned_by_apart = apart[labels[nearest[0], nearest[1]]]
+        beyond &= ~owned_by_apart
+        fringe &= ~owned_by_apart
+    regions, region_count = ndimage.label(beyond, structure=eight)
+    keep = np.zeros(region_count + 1, dtype=bool)
+    weak = np.zeros(region_count + 1, dtype=bool)
+    if region_count:
+
+        def any_in(flags: np.ndarray) -> np.ndarray:
+            return np.bincount(regions[flags & beyond], minlength=region_count + 1) > 0
+
+        area = np.bincount(regions.ravel(), minlength=region_count + 1)
+        solid = np.bincount(
+            regions.ravel(), weights=(alpha >= _SOLID_LEVEL).ravel(), minlength=region_count + 1
+        ) / np.maximum(area, 1)
+        touching = any_in(ndimage.binary_dilation(fringe | kept_core, structure=eight))
+        thick = any_in(ndimage.distance_transform_edt(beyond) >= _THICK_SHARE * side_px)
+        by_head = any_in(_head_zone(face, alpha.shape)) if face is not None else np.zeros_like(keep)
+        is_weak = (solid < _WEAK_SOLID_SHARE) & thick & ~by_head
+        keep = touching & ~is_weak
+        weak = touching & is_weak
+        keep[0] = weak[0] = False
+    cleaned = np.where(kept_core | fringe | keep[regions], alpha, 0).astype(np.uint8)
+    dropped = weak[regions]
+    if dropped.any():
+        # The fringe between the core and a dropped region is the region's too: fade it out
+        # within a pixel or two of the core instead of leaving a ghostly band along it.
+        next_to = ndimage.distance_transform_edt(~dropped) <= fringe_px + 1.5
+        falloff_px = max(1.0, _FALLOFF_SHARE * side_px)
+        ceiling = np.clip(1.0 - (distance - 0.5) / falloff_px, 0.0, 1.0) * 255
+        trim = next_to & fringe
+        cleaned[trim] = np.minimum(cleaned[trim], ceiling[trim]).astype(np.uint8)
+    return cleaned
+
+
+def _head_zone(face: Box, shape: tuple[int, ...]) -> np.ndarray:
+    """Where the hair and ears around ``face`` can be: its soft edges are never dropped."""
+    zone = np.zeros(shape[:2], dtype=bool)
+    top = max(0, round(face.top - 1.2 * face.height_px))
+    left = max(0, round(face.left - 0.8 * face.width_px))
+    right = round(face.right + 0.8 * face.width_px)
+    zone[top : face.bottom, left:right] = True
+    return zone
+
+
+def _subject_box(mask: Image.Image) -> tuple[Box, float]:
+    """The box of ``mask`` and the share of the photo that is solid subject; an InputError when
+    there is too little subject to call it one."""
+    solid_share = float((np.asarray(mask) >= _SOLID_LEVEL).mean())
+    mask_box = _mask_box(mask)
+    if mask_box is None or solid_share < _MIN_SUBJECT_SHARE:
+        raise InputError(
+            f"no person or subject found in {PHOTO_FIELD}; use a photo where the presenter "
+            "stands out clearly from the background",
+            field=PHOTO_FIELD,
+        )
+    return mask_box, solid_share
 
 
 def _mask_box(mask: Image.Image) -> Box | None:
@@ -416,6 +591,7 @@ TOP_MARGIN_SHARE = 0.10  # free space above the hair
 CHIN_CLEARANCE_SHARE = 0.08  # at least this much below the chin, even when aligning
 SIDE_MARGIN_SHARE = 0.10  # of the head's width, on each side of the head
 NO_FACE_SIDE_MARGIN_SHARE = 0.05  # of the subject's width, without a face
+NO_FACE_LEAST_SHARE = 0.6  # without a face, zooming in shows at least this much of the height
 _ALIGNS = ("bottom", "center", "top")
 
 
@@ -446,6 +622,13 @@ def frame_subject(
     body may run off the bottom and sides. When the photo ends before the slot's bottom edge,
     ``align`` (``bottom``, ``center`` or ``top``) says where the subject sits. Without a face the
     whole subject is fitted in.
+
+    Where the photo itself cuts the subject (the mask runs into the photo's edge: the subject
+    goes on beyond the picture), that edge is put on the slot's edge, as a photographer crops:
+    a head cut by the top of the photo starts at the top of the slot instead of floating under
+    headroom, zooming in when the sides of the photo would show. When the face's room or the
+    photo's shape leaves a cut inside the slot, :attr:`Framed.cut_edges` says where, so it can be
+    faded out and drawn without an outline.
     """
     if align not in _ALIGNS:
         raise InputError(f"align must be one of: {', '.join(_ALIGNS)}", field="align")
@@ -454,12 +637,51 @@ def frame_subject(
             f"the photo slot must be at least 1x1 pixels, not {slot_width_px}x{slot_height_px}"
         )
     aspect = slot_width_px / slot_height_px
+    mask = cutout.image.getchannel("A")
+    cuts = photo_cuts(mask)
     if cutout.face_box is not None:
         head = _estimate_head(cutout.image, cutout.face_box)
-        crop = _head_and_shoulders_crop(head, cutout.mask_box.bottom, aspect, align)
+        crop = _head_and_shoulders_crop(
+            head, cutout.mask_box.bottom, aspect, align, cuts, cutout.image.width
+        )
     else:
-        crop = _whole_subject_crop(cutout.mask_box, aspect, align)
-    return _render_crop(cutout, crop, slot_width_px, slot_height_px)
+        crop = _whole_subject_crop(cutout.mask_box, aspect, align, cuts, mask)
+    return _render_crop(cutout, crop, slot_width_px, slot_height_px, cuts)
+
+
+@dataclass(frozen=True)
+class PhotoCuts:
+    """Where the subject runs into the photo's own edges (it goes on beyond the picture): per
+    side, the span along that edge (``start``, ``end``: rows for left and right, columns for top
+    and bottom) where the mask is solid on it, or None."""
+
+    left: tuple[int, int] | None = None
+    top: tuple[int, int] | None = None
+    right: tuple[int, int] | None = None
+    bottom: tuple[int, int] | None = None
+
+
+def photo_cuts(mask: Image.Image) -> PhotoCuts:
+    """The edges of the photo that cut the subject of ``mask`` (L), see :class:`PhotoCuts`.
+
+    An edge cuts the subject when at least ``_CUT_MIN_SHARE`` of it (and 2 pixels) is solid: a
+    little haze touching it does not count.
+    """
+    alpha = np.asarray(mask)
+
+    def span(line: np.ndarray) -> tuple[int, int] | None:
+        solid = np.flatnonzero(line >= _SOLID_LEVEL)
+        if solid.size < max(2, _CUT_MIN_SHARE * line.size):
+            return None
+        return (int(solid[0]), int(solid[-1]) + 1)
+
+    return PhotoCuts(
+        left=span(alpha[:, 0]), top=span(alpha[0]), right=span(alpha[:, -1]), bottom=span(alpha[-1])
+    )
+
+
+def _overlaps(span: tuple[int, int] | None, start: float, end: float) -> bool:
+    return span is not None and span[0] < end and span[1] > start
 
 
 def _estimate_head(image: Image.Image, face: Box) -> _Head:
@@ -484,35 +706,123 @@ def _hair_top(alpha: np.ndarray, face: Box) -> float:
     return float(top)
 
 
+Crop = tuple[float, float, float, float]
+
+
 def _head_and_shoulders_crop(
-    head: _Head, subject_bottom: int, aspect: float, align: str
-) -> tuple[float, float, float, float]:
-    height = head.height / HEAD_SHARE
+    head: _Head, subject_bottom: int, aspect: float, align: str, cuts: PhotoCuts, photo_width: int
+) -> Crop:
+    # The least height that holds the whole head: never crop into it, whatever else is wanted.
+    least = max(head.height / HEAD_SHARE_MAX, head.width * (1 + 2 * SIDE_MARGIN_SHARE) / aspect)
+
+    def cut_at_top(height: float) -> bool:  # the photo's top edge cuts what the slot shows
+        return _overlaps(cuts.top, *_columns(head, height, aspect))
+
     fills_to_bottom = (subject_bottom - head.top) / (1 - TOP_MARGIN_SHARE)
-    height = min(height, fills_to_bottom)  # zoom in so a short photo still reaches the bottom
-    height = max(height, head.height / HEAD_SHARE_MAX)  # but never crop into the head
-    height = max(height, head.width * (1 + 2 * SIDE_MARGIN_SHARE) / aspect)  # head fits the width
-    top = head.top - TOP_MARGIN_SHARE * height
-    gap = top + height - subject_bottom
-    if gap > 0:  # the photo ends above the slot's bottom edge
-        room = top + (1 - CHIN_CLEARANCE_SHARE) * height - head.chin
-        top -= min(_align_shift(gap, align), room)
-    centre_x = (head.left + head.right) / 2
+    if cut_at_top(fills_to_bottom) and head.top - TOP_MARGIN_SHARE * fills_to_bottom < 0:
+        fills_to_bottom = subject_bottom  # from the photo's top edge, on the slot's top edge
+    # Zoom in so a short photo still reaches the bottom, but never crop into the head.
+    height = max(min(head.height / HEAD_SHARE, fills_to_bottom), least)
+
+    def top_for(height: float) -> float:
+        top = head.top - TOP_MARGIN_SHARE * height
+        cut = cut_at_top(height)
+        if cut and top < 0:
+            top = 0.0  # the photo cuts the subject: its cut goes on the slot's top edge
+        gap = top + height - subject_bottom
+        if gap > 0:  # the photo ends above the slot's bottom edge
+            room = top + (1 - CHIN_CLEARANCE_SHARE) * height - head.chin
+            shift = min(_align_shift(gap, align), room)
+            if cut:
+                shift = min(shift, max(top, 0.0))  # without pulling the cut into the slot
+            top -= shift
+        return top
+
+    top = top_for(height)
+    if (
+        _overlaps(cuts.left, top, top + height)
+        and _overlaps(cuts.right, top, top + height)
+        and height * aspect > photo_width
+    ):
+        height = max(least, min(height, photo_width / aspect))  # keep the photo's sides out
+        top = top_for(height)
     width = height * aspect
-    return (centre_x - width / 2, top, centre_x + width / 2, top + height)
-
-
-def _whole_subject_crop(box: Box, aspect: float, align: str) -> tuple[float, float, float, float]:
-    height = max(
-        box.height_px / (1 - TOP_MARGIN_SHARE),
-        box.width_px * (1 + 2 * NO_FACE_SIDE_MARGIN_SHARE) / aspect,
+    left = _fit_horizontally(
+        (head.left + head.right) / 2 - width / 2,
+        width,
+        photo_width,
+        cut_left=_overlaps(cuts.left, top, top + height),
+        cut_right=_overlaps(cuts.right, top, top + height),
+        keep=(
+            head.left - SIDE_MARGIN_SHARE * head.width,
+            head.right + SIDE_MARGIN_SHARE * head.width,
+        ),
     )
-    top = box.top - TOP_MARGIN_SHARE * height
-    gap = top + height - box.bottom
-    top -= _align_shift(gap, align)
-    centre_x = (box.left + box.right) / 2
+    return (left, top, left + width, top + height)
+
+
+def _columns(head: _Head, height: float, aspect: float) -> tuple[float, float]:
+    centre = (head.left + head.right) / 2
+    return (centre - height * aspect / 2, centre + height * aspect / 2)
+
+
+def _fit_horizontally(
+    left: float,
+    width: float,
+    photo_width: int,
+    *,
+    cut_left: bool,
+    cut_right: bool,
+    keep: tuple[float, float],
+) -> float:
+    """``left`` moved so that the photo's cut sides are on or beyond the slot's sides, as far as
+    ``keep`` (the span that must stay in view) allows."""
+    lowest = 0.0 if cut_left else -np.inf
+    highest = photo_width - width if cut_right else np.inf
+    if lowest <= highest:
+        left = min(max(left, lowest), highest)
+    return min(max(left, keep[1] - width), keep[0])
+
+
+def _whole_subject_crop(
+    box: Box, aspect: float, align: str, cuts: PhotoCuts, mask: Image.Image
+) -> Crop:
+    cut_top, cut_left, cut_right, cut_bottom = (
+        side is not None for side in (cuts.top, cuts.left, cuts.right, cuts.bottom)
+    )
+    top_margin = 0.0 if cut_top else TOP_MARGIN_SHARE
+    margin = NO_FACE_SIDE_MARGIN_SHARE * box.width_px  # a side the photo cuts needs none
+    keep = (box.left - (0 if cut_left else margin), box.right + (0 if cut_right else margin))
+    height = max(box.height_px / (1 - top_margin), (keep[1] - keep[0]) / aspect)
+    if cut_left and cut_right and height * aspect > box.width_px:
+        # Cut on both sides: zoom in so the photo's sides stay out of view.
+        height = max(box.width_px / aspect, NO_FACE_LEAST_SHARE * box.height_px)
+    if cut_top and cut_bottom:
+        height = min(height, box.height_px)  # both cuts on the slot's edges, before the width
+    top = box.top - top_margin * height
+    shift = _align_shift(top + height - box.bottom, align)
+    if cut_top:
+        shift = min(shift, top)  # the photo's top edge stays on the slot's top edge
+    top -= shift
     width = height * aspect
-    return (centre_x - width / 2, top, centre_x + width / 2, top + height)
+    centre_x = (box.left + box.right) / 2
+    if width < keep[1] - keep[0]:  # zoomed in: centred on the subject's top, a head mostly
+        centre_x = _top_centre(mask, box)
+        keep = (centre_x, centre_x)
+    left = _fit_horizontally(
+        centre_x - width / 2, width, mask.width, cut_left=cut_left, cut_right=cut_right, keep=keep
+    )
+    return (left, top, left + width, top + height)
+
+
+def _top_centre(mask: Image.Image, box: Box) -> float:
+    """The middle of the solid subject in the top fifth of ``box``."""
+    rows = np.asarray(mask)[box.top : box.top + max(1, box.height_px // 5), box.left : box.right]
+    columns = np.flatnonzero((rows >= _SOLID_LEVEL).any(axis=0))
+    if columns.size == 0:
+        return (box.left + box.right) / 2
+    weights = (rows >= _SOLID_LEVEL).sum(axis=0)[columns]
+    return box.left + float(np.average(columns, weights=weights)) + 0.5
 
 
 def _align_shift(gap: float, align: str) -> float:
@@ -520,7 +830,7 @@ def _align_shift(gap: float, align: str) -> float:
 
 
 def _render_crop(
-    cutout: Cutout, crop: tuple[float, float, float, float], width_px: int, height_px: int
+    cutout: Cutout, crop: Crop, width_px: int, height_px: int, cuts: PhotoCuts
 ) -> Framed:
     left, top, right, bottom = crop
     scale = height_px / (bottom - top)
@@ -549,7 +859,41 @@ def _render_crop(
             round((face.right - left) * scale),
             round((face.bottom - top) * scale),
         )
-    return Framed(image=canvas, face_box=face_box, scale=scale, warnings=cutout.warnings)
+    return Framed(
+        image=canvas,
+        face_box=face_box,
+        scale=scale,
+        warnings=cutout.warnings,
+        cut_edges=_cut_edges(crop, visible, scale, source.size, (width_px, height_px), cuts),
+    )
+
+
+def _cut_edges(
+    crop: Crop,
+    visible: Crop,
+    scale: float,
+    photo_size: tuple[int, int],
+    slot_size: tuple[int, int],
+    cuts: PhotoCuts,
+) -> tuple[int | None, int | None, int | None, int | None]:
+    """Where, in the slot, the photo's edges that cut the subject show (inside the slot)."""
+    left, top, right, bottom = crop
+    width_px, height_px = slot_size
+
+    def inside(position: float, size: int) -> int | None:
+        position = round(position)
+        return position if 0 < position < size else None
+
+    edges: list[int | None] = [None, None, None, None]
+    if left < 0 and _overlaps(cuts.left, visible[1], visible[3]):
+        edges[0] = inside(-left * scale, width_px)
+    if top < 0 and _overlaps(cuts.top, visible[0], visible[2]):
+        edges[1] = inside(-top * scale, height_px)
+    if right > photo_size[0] and _overlaps(cuts.right, visible[1], visible[3]):
+        edges[2] = inside((photo_size[0] - left) * scale, width_px)
+    if bottom > photo_size[1] and _overlaps(cuts.bottom, visible[0], visible[2]):
+        edges[3] = inside((photo_size[1] - top) * scale, height_px)
+    return (edges[0], edges[1], edges[2], edges[3])
 
 
 # --- effects: small pure functions on an RGBA image, returning a new one of the same size -------

@@ -22,6 +22,7 @@ from renderer import cutout as cutout_module
 from renderer.cutout import (
     MODEL_MD5,
     NO_FACE_WARNING,
+    PHOTO_CUT_TOP_WARNING,
     Cutout,
     CutoutEngine,
     add_drop_shadow,
@@ -153,13 +154,16 @@ def test_photo_without_face_is_framed_by_the_subject_with_a_warning(engine: Cuto
 
     cat = engine.cutout(Image.fromarray(chelsea()).convert("RGBA"))
     assert cat.face_box is None
-    assert cat.warnings == (NO_FACE_WARNING,)
+    # The close-up cuts the cat's head at the top of the photo: that is said too.
+    assert cat.warnings == (NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING)
     framed = frame_subject(cat, slot_width_px=400, slot_height_px=400)
-    assert framed.warnings == (NO_FACE_WARNING,)
+    assert framed.warnings == (NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING)
     assert framed.face_box is None
     alpha = np.asarray(framed.image.getchannel("A"))
-    assert alpha[0].max() == 0  # the whole subject fits: nothing touches the top edge
-    assert alpha.max() == 255
+    # The photo cuts the cat at its top, left and bottom: the cuts are on the slot's edges (the
+    # top one not under headroom, the bottom one not floating above the slot's bottom edge).
+    assert alpha[0].max() == 255 and alpha[-1].max() >= 200 and alpha[:, 0].max() == 255
+    assert framed.cut_edges == (None, None, None, None)
 
 
 # --- framing -------------------------------------------------------------------------------
@@ -267,6 +271,251 @@ def test_framing_rejects_an_empty_slot(astronaut_cutout: Cutout) -> None:
         InputError, match=r"^the photo slot must be at least 1x1 pixels, not 0x100$"
     ):
         frame_subject(astronaut_cutout, slot_width_px=0, slot_height_px=100)
+
+
+# --- the photo's own edges: a subject cut by the picture -------------------------------------
+
+#: The split layouts' photo slots (youtube, instagram, blogpost).
+SPLIT_SLOTS = [(589, 684), (778, 605), (552, 598)]
+
+
+@pytest.fixture(scope="module")
+def cut_at_the_eyes_bytes() -> bytes:
+    """The astronaut with the photo's top edge through her eyes (the face is not found)."""
+    from skimage.data import astronaut
+
+    return png_bytes(Image.fromarray(astronaut()).crop((0, 100, 512, 512)))
+
+
+@pytest.fixture(scope="module")
+def cut_at_the_eyes(engine: CutoutEngine, cut_at_the_eyes_bytes: bytes) -> Cutout:
+    photo = decode_image(cut_at_the_eyes_bytes, field="photoImage", max_bytes=None)
+    return engine.cutout(photo, image_bytes_hash=content_hash(cut_at_the_eyes_bytes))
+
+
+@pytest.fixture(scope="module")
+def cut_in_the_hair(engine: CutoutEngine, astronaut: Image.Image) -> Cutout:
+    return engine.cutout(astronaut.crop((0, 40, 512, 512)))
+
+
+def test_a_subject_cut_by_the_photos_top_is_said(
+    cut_at_the_eyes: Cutout, cut_in_the_hair: Cutout
+) -> None:
+    assert cut_at_the_eyes.warnings == (NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING)
+    assert cut_in_the_hair.face_box is not None
+    assert cut_in_the_hair.warnings == (PHOTO_CUT_TOP_WARNING,)
+    assert PHOTO_CUT_TOP_WARNING.startswith("the photo cuts the subject at the top; ")
+
+
+@pytest.mark.parametrize(("width_px", "height_px"), SPLIT_SLOTS)
+@pytest.mark.parametrize("photo", ["cut_at_the_eyes", "cut_in_the_hair"])
+def test_the_photos_top_cut_is_put_on_the_slots_top_edge(
+    request: pytest.FixtureRequest, photo: str, width_px: int, height_px: int
+) -> None:
+    # The head sliced by the photo's top edge used to float mid-slot under headroom, with the
+    # slice as a flat edge (and an outline along it): it goes on the slot's top edge instead.
+    cutout: Cutout = request.getfixturevalue(photo)
+    framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
+    alpha = np.asarray(framed.image.getchannel("A"))
+    solid_rows = np.flatnonzero((alpha >= 128).any(axis=1))
+    assert solid_rows[0] == 0
+    assert (alpha[0] >= 128).sum() >= 0.15 * width_px  # the head's slice, across the slot's top
+    assert framed.cut_edges == (None, None, None, None)  # no cut shows inside the slot
+    if framed.face_box is not None:  # and the face the photo kept is still whole in the slot
+        assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+
+
+def photo_cut_person(*, width_px: int = 400, head_top_px: int = 40) -> Cutout:
+    """A drawn person whose shoulders run off both sides and the bottom of the photo, and whose
+    head runs off its top when ``head_top_px`` is negative; face box given."""
+    image = Image.new("RGBA", (width_px, 400), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    centre = width_px // 2
+    draw.ellipse((centre - 50, head_top_px, centre + 50, 160), fill=(230, 190, 160, 255))
+    draw.rounded_rectangle((-60, 170, width_px + 60, 450), radius=60, fill=(30, 60, 200, 255))
+    mask_box = Box(*image.getchannel("A").getbbox())
+    return Cutout(image=image, mask_box=mask_box, face_box=Box(centre - 40, 70, centre + 40, 150))
+
+
+@pytest.mark.parametrize(("width_px", "height_px"), [*SPLIT_SLOTS, (300, 600), (1280, 720)])
+def test_a_head_cut_by_the_photo_starts_at_the_slots_top(width_px: int, height_px: int) -> None:
+    person = photo_cut_person(head_top_px=-30)
+    framed = frame_subject(person, slot_width_px=width_px, slot_height_px=height_px)
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert alpha[0, width_px // 2] == 255  # the cut is on the slot's edge
+    assert framed.face_box is not None
+    assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+    assert framed.cut_edges[1] is None
+
+
+def test_a_head_within_the_photo_keeps_its_headroom() -> None:
+    framed = frame_subject(photo_cut_person(head_top_px=40), slot_width_px=589, slot_height_px=684)
+    rows = np.flatnonzero(np.asarray(framed.image.getchannel("A")).max(axis=1))
+    assert 0.05 * 684 <= rows[0] <= 0.2 * 684
+
+
+def test_shoulders_cut_by_the_photos_sides_reach_the_slots_sides() -> None:
+    # In a slot wider than the photo's shape, the shoulders used to stop on two vertical lines
+    # inside the slot: the framing zooms in (the head still fits) so they run off its sides.
+    framed = frame_subject(photo_cut_person(), slot_width_px=1280, slot_height_px=720)
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert framed.cut_edges == (None, None, None, None)
+    assert alpha[-1, 0] == 255 and alpha[-1, -1] == 255
+    assert framed.face_box is not None
+    assert Box(0, 0, 1280, 720).contains(framed.face_box)
+
+
+def test_a_cut_the_framing_cannot_avoid_is_reported_where_it_shows() -> None:
+    # A very wide slot: zooming in enough to hide the photo's sides would crop into the head.
+    framed = frame_subject(photo_cut_person(), slot_width_px=1600, slot_height_px=300)
+    left, top, right, _ = framed.cut_edges
+    assert left is not None and right is not None and top is None
+    alpha = np.asarray(framed.image.getchannel("A"))
+    assert alpha[:, : left - 1].max() == 0 and alpha[:, right + 1 :].max() == 0
+    assert alpha[-1, left + 1] == 255 and alpha[-1, right - 2] == 255
+    assert framed.face_box is not None
+    assert Box(0, 0, 1600, 300).contains(framed.face_box)
+
+
+def longest_run(flags: np.ndarray) -> int:
+    """The longest run of True along the rows of ``flags``."""
+    padded = np.pad(flags.astype(np.int8), ((0, 0), (1, 1)))
+    steps = np.diff(padded, axis=1)
+    starts, ends = np.nonzero(steps == 1), np.nonzero(steps == -1)
+    return int((ends[1] - starts[1]).max()) if starts[1].size else 0
+
+
+@pytest.mark.parametrize("fmt", ["youtube", "blogpost"])
+@pytest.mark.parametrize("top_px", [100, 40])  # the photo's top through her eyes, in her hair
+def test_a_head_cut_by_the_photo_is_drawn_from_the_slots_top_without_an_outline_along_the_cut(
+    renderer, astronaut: Image.Image, fmt: str, top_px: int
+) -> None:
+    # The head cut at the eyes used to float a third of the way down the slot with a cyan
+    # stroke along the cut (and the hair cut, a flat stroke across the head): the head now
+    # fades in from the slot's top edge, which ends inside the canvas, and the kit's outline
+    # only follows the subject's own contour.
+    photo = png_bytes(astronaut.crop((0, top_px, 512, 512)))
+    title = "I tried every AI coding tool so you don't have to"
+    options = {"format": fmt, "layout": f"{fmt}-split", "brand": "techpulse", "output_format": "png"}
+    shown = renderer.render(title, photo=photo, **options)
+    bare = renderer.render(title, **options)
+    assert PHOTO_CUT_TOP_WARNING in shown.warnings
+    (slot,) = [image.box for image in shown.plan.images if image.kind == "photo"]
+    x0, y0, x1, y1 = round(slot.x), round(slot.y), round(slot.right), round(slot.bottom)
+    assert y0 > 0  # the slot ends inside the canvas at the top: the cut is faded, not flush
+    with_photo = np.asarray(Image.open(io.BytesIO(shown.data)).convert("RGB"), dtype=np.int16)
+    without = np.asarray(Image.open(io.BytesIO(bare.data)).convert("RGB"), dtype=np.int16)
+    inside = (slice(y0, y1), slice(x0, x1))
+    drawn = (np.abs(with_photo[inside] - without[inside]).max(axis=2) > 60).mean(axis=1)
+    assert np.flatnonzero(drawn > 0.1)[0] <= 0.12 * (y1 - y0)  # within the fade of the top edge
+    cyan = np.abs(with_photo[inside] - np.array([0x22, 0xD3, 0xEE])).max(axis=2) < 48
+    assert longest_run(cyan) < 0.15 * (x1 - x0)  # an outline along a cut is a long straight run
+
+
+def test_no_outline_or_shadow_is_drawn_beyond_a_cut_inside_the_slot() -> None:
+    from renderer.compose import _photo_sprite
+    from renderer.layout_spec import PhotoEffects
+
+    framed = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    framed.paste((200, 120, 90, 255), (50, 100, 150, 200))  # the photo starts at row 100
+    effects = PhotoEffects(outline_px=6, outline_color="#22d3ee", shadow=True)
+    plain = np.asarray(_photo_sprite(framed, effects, 1.0, (False,) * 4).getchannel("A"))
+    assert plain[94:100, 50:150].min() == 255  # without a cut: the outline runs along that edge
+    sprite = _photo_sprite(framed, effects, 1.0, (False,) * 4, (None, 100, None, None))
+    alpha = np.asarray(sprite.getchannel("A"))
+    assert alpha[:101].max() == 0  # nothing beyond the cut, and the subject fades in from it
+    column = alpha[100:200, 100]
+    assert (np.diff(column.astype(int)) >= 0).all() and column[-1] == 255
+    assert alpha[140:200, 44:50].max() > 0  # the outline still follows the sides
+    rgb = np.asarray(sprite)[..., :3]
+    assert np.abs(rgb[101:130, 60:140].astype(int) - (200, 120, 90)).max() <= 2  # no cyan haze
+
+
+# --- keeping the subject, dropping what the model half believed in ---------------------------
+
+
+def test_the_ghost_of_the_flag_behind_the_shoulder_is_dropped(astronaut_cutout: Cutout) -> None:
+    # The model keeps the flag behind her left shoulder semi-transparent: it showed as a
+    # washed-out strip next to the presenter. Nothing semi-transparent stays away from the
+    # solid subject; the soft fringe along its edges (a few pixels) is all that is left.
+    from scipy import ndimage
+
+    alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
+    assert alpha[230:360, 0:20].max() == 0  # where the flag showed through
+    semi = (alpha > 0) & (alpha < 128)
+    from_solid = ndimage.distance_transform_edt(alpha < 128)
+    assert from_solid[semi].max() <= 0.02 * 512
+    _, count = ndimage.label(alpha > 0, structure=np.ones((3, 3)))
+    assert count == 1
+
+
+def test_hair_edges_are_kept_as_the_model_gave_them(
+    engine: CutoutEngine, astronaut: Image.Image, astronaut_cutout: Cutout
+) -> None:
+    levelled = np.asarray(
+        engine._predict_mask(astronaut.convert("RGBA")).point(cutout_module._MASK_LEVELS)
+    )
+    face = astronaut_cutout.face_box
+    assert face is not None
+    hair = (slice(0, face.bottom), slice(face.left - face.width_px, face.right + face.width_px))
+    alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
+    assert np.array_equal(alpha[hair], levelled[hair])
+    assert ((alpha[hair] > 0) & (alpha[hair] < 255)).sum() > 500  # soft edges, not a hard cut
+
+
+def drawn_mask(side_px: int = 512) -> tuple[Image.Image, dict[str, tuple[slice, slice]]]:
+    """A levelled mask: a solid body, and around it what the model leaves behind."""
+    k = side_px / 512
+    mask = Image.new("L", (side_px, side_px), 0)
+    draw = ImageDraw.Draw(mask)
+
+    def box(left: float, top: float, right: float, bottom: float) -> tuple[int, ...]:
+        return tuple(round(v * k) for v in (left, top, right, bottom))
+
+    draw.ellipse(box(200, 40, 300, 160), fill=255)  # head
+    draw.rectangle(box(150, 160, 350, 511), fill=255)  # body
+    draw.rectangle(box(90, 200, 149, 400), fill=90)  # a weak, thick ghost against the body
+    draw.rectangle(box(351, 250, 356, 420), fill=90)  # a thin soft strand along the body
+    draw.rectangle(box(351, 200, 420, 240), fill=180)  # a mostly solid soft part (a held thing)
+    draw.rectangle(box(460, 20, 480, 40), fill=255)  # a speck, far from the subject
+    draw.rectangle(box(20, 20, 60, 60), fill=60)  # faint haze, touching nothing
+    def region(left: int, top: int, right: int, bottom: int) -> tuple[slice, slice]:
+        left, top, right, bottom = box(left, top, right, bottom)
+        return (slice(top, bottom), slice(left, right))
+
+    regions = {
+        "ghost": region(90, 205, 145, 395),
+        "strand": region(351, 260, 357, 410),
+        "held": region(360, 205, 415, 235),
+        "speck": region(460, 20, 481, 41),
+        "haze": region(20, 20, 61, 61),
+    }
+    return mask, regions
+
+
+@pytest.mark.parametrize("side_px", [512, 2048])
+def test_weak_regions_and_specks_apart_from_the_subject_are_dropped(side_px: int) -> None:
+    mask, regions = drawn_mask(side_px)
+    cleaned = np.asarray(cutout_module._clean_mask(mask))
+    original = np.asarray(mask)
+    for dropped in ("ghost", "speck", "haze"):
+        assert cleaned[regions[dropped]].max() == 0, dropped
+    for kept in ("strand", "held"):
+        assert np.array_equal(cleaned[regions[kept]], original[regions[kept]]), kept
+    k = side_px / 512
+    assert cleaned[round(170 * k) : round(500 * k), round(150 * k) : round(350 * k)].min() == 255
+    # The speck no longer stretches the subject's box (which framing goes by).
+    assert cutout_module._mask_box(Image.fromarray(cleaned)).top == round(40 * side_px / 512)
+
+
+def test_the_blob_holding_the_face_is_kept_even_when_smaller() -> None:
+    mask = Image.new("L", (512, 512), 0)
+    draw = ImageDraw.Draw(mask)
+    draw.rectangle((0, 300, 300, 511), fill=255)  # a big object, the largest blob
+    draw.ellipse((400, 40, 480, 140), fill=255)  # a small person's head, far from it
+    cleaned = np.asarray(cutout_module._clean_mask(mask, Box(410, 60, 470, 130)))
+    assert cleaned[90, 440] == 255 and cleaned[400, 100] == 255
+    assert np.asarray(cutout_module._clean_mask(mask))[90, 440] == 0  # without the face: a speck
 
 
 # --- effects -------------------------------------------------------------------------------
