@@ -613,6 +613,9 @@ class _Head:
         return self.right - self.left
 
 
+SOFT_UPSCALE = 2.5  # a photo enlarged more than this looks soft: warned
+
+
 def frame_subject(
     cutout: Cutout, *, slot_width_px: int, slot_height_px: int, align: str = "bottom"
 ) -> Framed:
@@ -859,11 +862,16 @@ def _render_crop(
             round((face.right - left) * scale),
             round((face.bottom - top) * scale),
         )
+    warnings = cutout.warnings
+    if scale > SOFT_UPSCALE:
+        warnings = (*warnings, f"the photo is small ({source.width}x{source.height} pixels): enlarged {scale:.1f}x to "
+                               f"fill its {width_px}x{height_px} slot, it looks soft; a photo about "
+                               f"{round(source.height * scale / SOFT_UPSCALE)} pixels tall would be sharp")
     return Framed(
         image=canvas,
         face_box=face_box,
         scale=scale,
-        warnings=cutout.warnings,
+        warnings=warnings,
         cut_edges=_cut_edges(crop, visible, scale, source.size, (width_px, height_px), cuts),
     )
 

@@ -740,3 +740,18 @@ def test_photo_transparency_is_kept_in_the_cutout(
     alpha = np.asarray(result.image.getchannel("A"))
     assert alpha[300:360, 200:260].max() == 0
     assert alpha[380:400, 200:260].min() == 255  # the suit around it stays solid
+
+
+def test_a_small_photo_enlarged_past_sharpness_is_warned() -> None:
+    import io
+
+    from PIL import Image
+    from skimage import data
+
+    from renderer import Renderer
+
+    small = Image.fromarray(data.astronaut()).resize((96, 96))
+    buffer = io.BytesIO()
+    small.save(buffer, "PNG")
+    thumbnail = Renderer().render("A small photo", layout="youtube-split", photo=buffer.getvalue())
+    assert any(w.startswith("the photo is small (96x96 pixels): enlarged") for w in thumbnail.warnings), thumbnail.warnings
