@@ -81,9 +81,9 @@ def _rembg_first_cutout(photo: Image.Image) -> None:
 
 
 def _face_cascade() -> None:
-    from .faces import _cascade
+    from .faces import face_cascade
 
-    _cascade()
+    face_cascade()
 
 
 def _astronaut_png() -> bytes:
