@@ -161,12 +161,13 @@ class Renderer:
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
         if request.layout == "auto":
-            choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         else:
-            get_layout(request.layout, fmt.name, self.layouts)
+            chosen = get_layout(request.layout, fmt.name, self.layouts)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
-        if request.photo_image:
+        if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
+            # as rendering does: a layout without a photo slot never decodes the photo
             check_image(request.photo_image, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
         if request.use_logo or request.logo_image:
             self._assets.require_logo(request.logo_image, kit)

@@ -44,6 +44,8 @@ MODEL_MD5: dict[str, str] = {
     "isnet-general-use": "fc16ebd8b0c10d971d3513d564d01e29",
 }
 
+#: Photos are cut out at most this many pixels on their longer side (larger ones are reduced first).
+CUTOUT_MAX_SIDE_PX = 2048
 #: Bump when the cutout algorithm changes, so old cache entries are not reused.
 CACHE_VERSION = 3
 _CACHE_META_KEY = "thumbkit-cutout"
@@ -152,7 +154,7 @@ class CutoutEngine:
         *,
         model: str = BUNDLED_MODEL,
         cache_dir: Path | None = None,
-        max_side_px: int = 2048,
+        max_side_px: int = CUTOUT_MAX_SIDE_PX,
     ) -> None:
         if model not in MODEL_MD5:
             raise AssetError(
@@ -437,8 +439,8 @@ def _keep_subject_at(alpha: np.ndarray, face: Box | None) -> np.ndarray:
     eight = np.ones((3, 3), dtype=bool)
     core = alpha >= _CORE_LEVEL
     labels, count = ndimage.label(core, structure=eight)
-    if count == 0:
-        return alpha
+    if count == 0:  # a faint subject (a half-transparent PNG): at least no specks around it
+        return np.asarray(_drop_specks(Image.fromarray(alpha)))
     side_px = max(alpha.shape)
     sizes = np.bincount(labels.ravel())
     sizes[0] = 0
@@ -804,9 +806,10 @@ def _whole_subject_crop(
     if cut_top and cut_bottom:
         height = min(height, box.height_px)  # both cuts on the slot's edges, before the width
     top = box.top - top_margin * height
-    shift = _align_shift(top + height - box.bottom, align)
+    # Only room left below the subject is shared out by ``align``; a zoomed-in crop keeps its top.
+    shift = _align_shift(max(0.0, top + height - box.bottom), align)
     if cut_top:
-        shift = min(shift, top)  # the photo's top edge stays on the slot's top edge
+        shift = min(shift, max(0.0, top))  # the photo's top edge stays on the slot's top edge
     top -= shift
     width = height * aspect
     centre_x = (box.left + box.right) / 2
@@ -865,9 +868,12 @@ def _render_crop(
         )
     warnings = cutout.warnings
     if scale > SOFT_UPSCALE:
-        warnings = (*warnings, f"the photo is small ({source.width}x{source.height} pixels): enlarged {scale:.1f}x to "
-                               f"fill its {width_px}x{height_px} slot, it looks soft; a photo about "
-                               f"{round(source.height * scale / SOFT_UPSCALE)} pixels tall would be sharp")
+        if max(source.size) >= CUTOUT_MAX_SIDE_PX:  # a large photo with a small subject in it
+            advice = "the subject is small in the photo; a photo framed closer on it would be sharp"
+        else:
+            advice = f"a photo about {round(source.height * scale / SOFT_UPSCALE)} pixels tall would be sharp"
+        warnings = (*warnings, f"the photo's subject is enlarged {scale:.1f}x to fill its {width_px}x{height_px} "
+                               f"slot and looks soft; {advice}")
     return Framed(
         image=canvas,
         face_box=face_box,

@@ -30,7 +30,11 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
 
 
 def write_once(path: Path, data: bytes, *, durable: bool = True) -> Path:
-    """For content-addressed files: write atomically unless the same bytes are already there."""
-    if path.is_file() and path.stat().st_size == len(data):
-        return path
+    """For content-addressed files: write atomically unless the same bytes are already there (a
+    file of the right size but other bytes, damaged, is written again)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return path
+    except FileNotFoundError:
+        pass
     return write_atomic(path, data, durable=durable)

@@ -50,7 +50,7 @@ def check_text(value: str, name: str) -> None:
     except UnicodeEncodeError as exc:
         raise InputError(
             f"{name} must be valid Unicode text: a lone surrogate \\u{ord(value[exc.start]):04x} at character "
-            f"{exc.start} (half of a character cut in two?)", field=name,
+            f"{exc.start + 1} (half of a character cut in two?)", field=name,
         ) from None
 
 
@@ -114,7 +114,7 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
     output = body.get("outputFormat", "webp")
     output = "webp" if output is None else normalize_output_format(output)
     model = body.get("model")
-    if model is None:
+    if model is None or model == "":
         model = "sd"
     if not isinstance(model, str) or model not in MODELS:
         raise InputError(f"model must be one of: {', '.join(MODELS)}", field="model")

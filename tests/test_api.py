@@ -66,7 +66,7 @@ def test_hd_doubles_the_resolution():
         ({"title": "ok", "model": 0}, "model must be one of: sd, hd"),
         ({"title": "ok", "layout": False}, "layout must be a string"),
         ({"title": "\u200b\u200d\ufeff"}, "^title is required$"),  # only zero-width characters: nothing to draw
-        ({"title": "Half an emoji \ud83d"}, r"title must be valid Unicode text: a lone surrogate \\ud83d at character 14"),
+        ({"title": "Half an emoji \ud83d"}, r"title must be valid Unicode text: a lone surrogate \\ud83d at character 15"),
     ],
 )
 def test_bad_requests_get_thumbapis_messages(fields, message):
@@ -201,3 +201,10 @@ def test_a_photo_with_a_slotless_layout_is_not_cut_out_and_is_warned(renderer):
     thumbnail = renderer.render("Hello there friends", layout="youtube-bold", brand="techpulse", use_photo=True)
     assert thumbnail.plan.images == ()
     assert "layout youtube-bold has no photo slot: the photo was not used" in thumbnail.warnings
+
+
+def test_empty_model_and_layout_mean_the_defaults():
+    from renderer.request import parse_request
+
+    request = parse_request({"title": "ok", "model": "", "layout": ""})
+    assert (request.model, request.layout) == ("sd", "auto")

@@ -754,4 +754,33 @@ def test_a_small_photo_enlarged_past_sharpness_is_warned() -> None:
     buffer = io.BytesIO()
     small.save(buffer, "PNG")
     thumbnail = Renderer().render("A small photo", layout="youtube-split", photo=buffer.getvalue())
-    assert any(w.startswith("the photo is small (96x96 pixels): enlarged") for w in thumbnail.warnings), thumbnail.warnings
+    assert any(w.startswith("the photo's subject is enlarged") and "a photo about" in w for w in thumbnail.warnings), \
+        thumbnail.warnings
+
+
+def test_a_faceless_subject_cut_on_both_sides_keeps_its_top_whatever_the_alignment() -> None:
+    import numpy as np
+    from PIL import Image
+
+    from renderer.cutout import Cutout, frame_subject
+    from renderer.faces import Box
+
+    pixels = np.zeros((400, 400, 4), np.uint8)
+    pixels[50:150] = (255, 0, 0, 255)  # the top of the subject ("head"), as wide as the photo
+    pixels[150:] = (0, 0, 255, 255)
+    cutout = Cutout(image=Image.fromarray(pixels, "RGBA"), mask_box=Box(0, 50, 400, 400), face_box=None)
+    for align in ("bottom", "center", "top"):
+        framed = np.asarray(frame_subject(cutout, slot_width_px=640, slot_height_px=360, align=align).image)
+        assert (framed[:, 320, 0] > 200).sum() > 100, align  # the red top is in the slot, not cropped away
+
+
+def test_specks_go_even_when_the_subject_is_faint() -> None:
+    import numpy as np
+
+    from renderer.cutout import _keep_subject
+
+    alpha = np.zeros((512, 512), np.uint8)
+    alpha[160:512, 150:351] = 200  # a half-transparent subject: below the confident core level
+    alpha[20:24, 470:474] = 200  # a speck far from it
+    kept = _keep_subject(alpha, None)
+    assert kept[20:24, 470:474].max() == 0 and kept[300, 250] == 200

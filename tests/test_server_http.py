@@ -126,7 +126,7 @@ def test_a_bad_payload_is_422_with_thumbapis_message(client: httpx.Client, body:
 
 @pytest.mark.parametrize(("raw", "message"), [
     # JSON allows a lone UTF-16 surrogate (an emoji cut in half by a truncating client)
-    (rb'{"title": "Tricks \ud83d"}', "title must be valid Unicode text: a lone surrogate \\ud83d at character 7"),
+    (rb'{"title": "Tricks \ud83d"}', "title must be valid Unicode text: a lone surrogate \\ud83d at character 8"),
     (rb'{"title": "Fine", "layout": "\udc00"}', "layout must be valid Unicode text"),
     (rb'{"title": "Fine", "note": {"x": ["\ud800"]}}', "note.x[0] must be valid Unicode text"),
     ('{"title": "\u200b\u200b\u2060"}'.encode(), "title is required"),  # nothing to draw
@@ -142,10 +142,23 @@ def test_text_that_is_not_unicode_or_not_visible_is_422(client: httpx.Client, ra
         assert job.status_code == 422, job.text  # refused before a job row exists
 
 
-def test_a_huge_integer_is_still_json(client: httpx.Client) -> None:
-    raw = b'{"title": "Big numbers", "format": "x", "extra": ' + b"9" * 5000 + b"}"
-    response = client.post("/v1/generate", content=raw, headers={"content-type": "application/json"})
-    assert response.status_code == 200, response.text  # an unknown field, ignored like any other
+def test_numbers_are_kept_exactly_or_refused(client: httpx.Client) -> None:
+    def post(path: str, raw: bytes) -> httpx.Response:
+        return client.post(path, content=raw, headers={"content-type": "application/json"})
+
+    big = b"9" * 400  # an int, kept as one: a job echoes it back intact
+    assert post("/v1/generate", b'{"title": "Big numbers", "format": "x", "extra": ' + big + b"}").status_code == 200
+    job = post("/v1/jobs", b'{"kind": "generate", "input": {"title": "Big numbers", "extra": ' + big + b"}}")
+    assert job.status_code == 202, job.text
+    assert client.get(f"/v1/jobs/{job.json()['id']}").json()["input"]["extra"] == int(big)
+    for raw, status, message in ((b"9" * 5000, 422, "numbers must have at most 4000 digits"),
+                                 (b"1e400", 422, "numbers must be finite, got 1e400"),
+                                 (b"NaN", 400, "Request body must be valid JSON"),
+                                 (b"-Infinity", 400, "Request body must be valid JSON")):
+        for path, body in (("/v1/generate", b'{"title": "t", "extra": ' + raw + b"}"),
+                           ("/v1/jobs", b'{"kind": "generate", "input": {"title": "t", "extra": ' + raw + b"}}")):
+            response = post(path, body)
+            assert (response.status_code, response.json()) == (status, {"error": message}), (path, raw[:10])
 
 
 def test_a_body_that_is_not_json_is_400(client: httpx.Client) -> None:
@@ -255,6 +268,12 @@ def test_a_job_that_fails_while_running_says_why(client: httpx.Client) -> None:
     assert done["outputs"] == []
 
 
+def test_a_photo_a_slotless_layout_never_uses_is_not_checked_for_a_job_either(client: httpx.Client) -> None:
+    body = {"title": "t", "layout": "youtube-bold", "photoImage": "garbage"}  # /v1/generate renders it
+    assert client.post("/v1/generate", json=body).status_code == 200
+    assert client.post("/v1/jobs", json={"kind": "generate", "input": body}).status_code == 202
+
+
 @pytest.mark.parametrize(("body", "message"), [
     ({"kind": "generate", "input": {"format": "youtube"}}, "title is required"),
     ({"kind": "generate", "input": {"title": "t", "format": "tiktok"}}, FORMATS_MESSAGE),
@@ -268,6 +287,8 @@ def test_a_job_that_fails_while_running_says_why(client: httpx.Client) -> None:
     ({"kind": "generate", "input": {"title": "t", "layout": "nope"}}, "unknown layout 'nope'"),
     ({"kind": "generate", "input": {"title": "t", "photoImage": "garbage"}}, "photoImage must be a base64 data URL"),
     ({"kind": "generate", "input": {"title": "t", "model": 0}}, "model must be one of: sd, hd"),
+    ({"kind": "generate", "input": {"title": "t", "layout": "youtube-split", "photoImage": "garbage"}},
+     "photoImage must be a base64 data URL"),
 ])
 def test_a_bad_job_is_refused_when_submitted(client: httpx.Client, body: dict, message: str) -> None:
     response = client.post("/v1/jobs", json=body)

@@ -163,6 +163,9 @@ def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) ->
     damaged[len(damaged) // 2] ^= 0xFF
     store.path(image).write_bytes(bytes(damaged))  # right size, wrong bytes (files are not fsynced)
     assert store.lookup("key-1") is None and store.read(image) is None
+    store.put("key-1", thumbnail, "Stored")  # rendered again: the damaged file is replaced
+    assert store.lookup("key-1") == (image, thumbnail.data)
+    store.path(image).write_bytes(bytes(damaged))
     store.path(image).unlink()  # lost in a crash: a miss, not an error
     assert store.lookup("key-1") is None and store.read(image) is None
     frame = store.save(b"\xff\xd8 a jpeg frame", media_type="image/jpeg", output_format="jpeg", width=2, height=1,

@@ -5,6 +5,7 @@ surrogate such as ``"\ud83d"``, which JSON allows but nothing can store or draw)
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from starlette.requests import Request
@@ -14,11 +15,28 @@ from ..request import check_text
 from .errors import ApiError
 
 MIB = 1024 * 1024
-_MAX_INT_DIGITS = 100  # longer integers are read as floats (Python refuses int() past 4300 digits)
+_MAX_INT_DIGITS = 4000  # Python refuses int() past 4300 digits
 
 
-def _parse_int(digits: str) -> int | float:
-    return int(digits) if len(digits) <= _MAX_INT_DIGITS else float(digits)
+class _BadNumber(ValueError):
+    """A number JSON allows but nothing here can store or echo back (too long, or infinite)."""
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _BadNumber(f"numbers must have at most {_MAX_INT_DIGITS} digits")
+    return int(digits)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadNumber(f"numbers must be finite, got {text[:20]}{'...' if len(text) > 20 else ''}")
+    return value
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")  # Python's json would accept NaN and Infinity
 
 
 def _check_texts(value: Any, where: str) -> None:
@@ -54,7 +72,9 @@ async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
         chunks.append(chunk)
     raw = b"".join(chunks)
     try:
-        value = json.loads(raw, parse_int=_parse_int)
+        value = json.loads(raw, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_refuse_constant)
+    except _BadNumber as exc:
+        raise ApiError(422, str(exc)) from None
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise ApiError(400, "Request body must be valid JSON") from None
     if not isinstance(value, dict):
