@@ -93,6 +93,11 @@ def test_stored_image_is_served_with_its_type_and_cache_headers(client: httpx.Cl
     assert revalidated.status_code == 304 and revalidated.content == b""
     missing = httpx.get(body["url"].replace(body["id"], "0" * 64), timeout=30)
     assert (missing.status_code, missing.json()) == (404, {"error": "Image not found"})
+    # not counted against any budget, but the rate headers say where the caller stands
+    assert {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"} <= set(anonymous.headers)
+    keyed = httpx.get(body["url"], headers={"x-api-key": KEY}, timeout=30)
+    assert keyed.status_code == 200 and "x-ratelimit-remaining" in keyed.headers
+    assert "x-ratelimit-limit" in missing.headers  # a 404 too
     head = httpx.head(body["url"], timeout=30)
     assert head.status_code == 200 and head.headers["content-type"] == "image/png" and head.content == b""
     assert httpx.get(body["url"], headers={"If-None-Match": "*"}, timeout=30).status_code == 304

@@ -113,6 +113,8 @@ def test_rate_limit_counts_per_key_per_second(tmp_path: Path) -> None:
     assert dict(decisions[2].headers())[b"retry-after"] == b"1"
     assert b"retry-after" not in dict(decisions[0].headers())
     assert limiter.hit("k2").allowed  # another key has its own budget
+    assert (limiter.peek("k2").remaining, limiter.peek("k2").remaining) == (1, 1)  # peeking counts nothing
+    assert limiter.peek("never-seen").remaining == 2
     clock.now = 501.0  # the next window
     assert limiter.hit("k1").allowed
 

@@ -1,5 +1,6 @@
 """The ``x-api-key`` check and the per-key rate limit, for every path under ``/v1/`` except the
-image files (``GET /v1/images/{id}``: capability URLs, so an ``<img>`` can show them).
+image files (``GET /v1/images/{id}``: capability URLs, so an ``<img>`` can show them; they are not
+counted, but carry the rate headers of the key presented, or of the client's address).
 
 Answers ThumbAPI's ``401 Missing API key`` / ``401 Invalid API key`` / ``429 Rate limit exceeded``,
 and adds ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` to every response (``Retry-After`` too
@@ -48,8 +49,13 @@ class ApiKeyMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_protected(scope):
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
             return await self.app(scope, receive, send)
+        if not is_protected(scope):  # an image file: free, but the headers say where the caller stands
+            key = header(scope, KEY_HEADER)
+            client = scope.get("client") or ("unknown", 0)
+            bucket = fingerprint(key) if key and self.keys.match(key) else f"address:{client[0]}"
+            return await self.app(scope, receive, _with_headers(send, self.limiter.peek(bucket).headers()))
         key = header(scope, KEY_HEADER)
         if not key or not self.keys.match(key):
             # Requests without a valid key count against their client address, so guessing keys is
@@ -65,13 +71,16 @@ class ApiKeyMiddleware:
         if not decision.allowed:
             return await _reject(send, 429, "Rate limit exceeded", rate_headers)
         scope.setdefault("state", {})["key_id"] = key_id
+        await self.app(scope, receive, _with_headers(send, rate_headers))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *rate_headers]}
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *headers]}
+        await send(message)
+
+    return send_with_headers
 
 
 async def _reject(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]]) -> None:

@@ -65,6 +65,16 @@ class RateLimiter:
         reset = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
         return RateDecision(count <= self.limit, self.limit, max(0, self.limit - count), reset)
 
+    def peek(self, key_id: str) -> RateDecision:
+        """Where ``key_id`` stands in the current window, without counting a request."""
+        now = self._clock()
+        window = math.floor(now / WINDOW_SECONDS)
+        with self._lock:
+            row = self._connection.execute("SELECT window, count FROM hits WHERE key_id = ?", (key_id,)).fetchone()
+        count = row[1] if row is not None and row[0] == window else 0
+        reset = max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        return RateDecision(True, self.limit, max(0, self.limit - count), reset)
+
     def close(self) -> None:
         with self._lock:
             self._connection.close()
