@@ -11,25 +11,25 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .assets import AssetResolver
-from .autolayout import choose_layout, get_layout
-from .catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
-from .categories import apply_category_to_kit
-from .compose import Composer, Scene
-from .context import render_context
+from .assets.resolver import AssetResolver
+from .spec.auto_layout import choose_layout, get_layout
+from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
+from .kits.categories import apply_category_to_kit
+from .compose.composer import Composer, Scene
+from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
-from .fonts import FontBook
-from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
+from .text.fonts import FontBook
+from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
-from .layout_spec import LayoutSpec, PhotoLayer
+from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
-from .plan import Plan
+from .compose.plan import Plan
 from .request import GenerateRequest, parse_request
-from .templating import TemplateFillError, fill_tree
-from .validation import validate_doc
-from .yamlsource import SourceDoc
+from .spec.templating import TemplateFillError, fill_tree
+from .spec.diagnostics import validate_doc
+from .spec.yaml_source import SourceDoc
 
 DEFAULT_KIT = "default"
 
@@ -291,7 +291,7 @@ def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str
         raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
     import base64
 
-    from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
+    from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
 
     source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
     raw = read_image_bytes(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)

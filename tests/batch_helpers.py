@@ -12,10 +12,10 @@ from pathlib import Path
 import psutil
 from PIL import Image
 
-from renderer.batch_csv import read_rows
-from renderer.batch_manifest import MANIFEST_FILE, STATE_DIR
-from renderer.batch_names import NameRegistry
-from renderer.batch_plan import NO_DEFAULTS, RenderJob, RowDefaults, plan_row
+from renderer.batch.csv_rows import read_rows
+from renderer.batch.manifest import MANIFEST_FILE, STATE_DIR
+from renderer.batch.names import NameRegistry
+from renderer.batch.plan import NO_DEFAULTS, RenderJob, RowDefaults, plan_row
 
 IMAGE_SUFFIXES = {".webp", ".png", ".jpg", ".jpeg"}
 

@@ -34,13 +34,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderer.batch import RowEvent, run_batch
-from renderer.batch_csv import count_rows, read_rows
-from renderer.batch_files import FAILURE_COLUMNS
-from renderer.batch_manifest import Manifest
-from renderer.batch_names import NameRegistry, safe_relative_name, title_slug
-from renderer.batch_plan import RowDefaults
-from renderer.cli_batch import batch_command
+from renderer.batch.run import RowEvent, run_batch
+from renderer.batch.csv_rows import count_rows, read_rows
+from renderer.batch.files import FAILURE_COLUMNS
+from renderer.batch.manifest import Manifest
+from renderer.batch.names import NameRegistry, safe_relative_name, title_slug
+from renderer.batch.plan import RowDefaults
+from renderer.cli.batch import batch_command
 from renderer.errors import AssetError, InputError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderer.bidi import paragraph_level, resolve_levels, visual_order
-from renderer.linelayout import LinePiece, line_pieces, title_direction
-from renderer.segment import Atom, atoms_from_text
+from renderer.text.bidi import paragraph_level, resolve_levels, visual_order
+from renderer.text.line_layout import LinePiece, line_pieces, title_direction
+from renderer.text.segment import Atom, atoms_from_text
 
 
 def display(text: str, paragraph: int) -> str:

@@ -8,9 +8,9 @@ import pytest
 
 from renderer import Renderer
 from renderer.colors import contrast_ratio, parse_color, relative_luminance
-from renderer.compose import _avoid
+from renderer.compose.composer import _avoid
 from renderer.paths import data_dir
-from renderer.plan import Rect
+from renderer.compose.plan import Rect
 
 
 def kit_with(tmp_path, **replacements: str):

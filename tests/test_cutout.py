@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from renderer import cutout as cutout_module
-from renderer.cutout import (
+from renderer.cutout import engine as cutout_module
+from renderer.cutout.engine import (
     MODEL_MD5,
     NO_FACE_WARNING,
     PHOTO_CUT_TOP_WARNING,
@@ -33,8 +33,8 @@ from renderer.cutout import (
     model_path,
 )
 from renderer.errors import AssetError, InputError
-from renderer.faces import Box
-from renderer.images import content_hash, decode_image
+from renderer.cutout.faces import Box
+from renderer.assets.decode import content_hash, decode_image
 
 # Where the astronaut's face is (by eye): it must be inside the detected box's neighbourhood.
 FACE_CENTRE_PX = (222, 118)
@@ -413,8 +413,8 @@ def test_a_head_cut_by_the_photo_is_drawn_from_the_slots_top_without_an_outline_
 
 
 def test_no_outline_or_shadow_is_drawn_beyond_a_cut_inside_the_slot() -> None:
-    from renderer.compose import _photo_sprite
-    from renderer.layout_spec import PhotoEffects
+    from renderer.compose.composer import _photo_sprite
+    from renderer.spec.layout import PhotoEffects
 
     framed = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
     framed.paste((200, 120, 90, 255), (50, 100, 150, 200))  # the photo starts at row 100
@@ -708,7 +708,7 @@ def test_unknown_model_name() -> None:
 def test_importing_the_module_stays_light() -> None:
     heavy = ["rembg", "onnxruntime", "skimage", "scipy"]
     script = (
-        "import sys, renderer.cutout, renderer.faces, renderer.images; "
+        "import sys, renderer.cutout.engine, renderer.cutout.faces, renderer.assets.decode; "
         f"print([name for name in {heavy!r} if name in sys.modules])"
     )
     result = subprocess.run(
@@ -762,8 +762,8 @@ def test_a_faceless_subject_cut_on_both_sides_keeps_its_top_whatever_the_alignme
     import numpy as np
     from PIL import Image
 
-    from renderer.cutout import Cutout, frame_subject
-    from renderer.faces import Box
+    from renderer.cutout.engine import Cutout, frame_subject
+    from renderer.cutout.faces import Box
 
     pixels = np.zeros((400, 400, 4), np.uint8)
     pixels[50:150] = (255, 0, 0, 255)  # the top of the subject ("head"), as wide as the photo
@@ -777,7 +777,7 @@ def test_a_faceless_subject_cut_on_both_sides_keeps_its_top_whatever_the_alignme
 def test_specks_go_even_when_the_subject_is_faint() -> None:
     import numpy as np
 
-    from renderer.cutout import _keep_subject
+    from renderer.cutout.engine import _keep_subject
 
     alpha = np.zeros((512, 512), np.uint8)
     alpha[160:512, 150:351] = 200  # a half-transparent subject: below the confident core level

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from renderer.fonts import FontBook
-from renderer.itemize import needs_glyph
-from renderer.segment import graphemes
-from renderer.typeset import Typeface
+from renderer.text.fonts import FontBook
+from renderer.text.itemize import needs_glyph
+from renderer.text.segment import graphemes
+from renderer.text.typeset import Typeface
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 

@@ -1,4 +1,4 @@
-"""renderer.images: decoding user images safely, and refusing everything else with a clear message."""
+"""renderer.assets.decode: decoding user images safely, and refusing everything else with a clear message."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from renderer.errors import InputError
-from renderer.images import (
+from renderer.assets.decode import (
     LOGO_MAX_BYTES,
     MB,
     PHOTO_MAX_BYTES,

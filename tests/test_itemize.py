@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from renderer.itemize import Coverage, Run, itemize
+from renderer.text.itemize import Coverage, Run, itemize
 
 LATIN = Coverage("latin", frozenset(range(0x20, 0x250)))
 ARABIC = Coverage("arabic", frozenset([*range(0x600, 0x700), *range(0x30, 0x3A), 0x20, 0x2E]))

@@ -17,21 +17,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
-import renderer.catalog as catalog
-import renderer.kit_references as kit_references
+import renderer.spec.catalog as catalog
+import renderer.kits.references as kit_references
 from renderer.api import DEFAULT_KIT, Renderer
-from renderer.catalog import KitStore, load_kit
-from renderer.categories import DEFAULT_KIT_ID, PRESETS, apply_category, apply_category_to_kit
+from renderer.spec.catalog import KitStore, load_kit
+from renderer.kits.categories import DEFAULT_KIT_ID, PRESETS, apply_category, apply_category_to_kit
 from renderer.cli import main
 from renderer.colors import contrast_ratio, parse_color, relative_luminance
 from renderer.errors import InputError, SpecError
-from renderer.fonts import FontBook
-from renderer.kit_logo import logo_variants, one_color
-from renderer.kit_palette import assign_roles, dominant_colors, srgb_to_lab
-from renderer.kit_preview import SHEET_WIDTH_PX, preview_sheet, preview_tiles
-from renderer.kit_render import render_with_kit
-from renderer.kit_spec import KitSpec, Palette
-from renderer.kitgen import create_kit
+from renderer.text.fonts import FontBook
+from renderer.kits.logo import logo_variants, one_color
+from renderer.kits.palette import assign_roles, dominant_colors, srgb_to_lab
+from renderer.kits.preview import SHEET_WIDTH_PX, preview_sheet, preview_tiles
+from renderer.kits.render import render_with_kit
+from renderer.spec.kit import KitSpec, Palette
+from renderer.kits.new import create_kit
 from renderer.paths import data_dir
 from renderer.request import CATEGORIES
 from tests.limits import deadline
@@ -197,7 +197,7 @@ def test_a_new_kit_in_the_user_folder_renders_without_configuration(tmp_path: Pa
     # `thumbkit kit new` writes to the user folder; Renderer(), generate() and the CLI must find it there
     monkeypatch.delenv("THUMBKIT_KITS_DIR", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    from renderer.kitgen import default_kits_dir
+    from renderer.kits.new import default_kits_dir
 
     create_kit("fresh-brand", [refs["dark"]], kits_dir=default_kits_dir())
     assert default_kits_dir() == tmp_path / "data" / "thumbkit" / "brand_kits"

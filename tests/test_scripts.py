@@ -114,11 +114,11 @@ def test_any_unicode_string_renders_or_raises_a_user_error(renderer, title):
 # -- line breaking by phrase, leading, mirroring, closing emoji -------------------------------
 import budoux  # noqa: E402
 
-from renderer.mirror import mirror_corner, mirror_for_rtl, mirror_layout  # noqa: E402
-from renderer.segment import graphemes, is_emoji_cluster  # noqa: E402
-from renderer.textfit import FitRules, fit_text  # noqa: E402
-from renderer.title import atoms_from_text  # noqa: E402
-from renderer.typeset import INK_CLEARANCE_EM, SCRIPT_LINE_HEIGHT, Typeface, fit_with_leading  # noqa: E402
+from renderer.compose.mirror import mirror_corner, mirror_for_rtl, mirror_layout  # noqa: E402
+from renderer.text.segment import graphemes, is_emoji_cluster  # noqa: E402
+from renderer.text.fit import FitRules, fit_text  # noqa: E402
+from renderer.text.title import atoms_from_text  # noqa: E402
+from renderer.text.typeset import INK_CLEARANCE_EM, SCRIPT_LINE_HEIGHT, Typeface, fit_with_leading  # noqa: E402
 
 PARSERS = {
     "ja": budoux.load_default_japanese_parser(),
@@ -272,7 +272,7 @@ def test_rtl_titles_mirror_the_layout_so_the_accent_bar_is_beside_the_text(rende
 
 
 def test_mirroring_flips_boxes_fills_corners_and_ltr_alignment(renderer):
-    from renderer.layout_spec import BackgroundLayer, PhotoLayer, ShapeLayer, TextLayer
+    from renderer.spec.layout import BackgroundLayer, PhotoLayer, ShapeLayer, TextLayer
 
     spec = renderer.layouts["youtube-split"].spec
     mirrored = mirror_layout(spec)
@@ -312,7 +312,7 @@ def _emoji_only(line) -> bool:
                                    "I BUILT A HOUSE IN MINECRAFT 🍝🔥", "WHY I QUIT MY JOB 😱"])
 @pytest.mark.parametrize("box", [(1074, 590, 4), (898, 886, 5), (600, 600, 4)])
 def test_a_closing_emoji_line_is_avoided_unless_it_costs_too_much_size(renderer, title, box):
-    from renderer.typeset import EMOJI_GLUE_MAX_SHRINK
+    from renderer.text.typeset import EMOJI_GLUE_MAX_SHRINK
 
     typeface = _typeface(renderer)
     atoms = atoms_from_text(title)

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renderer.errors import InputError
-from renderer import segment
-from renderer.segment import (
+from renderer.text import segment
+from renderer.text.segment import (
     Atom, atoms_from_text, graphemes, is_emoji_cluster, keep_trailing_emoji, parse_emphasis, upper_for_display,
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from renderer.bench_server import main, percentile
+from renderer.bench.server import main, percentile
 
 
 def test_percentiles() -> None:

@@ -307,7 +307,7 @@ def test_guessing_keys_is_rate_limited_per_client_address(tmp_path: Path) -> Non
 
 
 def test_the_listening_socket_turns_nagle_off() -> None:
-    from renderer.cli_server import bind_socket
+    from renderer.cli.serve import bind_socket
 
     sock = bind_socket("127.0.0.1", 0)
     try:

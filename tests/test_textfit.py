@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderer.textfit import ELLIPSIS, FitRules, fit_text
-from renderer.title import Atom, atoms_from_text
+from renderer.text.fit import ELLIPSIS, FitRules, fit_text
+from renderer.text.title import Atom, atoms_from_text
 
 
 @dataclass(frozen=True)
@@ -161,9 +161,9 @@ def test_empty_input_gives_no_lines():
     ],
 )
 def test_hostile_titles_fit_with_a_real_font(title):
-    from renderer.fonts import FontBook
-    from renderer.title import normalize_title
-    from renderer.typeset import Typeface
+    from renderer.text.fonts import FontBook
+    from renderer.text.title import normalize_title
+    from renderer.text.typeset import Typeface
 
     book = FontBook()
     typeface = Typeface(book.face("league-spartan", "black"), book.fallbacks("black"))

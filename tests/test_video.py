@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from renderer.cli_video import frame_command, moments_command
+from renderer.cli.video import frame_command, moments_command
 from renderer.errors import AssetError, InputError
 from renderer.video import (
     format_time_s,
