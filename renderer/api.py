@@ -15,7 +15,8 @@ from .assets.resolver import AssetResolver
 from .spec.auto_layout import choose_layout, get_layout
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .kits.categories import apply_category_to_kit
-from .compose.composer import Composer, Scene
+from .compose.composer import Composer
+from .compose.scene import Scene
 from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError

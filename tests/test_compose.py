@@ -8,7 +8,7 @@ import pytest
 
 from renderer import Renderer
 from renderer.colors import contrast_ratio, parse_color, relative_luminance
-from renderer.compose.composer import _avoid
+from renderer.compose.text_layer import avoid
 from renderer.paths import data_dir
 from renderer.compose.plan import Rect
 
@@ -59,7 +59,7 @@ def test_highlight_emphasis_keeps_text_readable_on_the_box(tmp_path):
     ],
 )
 def test_text_boxes_make_room_for_the_photo_and_logo(obstacle, expected):
-    assert _avoid(Rect(100, 100, 1000, 500), [obstacle]) == expected
+    assert avoid(Rect(100, 100, 1000, 500), [obstacle]) == expected
 
 
 def test_an_accent_bar_tracks_the_ink_of_the_text_beside_it(renderer):

@@ -18,20 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from renderer.cutout import engine as cutout_module
-from renderer.cutout.engine import (
-    MODEL_MD5,
-    NO_FACE_WARNING,
-    PHOTO_CUT_TOP_WARNING,
-    Cutout,
-    CutoutEngine,
-    add_drop_shadow,
-    add_glow,
-    add_outline,
-    default_cache_dir,
-    frame_subject,
-    model_path,
-)
+from renderer.cutout import masks as cutout_masks
+from renderer.cutout import model as cutout_model
+from renderer.cutout.disk_cache import default_cache_dir
+from renderer.cutout.effects import add_drop_shadow, add_glow, add_outline
+from renderer.cutout.engine import NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING, CutoutEngine
+from renderer.cutout.framing import frame_subject
+from renderer.cutout.model import MODEL_MD5, model_path
+from renderer.cutout.results import Cutout
 from renderer.errors import AssetError, InputError
 from renderer.cutout.faces import Box
 from renderer.assets.decode import content_hash, decode_image
@@ -413,15 +407,15 @@ def test_a_head_cut_by_the_photo_is_drawn_from_the_slots_top_without_an_outline_
 
 
 def test_no_outline_or_shadow_is_drawn_beyond_a_cut_inside_the_slot() -> None:
-    from renderer.compose.composer import _photo_sprite
+    from renderer.compose.photo import photo_sprite
     from renderer.spec.layout import PhotoEffects
 
     framed = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
     framed.paste((200, 120, 90, 255), (50, 100, 150, 200))  # the photo starts at row 100
     effects = PhotoEffects(outline_px=6, outline_color="#22d3ee", shadow=True)
-    plain = np.asarray(_photo_sprite(framed, effects, 1.0, (False,) * 4).getchannel("A"))
+    plain = np.asarray(photo_sprite(framed, effects, 1.0, (False,) * 4).getchannel("A"))
     assert plain[94:100, 50:150].min() == 255  # without a cut: the outline runs along that edge
-    sprite = _photo_sprite(framed, effects, 1.0, (False,) * 4, (None, 100, None, None))
+    sprite = photo_sprite(framed, effects, 1.0, (False,) * 4, (None, 100, None, None))
     alpha = np.asarray(sprite.getchannel("A"))
     assert alpha[:101].max() == 0  # nothing beyond the cut, and the subject fades in from it
     column = alpha[100:200, 100]
@@ -453,7 +447,7 @@ def test_hair_edges_are_kept_as_the_model_gave_them(
     engine: CutoutEngine, astronaut: Image.Image, astronaut_cutout: Cutout
 ) -> None:
     levelled = np.asarray(
-        engine._predict_mask(astronaut.convert("RGBA")).point(cutout_module._MASK_LEVELS)
+        engine._predict_mask(astronaut.convert("RGBA")).point(cutout_masks.MASK_LEVELS)
     )
     face = astronaut_cutout.face_box
     assert face is not None
@@ -496,7 +490,7 @@ def drawn_mask(side_px: int = 512) -> tuple[Image.Image, dict[str, tuple[slice, 
 @pytest.mark.parametrize("side_px", [512, 2048])
 def test_weak_regions_and_specks_apart_from_the_subject_are_dropped(side_px: int) -> None:
     mask, regions = drawn_mask(side_px)
-    cleaned = np.asarray(cutout_module._clean_mask(mask))
+    cleaned = np.asarray(cutout_masks.clean_mask(mask))
     original = np.asarray(mask)
     for dropped in ("ghost", "speck", "haze"):
         assert cleaned[regions[dropped]].max() == 0, dropped
@@ -505,7 +499,7 @@ def test_weak_regions_and_specks_apart_from_the_subject_are_dropped(side_px: int
     k = side_px / 512
     assert cleaned[round(170 * k) : round(500 * k), round(150 * k) : round(350 * k)].min() == 255
     # The speck no longer stretches the subject's box (which framing goes by).
-    assert cutout_module._mask_box(Image.fromarray(cleaned)).top == round(40 * side_px / 512)
+    assert cutout_masks.mask_box_of(Image.fromarray(cleaned)).top == round(40 * side_px / 512)
 
 
 def test_the_blob_holding_the_face_is_kept_even_when_smaller() -> None:
@@ -513,9 +507,9 @@ def test_the_blob_holding_the_face_is_kept_even_when_smaller() -> None:
     draw = ImageDraw.Draw(mask)
     draw.rectangle((0, 300, 300, 511), fill=255)  # a big object, the largest blob
     draw.ellipse((400, 40, 480, 140), fill=255)  # a small person's head, far from it
-    cleaned = np.asarray(cutout_module._clean_mask(mask, Box(410, 60, 470, 130)))
+    cleaned = np.asarray(cutout_masks.clean_mask(mask, Box(410, 60, 470, 130)))
     assert cleaned[90, 440] == 255 and cleaned[400, 100] == 255
-    assert np.asarray(cutout_module._clean_mask(mask))[90, 440] == 0  # without the face: a speck
+    assert np.asarray(cutout_masks.clean_mask(mask))[90, 440] == 0  # without the face: a speck
 
 
 # --- effects -------------------------------------------------------------------------------
@@ -648,7 +642,7 @@ def test_corrupt_bundled_model_is_an_asset_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image, no_downloads: None
 ) -> None:
     (tmp_path / "u2netp.onnx").write_bytes(b"\x00" * 1000)
-    monkeypatch.setattr(cutout_module, "BUNDLED_MODELS_DIR", tmp_path)
+    monkeypatch.setattr(cutout_model, "BUNDLED_MODELS_DIR", tmp_path)
     engine = CutoutEngine(cache_dir=tmp_path / "cache")
     with pytest.raises(
         AssetError,
@@ -660,7 +654,7 @@ def test_corrupt_bundled_model_is_an_asset_error(
 def test_missing_bundled_model_is_an_asset_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, astronaut: Image.Image, no_downloads: None
 ) -> None:
-    monkeypatch.setattr(cutout_module, "BUNDLED_MODELS_DIR", tmp_path)
+    monkeypatch.setattr(cutout_model, "BUNDLED_MODELS_DIR", tmp_path)
     engine = CutoutEngine(cache_dir=tmp_path / "cache")
     with pytest.raises(
         AssetError,
@@ -708,7 +702,7 @@ def test_unknown_model_name() -> None:
 def test_importing_the_module_stays_light() -> None:
     heavy = ["rembg", "onnxruntime", "skimage", "scipy"]
     script = (
-        "import sys, renderer.cutout.engine, renderer.cutout.faces, renderer.assets.decode; "
+        "import sys, renderer.cutout.engine, renderer.cutout.framing, renderer.cutout.effects, renderer.cutout.faces, renderer.assets.decode; "
         f"print([name for name in {heavy!r} if name in sys.modules])"
     )
     result = subprocess.run(
@@ -762,7 +756,8 @@ def test_a_faceless_subject_cut_on_both_sides_keeps_its_top_whatever_the_alignme
     import numpy as np
     from PIL import Image
 
-    from renderer.cutout.engine import Cutout, frame_subject
+    from renderer.cutout.framing import frame_subject
+    from renderer.cutout.results import Cutout
     from renderer.cutout.faces import Box
 
     pixels = np.zeros((400, 400, 4), np.uint8)
@@ -777,7 +772,7 @@ def test_a_faceless_subject_cut_on_both_sides_keeps_its_top_whatever_the_alignme
 def test_specks_go_even_when_the_subject_is_faint() -> None:
     import numpy as np
 
-    from renderer.cutout.engine import _keep_subject
+    from renderer.cutout.masks import _keep_subject
 
     alpha = np.zeros((512, 512), np.uint8)
     alpha[160:512, 150:351] = 200  # a half-transparent subject: below the confident core level

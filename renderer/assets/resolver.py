@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 
 from ..spec.catalog import Kit
-from ..compose.composer import FramedPhoto, LogoSource
+from ..compose.scene import FramedPhoto, LogoSource
 from ..errors import InputError
 from .decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, content_hash, decode_image, read_image_bytes
 from ..compose.plan import Rect
@@ -104,7 +104,7 @@ class AssetResolver:
                 if cached is not None:
                     self._framed.move_to_end(slot)
                     return cached
-            from ..cutout.engine import frame_subject
+            from ..cutout.framing import frame_subject
 
             framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
             face = framed.face_box

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..cutout.engine import BUNDLED_MODEL, CutoutEngine, model_path
+from ..cutout.engine import CutoutEngine
+from ..cutout.model import BUNDLED_MODEL, model_path
 from ..assets.decode import content_hash, decode_image
 
 

@@ -245,7 +245,8 @@ def _photo_file(source: Source) -> tuple[str, bytes]:
 def _check_subject(data: bytes, label: str, cache_dir: str | os.PathLike[str] | None, model: str | None) -> None:
     """Cut the subject out of the photo file as a render will (same bytes, so the same cache key):
     a photo the cutout finds nothing in would fail every render that uses the kit's photo."""
-    from ..cutout.engine import BUNDLED_MODEL, CutoutEngine
+    from ..cutout.engine import CutoutEngine
+    from ..cutout.model import BUNDLED_MODEL
 
     engine = CutoutEngine(
         model=model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or BUNDLED_MODEL,

@@ -12,7 +12,7 @@ from PIL import Image
 
 from ..spec.auto_layout import choose_layout, get_layout
 from ..spec.catalog import Kit
-from ..compose.composer import FramedPhoto, LogoSource, Scene
+from ..compose.scene import FramedPhoto, LogoSource, Scene
 from ..formats import get_format
 from ..compose.plan import Plan
 from ..text.title import normalize_title
