@@ -1,18 +1,33 @@
-"""Shared fixtures: one Renderer per test session, and golden-image comparison.
+"""Shared fixtures: one Renderer per test session, and golden-image comparison; the hypothesis
+profiles.
 
 Goldens live in tests/golden/ as lossless WebP. They are regenerated only on purpose:
 ``pytest --update-goldens``. A failing comparison writes actual, expected and diff PNGs to
 tests/_failures/ for a person to look at.
+
+Hypothesis profiles: ``dev`` (hypothesis' defaults, random examples) and ``ci`` (derandomised, so a
+failure repeats run after run; no deadline or too-slow health check that a busy machine trips, no
+example database). ``HYPOTHESIS_PROFILE`` picks one; without it ``CI=true`` picks ``ci``, anything
+else ``dev``.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 from PIL import Image, ImageChops
+
+settings.load_profile("default")  # both start from hypothesis' defaults, whatever it loaded by itself
+settings.register_profile("dev", settings())
+settings.register_profile("ci", settings(), derandomize=True, max_examples=100, deadline=None, database=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI", "").lower() in ("true", "1") else "dev"))
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 FAILURE_DIR = Path(__file__).parent / "_failures"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from renderer.errors import InputError
@@ -206,6 +206,12 @@ def test_text_is_nfc_normalised():
     assert atoms_from_text("Cafe\u0301") == [Atom("Café", False, False)]
 
 
+def test_a_mark_after_an_emphasis_marker_joins_its_base_in_nfc():
+    # the accent meets the "a" only once the closing "*" is gone
+    assert atoms_from_text("*a*\u0301") == [Atom("\u00e1", False, True)]
+    assert atoms_from_text("*Cafe*\u0301 time") == [Atom("Café", False, True), Atom("time", True, False)]
+
+
 def test_unpaired_surrogate_is_a_user_error():
     with pytest.raises(InputError, match=r"unpaired surrogate U\+D800"):
         atoms_from_text("bad \ud800 title")
@@ -247,6 +253,7 @@ def test_parse_emphasis_reports_per_character_flags():
     list("ab 、。「」東京*") + [FAMILY, THUMBS_MEDIUM, KEYCAP_ONE, FLAG_JP, "\u0301", "\u200d", "\ufe0f", "ש", "ك", "क्ष",
                                 "ก", "\u0e49", "ๆ", "の", "代码", "Py"]
 )).map("".join))
+@example("*a*\u0301")  # found on a fresh machine: the accent stayed decomposed once the "*" went
 def test_atoms_are_whole_graphemes_and_keep_every_visible_character(text):
     atoms = atoms_from_text(text)
     plain, _ = parse_emphasis(unicodedata.normalize("NFC", text))

@@ -1,29 +1,24 @@
-"""The playground page in a real headless Chromium (Debian's ``chromium``, driven by playwright with
-that executable; playwright downloads no browser here): type a title, pick format, layout and kit,
-see the thumbnail and the gallery; and the offline API docs page."""
+"""The playground page in a real headless Chromium driven by playwright (Debian's ``chromium``, or
+playwright's own browser when one was installed; on a machine with neither the module skips, see
+tests/external_tools.py): type a title, pick format, layout and kit, see the thumbnail and
+the gallery; and the offline API docs page."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from renderer.server.launcher import ServerProcess, start_server
+from tests.external_tools import chromium_or_skip
+
+CHROMIUM = chromium_or_skip()
 
 KEY = "playground-key"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 SCREENSHOTS = Path(__file__).resolve().parent / "_failures" / "playground"
-
-
-def chromium_path() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("Chromium is not installed: the playground test needs Debian's browser (apt-get install -y chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +30,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("the playground test needs the playwright Python package (pip install playwright; no browser download)")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=executable, headless=True,
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
             args=CHROMIUM_FLAGS, viewport={"width": 1200, "height": 1400},
         )
         yield context

@@ -7,12 +7,12 @@ on them. The comparison is exact: ffmpeg's PNG and thumbkit's frame come from th
 H.264 decode and the same swscale YUV->RGB conversion (measured: not one level differs on these
 files), so any difference is a different frame; the failure message says which one ffmpeg chose.
 
-ffmpeg must be installed: without it these tests fail (``apt-get install ffmpeg``), they never skip.
+The ffmpeg is the one on PATH, else the static build of the ``imageio-ffmpeg`` wheel (in the
+``test`` extra; see tests/external_tools.py): these tests always run, they never skip.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,22 +23,16 @@ from PIL import Image
 
 from renderer.video import frames
 from tests import video_fixtures as fx
+from tests.external_tools import ffmpeg_executable
 
 MP4_FIXTURES = ("edit", "long_gop", "vfr", "rotated")
-
-
-def ffmpeg_binary() -> str:
-    found = shutil.which("ffmpeg")
-    if found is None:
-        pytest.fail("the ffmpeg binary is needed to compare frames with it: apt-get install ffmpeg")
-    return found
 
 
 def ffmpeg_frame(video: Path, time_s: float, out: Path, *, seek_input: bool = True) -> np.ndarray | None:
     """ffmpeg's frame at ``time_s`` as RGB, or None when it wrote no picture. ``seek_input=False``
     puts ``-ss`` after ``-i``: ffmpeg then decodes from the start instead of seeking the demuxer."""
     at = ["-ss", repr(time_s)]
-    command = [ffmpeg_binary(), "-v", "error", "-y", *(at if seek_input else []), "-i", str(video),
+    command = [ffmpeg_executable(), "-v", "error", "-y", *(at if seek_input else []), "-i", str(video),
                *([] if seek_input else at), "-frames:v", "1", str(out)]
     out.unlink(missing_ok=True)
     subprocess.run(command, check=True, capture_output=True, timeout=60)

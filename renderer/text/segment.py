@@ -286,7 +286,9 @@ def atoms_from_text(text: str) -> list[Atom]:
             flush()
             pending_space = pending_space or cluster != _ZERO_WIDTH_BREAK
             continue
-        clusters.append(cluster)
+        # NFC again per cluster: a mark that followed an emphasis marker (``*a*\u0301``) meets
+        # its base only once the marker is gone.
+        clusters.append(unicodedata.normalize("NFC", cluster))
         emphasis.append(emphasised)
     flush()
     return atoms
