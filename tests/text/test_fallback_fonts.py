@@ -16,7 +16,7 @@ from renderer.text.itemize import needs_glyph
 from renderer.text.segment import graphemes
 from renderer.text.typeset import Typeface
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONTS = Path(__file__).resolve().parents[2] / "fonts"
 
 SAMPLES = {
     "Latin": "AaZzÉéßŁłŒœ Ñ ç",

@@ -15,7 +15,7 @@ from PIL import Image
 from renderer import InputError, generate
 from video_fixtures import edit_video
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -710,7 +710,7 @@ def test_importing_the_module_stays_light() -> None:
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert result.stdout.strip() == "[]"
 

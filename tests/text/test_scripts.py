@@ -1,7 +1,7 @@
 """Every title renders: golden images per script and for mixed titles, RTL alignment, colour
 emoji, uncovered code points reported, and any Unicode string renders or raises a UserError.
 
-Goldens follow tests/test_golden.py (same tolerance, ``--update-goldens`` to regenerate).
+Goldens (tests/text/golden/) follow tests/compose/test_layout_goldens.py (same tolerance, ``--update-goldens`` to regenerate).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ SCRIPT_TITLES = {
 def test_script_title_matches_its_golden(renderer, golden, name):
     thumbnail = renderer.render(SCRIPT_TITLES[name], format="youtube", layout="youtube-bold", output_format="png")
     assert thumbnail.warnings == ()
-    golden.check(f"script-{name}", thumbnail.data, mean_tolerance=1.5, changed_fraction=0.005)
+    golden.check(f"script-{name}", thumbnail.data, plan=thumbnail.plan, mean_tolerance=1.5, changed_fraction=0.005)
 
 
 @pytest.mark.parametrize("name", ["arabic", "hebrew", "mixed-rtl"])

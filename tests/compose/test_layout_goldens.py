@@ -9,6 +9,8 @@ a wrong colour or a missing layer all exceed it by far.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from renderer.formats import FORMAT_NAMES
@@ -19,6 +21,7 @@ TITLES = {
     "minimal": "Stop doing this",
     "split": "I tried every AI coding tool so you don't have to",
 }
+GOLDEN_DIR = Path(__file__).parent / "golden"
 CASES = [(fmt, design) for fmt in FORMAT_NAMES for design in TITLES]
 
 
@@ -31,7 +34,7 @@ def test_layout_matches_its_golden(renderer, golden, fmt, design):
     else:
         thumbnail = renderer.render(TITLES[design], format=fmt, layout=f"{fmt}-{design}", output_format="png")
     assert thumbnail.warnings == ()
-    golden.check(f"{fmt}-{design}", thumbnail.data, mean_tolerance=1.5, changed_fraction=0.005)
+    golden.check(f"{fmt}-{design}", thumbnail.data, plan=thumbnail.plan, mean_tolerance=1.5, changed_fraction=0.005)
 
 
 def test_golden_comparison_catches_a_changed_title(renderer):
@@ -39,4 +42,18 @@ def test_golden_comparison_catches_a_changed_title(renderer):
 
     thumbnail = renderer.render("A completely different title", format="youtube", layout="youtube-bold", output_format="png")
     with pytest.raises(pytest.fail.Exception, match="differs from its golden"):
-        Golden(update=False).check("youtube-bold", thumbnail.data, mean_tolerance=1.5, changed_fraction=0.005)
+        Golden(update=False, folder=GOLDEN_DIR).check("youtube-bold", thumbnail.data, plan=thumbnail.plan,
+                                                      mean_tolerance=1.5, changed_fraction=0.005)
+
+
+def test_a_moved_box_in_the_plan_is_a_difference_and_a_subpixel_shift_is_not():
+    from conftest import plan_differences
+
+    golden_plan = {"texts": [{"box": {"x": 77.0, "width": 563.0}, "font": "inter:bold", "size_px": 82, "truncated": False}]}
+    shifted = {"texts": [{"box": {"x": 77.4, "width": 562.7}, "font": "inter:bold", "size_px": 82, "truncated": False}]}
+    assert plan_differences(golden_plan, shifted) == []
+    moved = {"texts": [{"box": {"x": 90.0, "width": 563.0}, "font": "inter:bold", "size_px": 80, "truncated": True}]}
+    assert plan_differences(golden_plan, moved) == [
+        "plan.texts[0].box.x: 77.0 != 90.0", "plan.texts[0].size_px: 82 != 80", "plan.texts[0].truncated: False != True",
+    ]
+    assert plan_differences(golden_plan, {"texts": []}) == ["plan.texts: 1 items != 0"]

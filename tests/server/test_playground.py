@@ -18,7 +18,7 @@ CHROMIUM = chromium_or_skip()
 KEY = "playground-key"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-SCREENSHOTS = Path(__file__).resolve().parent / "_failures" / "playground"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "_failures" / "playground"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renderer.text.fit import ELLIPSIS, FitRules, fit_text
-from renderer.text.title import Atom, atoms_from_text
+from renderer.text.title import atoms_from_text
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from batch_helpers import (
+from tests.batch.batch_helpers import (
     assert_decodes,
     files_in,
     live_processes_in_group,
@@ -43,7 +43,7 @@ from renderer.batch.plan import RowDefaults
 from renderer.cli.batch import batch_command
 from renderer.errors import AssetError, InputError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def write(path: Path, data: bytes | str) -> Path:

@@ -42,18 +42,6 @@ def ffmpeg_frame(video: Path, time_s: float, out: Path, *, seek_input: bool = Tr
         return np.asarray(image.convert("RGB"))
 
 
-@pytest.fixture(scope="module")
-def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("ffmpeg-videos")
-    return {
-        "edit": fx.edit_video(folder / "edit.mp4"),
-        "long_gop": fx.long_gop_video(folder / "long_gop.mp4"),
-        "vfr": fx.vfr_video(folder / "vfr.mp4"),
-        "rotated": fx.rotated_video(folder / "rotated.mp4", rotation_deg=90),
-        "ts": fx.transport_stream_video(folder / "pan.ts"),
-    }
-
-
 def in_between_times(reference: fx.Reference, *, places: int = 4) -> list[float]:
     """At a few places spread over the video: between two frames, 1 ms after and 0.3 ms before a
     frame, 0.4 and 0.6 of a tick after it (ffmpeg rounds to a tick); plus the start and frames' own times."""
