@@ -4,21 +4,22 @@ safely, cut out (photo) and handed to the composer. ThumbAPI's messages when one
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from ..spec.catalog import Kit
 from ..compose.scene import FramedPhoto, LogoSource
 from ..errors import InputError
+from ..lru import LruCache
 from .decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, content_hash, decode_image, read_image_bytes
 from ..compose.plan import Rect
 
 if TYPE_CHECKING:
     from ..cutout.engine import CutoutEngine
+    from ..cutout.results import Cutout
 
 PHOTO_REQUIRED = "Photo asset required: set photoImage or upload a Personal Photo"
 LOGO_REQUIRED = "Logo asset required: set logoImage or upload a Logo"
@@ -37,8 +38,8 @@ class AssetResolver:
         self._model = model
         self._engine: CutoutEngine | None = None
         self._lock = threading.Lock()
-        self._cutouts: OrderedDict[str, Any] = OrderedDict()  # content hash -> Cutout
-        self._framed: OrderedDict[tuple[str, int, int], FramedPhoto] = OrderedDict()
+        self._cutouts: LruCache[str, Cutout] = LruCache(self._CUTOUT_ENTRIES)  # by content hash
+        self._framed: LruCache[tuple[str, int, int], FramedPhoto] = LruCache(self._FRAMED_ENTRIES)
 
     @property
     def engine(self) -> "CutoutEngine":
@@ -69,41 +70,26 @@ class AssetResolver:
             field = f"brand kit {kit.id} photo"
         else:
             raise InputError(PHOTO_REQUIRED, field="usePhoto")
-        cutout = self._known(key)
+        cutout = self._cutouts.get(key)
         if cutout is None:
-            cutout = self._remember(key, self.engine.cutout(decode_image(raw, field=field, max_bytes=None), image_bytes_hash=key))
+            image = decode_image(raw, field=field, max_bytes=None)
+            cutout = self._cutouts.put(key, self.engine.cutout(image, image_bytes_hash=key))
         return self._framer(key, cutout)
 
     def photo_from_image(self, image: Image.Image, key: str):
         """A framer for an already decoded picture (a video frame), cached under ``key``."""
-        cutout = self._known(key)
+        cutout = self._cutouts.get(key)
         if cutout is None:
-            cutout = self._remember(key, self.engine.cutout(image, image_bytes_hash=key))
+            cutout = self._cutouts.put(key, self.engine.cutout(image, image_bytes_hash=key))
         return self._framer(key, cutout)
 
-    def _known(self, key: str) -> Any:
-        with self._lock:
-            cutout = self._cutouts.get(key)
-            if cutout is not None:
-                self._cutouts.move_to_end(key)
-            return cutout
-
-    def _remember(self, key: str, cutout: Any) -> Any:
-        with self._lock:
-            self._cutouts[key] = cutout
-            while len(self._cutouts) > self._CUTOUT_ENTRIES:
-                self._cutouts.popitem(last=False)
-        return cutout
-
-    def _framer(self, key: str, cutout: Any):
+    def _framer(self, key: str, cutout: Cutout):
 
         def frame(width_px: int, height_px: int) -> FramedPhoto:
             slot = (key, width_px, height_px)
-            with self._lock:
-                cached = self._framed.get(slot)
-                if cached is not None:
-                    self._framed.move_to_end(slot)
-                    return cached
+            cached = self._framed.get(slot)
+            if cached is not None:
+                return cached
             from ..cutout.framing import frame_subject
 
             framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
@@ -111,11 +97,7 @@ class AssetResolver:
             rect = Rect(face.left, face.top, face.right - face.left, face.bottom - face.top) if face else None
             result = FramedPhoto(framed.image, rect, tuple(dict.fromkeys(cutout.warnings + framed.warnings)),
                                  framed.cut_edges)
-            with self._lock:
-                self._framed[slot] = result
-                while len(self._framed) > self._FRAMED_ENTRIES:
-                    self._framed.popitem(last=False)
-            return result
+            return self._framed.put(slot, result)
 
         return frame
 

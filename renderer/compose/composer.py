@@ -8,12 +8,12 @@ prefix of a layout (backgrounds and shapes before any text) is cached between re
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from ..colors import parse_color
+from ..lru import LruCache
 from ..spec.kit import KitSpec
 from ..spec.layout import BackgroundLayer, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from ..text.fonts import FontBook
@@ -36,9 +36,9 @@ _STATIC_CACHE_SIZE = 48
 class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
-        self._static: OrderedDict[str, tuple[Image.Image, np.ndarray]] = OrderedDict()
+        self._static: LruCache[str, tuple[Image.Image, np.ndarray]] = LruCache(_STATIC_CACHE_SIZE)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
-        self._with_photo: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
+        self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(8)
         self._lock = threading.Lock()
 
     # -- the whole picture -------------------------------------------------------------------
@@ -98,11 +98,9 @@ class Composer:
         key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
             layer.model_dump_json() for layer in scene.layout.layers[:prefix]
         )
-        with self._lock:
-            cached = self._static.get(key)
-            if cached is not None:
-                self._static.move_to_end(key)
-                return cached[0], cached[1], key
+        cached = self._static.get(key)
+        if cached is not None:
+            return cached[0], cached[1], key
         canvas = Image.new("RGBA", (width, height), (0, 0, 0, 255))
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
@@ -111,10 +109,7 @@ class Composer:
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = image_luminances(canvas.reduce(GRID_STEP_PX))
-        with self._lock:
-            self._static[key] = (canvas, grid)
-            while len(self._static) > _STATIC_CACHE_SIZE:
-                self._static.popitem(last=False)
+        self._static.put(key, (canvas, grid))
         return canvas, grid, key
 
     # -- reserved space ----------------------------------------------------------------------
@@ -172,16 +167,12 @@ class Composer:
             # Nothing but the cached background is on the canvas yet: the background with this
             # presenter's sprite is itself worth caching (a channel renders many thumbnails of it).
             key = (work.untouched_key, id(sprite), xy)
-            with self._lock:
-                cached = self._with_photo.get(key)
+            cached = self._with_photo.get(key)
             if cached is not None and cached[0] is sprite:
                 work.share(cached[1])
             else:
                 paint_over(work.canvas, sprite, xy)
-                with self._lock:
-                    self._with_photo[key] = (sprite, work.canvas.copy())
-                    while len(self._with_photo) > 8:
-                        self._with_photo.popitem(last=False)
+                self._with_photo.put(key, (sprite, work.canvas.copy()))
         else:
             paint_over(work.canvas, sprite, xy)
         work.painted.append(box.inflate(24 * scene.scale))

@@ -3,19 +3,17 @@ or the subject is cut, cached per framed image."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 from PIL import Image, ImageFilter
 
 from ..colors import parse_color
+from ..lru import LruCache
 from .masks import outline_of
 from .plan import Rect
 
 
-_SPRITES: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
-_SPRITES_LOCK = threading.Lock()
+# per framed image and effects: (the image, kept alive so that its id is not reused; its sprite)
+_SPRITES: LruCache[tuple, tuple[Image.Image, Image.Image]] = LruCache(16)
 
 
 def photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[bool, bool, bool, bool],
@@ -29,10 +27,7 @@ def photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[b
     (Where the slot and a cut end on the canvas's edge, the cut coincides with the thumbnail's.)
     The whole sprite fades, outline and shadow with the body, so no outline shows through it."""
     key = (id(image), effects.shadow, effects.outline_px, effects.outline_color, scale, inner_edges, cut_edges, face)
-    with _SPRITES_LOCK:
-        cached = _SPRITES.get(key)
-        if cached is not None:
-            _SPRITES.move_to_end(key)
+    cached = _SPRITES.get(key)
     if cached is not None and cached[0] is image:
         return cached[1]
     sprite = Image.new("RGBA", image.size, (0, 0, 0, 0))
@@ -46,10 +41,7 @@ def photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[b
         sprite.alpha_composite(outline_of(image, round(effects.outline_px * scale), parse_color(effects.outline_color)))
     sprite.alpha_composite(image)
     sprite = _feather_edges(sprite, _fade_starts(image.size, inner_edges, cut_edges), fraction=0.12, face=face)
-    with _SPRITES_LOCK:
-        _SPRITES[key] = (image, sprite)  # the image is kept alive, so its id is not reused
-        while len(_SPRITES) > 16:
-            _SPRITES.popitem(last=False)
+    _SPRITES.put(key, (image, sprite))
     return sprite
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from PIL import Image, ImageChops
 
 from ..errors import AssetError
 from ..files import write_atomic
+from ..lru import LruCache
 from .disk_cache import CACHE_VERSION, cutout_from_mask_png, default_cache_dir, mask_png
 from .faces import find_face
 from .framing import photo_cuts
@@ -65,8 +65,7 @@ class CutoutEngine:
         self.max_side_px = max_side_px
         self._session: Any = None
         self._session_lock = threading.Lock()
-        self._memory: OrderedDict[str, Cutout] = OrderedDict()
-        self._memory_lock = threading.Lock()
+        self._memory: LruCache[str, Cutout] = LruCache(_MEMORY_CACHE_ENTRIES)
 
     @property
     def has_session(self) -> bool:
@@ -89,14 +88,14 @@ class CutoutEngine:
         """
         size_px = _fitted_size(image.size, self.max_side_px)
         key = self._cache_key(size_px, image_bytes_hash or _pixels_hash(image))
-        found = self._memory_get(key)
+        found = self._memory.get(key)
         if found is None:
             working = _resized(image.convert("RGBA"), size_px)
             found = self._disk_get(key, working)
             if found is None:
                 found, mask = self._compute(working)
                 self._disk_put(key, found, mask)
-        self._memory_put(key, found)
+        self._memory.put(key, found)
         return found
 
     # --- computing a cutout -------------------------------------------------------------------
@@ -134,20 +133,6 @@ class CutoutEngine:
     def _cache_key(self, size_px: tuple[int, int], content_hash: str) -> str:
         settings = f"v{CACHE_VERSION}|{self.model}|{size_px[0]}x{size_px[1]}|{content_hash}"
         return hashlib.sha256(settings.encode()).hexdigest()
-
-    def _memory_get(self, key: str) -> Cutout | None:
-        with self._memory_lock:
-            found = self._memory.get(key)
-            if found is not None:
-                self._memory.move_to_end(key)
-            return found
-
-    def _memory_put(self, key: str, value: Cutout) -> None:
-        with self._memory_lock:
-            self._memory[key] = value
-            self._memory.move_to_end(key)
-            while len(self._memory) > _MEMORY_CACHE_ENTRIES:
-                self._memory.popitem(last=False)
 
     def _disk_path(self, key: str) -> Path:
         return self.cache_dir / f"{key}.png"
