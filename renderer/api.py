@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .assets.resolver import AssetResolver
-from .spec.auto_layout import choose_layout, get_layout
+from .spec.auto_layout import resolve_layout
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
@@ -161,10 +161,8 @@ class Renderer:
         fmt = get_format(request.format or "youtube")
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
-        if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
-        else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -192,10 +190,8 @@ class Renderer:
         use_photo = request.use_photo or bool(request.photo_image) or frame_as_photo
         use_logo = request.use_logo or bool(request.logo_image)
         # The layout first: a bad name fails before any slow work (a video frame, a cutout).
-        if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
-        else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         spec = self.filled_layout(chosen, request.title, kit)
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
         warnings: list[str] = []

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from ..spec.auto_layout import choose_layout, get_layout
+from ..spec.auto_layout import resolve_layout
 from ..spec.catalog import Kit
 from ..compose.scene import FramedPhoto, LogoSource, Scene
 from ..formats import get_format
@@ -44,10 +44,8 @@ def render_with_kit(
     ``photo`` framer (``Renderer.kit_photo``) "auto" picks a layout with a photo slot."""
     fmt = get_format(format_name)
     text = normalize_title(title)
-    if layout == "auto":
-        chosen = choose_layout(text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts), use_photo=photo is not None)
-    else:
-        chosen = get_layout(layout, fmt.name, renderer.layouts)
+    chosen = resolve_layout(layout, text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts),
+                            use_photo=photo is not None)
     layout_spec = renderer.filled_layout(chosen, text, kit)
     scene = Scene(layout=layout_spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id, scale=scale, logo=logo,
                   photo=photo)

@@ -43,6 +43,17 @@ def choose_layout(
     return ranked[0]
 
 
+def resolve_layout(
+    name: str, title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (),
+    use_photo: bool = False,
+) -> Layout:
+    """The layout a render uses: ``name`` for ``format_name``, or with ``"auto"`` the one picked for
+    ``title`` (``preferred``: the kit's layouts, first). An ``InputError`` for an unknown name."""
+    if name == "auto":
+        return choose_layout(title, format_name, layouts, preferred=preferred, use_photo=use_photo)
+    return get_layout(name, format_name, layouts)
+
+
 def get_layout(name: str, format_name: str, layouts: dict[str, Layout]) -> Layout:
     layout = layouts.get(name)
     if layout is None or layout.spec.format != format_name:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from renderer import Renderer, SpecError
+from renderer import InputError, Renderer, SpecError
 from renderer.paths import data_dir
 from tests.limits import deadline
 
@@ -229,3 +229,15 @@ def test_a_kit_may_prefer_a_layout_of_the_renderers_own_folder(tmp_path):
     assert Renderer(layouts_dir=folder, kit_dirs=(kits,)).render("Hello there", brand="mykit").layout == "mine"
     with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:17:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
         Renderer(kit_dirs=(kits,)).kit("mykit")
+
+
+def test_one_layout_resolution_for_auto_and_names(renderer):
+    from renderer.spec.auto_layout import resolve_layout
+
+    layouts = renderer.layouts
+    assert resolve_layout("auto", "7 tips for better sleep", "youtube", layouts).spec.name == "youtube-listicle"
+    assert resolve_layout("auto", "Hello", "youtube", layouts, use_photo=True).spec.name == "youtube-split"
+    assert resolve_layout("auto", "Stop doing this", "youtube", layouts).spec.name == "youtube-minimal"
+    assert resolve_layout("x-bold", "7 tips", "x", layouts).spec.name == "x-bold"
+    with pytest.raises(InputError, match="unknown layout 'x-bold' for format youtube; known: auto, "):
+        resolve_layout("x-bold", "7 tips", "youtube", layouts)
