@@ -102,16 +102,21 @@ def decode_image(
     max_bytes: int | None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     min_side_px: int = DEFAULT_MIN_SIDE_PX,
+    reduce_to_px: int | None = None,
 ) -> Image.Image:
     """Decode a JPEG, PNG or WebP image into an RGBA image with its EXIF orientation applied.
 
     Raises :class:`InputError` (``field`` set) for anything that is not a usable image of an
     allowed format within ``max_bytes`` bytes, ``max_pixels`` pixels and ``min_side_px`` per side.
+    ``reduce_to_px``: only a small version is needed (at least this many pixels a side), so a JPEG
+    may be decoded at a fraction of its size (a brand kit's reference images, sampled for colours).
     """
     raw = read_image_bytes(data, field=field, max_bytes=max_bytes)
     fmt = sniff_format(raw, field=field)
     image = _open_header(raw, fmt, field=field)
     _check_size(image.size, field=field, max_pixels=max_pixels, min_side_px=min_side_px)
+    if reduce_to_px is not None and fmt == "JPEG":
+        image.draft("RGB", (reduce_to_px, reduce_to_px))
     _load_pixels(image, fmt, field=field)
     return _to_upright_rgba(image)
 

@@ -2,7 +2,7 @@
 
 The palette comes from ``palette``; fonts, style and preferred layouts follow simple cues
 (how colourful the references are, how saturated the accent is). The logo and photo are checked
-with the renderer's own rules (``images.decode_image``: formats, size and pixel limits; a logo
+with the renderer's own rules (``assets.decode.decode_image``: formats, size and pixel limits; a logo
 must show something; the photo must have a subject the cutout finds) before anything is written.
 The kit folder is assembled beside its destination, validated with the same loader the renderer
 uses, then renamed into place: a kit is either complete or absent.
@@ -190,7 +190,7 @@ def _display_name(name: str) -> str:
 
 
 def _user_image(source: Source, role: str) -> Image.Image:
-    """The logo or photo decoded with the renderer's rules (``images.decode_image``: JPEG, PNG or
+    """The logo or photo decoded with the renderer's rules (``assets.decode.decode_image``: JPEG, PNG or
     WebP, at least 16 px a side, at most 50 megapixels, EXIF orientation applied), RGBA."""
     label = _label(source, role)
     raw = read_source(source, label, role)

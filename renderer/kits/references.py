@@ -1,22 +1,21 @@
 """Decode the images a kit is made from, defensively: reference images (1 to 6, as ThumbAPI's
 reference sets), and the logo and photo copied into a new kit.
 
-Sizes are checked before any pixel is decoded (file bytes, then the header's width and height),
-only JPEG, PNG and WebP decoders are tried, and every failure is an ``InputError`` naming the file.
+File sizes are checked before a file is read; images are decoded by the renderer's own safe
+decoder (``renderer.assets.decode``), and every failure is an ``InputError`` naming the file.
 """
 
 from __future__ import annotations
 
-import io
 import os
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from ..assets.decode import decode_image as decode_user_image
 from ..errors import InputError
 
 Source = str | os.PathLike[str] | bytes
@@ -24,11 +23,8 @@ Source = str | os.PathLike[str] | bytes
 MIN_REFERENCES = 1
 MAX_REFERENCES = 6
 MAX_FILE_BYTES = 25 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000  # about 7700x5200; more is not a photo anyone needs for colours
-MAX_IMAGE_SIDE_PX = 16_384
 SAMPLE_SIDE_PX = 128  # references are reduced to this before their colours are counted
 OPAQUE_ALPHA = 128  # pixels at least this opaque count as colour
-DECODERS = ("JPEG", "PNG", "WEBP")
 
 
 @dataclass(frozen=True)
@@ -56,37 +52,15 @@ def load_references(sources: Sequence[Source]) -> tuple[ReferencePixels, ...]:
 
 
 def decode_image(source: Source, *, label: str, field: str = "references", reduce_to_px: int | None = None) -> Image.Image:
-    """A fully decoded image (its first frame), RGB or RGBA. ``reduce_to_px`` lets JPEG decode at
-    a fraction of its size when only a small version is needed."""
+    """A fully decoded image, RGBA, by the renderer's own safe decoder (``assets.decode``: JPEG, PNG
+    or WebP, its size checked from the header before any pixel is decoded, at most 50 megapixels),
+    its messages naming ``label``. ``reduce_to_px`` lets JPEG decode at a fraction of its size when
+    only a small version is needed."""
     data = read_source(source, label, field)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=DECODERS)
-        except UnidentifiedImageError:
-            raise InputError(f"{label} is not a JPEG, PNG or WebP image", field=field) from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InputError(
-                f"{label} is too large to decode safely; images may be at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
-                field=field,
-            ) from None
-        except Exception as exc:  # Pillow raises many kinds for a corrupt header
-            raise InputError(f"{label} is not a readable image: {exc}", field=field) from None
-        width, height = image.size
-        if width < 1 or height < 1 or width > MAX_IMAGE_SIDE_PX or height > MAX_IMAGE_SIDE_PX or width * height > MAX_IMAGE_PIXELS:
-            raise InputError(
-                f"{label} is {width}x{height}; images may be at most {MAX_IMAGE_SIDE_PX} pixels a side and "
-                f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels",
-                field=field,
-            )
-        try:
-            if reduce_to_px is not None:
-                image.draft("RGB", (reduce_to_px, reduce_to_px))
-            image.load()
-            mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
-            return image.convert(mode)
-        except Exception as exc:  # truncated or corrupt pixel data
-            raise InputError(f"{label} could not be decoded: {exc}", field=field) from None
+    try:
+        return decode_user_image(data, field=label, max_bytes=None, min_side_px=1, reduce_to_px=reduce_to_px)
+    except InputError as exc:
+        raise InputError(exc.message, field=field) from None
 
 
 def read_source(source: Source, label: str, field: str) -> bytes:
