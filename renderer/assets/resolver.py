@@ -15,7 +15,6 @@ from ..compose.scene import FramedPhoto, LogoSource
 from ..errors import InputError
 from ..lru import LruCache
 from .decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, content_hash, decode_image, read_image_bytes
-from ..compose.plan import Rect
 
 if TYPE_CHECKING:
     from ..cutout.engine import CutoutEngine
@@ -93,9 +92,7 @@ class AssetResolver:
             from ..cutout.framing import frame_subject
 
             framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
-            face = framed.face_box
-            rect = Rect(face.left, face.top, face.right - face.left, face.bottom - face.top) if face else None
-            result = FramedPhoto(framed.image, rect, tuple(dict.fromkeys(cutout.warnings + framed.warnings)),
+            result = FramedPhoto(framed.image, framed.face_box, tuple(dict.fromkeys(cutout.warnings + framed.warnings)),
                                  framed.cut_edges)
             return self._framed.put(slot, result)
 

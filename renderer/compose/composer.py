@@ -25,7 +25,7 @@ from .masks import gradient_scrim, paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage, Rect
-from .scene import FramedPhoto, LogoSource, Scene, scaled_rect
+from .scene import FramedPhoto, LogoSource, Scene
 from .text_layer import draw_text
 
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
@@ -66,7 +66,7 @@ class Composer:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
                 self._shape(work.canvas, scene, layer)
-                work.painted.append(scaled_rect(layer.box, scene.scale))
+                work.painted.append(layer.box.rect(scene.scale))
             elif isinstance(layer, PhotoLayer):
                 self._photo(work, scene, index, layer)
                 work.untouched_key = None
@@ -117,7 +117,7 @@ class Composer:
         rects = []
         for layer in scene.layout.layers:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
-                rects.append(scaled_rect(layer.box, scene.scale))
+                rects.append(layer.box.rect(scene.scale))
         if scene.logo is not None:
             work.logo_rect, work.logo_note = place_logo(scene, avoid=list(rects) + small_panels(scene))
             rects.append(work.logo_rect.inflate(12 * scene.scale))
@@ -139,7 +139,7 @@ class Composer:
         work.obstacles.extend(_faces_in(scene.background_image, width, height))
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
-        box = box or scaled_rect(layer.box, scene.scale)
+        box = box or layer.box.rect(scene.scale)
         w, h = round(box.width), round(box.height)
         paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
         mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
@@ -151,7 +151,7 @@ class Composer:
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
         if scene.photo is None:
             return
-        box = scaled_rect(layer.box, scene.scale)
+        box = layer.box.rect(scene.scale)
         framed = scene.photo(round(box.width), round(box.height))
         work.warnings.extend(framed.warnings)
         width, height = work.size
@@ -207,7 +207,7 @@ class Composer:
             draw.rectangle(_xyxy(image.box), outline=(255, 255, 0, 255), width=2)
         for layer in scene.layout.layers:
             if isinstance(layer, (PhotoLayer, LogoLayer)):
-                draw.rectangle(_xyxy(scaled_rect(layer.box, scene.scale)), outline=(255, 200, 0, 255), width=1)
+                draw.rectangle(_xyxy(layer.box.rect(scene.scale)), outline=(255, 200, 0, 255), width=1)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def _xyxy(rect: Rect) -> tuple[float, float, float, float]:
 
 def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
     """Where a tracking shape goes against the text's ink (its own box when there is no text)."""
-    own = scaled_rect(shape.box, scale)
+    own = shape.box.rect(scale)
     if ink is None or shape.track is None:
         return own
     gap = shape.track.gap_px * scale
@@ -237,17 +237,17 @@ def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:
     chin: the title makes way for them as it does for the photo slot."""
     from PIL import ImageOps
 
-    from ..cutout.faces import Box, find_face
+    from ..cutout.faces import find_face
 
     fitted = ImageOps.fit(picture.convert("RGB"), (width, height), Image.Resampling.BILINEAR)
     small_width = 480
     k = width / small_width
     small = fitted.resize((small_width, max(1, round(height / k))), Image.Resampling.BILINEAR)
     mask = Image.new("L", small.size, 255)
-    face = find_face(small, mask, Box(0, 0, small.width, small.height))
+    face = find_face(small, mask, Rect(0, 0, small.width, small.height))
     if face is None:
         return []
-    fw, fh = (face.right - face.left) * k, (face.bottom - face.top) * k
-    return [Rect(face.left * k - 0.35 * fw, face.top * k - 0.5 * fh, fw * 1.7, fh * 1.9)]
+    fw, fh = face.width * k, face.height * k
+    return [Rect(face.x * k - 0.35 * fw, face.y * k - 0.5 * fh, fw * 1.7, fh * 1.9)]
 
 

@@ -8,27 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.height
-
-    def intersects(self, other: "Rect") -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
-
-    def inflate(self, by: float) -> "Rect":
-        return Rect(self.x - by, self.y - by, self.width + 2 * by, self.height + 2 * by)
+from ..rect import Rect
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Callable
 from PIL import Image
 
 from ..spec.kit import KitSpec
-from ..spec.layout import Box, LayoutSpec
+from ..spec.layout import LayoutSpec
 from .plan import Rect
 
 
@@ -48,7 +48,3 @@ class Scene:
     background_image: Image.Image | None = None
     debug: bool = False
 
-
-def scaled_rect(box: Box, scale: float) -> Rect:
-    """A layout box in canvas pixels at ``scale``."""
-    return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)

@@ -107,7 +107,7 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
         problems.append(doc.problem(("layers",), "a layout needs at least one text layer"))
     for index, layer in enumerate(spec.layers):
         box = getattr(layer, "box", None)
-        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.right() > spec.size.width or box.bottom() > spec.size.height):
+        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height):
             problems.append(doc.problem(("layers", index, "box"), f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
         if isinstance(layer, TextLayer):
             problem = font_problem(layer.font, layer.weight, fonts, kit)
