@@ -145,3 +145,17 @@ def test_the_plan_says_why_the_logo_left_the_kits_corner(renderer):
     photo = next(image for image in thumbnail.plan.images if image.kind == "photo")
     assert not logo.box.intersects(photo.box)  # techpulse's corner (bottom-right) is the photo's
     assert f"not {kit_corner}: the photo or a panel is there" in logo.detail, logo.detail
+
+
+def test_the_photo_outline_surrounds_the_subject_with_the_colour():
+    from PIL import Image, ImageDraw
+
+    from renderer.compose.masks import outline_of
+
+    subject = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(subject).ellipse((30, 30, 70, 70), fill=(255, 0, 0, 255))
+    outline = outline_of(subject, 5, (0, 255, 0, 255))
+    assert outline.size == subject.size
+    assert outline.getpixel((50, 27)) == (0, 255, 0, 255)  # 3 px above the subject's top edge: stroke
+    assert outline.getpixel((50, 20))[3] == 0  # 10 px above: beyond the stroke
+    assert subject.getpixel((50, 27))[3] == 0  # the subject is not modified

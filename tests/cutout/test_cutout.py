@@ -21,7 +21,6 @@ from PIL import Image, ImageDraw
 from renderer.cutout import masks as cutout_masks
 from renderer.cutout import model as cutout_model
 from renderer.cutout.disk_cache import default_cache_dir
-from renderer.cutout.effects import add_drop_shadow, add_glow, add_outline
 from renderer.cutout.engine import NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING, CutoutEngine
 from renderer.cutout.framing import frame_subject
 from renderer.cutout.model import MODEL_MD5, model_path
@@ -512,39 +511,6 @@ def test_the_blob_holding_the_face_is_kept_even_when_smaller() -> None:
     assert np.asarray(cutout_masks.clean_mask(mask))[90, 440] == 0  # without the face: a speck
 
 
-# --- effects -------------------------------------------------------------------------------
-
-
-def disc() -> Image.Image:
-    image = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
-    ImageDraw.Draw(image).ellipse((30, 30, 70, 70), fill=(255, 0, 0, 255))
-    return image
-
-
-def test_outline_surrounds_the_shape_with_the_colour() -> None:
-    source = disc()
-    outlined = add_outline(source, colour="#00ff00", width_px=5)
-    assert outlined.size == source.size
-    assert outlined.getpixel((50, 50)) == (255, 0, 0, 255)  # the subject is untouched
-    assert outlined.getpixel((50, 27)) == (0, 255, 0, 255)  # 3 px above the top edge: stroke
-    assert outlined.getpixel((50, 20))[3] == 0  # 10 px above: beyond the stroke
-    assert source.getpixel((50, 27))[3] == 0  # the input is not modified
-
-
-def test_glow_is_soft_and_fades_out() -> None:
-    glowing = add_glow(disc(), colour=(255, 255, 0), radius_px=10)
-    near, far = glowing.getpixel((50, 26))[3], glowing.getpixel((50, 12))[3]
-    assert near > far
-    assert 0 < near < 255 and glowing.getpixel((50, 2))[3] == 0
-
-
-def test_drop_shadow_is_offset() -> None:
-    shadowed = add_drop_shadow(disc(), offset_px=(10, 10), blur_px=0, opacity=0.5)
-    assert shadowed.getpixel((75, 60)) == (0, 0, 0, 128)  # right of the disc, inside its shadow
-    assert shadowed.getpixel((28, 50))[3] == 0  # left of the disc: no shadow
-    assert shadowed.getpixel((50, 50)) == (255, 0, 0, 255)
-
-
 # --- the cache -----------------------------------------------------------------------------
 
 
@@ -702,7 +668,7 @@ def test_unknown_model_name() -> None:
 def test_importing_the_module_stays_light() -> None:
     heavy = ["rembg", "onnxruntime", "skimage", "scipy"]
     script = (
-        "import sys, renderer.cutout.engine, renderer.cutout.framing, renderer.cutout.effects, renderer.cutout.faces, renderer.assets.decode; "
+        "import sys, renderer.cutout.engine, renderer.cutout.framing, renderer.cutout.faces, renderer.assets.decode; "
         f"print([name for name in {heavy!r} if name in sys.modules])"
     )
     result = subprocess.run(
