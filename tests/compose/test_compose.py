@@ -83,6 +83,7 @@ def test_an_accent_bar_tracks_the_ink_of_the_text_beside_it(renderer):
     dict(layout="youtube-bold"),
     dict(layout="youtube-split", brand="techpulse", use_photo=True, use_logo=True),
 ], ids=["faceless", "photo"])
+@pytest.mark.slow
 def test_cached_backgrounds_are_never_drawn_on(renderer, options):
     # Renders start from shared cached pictures (the background, the background with the
     # presenter) and copy them on first write: another title in between must not leak into them.

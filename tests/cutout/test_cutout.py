@@ -29,6 +29,8 @@ from renderer.errors import AssetError, InputError
 from renderer.rect import Rect
 from renderer.assets.decode import content_hash, decode_image
 
+pytestmark = pytest.mark.slow  # the real cutout model on real photos
+
 # Where the astronaut's face is (by eye): it must be inside the detected box's neighbourhood.
 FACE_CENTRE_PX = (222, 118)
 

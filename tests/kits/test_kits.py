@@ -167,6 +167,7 @@ def test_any_colours_give_a_palette_that_reads(parts: list[tuple[tuple[int, int,
 
 
 # -- kit new ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_kit_new_writes_a_kit_that_loads_and_renders(tmp_path: Path, refs: dict[str, Path]) -> None:
     kits, cutouts = tmp_path / "kits", tmp_path / "cutouts"
     logo = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
@@ -478,6 +479,7 @@ def test_preview_shows_the_presenter_when_the_kit_has_a_photo(renderer: Renderer
     assert "youtube with the photo" not in [tile.fmt for tile in preview_tiles(renderer, renderer.kit("default"), None)]
 
 
+@pytest.mark.slow
 def test_kit_commands(tmp_path: Path, refs: dict[str, Path]) -> None:
     runner = CliRunner()
     kits = str(tmp_path / "kits")

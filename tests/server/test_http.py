@@ -15,6 +15,8 @@ from PIL import Image
 
 from renderer.server.launcher import ServerProcess, start_server
 
+pytestmark = pytest.mark.slow  # a real server process
+
 KEY = "test-key-alpha"
 OTHER_KEY = "test-key-beta"
 MAX_BODY = 64 * 1024

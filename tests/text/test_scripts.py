@@ -104,6 +104,7 @@ INTERESTING = list("aZ 1*()「」、。") + [
     st.text(max_size=40),
     st.lists(st.sampled_from(INTERESTING) | st.characters(), max_size=40).map("".join),
 ))
+@pytest.mark.slow
 def test_any_unicode_string_renders_or_is_refused_for_what_it_is(renderer, title):
     """Which strings are refused is decided here from the string alone, not from whether rendering
     raised: a lone surrogate (half of a character cut in two), or nothing visible to draw (only
