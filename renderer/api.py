@@ -9,14 +9,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from pydantic import ValidationError
 
-from .assets.resolver import AssetResolver
+from .assets.resolver import AssetResolver, Framer
 from .spec.auto_layout import resolve_layout
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
-from .compose.scene import Scene
+from .compose.scene import LogoSource, Scene
 from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
@@ -226,15 +227,15 @@ class Renderer:
             warnings=plan.warnings,
         )
 
-    def kit_logo(self, kit: Kit):
+    def kit_logo(self, kit: Kit) -> LogoSource:
         """The kit's logo as the composer draws it (for previews)."""
         return self._assets.logo(None, kit)
 
-    def kit_photo(self, kit: Kit):
+    def kit_photo(self, kit: Kit) -> Framer:
         """The kit's presenter photo as the composer frames it (for previews); cut out once."""
         return self._assets.photo(None, kit)
 
-    def compose_scene(self, scene: Scene):
+    def compose_scene(self, scene: Scene) -> tuple[Image.Image, Plan]:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
@@ -267,7 +268,7 @@ class VideoSource:
             raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
         return cls(Path(video), time, use)
 
-    def picture(self, width_px: int, height_px: int):
+    def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:
         """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
         from .video import frame, moments
 

@@ -15,16 +15,17 @@ from PIL import Image, ImageDraw
 from ..colors import parse_color
 from ..lru import LruCache
 from ..spec.kit import KitSpec
-from ..spec.layout import BackgroundLayer, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
+from ..rect import Rect
 from .canvas import GRID_STEP_PX, Work, image_luminances
 from .fills import fill_image, image_cover
 from .logo import draw_logo, place_logo, small_panels
 from .masks import gradient_scrim, paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
-from .plan import Plan, PlanImage, Rect
+from .plan import Plan, PlanImage
 from .scene import FramedPhoto, LogoSource, Scene
 from .text_layer import draw_text
 
@@ -48,9 +49,7 @@ class Composer:
         width, height = round(spec.size.width * s), round(spec.size.height * s)
         layers = spec.layers
         prefix = 0
-        while prefix < len(layers) and isinstance(layers[prefix], (BackgroundLayer, ShapeLayer)) and not (
-            scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
-        ) and not (isinstance(layers[prefix], ShapeLayer) and layers[prefix].track is not None):
+        while prefix < len(layers) and _is_static(layers[prefix], scene):
             prefix += 1
         canvas, grid, key = self._static_prefix(scene, prefix, width, height)
         work = Work(canvas, grid, untouched_key=key)
@@ -105,7 +104,7 @@ class Composer:
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
                 canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder)
-            else:
+            elif isinstance(layer, ShapeLayer):
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = image_luminances(canvas.reduce(GRID_STEP_PX))
@@ -211,6 +210,14 @@ class Composer:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _is_static(layer: Layer, scene: Scene) -> bool:
+    """Drawn the same in every render of the layout (cached): a background fill (not a video frame)
+    or a shape that does not follow the text."""
+    if isinstance(layer, BackgroundLayer):
+        return scene.background_image is None
+    return isinstance(layer, ShapeLayer) and layer.track is None
+
+
 def _xyxy(rect: Rect) -> tuple[float, float, float, float]:
     return (rect.x, rect.y, rect.right, rect.bottom)
 

@@ -9,9 +9,10 @@ from PIL import Image, ImageFilter
 from ..colors import RGBA, contrast_ratio, luminance_array, parse_color, relative_luminance, to_hex
 from ..spec.kit import KitSpec
 from ..spec.layout import LogoLayer, ShapeLayer
+from ..rect import Rect
 from .canvas import Work, luminances_behind
 from .masks import paint_over, shape_mask
-from .plan import PlanImage, Rect
+from .plan import PlanImage
 from .scene import Scene
 
 LOGO_MAX_UPSCALE = 2.0  # a small logo is enlarged at most this much (more is visibly blurred)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from ..rect import Rect
 
@@ -65,7 +66,7 @@ class Plan:
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -10,7 +10,7 @@ from PIL import Image
 
 from ..spec.kit import KitSpec
 from ..spec.layout import LayoutSpec
-from .plan import Rect
+from ..rect import Rect
 
 
 @dataclass(frozen=True)

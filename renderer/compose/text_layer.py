@@ -9,11 +9,13 @@ from ..colors import ensure_contrast, parse_color, relative_luminance, to_hex, w
 from ..spec.layout import TextLayer
 from ..text.fit import FitRules, FittedText
 from ..text.line_layout import line_pieces, title_direction
-from ..text.title import Atom, atoms_from_text, normalize_title
+from ..text.segment import Atom
+from ..text.title import atoms_from_text, normalize_title
 from ..text.typeset import TextMeasure, Typeface, fit_with_leading
+from ..rect import Rect
 from .canvas import Work, canvas_luminances, luminances_behind
 from .contrast import MIN_CONTRAST, draw_text_shadow, local_scrim, readable_accent, shadow_shows
-from .plan import PlanLine, PlanSegment, PlanText, Rect
+from .plan import PlanLine, PlanSegment, PlanText
 from .scene import Scene
 
 

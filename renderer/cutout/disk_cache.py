@@ -51,6 +51,7 @@ def mask_png(value: Cutout, mask: Image.Image) -> bytes:
 
 def cutout_from_mask_png(data: bytes, image: Image.Image) -> Cutout | None:
     with Image.open(io.BytesIO(data), formats=["PNG"]) as stored:
+        assert isinstance(stored, PngImagePlugin.PngImageFile)
         meta = json.loads(stored.text[_CACHE_META_KEY])
         mask = stored.convert("L")
     if meta["version"] != CACHE_VERSION or tuple(meta["size"]) != image.size:

@@ -92,7 +92,8 @@ def detect_multi_scale(image: np.ndarray, **options: Any) -> list[dict[str, int]
     """Detections of the one shared cascade (the cutout's and the video moments' faces); its
     thread-safety is not documented, so calls are serialised."""
     with _CASCADE_LOCK:
-        return face_cascade().detect_multi_scale(image, **options)
+        found: list[dict[str, int]] = face_cascade().detect_multi_scale(image, **options)
+        return found
 
 
 @cache

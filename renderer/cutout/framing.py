@@ -145,7 +145,7 @@ Crop = tuple[float, float, float, float]
 
 
 def _head_and_shoulders_crop(
-    head: _Head, subject_bottom: int, aspect: float, align: str, cuts: PhotoCuts, photo_width: int
+    head: _Head, subject_bottom: float, aspect: float, align: str, cuts: PhotoCuts, photo_width: int
 ) -> Crop:
     # The least height that holds the whole head: never crop into it, whatever else is wanted.
     least = max(head.height / HEAD_SHARE_MAX, head.width * (1 + 2 * SIDE_MARGIN_SHARE) / aspect)

@@ -106,7 +106,8 @@ def _keep_subject(alpha: np.ndarray, face: Rect | None) -> np.ndarray:
     full = Image.fromarray(factor, "F").resize(
         (alpha.shape[1], alpha.shape[0]), Image.Resampling.BILINEAR
     )
-    return np.round(alpha * np.clip(np.asarray(full), 0.0, 1.0)).astype(np.uint8)
+    result: np.ndarray = np.round(alpha * np.clip(np.asarray(full), 0.0, 1.0)).astype(np.uint8)
+    return result
 
 
 def _keep_subject_at(alpha: np.ndarray, face: Rect | None) -> np.ndarray:

@@ -40,7 +40,8 @@ class ServerProcess:
 
     def health(self) -> dict[str, object]:
         with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
-            return json.loads(response.read())
+            answer: dict[str, object] = json.loads(response.read())
+            return answer
 
     def stop(self, timeout: float = 30.0) -> bool:
         """SIGTERM, then wait; SIGKILL if it does not stop in time. True when it stopped cleanly:

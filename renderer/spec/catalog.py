@@ -153,7 +153,7 @@ class KitStore:
         return cls((data_dir("brand_kits"), *extra_roots), fonts)
 
     def ids(self) -> list[str]:
-        found = set()
+        found: set[str] = set()
         for root in self.roots:
             if root.is_dir():
                 found.update(p.parent.name for p in root.glob("*/kit.yaml") if KIT_ID.fullmatch(p.parent.name))
@@ -217,7 +217,7 @@ def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layou
             continue
         family, weight = font["family"], font.get("weight", KitFont.model_fields["weight"].default)
         if family not in fonts.families:
-            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "")))
+            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "") or f"unknown font family {family!r}"))
         elif isinstance(weight, str) and (problem := fonts.describe(family, weight)):
             problems.append(doc.problem(("fonts", role, "weight"), problem))
     layouts = data.get("layouts")
