@@ -61,7 +61,7 @@ class Composer:
             if not isinstance(layer, PhotoLayer):
                 work.untouched_key = None
             if isinstance(layer, BackgroundLayer):
-                self._background(work, scene, layer)
+                self._background(work, scene, index, layer)
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
@@ -124,7 +124,7 @@ class Composer:
         return rects
 
     # -- layers ------------------------------------------------------------------------------
-    def _background(self, work: Work, scene: Scene, layer: BackgroundLayer) -> None:
+    def _background(self, work: Work, scene: Scene, index: int, layer: BackgroundLayer) -> None:
         width, height = work.size
         if scene.background_image is None:
             work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
@@ -136,7 +136,11 @@ class Composer:
             image = Image.alpha_composite(image, gradient_scrim(treatment.scrim, parse_color(treatment.scrim_color), treatment.scrim_opacity, width, height))
         work.canvas = image.convert("RGB")
         work.luminance_grid = None
-        work.obstacles.extend(_faces_in(scene.background_image, width, height))
+        face = _face_in(scene.background_image, width, height)
+        if face is not None:
+            # the title makes way for the face as it does for the photo slot, with room for hair and chin
+            work.obstacles.append(Rect(face.x - 0.35 * face.width, face.y - 0.5 * face.height, face.width * 1.7, face.height * 1.9))
+        work.images.append(PlanImage(index, "background", Rect(0, 0, width, height), "picture", face=face))
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
         box = box or scaled_rect(layer.box, scene.scale)
@@ -178,7 +182,8 @@ class Composer:
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
-        work.images.append(PlanImage(index, "photo", box, detail))
+        on_canvas = Rect(box.x + face.x, box.y + face.y, face.width, face.height) if face else None
+        work.images.append(PlanImage(index, "photo", box, detail, face=on_canvas))
 
     def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
         if layer.font in ("heading", "body"):
@@ -232,9 +237,8 @@ def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
     return Rect(x, ink.y - gap - own.height, own.width, own.height)
 
 
-def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:
-    """Faces of a cover-fitted background picture, in canvas pixels, with room for the hair and
-    chin: the title makes way for them as it does for the photo slot."""
+def _face_in(picture: Image.Image, width: int, height: int) -> Rect | None:
+    """The face of a cover-fitted background picture, in canvas pixels (None when there is none)."""
     from PIL import ImageOps
 
     from ..cutout.faces import Box, find_face
@@ -246,8 +250,7 @@ def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:
     mask = Image.new("L", small.size, 255)
     face = find_face(small, mask, Box(0, 0, small.width, small.height))
     if face is None:
-        return []
-    fw, fh = (face.right - face.left) * k, (face.bottom - face.top) * k
-    return [Rect(face.left * k - 0.35 * fw, face.top * k - 0.5 * fh, fw * 1.7, fh * 1.9)]
+        return None
+    return Rect(face.left * k, face.top * k, (face.right - face.left) * k, (face.bottom - face.top) * k)
 
 

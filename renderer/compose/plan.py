@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .judge.report import Quality
+    from ..judge.report import Quality
 
 
 @dataclass(frozen=True)

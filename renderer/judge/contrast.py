@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from ..colors import contrast_ratio, linear_rgb, parse_color
-from ..plan import Plan, PlanText
+from ..compose.plan import Plan, PlanText
 from .report import Finding
 
 MIN_CONTRAST = 4.5  # WCAG 2.x AA for text

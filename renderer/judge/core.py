@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PIL import Image
 
-from ..fonts import FontBook
+from ..text.fonts import FontBook
 from ..formats import get_format
-from ..plan import Plan
+from ..compose.plan import Plan
 from .contrast import contrast_findings
 from .legibility import legibility_findings, text_bodies
 from .report import Finding, Quality

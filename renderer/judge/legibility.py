@@ -36,9 +36,9 @@ from functools import lru_cache
 
 import regex
 
-from ..fonts import FontBook
-from ..plan import Plan, PlanText
-from ..typeset import Typeface
+from ..text.fonts import FontBook
+from ..compose.plan import Plan, PlanText
+from ..text.typeset import Typeface
 from .report import Finding
 
 _REFERENCE_PX = 256

@@ -61,6 +61,13 @@ class Quality:
     def to_dict(self) -> dict[str, Any]:
         return {"score": self.score, "passed": self.passed, "findings": [f.to_dict() for f in self.findings]}
 
+    def describe(self) -> str:
+        """The report for people: ``quality 70/100 (fails)`` then one line per finding."""
+        verdict = "passes" if self.passed else "fails"
+        lines = [f"quality {self.score}/100 ({verdict})"]
+        lines += [f"  {f.severity:<4} {f.code}: {f.message}" for f in self.findings]
+        return "\n".join(lines)
+
     @classmethod
     def from_findings(cls, findings: list[Finding] | tuple[Finding, ...]) -> "Quality":
         ordered = tuple(sorted(findings, key=lambda f: (f.severity != "fail", f.code in ADVICE_CODES)))

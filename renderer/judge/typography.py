@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from ..fonts import FontBook
-from ..plan import Plan, PlanLine, PlanText
+from ..text.fonts import FontBook
+from ..compose.plan import Plan, PlanLine, PlanText
 from .legibility import typeface_for
 from .report import Finding
 

@@ -17,7 +17,7 @@ highest ink above the baseline to its lowest below (the plan's ``ink`` box per l
 
 from __future__ import annotations
 
-from ..plan import Plan, PlanText, Rect
+from ..compose.plan import Plan, PlanText, Rect
 from .report import Finding
 
 BADGE = (1100 / 1280, 640 / 720)  # the badge's top-left corner as a fraction of the width and height
