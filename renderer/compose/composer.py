@@ -25,7 +25,7 @@ from .masks import gradient_scrim, paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage, Rect
-from .scene import FramedPhoto, LogoSource, Scene, scaled_rect
+from .scene import FramedPhoto, LogoSource, Scene, keepouts, scaled_rect
 from .text_layer import draw_text
 
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
@@ -114,7 +114,9 @@ class Composer:
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: Work) -> list[Rect]:
-        rects = []
+        """What text gives way to: the layout's keep-out areas, the photo slot, the logo (placed
+        here, away from the keep-out areas, the photo and small panels)."""
+        rects = keepouts(scene)
         for layer in scene.layout.layers:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
                 rects.append(scaled_rect(layer.box, scene.scale))

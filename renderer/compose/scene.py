@@ -52,3 +52,8 @@ class Scene:
 def scaled_rect(box: Box, scale: float) -> Rect:
     """A layout box in canvas pixels at ``scale``."""
     return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)
+
+
+def keepouts(scene: Scene) -> list[Rect]:
+    """The layout's keep-out areas in canvas pixels."""
+    return [scaled_rect(box, scene.scale) for box in scene.layout.keepout]

@@ -14,7 +14,7 @@
 fitted size, scaled to the feed view: the cap height (``H``) for Latin, Greek, Cyrillic and
 digits; the letter height of ``ה`` for Hebrew, of ``ه`` (heh, the bowl without ascender) for
 Arabic, the headline-to-baseline body of ``क`` for Devanagari, the body of ``ก`` for Thai, the
-ideograph or syllable body (``国``, ``あ``, ``ア``, ``한``) for Chinese, Japanese and Korean. Each
+ideograph body of ``国`` for Chinese, Japanese and Korean (kana and Hangul fill the same square). Each
 glyph is drawn by the face that draws that script in the title's typeface (the fallback chain).
 A text is measured on the script most of its letters are in; emoji and punctuation do not count.
 
@@ -24,7 +24,7 @@ effort and ~7-8 px to be made out at all; a Latin cap height is ~0.66-0.73 em, s
 ~10 px font and 5 px a ~7 px one. The bodies chosen for Hebrew, Arabic, Devanagari and Thai are
 0.55-0.63 em, so the same 7/5 px ask for a 11-13 px font: these scripts' usual minimum sizes,
 higher than Latin's for their marks and joins. A CJK body fills ~0.82 em of the square and its
-glyphs carry many more strokes, so it gets 9/6.5 px: the same ~11/8 px font, the common minimum
+glyphs carry many more strokes, so Chinese, Japanese and Korean (one ``CJK`` body) get 9/6.5 px: the same ~11/8 px font, the common minimum
 for Chinese and Japanese screen text (12 px).
 """
 
@@ -72,16 +72,19 @@ class BodyLimits:
 
 
 _ALPHABETIC = BodyLimits("H", 7.0, 5.0)
-_CJK = BodyLimits("国", 9.0, 6.5)
 LIMITS: dict[str, BodyLimits] = {
     "Latin": _ALPHABETIC, "Greek": _ALPHABETIC, "Cyrillic": _ALPHABETIC, "Common": _ALPHABETIC,
     "Hebrew": BodyLimits("ה", 7.0, 5.0), "Arabic": BodyLimits("ه", 7.0, 5.0),
     "Devanagari": BodyLimits("क", 7.0, 5.0), "Thai": BodyLimits("ก", 7.0, 5.0),
-    "Han": _CJK, "Hiragana": BodyLimits("あ", 9.0, 6.5), "Katakana": BodyLimits("ア", 9.0, 6.5),
-    "Hangul": BodyLimits("한", 9.0, 6.5),
+    "CJK": BodyLimits("国", 9.0, 6.5),  # Han, kana and Hangul: one body (the same CJK face draws them)
 }
-_NAMED = [name for name in LIMITS if name != "Common"]
-_SCRIPT = regex.compile("|".join(rf"(?P<{name}>\p{{Script={name}}})" for name in _NAMED) + r"|(?P<Common>[\p{L}\p{N}])")
+_PATTERNS = {
+    "Latin": r"\p{Script=Latin}", "Greek": r"\p{Script=Greek}", "Cyrillic": r"\p{Script=Cyrillic}",
+    "Hebrew": r"\p{Script=Hebrew}", "Arabic": r"\p{Script=Arabic}", "Devanagari": r"\p{Script=Devanagari}",
+    "Thai": r"\p{Script=Thai}", "CJK": r"[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]",
+    "Common": r"[\p{L}\p{N}]",
+}
+_SCRIPT = regex.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS.items()))
 
 
 @dataclass(frozen=True)

@@ -144,4 +144,4 @@ def test_the_plan_says_why_the_logo_left_the_kits_corner(renderer):
     kit_corner = renderer.kit("techpulse").spec.logo.corner
     photo = next(image for image in thumbnail.plan.images if image.kind == "photo")
     assert not logo.box.intersects(photo.box)  # techpulse's corner (bottom-right) is the photo's
-    assert f"not {kit_corner}: the photo or a panel is there" in logo.detail, logo.detail
+    assert f"not {kit_corner}: the photo, a panel or a keep-out area is there" in logo.detail, logo.detail

@@ -63,7 +63,7 @@ def test_cjk_is_measured_on_its_ideograph_body(fonts):
     image = canvas()
     text = draw_lines(image, fonts, ["国国国"], size=120, x=40, first_baseline=200)
     [body] = text_bodies(plan_of(image, [text]), format="youtube", fonts=fonts)
-    assert body.script == "Han"
+    assert body.script == "CJK"
     drawn = ink_rows(image, (255, 255, 255))
     assert abs(body.body_px - drawn) <= 1.5
     assert body.limits.legible_px == 9.0

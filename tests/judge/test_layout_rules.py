@@ -1,0 +1,63 @@
+"""The rules every bundled layout follows so that the judge finds nothing to say about where
+things are: YouTube layouts keep out of the duration badge, Instagram layouts keep their text and
+logo in the profile grid's 3:4 centre. Plus the ``keepout`` spec feature they use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from renderer import Renderer
+from renderer.judge.zones import BADGE, GRID_CROP
+from renderer.spec.layout import LogoLayer, TextLayer
+from tests.spec.test_specs import GOOD, problems_of, write_layouts
+
+
+def test_every_youtube_layout_keeps_out_of_the_duration_badge(renderer):
+    badge = (1280 * BADGE[0], 720 * BADGE[1])
+    for name in renderer.layout_names("youtube"):
+        spec = renderer.layouts[name].spec
+        covered = [box for box in spec.keepout if box.x <= badge[0] and box.y <= badge[1]
+                   and box.right() >= 1280 and box.bottom() >= 720]
+        assert covered, f"{name}: add keepout [{{x: 1100, y: 640, width: 180, height: 80}}] (YouTube's duration badge)"
+
+
+def test_every_instagram_layout_keeps_text_and_logo_in_the_grid_crop(renderer):
+    left, right = 1080 * GRID_CROP[0], 1080 * GRID_CROP[1]
+    for name in renderer.layout_names("instagram"):
+        for layer in renderer.layouts[name].spec.layers:
+            if isinstance(layer, (TextLayer, LogoLayer)):
+                assert left <= layer.box.x and layer.box.right() <= right, \
+                    f"{name}: {layer.kind} box x {layer.box.x}..{layer.box.right()} leaves the 3:4 crop x {left:.0f}..{right:.0f}"
+
+
+@pytest.mark.parametrize("brand", ["default", "techpulse", "sunrise"])
+def test_no_bundled_layout_puts_anything_in_a_safe_zone(renderer, brand):
+    titles = ["Why your Python code is slow and how to fix it today", "7 things nobody tells you about remote work",
+              "Launch day", "العربية and English in one title"]
+    for name in renderer.layout_names("youtube") + renderer.layout_names("instagram"):
+        spec = renderer.layouts[name].spec
+        for title in titles:
+            thumbnail = renderer.render(title, format=spec.format, layout=name, brand=brand, use_logo=brand != "default",
+                                        use_photo="split" in name and brand != "default")
+            codes = thumbnail.quality.codes
+            assert not {"safe_zone_badge", "safe_zone_grid_crop", "safe_zone_grid_crop_logo"} & set(codes), \
+                (name, brand, title, [f.message for f in thumbnail.quality.findings])
+
+
+def test_text_and_logo_give_way_to_a_keepout(tmp_path: Path):
+    layout = GOOD.format(name="kept") + "  - kind: logo\n    box: {x: 0, y: 0, width: 1280, height: 720}\n"
+    layout = layout.replace("layers:\n", "keepout:\n  - {x: 0, y: 560, width: 1280, height: 160}\nlayers:\n")
+    kept = Renderer(layouts_dir=write_layouts(tmp_path, {"kept.yaml": layout}))
+    thumbnail = kept.render("A title long enough to fill several lines of its box", layout="kept", brand="sunrise", use_logo=True)
+    [text] = thumbnail.plan.texts
+    assert text.fit_box.bottom <= 560 and text.ink.bottom <= 560
+    [logo] = [image for image in thumbnail.plan.images if image.kind == "logo"]
+    assert logo.box.bottom <= 560 and "keep-out" in logo.detail  # the kit's bottom-left corner is kept out
+
+
+def test_a_keepout_outside_the_canvas_is_a_spec_error(tmp_path: Path):
+    layout = GOOD.format(name="far").replace("layers:\n", "keepout:\n  - {x: 1200, y: 640, width: 180, height: 80}\nlayers:\n")
+    problems = problems_of(write_layouts(tmp_path, {"far.yaml": layout}))
+    assert problems == ["layouts/far.yaml:5:5: keepout[0]: keep-out box 1200,640 180x80 leaves the 1280x720 canvas"]
