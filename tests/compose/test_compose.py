@@ -117,7 +117,7 @@ def test_a_logo_lost_against_the_background_gets_a_plate(renderer):
     just_outside_the_logo = picture.getpixel((round(box.x) - 4, round(box.y + box.height / 2)))
     assert just_outside_the_logo > 200  # the light plate, not the navy background
     light = renderer.render("Light logo on a dark kit", brand="techpulse", logo=_flat_logo_png((240, 240, 250, 255)))
-    assert [i.detail for i in light.plan.images] == ["logo"]
+    assert [i.detail.split(";")[0] for i in light.plan.images] == ["logo"]  # no plate (and out of the badge's corner)
 
 
 def _logo_png(size: tuple[int, int]) -> bytes:
