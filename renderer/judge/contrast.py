@@ -9,7 +9,8 @@ the picture (the line's ink extents, a little wider), reduced so that an em is a
 * **behind**: a ring around that ink, from 1 px outside it (the anti-aliased edge is neither) to
   ~0.08 em out, leaving out the ink of the line's other colours. That ring is what the eye
   compares the letters with: the background, a shadow or stroke when there is one, a highlight
-  box under emphasised words.
+  box under emphasised words. Colour emoji are pictures, not letters: their columns (and a ring's
+width around them) are left out.
 
 The run's contrast is the WCAG ratio between the median luminance of its ink and the ring's
 luminance at the 90th percentile on the side of the text (the lightest 10 % of the ring under light
@@ -27,6 +28,9 @@ from PIL import Image
 
 from ..colors import contrast_ratio, linear_rgb, parse_color
 from ..compose.plan import Plan, PlanText
+from ..text.fonts import FontBook
+from ..text.typeset import Typeface
+from .legibility import typeface_for
 from .report import Finding
 
 MIN_CONTRAST = 4.5  # WCAG 2.x AA for text
@@ -77,8 +81,24 @@ def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
     return total > 0
 
 
-def text_contrasts(image: Image.Image, text: PlanText) -> list[RunContrast]:
-    """The contrast of each measurable run of ``text`` in ``image``."""
+def emoji_spans(typeface: Typeface, text: str, x_px: float, size_px: int, *, rtl: bool) -> list[tuple[float, float]]:
+    """Where a segment drawn at ``x_px`` has colour emoji (bitmap runs), as (left, right) in px:
+    they are pictures, not letters in the run's colour, and are left out of its measure."""
+    runs = typeface.runs(text)
+    if not any(run.face.is_bitmap for run in runs):
+        return []
+    spans, x = [], x_px
+    for run in reversed(runs) if rtl else runs:
+        width = typeface.width_px(run.text, size_px)
+        if run.face.is_bitmap:
+            spans.append((x, x + width))
+        x += width
+    return spans
+
+
+def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None = None) -> list[RunContrast]:
+    """The contrast of each measurable run of ``text`` in ``image`` (``typeface``: the one it was
+    drawn with, to leave its colour emoji out)."""
     if not text.lines:
         return []
     ascent = max(1.0, text.lines[0].baseline_px - text.ink.y)
@@ -115,7 +135,11 @@ def text_contrasts(image: Image.Image, text: PlanText) -> list[RunContrast]:
             right = min(width, int((segment.x_px + segment.width_px - x0) / k) + 1)
             if right <= left or bottom <= top:
                 continue
-            ink = ink_of[fill][top:bottom, left:right]
+            spans = emoji_spans(typeface, segment.text, segment.x_px, text.size_px, rtl=segment.rtl) if typeface else []
+            keep = np.ones(width, dtype=bool)
+            for span_left, span_right in spans:  # the emoji, and a ring's width around them
+                keep[max(0, int((span_left - x0) / k) - ring):max(0, int((span_right - x0) / k) + ring + 1)] = False
+            ink = ink_of[fill][top:bottom, left:right] & keep[left:right]
             count = int(ink.sum())
             if count < _MIN_INK_PX:
                 continue
@@ -127,7 +151,7 @@ def text_contrasts(image: Image.Image, text: PlanText) -> list[RunContrast]:
                 rings[fill] = dilate(ink_of[fill], ring + 1) & ~edges
             rows = slice(max(0, top - ring), min(height, bottom + ring))
             cols = slice(max(0, left - ring), min(width, right + ring))
-            around = rings[fill][rows, cols]
+            around = rings[fill][rows, cols] & keep[cols]
             if int(around.sum()) < _MIN_INK_PX:
                 continue
             behind = luminance(*(c[rows, cols][around] for c in channels))
@@ -137,9 +161,9 @@ def text_contrasts(image: Image.Image, text: PlanText) -> list[RunContrast]:
     return results
 
 
-def contrast_findings(image: Image.Image, plan: Plan) -> list[Finding]:
+def contrast_findings(image: Image.Image, plan: Plan, fonts: FontBook) -> list[Finding]:
     """``contrast`` for the worst run under :data:`MIN_CONTRAST` (a fail)."""
-    runs = [run for text in plan.texts for run in text_contrasts(image, text)]
+    runs = [run for text in plan.texts for run in text_contrasts(image, text, typeface_for(fonts, text.font))]
     low = [run for run in runs if run.ratio < MIN_CONTRAST]
     if not low:
         return []

@@ -24,7 +24,7 @@ def judge(image: Image.Image, plan: Plan, *, format: str, fonts: FontBook) -> Qu
     get_format(format)
     findings: list[Finding] = []
     findings += legibility_findings(text_bodies(plan, format=format, fonts=fonts), format=format)
-    findings += contrast_findings(image, plan)
+    findings += contrast_findings(image, plan, fonts)
     if format == "youtube":
         findings += badge_findings(plan)
     if format == "instagram":

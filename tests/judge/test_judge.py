@@ -12,7 +12,7 @@ from renderer.colors import contrast_ratio, parse_color, relative_luminance
 from renderer.compose.plan import PlanImage, Rect
 from renderer.judge import Finding, Quality, judge
 from renderer.judge.contrast import text_contrasts
-from renderer.judge.legibility import FEED_VIEWS, LIMITS, text_bodies
+from renderer.judge.legibility import FEED_VIEWS, LIMITS, text_bodies, typeface_for
 from renderer.judge.report import FAIL_COST, WARN_COST
 from tests.judge.synthetic import draw_lines, ink_rows, plan_of
 
@@ -87,7 +87,7 @@ def test_contrast_is_wcag_between_the_text_colour_and_the_background(fonts, back
     image = canvas(color=background)
     hexcolor = "#%02x%02x%02x" % ink
     text = draw_lines(image, fonts, ["HELLO WORLD"], size=size, x=60, first_baseline=100 + size, color=hexcolor)
-    [run] = text_contrasts(image, text)
+    [run] = text_contrasts(image, text, typeface_for(fonts, text.font))
     assert run.ratio == pytest.approx(expected, rel=0.02)
     found = [f for f in judge(image, plan_of(image, [text]), format="x", fonts=fonts).findings if f.code == "contrast"]
     if expected < 4.4:
@@ -102,7 +102,8 @@ def test_contrast_is_measured_behind_each_run_not_across_the_canvas(fonts):
     image.paste((235, 235, 235), (640, 0, 1280, 720))
     left = draw_lines(image, fonts, ["DARK SIDE"], size=80, x=40, first_baseline=200, layer=1)
     right = draw_lines(image, fonts, ["LIGHT SIDE"], size=80, x=700, first_baseline=400, layer=2)
-    ratios = {run.text: run.ratio for text in (left, right) for run in text_contrasts(image, text)}
+    ratios = {run.text: run.ratio for text in (left, right)
+              for run in text_contrasts(image, text, typeface_for(fonts, text.font))}
     assert ratios["DARK SIDE"] > 15 and ratios["LIGHT SIDE"] < 1.3
     [finding] = [f for f in judge(image, plan_of(image, [left, right]), format="x", fonts=fonts).findings if f.code == "contrast"]
     assert "LIGHT SIDE" in finding.message
@@ -113,20 +114,20 @@ def test_a_shadow_behind_the_letters_counts_as_what_is_behind_them(fonts):
     image = canvas(color=(255, 255, 255))
     image.paste((20, 20, 20), (30, 110, 700, 230))
     text = draw_lines(image, fonts, ["PLATE"], size=100, x=60, first_baseline=200, color="#dddddd")
-    assert text_contrasts(image, text)[0].ratio > 10
+    assert text_contrasts(image, text, typeface_for(fonts, text.font))[0].ratio > 10
 
 
 def test_invisible_text_has_a_contrast_of_one(fonts):
     image = canvas(color=(255, 255, 255))
     text = draw_lines(image, fonts, ["GHOST"], size=100, x=60, first_baseline=200, color="#ffffff")
-    [run] = text_contrasts(image, text)
+    [run] = text_contrasts(image, text, typeface_for(fonts, text.font))
     assert run.ratio == 1.0
 
 
 def test_the_emphasis_colour_is_judged_as_its_own_run(fonts):
     image = canvas()
     text = draw_lines(image, fonts, ["PLAIN", "ACCENT"], size=90, x=60, first_baseline=150, emphasis={1})
-    runs = {run.text: run for run in text_contrasts(image, text)}
+    runs = {run.text: run for run in text_contrasts(image, text, typeface_for(fonts, text.font))}
     assert runs["ACCENT"].color == "#ffcc00"
     assert runs["ACCENT"].ratio == pytest.approx(contrast_ratio(relative_luminance(parse_color("#ffcc00")),
                                                                 relative_luminance(NAVY)), rel=0.02)
@@ -232,3 +233,14 @@ def test_the_judge_is_deterministic(renderer):
     thumbnail = renderer.render("Why your Python code is slow (and how to fix it)", brand="techpulse", use_logo=True)
     again = judge(thumbnail.picture, thumbnail.composed_plan, format="youtube", fonts=renderer.fonts)
     assert thumbnail.quality == again
+
+
+def test_colour_emoji_are_not_measured_as_letters(fonts):
+    """An emoji's own white and colours are a picture: the letters beside it are judged alone."""
+    image = canvas()
+    text = draw_lines(image, fonts, ["HI 🤖 1️⃣"], size=120, x=60, first_baseline=300)
+    [run] = text_contrasts(image, text, typeface_for(fonts, text.font))
+    assert run.ratio == pytest.approx(contrast_ratio(1.0, relative_luminance(NAVY)), rel=0.02)
+    pictures = canvas()
+    only_emoji = draw_lines(pictures, fonts, ["🤖🚀"], size=120, x=60, first_baseline=300)
+    assert text_contrasts(pictures, only_emoji, typeface_for(fonts, only_emoji.font)) == []
