@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from ..colors import contrast_ratio, linear_rgb, parse_color
+from ..colors import channel_luminance, contrast_ratio, parse_color
 from ..compose.plan import Plan, PlanText
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
@@ -38,9 +38,6 @@ INK_TOLERANCE = 40  # a pixel within this of the run's colour on every channel i
 _PX_PER_EM = 24
 _RING_EM = 0.08
 _MIN_INK_PX = 12  # fewer ink pixels than this (after reduction): nothing to measure
-_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
-_LINEAR = linear_rgb(np.arange(256, dtype=np.float32) / 255.0).astype(np.float32)
-_LINEAR_R, _LINEAR_G, _LINEAR_B = (_LINEAR * weight for weight in _WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -55,11 +52,6 @@ class RunContrast:
 def run_fill(text: PlanText, emphasis: bool) -> str:
     """The colour a segment was drawn in."""
     return text.emphasis_color if emphasis and text.emphasis_style in ("color", "highlight") else text.color
-
-
-def luminance(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance of uint8 sRGB channels (a table lookup per channel)."""
-    return _LINEAR_R[red] + _LINEAR_G[green] + _LINEAR_B[blue]
 
 
 def _near(value: int) -> np.ndarray:
@@ -143,7 +135,7 @@ def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None
             count = int(ink.sum())
             if count < _MIN_INK_PX:
                 continue
-            text_lum = float(np.median(luminance(*(c[top:bottom, left:right][ink] for c in channels))))
+            text_lum = float(np.median(channel_luminance(*(c[top:bottom, left:right][ink] for c in channels))))
             if count > 0.9 * ink.size:  # the run's colour fills its whole band: nothing stands out
                 results.append(RunContrast(segment.text, fill, 1.0, text_lum, text_lum))
                 continue
@@ -154,7 +146,7 @@ def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None
             around = rings[fill][rows, cols] & keep[cols]
             if int(around.sum()) < _MIN_INK_PX:
                 continue
-            behind = luminance(*(c[rows, cols][around] for c in channels))
+            behind = channel_luminance(*(c[rows, cols][around] for c in channels))
             light_text = text_lum >= float(np.median(behind))
             worst = float(np.percentile(behind, 90 if light_text else 10))
             results.append(RunContrast(segment.text, fill, contrast_ratio(text_lum, worst), text_lum, worst))
@@ -174,5 +166,5 @@ def contrast_findings(image: Image.Image, plan: Plan, fonts: FontBook) -> list[F
     return [Finding("contrast", message, round(worst.ratio, 2), MIN_CONTRAST, "fail")]
 
 
-__all__ = ["INK_TOLERANCE", "MIN_CONTRAST", "RunContrast", "contrast_findings", "dilate", "luminance", "run_fill",
+__all__ = ["INK_TOLERANCE", "MIN_CONTRAST", "RunContrast", "contrast_findings", "dilate", "run_fill",
            "text_contrasts"]

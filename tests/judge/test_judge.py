@@ -244,3 +244,14 @@ def test_colour_emoji_are_not_measured_as_letters(fonts):
     pictures = canvas()
     only_emoji = draw_lines(pictures, fonts, ["🤖🚀"], size=120, x=60, first_baseline=300)
     assert text_contrasts(pictures, only_emoji, typeface_for(fonts, only_emoji.font)) == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(color=colors)
+def test_channel_luminance_is_wcag_relative_luminance(color):
+    import numpy as np
+
+    from renderer.colors import channel_luminance
+
+    channels = [np.array([value], dtype=np.uint8) for value in color]
+    assert float(channel_luminance(*channels)[0]) == pytest.approx(relative_luminance(color), abs=1e-5)
