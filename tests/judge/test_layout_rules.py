@@ -61,3 +61,37 @@ def test_a_keepout_outside_the_canvas_is_a_spec_error(tmp_path: Path):
     layout = GOOD.format(name="far").replace("layers:\n", "keepout:\n  - {x: 1200, y: 640, width: 180, height: 80}\nlayers:\n")
     problems = problems_of(write_layouts(tmp_path, {"far.yaml": layout}))
     assert problems == ["layouts/far.yaml:5:5: keepout[0]: keep-out box 1200,640 180x80 leaves the 1280x720 canvas"]
+
+
+def test_the_plan_places_the_photos_face_on_the_canvas(renderer):
+    thumbnail = renderer.render("Morning routine of a night-shift nurse", layout="youtube-split", brand="sunrise", use_photo=True)
+    [photo] = [image for image in thumbnail.plan.images if image.kind == "photo"]
+    face = photo.face
+    assert face is not None and photo.detail.startswith("face at ")
+    x, y = (float(v) for v in photo.detail.split()[2].split(","))  # the detail gives it in the slot's pixels
+    assert (face.x, face.y) == (pytest.approx(photo.box.x + x, abs=1), pytest.approx(photo.box.y + y, abs=1))
+    assert photo.box.x <= face.x and face.right <= photo.box.right
+    assert "text_over_face" not in thumbnail.quality.codes
+
+
+def test_a_background_pictures_face_is_in_the_plan_and_the_title_avoids_it(renderer):
+    from PIL import Image
+
+    from renderer.compose.scene import Scene
+    from renderer.judge import judge
+    from renderer.paths import data_dir
+
+    portrait = Image.open(data_dir("brand_kits") / "sunrise" / "photo.jpg").convert("RGB").resize((720, 720))
+    picture = Image.new("RGB", (1280, 720), (40, 40, 40))
+    picture.paste(portrait, (540, 0))  # a whole face right of the middle, where a left-aligned title would run
+    kit = renderer.kit("default")
+    layout = renderer.layouts["youtube-bold"]
+    scene = Scene(layout=renderer.filled_layout(layout, "A title over a portrait", kit), layout_folder=layout.folder,
+                  kit=kit.spec, kit_id=kit.id, background_image=picture)
+    image, plan = renderer.compose_scene(scene)
+    [background] = [entry for entry in plan.images if entry.kind == "background"]
+    assert background.face is not None and background.box.width == 1280
+    assert 540 <= background.face.x and background.face.right <= 1260
+    assert "text_over_face" not in judge(image, plan, format="youtube", fonts=renderer.fonts).codes
+    [text] = plan.texts
+    assert not text.ink.intersects(background.face)  # the title made way (below it, here)
