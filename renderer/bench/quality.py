@@ -34,8 +34,9 @@ class FormatQuality:
     passed: int
     median_score: float
     fail_codes: tuple[tuple[str, int], ...]  # the commonest fail codes and how many renders had them
-    render_ms: float  # median render (encoded, not judged)
-    judge_ms: float  # median Thumbnail.quality
+    render_ms: float  # median render (encoded, not judged), wall clock
+    judge_ms: float  # median Thumbnail.quality, wall clock
+    cpu_ratio: float  # median judge CPU time over median render CPU time (steadier on a shared machine)
 
     @property
     def share(self) -> float:
@@ -55,20 +56,22 @@ def corpus_titles(path: Path | None = None) -> list[str]:
 def format_quality(renderer, titles: list[str], format_name: str, *, brand: str = "default") -> FormatQuality:
     """Render and judge every title in ``format_name`` (``renderer``: a ``Renderer``)."""
     renderer.render("warm up the caches", format=format_name, brand=brand)
-    render_s, judge_s, scores, passed, fails = [], [], [], 0, Counter()
+    render_s, judge_s, render_cpu, judge_cpu, scores, passed, fails = [], [], [], [], [], 0, Counter()
     for title in titles:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         thumbnail = renderer.render(title, format=format_name, brand=brand)
-        judging = time.perf_counter()
+        judging, judging_cpu = time.perf_counter(), time.thread_time()
         quality = thumbnail.quality
-        done = time.perf_counter()
         render_s.append(judging - started)
-        judge_s.append(done - judging)
+        judge_s.append(time.perf_counter() - judging)
+        render_cpu.append(judging_cpu - started_cpu)
+        judge_cpu.append(time.thread_time() - judging_cpu)
         scores.append(quality.score)
         passed += quality.passed
         fails.update(f.code for f in quality.findings if f.severity == "fail")
     return FormatQuality(format_name, len(titles), passed, statistics.median(scores), tuple(fails.most_common(3)),
-                         statistics.median(render_s) * 1000, statistics.median(judge_s) * 1000)
+                         statistics.median(render_s) * 1000, statistics.median(judge_s) * 1000,
+                         statistics.median(judge_cpu) / max(1e-9, statistics.median(render_cpu)))
 
 
 def print_report(*, titles_path: Path | None, brand: str, limit: int | None) -> None:
@@ -85,9 +88,10 @@ def print_report(*, titles_path: Path | None, brand: str, limit: int | None) -> 
         fails = ", ".join(f"{code} {count}" for code, count in row.fail_codes) or "-"
         click.echo(f"{row.format:<10} {row.passed:>4}/{row.titles:<4} {row.share:6.1%} {row.median_score:6g}  {fails}")
     click.echo("\njudge cost per render (Thumbnail.quality, judged once, on first use):")
-    click.echo(f"{'format':<10} {'render ms':>9} {'judge ms':>9} {'ratio':>6}")
+    click.echo(f"{'format':<10} {'render ms':>9} {'judge ms':>9} {'ratio':>6} {'CPU ratio':>9}")
     for row in rows:
-        click.echo(f"{row.format:<10} {row.render_ms:9.1f} {row.judge_ms:9.2f} {row.judge_ms / row.render_ms:6.1%}")
+        click.echo(f"{row.format:<10} {row.render_ms:9.1f} {row.judge_ms:9.2f} {row.judge_ms / row.render_ms:6.1%} "
+                   f"{row.cpu_ratio:9.1%}")
     choice_costs(renderer, titles)
 
 
