@@ -26,7 +26,7 @@ from .masks import gradient_scrim, paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage
-from .scene import FramedPhoto, LogoSource, Scene
+from .scene import FramedPhoto, LogoSource, Scene, keepouts
 from .text_layer import draw_text
 
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
@@ -60,7 +60,7 @@ class Composer:
             if not isinstance(layer, PhotoLayer):
                 work.untouched_key = None
             if isinstance(layer, BackgroundLayer):
-                self._background(work, scene, layer)
+                self._background(work, scene, index, layer)
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
@@ -113,7 +113,9 @@ class Composer:
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: Work) -> list[Rect]:
-        rects = []
+        """What text gives way to: the layout's keep-out areas, the photo slot, the logo (placed
+        here, away from the keep-out areas, the photo and small panels)."""
+        rects = keepouts(scene)
         for layer in scene.layout.layers:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
                 rects.append(layer.box.rect(scene.scale))
@@ -123,7 +125,7 @@ class Composer:
         return rects
 
     # -- layers ------------------------------------------------------------------------------
-    def _background(self, work: Work, scene: Scene, layer: BackgroundLayer) -> None:
+    def _background(self, work: Work, scene: Scene, index: int, layer: BackgroundLayer) -> None:
         width, height = work.size
         if scene.background_image is None:
             work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
@@ -135,7 +137,11 @@ class Composer:
             image = Image.alpha_composite(image, gradient_scrim(treatment.scrim, parse_color(treatment.scrim_color), treatment.scrim_opacity, width, height))
         work.canvas = image.convert("RGB")
         work.luminance_grid = None
-        work.obstacles.extend(_faces_in(scene.background_image, width, height))
+        face = _face_in(scene.background_image, width, height)
+        if face is not None:
+            # the title makes way for the face as it does for the photo slot, with room for hair and chin
+            work.obstacles.append(Rect(face.x - 0.35 * face.width, face.y - 0.5 * face.height, face.width * 1.7, face.height * 1.9))
+        work.images.append(PlanImage(index, "background", Rect(0, 0, width, height), "picture", face=face))
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
         box = box or layer.box.rect(scene.scale)
@@ -177,7 +183,8 @@ class Composer:
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
-        work.images.append(PlanImage(index, "photo", box, detail))
+        on_canvas = Rect(box.x + face.x, box.y + face.y, face.width, face.height) if face else None
+        work.images.append(PlanImage(index, "photo", box, detail, face=on_canvas))
 
     def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
         if layer.font in ("heading", "body"):
@@ -239,9 +246,8 @@ def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
     return Rect(x, ink.y - gap - own.height, own.width, own.height)
 
 
-def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:
-    """Faces of a cover-fitted background picture, in canvas pixels, with room for the hair and
-    chin: the title makes way for them as it does for the photo slot."""
+def _face_in(picture: Image.Image, width: int, height: int) -> Rect | None:
+    """The face of a cover-fitted background picture, in canvas pixels (None when there is none)."""
     from PIL import ImageOps
 
     from ..cutout.faces import find_face
@@ -253,8 +259,7 @@ def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:
     mask = Image.new("L", small.size, 255)
     face = find_face(small, mask, Rect(0, 0, small.width, small.height))
     if face is None:
-        return []
-    fw, fh = face.width * k, face.height * k
-    return [Rect(face.x * k - 0.35 * fw, face.y * k - 0.5 * fh, fw * 1.7, fh * 1.9)]
+        return None
+    return Rect(face.x * k, face.y * k, face.width * k, face.height * k)
 
 

@@ -48,3 +48,7 @@ class Scene:
     background_image: Image.Image | None = None
     debug: bool = False
 
+
+def keepouts(scene: Scene) -> list[Rect]:
+    """The layout's keep-out areas in canvas pixels."""
+    return [box.rect(scene.scale) for box in scene.layout.keepout]
