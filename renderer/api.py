@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image
-from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    from .judge import Quality
 
 from .assets.resolver import AssetResolver, Framer
 from .spec.auto_layout import resolve_layout
@@ -29,10 +31,8 @@ from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
 from .compose.plan import Plan
-from .judge import Quality, judge
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
-from .spec.diagnostics import validate_doc
 from .spec.yaml_source import SourceDoc
 
 DEFAULT_KIT = "default"
@@ -72,6 +72,8 @@ class Thumbnail:
             from PIL import Image
 
             picture = Image.open(io.BytesIO(self.data)).convert("RGB")
+        from .judge import judge
+
         return judge(picture, self.composed_plan, format=self.format, fonts=self.fonts or default_renderer().fonts)
 
     @cached_property
@@ -275,6 +277,10 @@ class Renderer:
             filled = fill_tree(layout.source.data, context)
         except TemplateFillError as exc:
             raise SpecError([layout.source.problem(getattr(exc, "loc", ()), exc.message)]) from exc
+        from pydantic import ValidationError
+
+        from .spec.diagnostics import validate_doc
+
         try:
             return LayoutSpec.model_validate(filled)
         except ValidationError:
