@@ -16,14 +16,15 @@ if TYPE_CHECKING:
     from .judge import Quality
 
 from .assets.resolver import AssetResolver, Framer
+from .compiled import CompiledCache
 from .spec.auto_layout import resolve_layout
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
+from .spec.filling import filled_layout
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
 from .compose.scene import LogoSource, Scene
-from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
-from .errors import InputError, SpecError
+from .errors import InputError
 from .files import write_atomic
 from .text.fonts import FontBook
 from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
@@ -32,8 +33,6 @@ from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
 from .compose.plan import Plan
 from .request import GenerateRequest, parse_request
-from .spec.templating import TemplateFillError, fill_tree
-from .spec.yaml_source import SourceDoc
 
 DEFAULT_KIT = "default"
 
@@ -104,7 +103,8 @@ class Renderer:
     Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
     ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
     (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
-    cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
+    cutouts and, in its ``catalog`` folder, the layouts, kits and font data loaded and checked
+    before (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
     bundled u2netp (checked by md5; never downloaded).
     """
@@ -118,11 +118,14 @@ class Renderer:
         cache_dir: str | os.PathLike[str] | None = None,
         cutout_model: str | None = None,
     ) -> None:
-        self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None)
+        # what was loaded and checked before, by the bytes of its files (renderer.compiled)
+        compiled = CompiledCache.under(Path(cache_dir) if cache_dir else None)
+        self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None, cache=compiled)
         # kits: the bundled ones, ``kit_dirs``, then the user's folder (where `thumbkit kit new` writes)
-        self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
+        self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()), cache=compiled)
         default_kit = self.kits.get(DEFAULT_KIT)
-        self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"),
+                                                       self.fonts, default_kit.spec, cache=compiled)
         # A kit may prefer a bundled layout or one of these (with layouts_dir, they may differ).
         self.kits.layout_names = bundled_layout_names() | frozenset(self.layouts)
         self._composer = Composer(self.fonts)
@@ -271,21 +274,7 @@ class Renderer:
 
     def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
         """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
-        spec = layout.spec
-        context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
-        try:
-            filled = fill_tree(layout.source.data, context)
-        except TemplateFillError as exc:
-            raise SpecError([layout.source.problem(getattr(exc, "loc", ()), exc.message)]) from exc
-        from pydantic import ValidationError
-
-        from .spec.diagnostics import validate_doc
-
-        try:
-            return LayoutSpec.model_validate(filled)
-        except ValidationError:
-            _, problems = validate_doc(LayoutSpec, SourceDoc(layout.source.path, filled, layout.source.positions))
-            raise SpecError(problems) from None
+        return filled_layout(layout, title, kit)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Load and check every layout and brand kit: closed schemas, cross-references, templates.
 
-Problems are collected across all files and raised together as one ``SpecError``.
+Problems are collected across all files and raised together as one ``SpecError``. What loaded
+without a problem is kept in the compiled catalog (:mod:`renderer.compiled`), keyed by the files'
+bytes, so the next process takes it from there; an edited file is loaded and checked again.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..compiled import CompiledCache
 from ..errors import AssetError, InputError, SpecError, SpecProblem
 from ..text.fonts import FontBook
 from ..formats import FORMATS
 from .kit import KitFont, KitSpec
 from .layout import LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from ..paths import data_dir
+from .source import PathKey, SourceDoc
 from .templating import TemplateFillError, fill_tree, template_problem, template_strings
-from .diagnostics import validate_doc
-from .yaml_source import SourceDoc, load_yaml
 
 KIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KIT_ROLES = ("heading", "body")
@@ -30,6 +32,7 @@ class Layout:
     spec: LayoutSpec  # validated with templates unfilled
     source: SourceDoc  # the file's data with every default spelled out, filled per render
     folder: Path
+    templates: tuple[tuple[PathKey, str], ...] = ()  # where ``source`` holds a template, and its text
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,27 @@ def sample_context(kit: KitSpec, fmt_name: str, width: int, height: int) -> dict
     return render_context("7 Sample title *words* to check", fmt_name, width, height, kit)
 
 
-def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
-    layouts: dict[str, Layout] = {}
-    problems: list[SpecProblem] = []
+def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, cache: CompiledCache | None = None) -> dict[str, Layout]:
+    """Every layout of ``folder``, checked against ``fonts`` and filled with ``default_kit`` for a
+    sample title; a ``SpecError`` with every problem of every file."""
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise AssetError(f"no layouts found in {folder}")
+    parts: list[bytes | str] = [str(folder), fonts.fingerprint, default_kit.model_dump_json()]
+    try:
+        for path in files:
+            parts += [path.name, path.read_bytes()]
+    except OSError:
+        cache = None  # an unreadable file: reported by the loading below
+    return (cache or CompiledCache(None)).get("layouts", parts, lambda: _load_layouts(files, fonts, default_kit), dict)
+
+
+def _load_layouts(files: list[Path], fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
+    from .diagnostics import validate_doc
+    from .yaml_source import load_yaml
+
+    layouts: dict[str, Layout] = {}
+    problems: list[SpecProblem] = []
     for path in files:
         shown = _shown(path)
         doc, read_problems = load_yaml(path, shown_as=shown)
@@ -70,7 +88,8 @@ def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[st
         if spec.name in layouts:
             problems.append(doc.problem(("name",), f"layout name {spec.name!r} is used twice"))
         if not file_problems:
-            layouts[spec.name] = Layout(spec, _with_defaults(spec, doc), folder)
+            source = _with_defaults(spec, doc)
+            layouts[spec.name] = Layout(spec, source, path.parent, tuple(template_strings(source.data)))
     if problems:
         raise SpecError(problems)
     return layouts
@@ -129,6 +148,8 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
     except TemplateFillError as exc:
         return [doc.problem(getattr(exc, "loc", ()), exc.message)]
     filled_doc = SourceDoc(doc.path, filled, doc.positions)
+    from .diagnostics import validate_doc
+
     _, filled_problems = validate_doc(LayoutSpec, filled_doc)
     return filled_problems
 
@@ -145,16 +166,17 @@ def font_problem(font: str, weight: str | None, fonts: FontBook, kit: KitSpec) -
 class KitStore:
     """Brand kits by id, from the bundled folder and user folders; loaded once, on first use."""
 
-    def __init__(self, roots: tuple[Path, ...], fonts: FontBook) -> None:
+    def __init__(self, roots: tuple[Path, ...], fonts: FontBook, *, cache: CompiledCache | None = None) -> None:
         self.roots = roots
         self._fonts = fonts
+        self._cache = cache
         self._kits: dict[str, Kit] = {}
         #: what a kit's ``layouts:`` may name; None: the bundled layouts (a ``Renderer`` adds its own)
         self.layout_names: frozenset[str] | None = None
 
     @classmethod
-    def default(cls, fonts: FontBook, extra_roots: tuple[Path, ...] = ()) -> "KitStore":
-        return cls((data_dir("brand_kits"), *extra_roots), fonts)
+    def default(cls, fonts: FontBook, extra_roots: tuple[Path, ...] = (), *, cache: CompiledCache | None = None) -> "KitStore":
+        return cls((data_dir("brand_kits"), *extra_roots), fonts, cache=cache)
 
     def ids(self) -> list[str]:
         found: set[str] = set()
@@ -180,7 +202,7 @@ class KitStore:
             folder = root / kit_id
             kit_file = folder / "kit.yaml"
             if kit_file.is_file():
-                return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names)
+                return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names, cache=self._cache)
         known = ", ".join(self.ids()) or "none"
         raise InputError(f"unknown customAssetsId {kit_id!r}; known kits: {known}", field="customAssetsId")
 
@@ -190,10 +212,30 @@ def bundled_layout_names() -> frozenset[str]:
     return frozenset(path.stem for path in data_dir("layouts").glob("*.yaml"))
 
 
-def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collection[str] | None = None) -> Kit:
+def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collection[str] | None = None,
+             cache: CompiledCache | None = None) -> Kit:
     """The kit in ``folder``, or a ``SpecError`` with every problem of its ``kit.yaml`` at once:
     the schema's, its fonts, its preferred layouts (``layout_names``, default the bundled ones)
-    and its asset files, each checked wherever the value is there to check."""
+    and its asset files, each checked wherever the value is there to check. From the compiled
+    ``cache``, only the asset files are checked again (they are not part of its key)."""
+    known_layouts = bundled_layout_names() if layout_names is None else layout_names
+    try:
+        raw = (folder / "kit.yaml").read_bytes()
+    except OSError:
+        return _load_kit(kit_id, folder, fonts, known_layouts)[0]  # reported by the loading
+    parts = [str(folder), kit_id, raw, fonts.fingerprint, *sorted(known_layouts)]
+    kit, doc = (cache or CompiledCache(None)).get("kit", parts, lambda: _load_kit(kit_id, folder, fonts, known_layouts), tuple)
+    problems = _kit_reference_problems(doc, folder, fonts, known_layouts)
+    if problems:
+        raise SpecError(sorted(problems, key=lambda p: (p.line, p.column)))
+    assert isinstance(kit, Kit)
+    return kit
+
+
+def _load_kit(kit_id: str, folder: Path, fonts: FontBook, known_layouts: Collection[str]) -> tuple[Kit, SourceDoc]:
+    from .diagnostics import validate_doc
+    from .yaml_source import load_yaml
+
     path = folder / "kit.yaml"
     shown = f"{folder.parent.name}/{kit_id}/kit.yaml"
     doc, problems = load_yaml(path, shown_as=shown)
@@ -201,11 +243,10 @@ def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collec
         raise SpecError(problems)
     spec, spec_problems = validate_doc(KitSpec, doc)
     problems += spec_problems
-    known_layouts = bundled_layout_names() if layout_names is None else layout_names
     problems += _kit_reference_problems(doc, folder, fonts, known_layouts)
     if problems:
         raise SpecError(sorted(problems, key=lambda p: (p.line, p.column)))
-    return Kit(kit_id, spec, folder)
+    return Kit(kit_id, spec, folder), doc
 
 
 def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layout_names: Collection[str]) -> list[SpecProblem]:

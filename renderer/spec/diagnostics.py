@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import SpecProblem
 from .record import Record, from_validated, validator_model
-from .yaml_source import PathKey, SourceDoc
+from .source import PathKey, SourceDoc
 
 
 def validate_doc(model: type[BaseModel] | type[Record], doc: SourceDoc, *,

@@ -8,15 +8,13 @@ itself or a "billion laughs" file is a located problem, not a RecursionError or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import SpecProblem
-
-PathKey = tuple[str | int, ...]
+from .source import PathKey, SourceDoc, dotted
 
 #: Thumbkit files nest a few levels (a layer's box in a layout's list); more is no thumbkit file.
 MAX_DEPTH = 32
@@ -24,30 +22,6 @@ MAX_DEPTH = 32
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ALIAS_MESSAGE = "YAML aliases (*name) are not allowed in thumbkit files; write the value out"
 ANCHOR_MESSAGE = "YAML anchors (&name) are not allowed in thumbkit files; write the value out"
-
-
-@dataclass(frozen=True)
-class SourceDoc:
-    path: str  # as shown in messages
-    data: Any
-    positions: dict[PathKey, tuple[int, int]]  # 1-based line, column of each key / list item
-
-    def position(self, loc: PathKey) -> tuple[int, int]:
-        """The position of ``loc``, or of its nearest ancestor that has one."""
-        while loc not in self.positions and loc:
-            loc = loc[:-1]
-        return self.positions.get(loc, (1, 1))
-
-    def problem(self, loc: PathKey, message: str) -> SpecProblem:
-        line, column = self.position(loc)
-        return SpecProblem(self.path, line, column, dotted(loc), message)
-
-
-def dotted(loc: PathKey) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def load_yaml(path: Path, *, shown_as: str | None = None) -> tuple[SourceDoc | None, list[SpecProblem]]:
