@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import av
 import numpy as np
 
 from .keyframes import scan_keyframes
@@ -57,7 +58,12 @@ def analyse(video: VideoInput, *, looks: int, strategy: Strategy = "auto") -> An
     """
     if strategy != "full":
         with open_video(video) as opened:
-            fast = _fast(opened, plan_sampling(opened), looks=looks, forced=strategy == "fast")
+            try:
+                fast = _fast(opened, plan_sampling(opened), looks=looks, forced=strategy == "fast")
+            except av.FFmpegError:
+                # Keyframes decoded alone, or seeks, that this file does not stand: the full pass
+                # decodes every packet in order, and says what is wrong if the file is damaged.
+                fast = None
         if fast is not None:
             return fast
     with open_video(video) as opened:

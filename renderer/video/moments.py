@@ -67,9 +67,10 @@ def moments(
     Fewer come back when the video has fewer distinct, acceptable moments (e.g. a single static
     shot yields one). ``with_frames=False`` skips extracting the frames (``frame`` is then None).
     """
-    return _moments(
+    found, _ = _moments(
         video, count=count, output_format=output_format, quality=quality, with_frames=with_frames, strategy="auto"
     )
+    return found
 
 
 def _moments(
@@ -80,9 +81,9 @@ def _moments(
     quality: int | None,
     with_frames: bool,
     strategy: Strategy,
-) -> list[Moment]:
-    """``moments`` with the analysis chosen: ``"full"`` is the reference the benchmark and tests compare
-    the two-pass ``"fast"`` analysis with; ``"auto"`` picks one."""
+) -> tuple[list[Moment], Analysis]:
+    """``moments`` with the analysis chosen, and that analysis (what it decoded): ``"full"`` is the
+    reference the benchmark and tests compare the two-pass ``"fast"`` one with; ``"auto"`` picks one."""
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
         raise InputError(f"count must be a whole number from 1 to {MAX_COUNT}", field="count")
     options = output_options(
@@ -99,7 +100,7 @@ def _moments(
     if with_frames and picks:
         with open_video(video) as opened:  # a fresh decoder: the analysis skipped frames
             frames = list(render_decoded(opened, [samples[p.index].pts_s for p in picks], options))
-    return [
+    found = [
         Moment(
             timestamp_s=samples[pick.index].pts_s,
             score=round(pick.score, 4),
@@ -110,6 +111,7 @@ def _moments(
         )
         for pick, frame in zip(picks, frames, strict=True)
     ]
+    return found, analysis
 
 
 def shortlist_size(count: int) -> int:

@@ -107,6 +107,8 @@ def choose_spans(samples: Sequence[Sample], spans: Sequence[Span], keyframes_s: 
     groups: list[tuple[Sample, list[Span]]] = []
     spent_s = 0.0
     for _, _, span, representative in ranked:
+        if len(chosen) == looks * SPANS_PER_LOOK:
+            break
         group = next((members for seen, members in groups if looks_alike(seen.measures, representative.measures)),
                      None)
         if group is None and len(groups) == looks or group is not None and len(group) == SPANS_PER_LOOK:
