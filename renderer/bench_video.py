@@ -162,7 +162,7 @@ def _compare_picks(found: list, reference: list) -> str:
             verdicts.append(f"same shot ({ratio:.2f}x score)")
         else:
             verdicts.append(f"{'as good' if ratio >= 0.95 else 'WORSE'} ({ratio:.2f}x score)")
-    good = all(not v.startswith(("missing", "WORSE")) for v in verdicts) and len(found) <= len(reference)
+    good = all(not v.startswith(("missing", "WORSE")) for v in verdicts)
     return f"{'as good as the full decode' if good else 'NOT as good'}: " + ", ".join(verdicts)
 
 

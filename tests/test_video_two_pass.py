@@ -20,8 +20,10 @@ from renderer.video import moments
 from renderer.video.analysis import FAST_MAX_SHARE, Analysis, analyse
 from renderer.video.measures import measure
 from renderer.video.moments import Moment, _moments
+from renderer.video.runs import Run
+from renderer.video.sampling import Sample
 from renderer.video.shots import find_shots
-from renderer.video.spans import fast_cost_s
+from renderer.video.spans import Span, all_spans, choose_spans, fast_cost_s, refine_runs
 from tests import video_fixtures as fx
 
 COUNT = 4
@@ -174,3 +176,36 @@ def test_no_fade_across_far_apart_samples() -> None:
     assert not find_shots(times, measures, interval_s=0.5).in_fade.any()
     # The same ramp half a second apart is a fade.
     assert find_shots([0.0, 0.5, 1.0, 1.5], measures, interval_s=0.5).in_fade.all()
+
+
+# ----------------------------------------------------------------------------------- span choice
+def _sample(time_s: float, name: str, *, dim: float = 1.0) -> Sample:
+    return Sample(time_s, _measures(name, dim=dim), b"")
+
+
+def test_spans_are_taken_best_first_two_per_look_within_the_budget() -> None:
+    # A recurring look (coffee, six times), two others once each; a black keyframe fading into rocket.
+    names = ["coffee", "chelsea", "coffee", "coffee", "astronaut", "coffee", "coffee", "coffee", "black", "rocket"]
+    samples = [_sample(2.0 * i, n if n != "black" else "coffee", dim=0.0 if n == "black" else 1.0)
+               for i, n in enumerate(names)]
+    keyframes = [s.pts_s for s in samples]
+    spans = all_spans(keyframes, 20.0, interval_s=0.5)
+    assert [(s.start_s, s.end_s) for s in spans] == [(t, t + 2.0) for t in keyframes]
+    chosen = choose_spans(samples, spans, keyframes, looks=3, budget_s=100.0)
+    looks = [names[round(span.start_s / 2)] for span in chosen]
+    # The three best looks (the dark rocket scores lowest), the recurring one twice, not six times.
+    assert sorted(looks) == ["astronaut", "chelsea", "coffee", "coffee"]
+    # The black keyframe's span fades into rocket: it stands for rocket's look, with rocket's own span.
+    everything = choose_spans(samples, spans, keyframes, looks=10, budget_s=100.0)
+    assert {16.0, 18.0} <= {span.start_s for span in everything}
+    # Two seconds of decoding each: a budget of five takes the best two.
+    assert len(choose_spans(samples, spans, keyframes, looks=10, budget_s=5.0)) == 2
+
+
+def test_runs_sample_spans_on_the_grid_and_seek_only_when_it_saves_decoding() -> None:
+    keyframes = [0.0, 1.0, 2.0, 5.0, 9.0]
+    runs = refine_runs([Span(1.0, 2.0), Span(2.0, 3.5), Span(9.0, 10.0)], keyframes, interval_s=0.5)
+    # 1-2 and 2-3.5 follow each other: one run from keyframe 1; 9-10 seeks to keyframe 9.
+    assert runs == [Run(1.0, (1.5, 2.5, 3.0)), Run(9.0, (9.5,))]
+    # A span starting between keyframes decodes from the one before it.
+    assert refine_runs([Span(6.2, 7.0)], keyframes, interval_s=0.5) == [Run(5.0, (6.5,))]

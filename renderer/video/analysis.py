@@ -4,7 +4,8 @@
   (``sampling``). Every sample can become a moment.
 * **fast**: first the keyframes alone (``keyframes``), plus a sparse grid where they are far apart;
   then only the most promising stretches between them are decoded in full on the same grid
-  (``spans``, ``runs``), so their samples are the very ones the full pass takes. Only those closely
+  (``spans``, ``runs``), so their samples are the very ones the full pass takes (on a finer grid for
+  long videos, which the full pass samples seconds apart). Only those closely
   looked-at samples can become moments; the others still place cuts, blank runs and shots.
 * **auto** (what ``moments`` uses): fast when it is expected to decode at most ``FAST_MAX_SHARE``
   of what the full pass decodes, otherwise full: a short video (looking closely at enough of it is
@@ -33,6 +34,7 @@ from .spans import (
     choose_spans,
     coarse_step_s,
     fast_cost_s,
+    refine_interval_s,
     refine_runs,
     run_cost_s,
     sparse_runs,
@@ -88,9 +90,9 @@ def _fast(opened: OpenVideo, plan: SamplingPlan, *, looks: int, forced: bool) ->
     interval_s = plan.interval_s
     if not forced:
         duration_s = opened.timing.duration_s
-        indexed = indexed_keyframe_times(opened)
         if duration_s is None:
             return None  # a stream that does not say how long it is: the full pass copes with anything
+        indexed = indexed_keyframe_times(opened)
         if indexed is not None and not _worth_it(list(indexed), duration_s, interval_s=interval_s, looks=looks):
             return None
     scan = scan_keyframes(opened, plan, min_gap_s=interval_s)
@@ -103,9 +105,10 @@ def _fast(opened: OpenVideo, plan: SamplingPlan, *, looks: int, forced: bool) ->
     coarse = _merged(scan.samples, sparse_samples.samples)
     first_cost_s = len(scan.samples) * KEYFRAME_COST_S + run_cost_s(sparse)
     budget_s = float("inf") if forced else FAST_MAX_SHARE * scan.end_s - first_cost_s
-    spans = all_spans([sample.pts_s for sample in coarse], scan.end_s, interval_s=interval_s)
+    fine_s = refine_interval_s(interval_s)
+    spans = all_spans([sample.pts_s for sample in coarse], scan.end_s, interval_s=fine_s)
     chosen = choose_spans(coarse, spans, scan.keyframes_s, looks=looks, budget_s=budget_s)
-    refined = sample_runs(opened, plan, refine_runs(chosen, scan.keyframes_s, interval_s=interval_s))
+    refined = sample_runs(opened, plan, refine_runs(chosen, scan.keyframes_s, interval_s=fine_s))
     samples = _merged(coarse, refined.samples)
     times = np.array([sample.pts_s for sample in samples])
     pickable = np.zeros(times.size, dtype=bool)
@@ -113,7 +116,7 @@ def _fast(opened: OpenVideo, plan: SamplingPlan, *, looks: int, forced: bool) ->
         pickable |= (times >= span.start_s - 1e-6) & (times < span.end_s - 1e-6)
     return Analysis(
         samples=samples,
-        timeline=_timeline(samples, interval_s),
+        timeline=_timeline(samples, fine_s),
         pickable=pickable,
         decoded_frames=scan.decoded_frames + sparse_samples.decoded_frames + refined.decoded_frames,
         strategy="fast",

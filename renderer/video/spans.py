@@ -13,8 +13,8 @@ a run from a keyframe to a time costs that stretch, a keyframe alone about ``KEY
   is one shot throughout, worth the better end; when it starts blank it fades in, worth a little
   less than its end. Spans are taken best first, at most two per look (a recurring intro, or a long
   shot cut into many keyframes, must not use up the budget), until enough looks are covered; each
-  is then decoded in full on the sampling grid, as the full pass would have, grouped into runs that
-  seek once.
+  is then decoded in full and sampled on the full pass's grid (so its samples are the full pass's
+  own), or a finer one for long videos, grouped into runs that seek once.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ COARSE_STEP_INTERVALS = 4  # the coarse grid: this many sampling intervals, and 
 COARSE_STEP_MIN_S = 2.0
 SPARSE_GAP_FACTOR = 3.0  # keyframes further apart than this many coarse steps get a sparse sample
 SPANS_PER_LOOK = 2
+REFINE_INTERVAL_MAX_S = 0.5  # spans are sampled at least this densely, however long the video
 END_WEIGHT = 0.9
 _SLACK_S = 1e-6
 
@@ -50,6 +51,12 @@ class Span:
 def coarse_step_s(interval_s: float) -> float:
     """The sparse grid's step: a whole number of sampling intervals, so its samples are the full pass's."""
     return interval_s * max(COARSE_STEP_INTERVALS, math.ceil(COARSE_STEP_MIN_S / interval_s - _SLACK_S))
+
+
+def refine_interval_s(interval_s: float) -> float:
+    """The grid spans are sampled on: the full pass's, or finer for long videos (whose full pass samples
+    seconds apart): decoding a span costs the same either way, only measuring the extra frames is added."""
+    return min(interval_s, REFINE_INTERVAL_MAX_S)
 
 
 def sparse_runs(keyframe_samples_s: Sequence[float], keyframes_s: Sequence[float], end_s: float,
@@ -167,7 +174,7 @@ def fast_cost_s(keyframes_s: Sequence[float], end_s: float, *, interval_s: float
     sparse = sparse_runs(decoded, keyframes_s, end_s, step_s=coarse_step_s(interval_s))
     first_s = len(decoded) * KEYFRAME_COST_S + run_cost_s(sparse)
     return first_s + refine_estimate_s(sorted({*decoded, *(t for run in sparse for t in run.targets_s)}),
-                                       keyframes_s, end_s, interval_s=interval_s, looks=looks)
+                                       keyframes_s, end_s, interval_s=refine_interval_s(interval_s), looks=looks)
 
 
 def refine_estimate_s(coarse_s: Sequence[float], keyframes_s: Sequence[float], end_s: float,
