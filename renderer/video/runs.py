@@ -9,6 +9,7 @@ to before the start.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
@@ -50,7 +51,7 @@ def sample_runs(video: OpenVideo, plan: SamplingPlan, runs: Sequence[Run]) -> Ru
         if not run.targets_s:
             continue
         frames, decoded_frames = _start(video, run, decoded_frames)
-        pending = list(run.targets_s)
+        pending = deque(run.targets_s)
         for decoded in frames:
             decoded_frames += 1
             if decoded.pts_s + _SLACK_S < pending[0]:
@@ -58,7 +59,7 @@ def sample_runs(video: OpenVideo, plan: SamplingPlan, runs: Sequence[Run]) -> Ru
             if decoded.pts_s not in by_pts:
                 by_pts[decoded.pts_s] = make_sample(decoded.frame, decoded.pts_s, reformatter)
             while pending and pending[0] <= decoded.pts_s + _SLACK_S:
-                pending.pop(0)
+                pending.popleft()
             if not pending:
                 break
     video.stream.codec_context.skip_frame = "DEFAULT"
