@@ -17,7 +17,7 @@ import renderer
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("PIL", "numpy", "pydantic", "jinja2", "yaml", "fontTools", "click", "budoux", "regex", "scipy", "onnxruntime")
 #: not needed to render a Latin title from a warm catalog (Pillow, regex and the CLI's click are)
-NOT_FOR_A_WARM_RENDER = ("pydantic", "jinja2", "yaml", "fontTools", "budoux", "scipy", "onnxruntime", "rembg",
+NOT_FOR_A_WARM_RENDER = ("numpy", "pydantic", "jinja2", "yaml", "fontTools", "budoux", "scipy", "onnxruntime", "rembg",
                          "fastapi", "av")
 
 

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 from ..errors import InputError
@@ -267,6 +266,8 @@ def _to_upright_rgba(image: Image.Image) -> Image.Image:
     except Exception:  # a broken EXIF block only loses the rotation, not the image
         upright = image
     if upright.mode.startswith("I;16"):  # 16-bit grey PNG: keep the high byte, don't clip
+        import numpy as np
+
         high_bytes = (np.asarray(upright, dtype=np.uint16) >> 8).astype(np.uint8)
         upright = Image.fromarray(high_bytes)
     return upright.convert("RGBA")

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from ..colors import parse_color
 from ..lru import LruCache
@@ -19,7 +18,7 @@ from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PhotoLayer, ShapeLa
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
 from ..rect import Rect
-from .canvas import GRID_STEP_PX, Work, image_luminances
+from .canvas import GRID_STEP_PX, LuminanceGrid, Work
 from .fills import fill_image, image_cover
 from .logo import draw_logo, place_logo, small_panels
 from .masks import gradient_scrim, paint_over, shape_mask
@@ -37,7 +36,7 @@ _STATIC_CACHE_SIZE = 48
 class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
-        self._static: LruCache[str, tuple[Image.Image, np.ndarray]] = LruCache(_STATIC_CACHE_SIZE)
+        self._static: LruCache[str, tuple[Image.Image, LuminanceGrid]] = LruCache(_STATIC_CACHE_SIZE)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
         self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(8)
         self._lock = threading.Lock()
@@ -91,7 +90,7 @@ class Composer:
         canvas = work.canvas if work.canvas.mode == "RGB" else work.canvas.convert("RGB")
         return canvas, plan
 
-    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, np.ndarray, str]:
+    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, LuminanceGrid, str]:
         """The background and shapes every render of this layout starts from, cached: the picture
         returned is shared and must not be drawn on (``Work`` copies it on first use)."""
         key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
@@ -107,7 +106,7 @@ class Composer:
             elif isinstance(layer, ShapeLayer):
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
-        grid = image_luminances(canvas.reduce(GRID_STEP_PX))
+        grid = LuminanceGrid.of(canvas.reduce(GRID_STEP_PX))
         self._static.put(key, (canvas, grid))
         return canvas, grid, key
 
@@ -148,9 +147,7 @@ class Composer:
         w, h = round(box.width), round(box.height)
         paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
         mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
-        alpha = paint.getchannel("A")
-        alpha = Image.fromarray((np.asarray(alpha, np.uint16) * np.asarray(mask, np.uint16) * layer.opacity / 255).astype(np.uint8))
-        paint.putalpha(alpha)
+        paint.putalpha(_masked_alpha(paint.getchannel("A"), mask, layer.opacity))
         paint_over(canvas, paint, (round(box.x), round(box.y)))
 
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
@@ -223,6 +220,17 @@ def _is_static(layer: Layer, scene: Scene) -> bool:
     if isinstance(layer, BackgroundLayer):
         return scene.background_image is None
     return isinstance(layer, ShapeLayer) and layer.track is None
+
+
+def _masked_alpha(alpha: Image.Image, mask: Image.Image, opacity: float) -> Image.Image:
+    """``alpha * mask * opacity / 255`` per pixel, rounded down: Pillow's multiply when the opacity
+    is full, a table on the mask when the alpha is even (a solid fill), else pixel by pixel."""
+    if opacity == 1.0:
+        return ImageChops.multiply(alpha, mask)  # (a * m) // 255
+    low, high = alpha.getextrema()
+    if low == high:
+        return mask.point([int(low * m * opacity / 255) for m in range(256)])
+    return Image.frombytes("L", alpha.size, bytes(int(a * m * opacity / 255) for a, m in zip(alpha.tobytes(), mask.tobytes())))
 
 
 def _xyxy(rect: Rect) -> tuple[float, float, float, float]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from ..colors import RGBA
@@ -29,6 +28,8 @@ def shape_mask(shape: str, width: int, height: int, radius: int) -> Image.Image:
 
 def gradient_scrim(kind: str, color: RGBA, opacity: float, width: int, height: int) -> Image.Image:
     """A gradient of ``color`` to transparent, so text reads over a photo or video frame."""
+    import numpy as np
+
     if kind == "full":
         ramp = np.full((height, width), opacity * 255, dtype=np.float32)
     elif kind == "bottom":
