@@ -24,6 +24,7 @@ _LAZY_COMMANDS = {
     "kit": "renderer.cli.kit:kit_command",
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
+    "schema": "renderer.cli.schema:schema_command",
 }
 
 

@@ -520,7 +520,7 @@ def test_kit_list_shows_a_broken_kit_and_still_lists_the_others(tmp_path: Path) 
     assert listed.exit_code == 0, listed.output
     lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
     assert sorted(lines) == ["default", "good", "laughs", "loop", "sunrise", "techpulse"]
-    assert "(invalid: kits/loop/kit.yaml:2:7: name: YAML anchors (&name) are not allowed" in lines["loop"]
+    assert "(invalid: kits/loop/kit.yaml:3:7: name: YAML anchors (&name) are not allowed" in lines["loop"]
     assert "and 1 more problem" in lines["loop"]
     assert "(invalid: kits/laughs/kit.yaml:1:4: a: YAML anchors" in lines["laughs"]
     assert "Default" in lines["good"] and "invalid" not in lines["good"]
@@ -561,7 +561,7 @@ def test_a_kit_file_name_must_be_usable(tmp_path: Path, renderer: Renderer) -> N
     shutil.copytree(data_dir("brand_kits") / "default", folder)
     kit_file = folder / "kit.yaml"
     kit_file.write_text(kit_file.read_text().replace("name: Default", 'name: ""'))
-    with pytest.raises(SpecError, match=r"k/kit.yaml:2:1: name: expected 1-64 printable characters \(no line breaks or control characters\), got an empty name"):
+    with pytest.raises(SpecError, match=r"k/kit.yaml:3:1: name: expected 1-64 printable characters \(no line breaks or control characters\), got an empty name"):
         load_kit("k", folder, renderer.fonts)
 
 
