@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from click.testing import CliRunner
+from jsonschema import Draft7Validator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile
@@ -31,6 +33,7 @@ from renderer.kits.palette import assign_roles, dominant_colors, srgb_to_lab
 from renderer.kits.preview import SHEET_WIDTH_PX, preview_sheet, preview_tiles
 from renderer.kits.render import render_with_kit
 from renderer.spec.kit import KitSpec, Palette
+from renderer.spec.schema import MODELINE_PREFIX, json_schema, shipped_schema_path
 from renderer.kits.new import create_kit
 from renderer.paths import data_dir
 from renderer.request import CATEGORIES
@@ -190,6 +193,10 @@ def test_kit_new_writes_a_kit_that_loads_and_renders(tmp_path: Path, refs: dict[
 def test_kit_new_accepts_bytes_and_writes_only_the_kit_file(tmp_path: Path, refs: dict[str, Path]) -> None:
     folder = create_kit("bytes_kit", [refs["dark"].read_bytes()], kits_dir=tmp_path)
     assert [p.name for p in folder.iterdir()] == ["kit.yaml"]
+    # an editor finds the kit schema from the first line; the kit passes it
+    text = (folder / "kit.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == MODELINE_PREFIX + str(shipped_schema_path("kit").resolve())
+    assert list(Draft7Validator(json_schema("kit")).iter_errors(yaml.safe_load(text))) == []
 
 
 def test_a_new_kit_in_the_user_folder_renders_without_configuration(tmp_path: Path, refs: dict[str, Path],
