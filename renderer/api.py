@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .assets.resolver import AssetResolver
 from .spec.auto_layout import resolve_layout
-from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
+from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
 from .compose.scene import Scene
@@ -25,7 +25,7 @@ from .text.fonts import FontBook
 from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
-from .paths import data_dir, user_kits_dir
+from .paths import data_dir, user_kits_dir, user_layouts_dir
 from .compose.plan import Plan
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
@@ -70,8 +70,11 @@ class Thumbnail:
 class Renderer:
     """Loads fonts, layouts and brand kits once; renders thumbnails from titles.
 
-    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
-    ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
+    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts; the
+    user's layout folder (``$THUMBKIT_LAYOUTS_DIR`` or ``~/.local/share/thumbkit/layouts``, where
+    ``thumbkit layout new`` writes) adds to them, a broken file there failing only when its layout
+    is asked for; ``layout_files`` add single files last, replacing a layout of the same name (a
+    layout being edited: ``thumbkit preview``); ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
     (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
     cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
@@ -82,6 +85,7 @@ class Renderer:
         self,
         *,
         layouts_dir: str | os.PathLike[str] | None = None,
+        layout_files: tuple[str | os.PathLike[str], ...] = (),
         kit_dirs: tuple[str | os.PathLike[str], ...] = (),
         fonts_dir: str | os.PathLike[str] | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
@@ -91,7 +95,17 @@ class Renderer:
         # kits: the bundled ones, ``kit_dirs``, then the user's folder (where `thumbkit kit new` writes)
         self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
         default_kit = self.kits.get(DEFAULT_KIT)
-        self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        base = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        user = load_user_layouts(user_layouts_dir(), self.fonts, default_kit.spec, taken=base)
+        files = {}
+        for file in layout_files:
+            layout, problems = load_layout_file(Path(file), self.fonts, default_kit.spec)
+            if layout is None:
+                raise SpecError(problems)
+            files[layout.spec.name] = layout
+        self.layouts: dict[str, Layout] = {**base, **user.layouts, **files}
+        #: the user's layout files that did not load, by name: the SpecError a render by that name raises
+        self.broken_layouts: dict[str, SpecError] = user.broken
         # A kit may prefer a bundled layout or one of these (with layouts_dir, they may differ).
         self.kits.layout_names = bundled_layout_names() | frozenset(self.layouts)
         self._composer = Composer(self.fonts)
@@ -162,7 +176,7 @@ class Renderer:
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
         chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
-                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, broken=self.broken_layouts)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -191,7 +205,7 @@ class Renderer:
         use_logo = request.use_logo or bool(request.logo_image)
         # The layout first: a bad name fails before any slow work (a video frame, a cutout).
         chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
-                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, broken=self.broken_layouts)
         spec = self.filled_layout(chosen, request.title, kit)
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
         warnings: list[str] = []
