@@ -3,6 +3,7 @@ thumbnails; ``generate()``: ThumbAPI's one call, a thin one-shot over a shared `
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from dataclasses import dataclass, replace
@@ -73,8 +74,7 @@ class Renderer:
     Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts; the
     user's layout folder (``$THUMBKIT_LAYOUTS_DIR`` or ``~/.local/share/thumbkit/layouts``, where
     ``thumbkit layout new`` writes) adds to them, a broken file there failing only when its layout
-    is asked for; ``layout_files`` add single files last, replacing a layout of the same name (a
-    layout being edited: ``thumbkit preview``); ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
+    is asked for; ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
     (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
     cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
@@ -85,7 +85,6 @@ class Renderer:
         self,
         *,
         layouts_dir: str | os.PathLike[str] | None = None,
-        layout_files: tuple[str | os.PathLike[str], ...] = (),
         kit_dirs: tuple[str | os.PathLike[str], ...] = (),
         fonts_dir: str | os.PathLike[str] | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
@@ -97,13 +96,7 @@ class Renderer:
         default_kit = self.kits.get(DEFAULT_KIT)
         base = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
         user = load_user_layouts(user_layouts_dir(), self.fonts, default_kit.spec, taken=base)
-        files = {}
-        for file in layout_files:
-            layout, problems = load_layout_file(Path(file), self.fonts, default_kit.spec)
-            if layout is None:
-                raise SpecError(problems)
-            files[layout.spec.name] = layout
-        self.layouts: dict[str, Layout] = {**base, **user.layouts, **files}
+        self.layouts: dict[str, Layout] = {**base, **user.layouts}
         #: the user's layout files that did not load, by name: the SpecError a render by that name raises
         self.broken_layouts: dict[str, SpecError] = user.broken
         # A kit may prefer a bundled layout or one of these (with layouts_dir, they may differ).
@@ -112,6 +105,23 @@ class Renderer:
         model = cutout_model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or "u2netp"
         self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)
         self._lock = threading.Lock()
+
+    def reloaded(self, *, layout_files: tuple[str | os.PathLike[str], ...] = ()) -> "Renderer":
+        """A renderer that shares this one's fonts, layouts and caches (all keyed by content), reads
+        every brand kit again, and adds ``layout_files`` as they are now, checked strictly
+        (``SpecError``), each replacing a layout of the same name: for files being edited
+        (``thumbkit preview`` calls it on every save)."""
+        clone = copy.copy(self)
+        clone.kits = KitStore(self.kits.roots, self.fonts)
+        clone.kits.layout_names = self.kits.layout_names
+        default_kit = clone.kits.get(DEFAULT_KIT).spec
+        clone.layouts = dict(self.layouts)
+        for file in layout_files:
+            layout, problems = load_layout_file(Path(file), self.fonts, default_kit)
+            if layout is None:
+                raise SpecError(problems)
+            clone.layouts[layout.spec.name] = layout
+        return clone
 
     # -- queries -----------------------------------------------------------------------------
     def layout_names(self, format: str | None = None) -> list[str]:

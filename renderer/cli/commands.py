@@ -23,6 +23,7 @@ _LAZY_COMMANDS = {
     "moments": "renderer.cli.video:moments_command",
     "kit": "renderer.cli.kit:kit_command",
     "layout": "renderer.cli.layout:layout_command",
+    "preview": "renderer.cli.preview:preview_command",
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
     "schema": "renderer.cli.schema:schema_command",

@@ -165,7 +165,7 @@ def _tagged_union(node: dict[str, Any]) -> dict[str, Any]:
         **rest,
         "type": "object",
         "required": [tag],
-        "properties": {tag: {"enum": tags, "description": f"one of {' | '.join(tags)}"}},
+        "properties": {tag: {"enum": tags, "description": f"one of {', '.join(repr(value) for value in tags)}"}},
         "allOf": [
             {"if": {"properties": {tag: _one_or_many(values)}, "required": [tag]}, "then": {"$ref": ref}}
             for ref, values in by_ref.items()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import shutil
 import urllib.request
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from renderer.paths import data_dir
 from renderer.server.launcher import start_server
 from renderer.spec.new_layout import create_layout
 from renderer.spec.schema import MODELINE_PREFIX, shipped_schema_path
+from tests.spec import spec_files
 
 
 @pytest.fixture
@@ -124,13 +126,20 @@ def test_a_broken_user_layout_fails_only_when_asked_for(user_dir: Path) -> None:
     assert Renderer().render("Why nobody talks about this anymore", layout="auto").layout == "mine"
 
 
-def test_layout_files_are_added_last_and_checked_strictly(user_dir: Path, tmp_path: Path) -> None:
+def test_a_reloaded_renderer_reads_kits_again_and_adds_layout_files(user_dir: Path, tmp_path: Path) -> None:
     copy = create_layout("youtube-bold-copy")
     edited = tmp_path / "youtube-bold.yaml"  # the same name as a bundled layout: replaces it
     edited.write_text(copy.read_text(encoding="utf-8").replace("name: youtube-bold-copy", "name: youtube-bold")
                       .replace("max_lines: 5", "max_lines: 2"), encoding="utf-8")
-    renderer = Renderer(layout_files=(edited,))
-    assert renderer.layouts["youtube-bold"].spec.layers[3].max_lines == 2
+    kits = tmp_path / "kits"
+    shutil.copytree(data_dir("brand_kits") / "default", kits / "acme")
+    renderer = Renderer(kit_dirs=(kits,))
+    assert renderer.kit("acme").spec.palette.accent == "#ffcc00"
+    (kits / "acme" / "kit.yaml").write_text(spec_files.default_kit_text().replace("#ffcc00", "#ff0000"), encoding="utf-8")
+    reloaded = renderer.reloaded(layout_files=(edited,))
+    assert reloaded.layouts["youtube-bold"].spec.layers[3].max_lines == 2
+    assert renderer.layouts["youtube-bold"].spec.layers[3].max_lines == 5  # the original is left as it was
+    assert (reloaded.kit("acme").spec.palette.accent, renderer.kit("acme").spec.palette.accent) == ("#ff0000", "#ffcc00")
     edited.write_text("name: youtube-bold\n", encoding="utf-8")
     with pytest.raises(SpecError, match=r"youtube-bold.yaml:1:1: format: required key is missing"):
-        Renderer(layout_files=(edited,))
+        renderer.reloaded(layout_files=(edited,))
