@@ -1,5 +1,5 @@
 """The layout and kit files the spec tests break, shared by the loader's tests (test_specs.py) and
-the JSON Schema's (test_schema.py), so both are checked against the same mistakes."""
+the JSON Schema's (test_json_schema.py), so both are checked against the same mistakes."""
 
 from __future__ import annotations
 
