@@ -159,8 +159,18 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
 
 @click.command("bench")
 @click.option("--rounds", default=3, show_default=True, help="passes over the 16 titles per format")
-def bench_command(rounds: int) -> None:
+@click.option("--preview", is_flag=True, help="only the live preview: from a saved layout to its new render on the page")
+def bench_command(rounds: int, preview: bool) -> None:
     """Print render speed per format against a bare-Pillow floor, and the WebP trade-off."""
+    if preview:
+        from .preview import preview_latency
+
+        row = preview_latency()
+        click.echo(f"thumbkit preview of a youtube layout, {row['saves']} saves: the new render on the event stream "
+                   f"{row['latency_ms']:.0f} ms after the save (median; slowest {row['latency_max_ms']:.0f} ms), "
+                   f"of which rendering {row['render_ms']:.0f} ms for {row['images']} images; one plain render "
+                   f"{row['plain_ms']:.1f} ms, so the preview's render costs {row['ratio']:.2f}x its images rendered one by one")
+        return
     click.echo(f"{'format':<10} {'median ms':>9} {'encode':>7} {'KiB':>6} {'floor ms':>9} {'ratio':>6}")
     for row in run(rounds=rounds):
         click.echo(f"{row['format']:<10} {row['render_ms']:9.1f} {row['encode_share']:6.0%} {row['size_kib']:6.1f} "

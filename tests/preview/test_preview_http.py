@@ -13,7 +13,8 @@ import pytest
 
 from renderer.paths import data_dir
 from renderer.server.launcher import ServerProcess
-from tests.preview.preview_process import start_preview, states, wait_for
+from renderer.preview.events import rendered, states, wait_for
+from tests.preview.preview_process import start_preview
 
 EVENT_TIMEOUT_S = 60.0  # generous: a busy machine renders slowly; a working preview answers in about a second
 
@@ -35,10 +36,6 @@ def preview(layout_file: Path, tmp_path: Path) -> Iterator[ServerProcess]:
     process = start_preview([str(layout_file), "--titles", str(titles)], env={"THUMBKIT_LAYOUTS_DIR": str(tmp_path / "none")})
     yield process
     assert process.stop(), process.output()
-
-
-def rendered(generation: int):
-    return lambda state: not state["rendering"] and state["render"] is not None and state["render"]["generation"] == generation
 
 
 def test_saving_renders_again_and_a_broken_save_keeps_the_last_good_render(preview: ServerProcess, layout_file: Path) -> None:
@@ -80,6 +77,9 @@ def test_the_state_and_the_page(preview: ServerProcess) -> None:
     wait_for(states(preview.url, timeout=EVENT_TIMEOUT_S), rendered(1), within=EVENT_TIMEOUT_S)
     state = httpx.get(preview.url + "/state").json()
     assert state["render"]["generation"] == 1 and state["file"].endswith("mine.yaml")
+    with httpx.stream("GET", preview.url + "/events", timeout=30) as events:
+        assert events.headers["content-type"].startswith("text/event-stream")
+        assert events.headers["cache-control"] == "no-store"
     page = httpx.get(preview.url)
     assert page.status_code == 200 and "/static/preview.js" in page.text
     assert httpx.get(preview.url + "/static/preview.js").status_code == 200

@@ -7,7 +7,10 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -16,11 +19,10 @@ from click.testing import CliRunner
 from PIL import Image
 
 from renderer import Renderer, SpecError, generate
-from renderer.batch.run import run_batch
 from renderer.cli import main
 from renderer.errors import InputError
 from renderer.paths import data_dir
-from renderer.server.launcher import start_server
+from renderer.server.launcher import PROJECT_ROOT, start_server
 from renderer.spec.new_layout import create_layout
 from renderer.spec.schema import MODELINE_PREFIX, shipped_schema_path
 from tests.spec import spec_files
@@ -57,8 +59,13 @@ def test_every_interface_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> 
     assert f"mine                   [default, long]" in listed.stdout and str(user_dir / "mine.yaml") in listed.stdout
     csv_path = tmp_path / "titles.csv"
     csv_path.write_text("title,layout\nHello from a worker,mine\n", encoding="utf-8")
-    summary = run_batch(csv_path, out_dir=tmp_path / "out", workers=1)  # a worker process, as users run it
-    assert (summary.rendered, summary.failed) == (1, 0)
+    # thumbkit batch in its own process with a worker process, as users run it (a worker pool made
+    # earlier in this process would keep the environment of its start)
+    batch = subprocess.run([sys.executable, "-m", "renderer.cli", "batch", str(csv_path), "-o", str(tmp_path / "out"), "-w", "1", "-q"],
+                           capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
+                           env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+    assert batch.returncode == 0, batch.stdout + batch.stderr  # 1 if the row failed: "unknown layout 'mine'"
+    assert Image.open(tmp_path / "out" / "hello-from-a-worker.webp").size == (1280, 720)
 
 
 def test_the_server_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> None:
