@@ -6,14 +6,20 @@ machinery (or rembg) it does not use.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any, ParamSpec, TypeVar
 
 import click
 
 from ..errors import UserError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # name -> "module:attribute" of a click command, imported only when that command runs
 _LAZY_COMMANDS = {
@@ -27,6 +33,7 @@ _LAZY_COMMANDS = {
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
     "schema": "renderer.cli.schema:schema_command",
+    "sheet": "renderer.cli.sheet:sheet_command",
 }
 
 
@@ -45,7 +52,9 @@ class _LazyGroup(click.Group):
             if exc.name == module_name:
                 return None
             raise
-        return getattr(module, attribute)
+        command = getattr(module, attribute)
+        assert isinstance(command, click.Command), _LAZY_COMMANDS[name]
+        return command
 
 
 def _available(name: str) -> bool:
@@ -58,16 +67,15 @@ class UserFacingError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"thumbkit: {self.format_message()}", err=True)
 
 
-def fail_on_user_error(func):
+def fail_on_user_error(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for commands: ``UserError`` becomes a one-line message and exit status 2."""
-    import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except UserError as exc:
@@ -101,10 +109,13 @@ def main() -> None:
 @click.option("--video-as", type=click.Choice(["background", "photo"]), default="background", show_default=True, help="the frame as the background or as the photo to cut out")
 @click.option("--kits-dir", "kit_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="a folder of brand kits (repeatable; the user kit folder of `thumbkit kit new` is always searched)")
+@click.option("--quality", "show_quality", is_flag=True,
+              help="print the quality report: score and findings (legibility at feed size, contrast, safe zones ...)")
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
-           use_logo: bool, video: Path | None, at: str, video_as: str, kit_dirs: tuple[Path, ...]) -> None:
+           use_logo: bool, video: Path | None, at: str, video_as: str, kit_dirs: tuple[Path, ...],
+           show_quality: bool) -> None:
     """Render TITLE into a thumbnail file."""
     from ..api import Renderer
 
@@ -128,6 +139,8 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
     for warning in thumbnail.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{output} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, {len(thumbnail.data) / 1024:.1f} KiB)")
+    if show_quality:
+        click.echo(thumbnail.quality.describe())
 
 
 @main.command()

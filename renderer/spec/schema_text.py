@@ -25,6 +25,8 @@ DESCRIPTIONS: dict[str, str] = {
     "LayoutSpec.description": "One line shown by `thumbkit layouts`.",
     "LayoutSpec.picks": "The titles layout=auto chooses this layout for: default, listicle (a leading number), short, "
                         "long, photo (a photo is used).",
+    "LayoutSpec.keepout": "Areas no text and no logo may use (YouTube's duration badge: {x: 1100, y: 640, width: 180, height: 80}): "
+                          "text boxes give way, the logo takes another corner; never mirrored. Each must stay inside the canvas.",
     "LayoutSpec.layers": "Drawn in order, the first at the back. A layout needs at least one text layer; "
                          "only one photo layer and one logo layer are allowed.",
     "Size.width": "Canvas width in pixels.",

@@ -18,6 +18,8 @@ from PIL import Image
 from renderer.server.launcher import ServerProcess, start_server
 from tests.external_tools import chromium_or_skip
 
+pytestmark = pytest.mark.slow  # a real server process and a headless browser
+
 CHROMIUM = chromium_or_skip()
 
 KEY = "playground-key"
@@ -70,6 +72,7 @@ def test_type_a_title_pick_options_and_see_the_thumbnail(server: ServerProcess, 
     page.screenshot(path=str(SCREENSHOTS / "generated.png"), full_page=True)
     assert size == [1080, 1080]
     assert "instagram 1080×1080 webp, rendered" in info
+    assert "· quality " in info and "/100" in info  # the judge's score beside the result
     assert any("instagram-bold" in caption and "Ten tiny habits" in caption for caption in captions), captions
     assert page.is_hidden("#error")
     assert problems == []
@@ -187,7 +190,9 @@ def test_variants_show_side_by_side_with_their_scores_and_findings(server: Serve
     assert captions[1].startswith("#2 · youtube-minimal · score 70") and "safe_zone_badge: text under the duration badge" in captions[1]
     boxes = [page.locator("#variants-list figure").nth(i).bounding_box() for i in range(2)]
     assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
-    assert page.inner_text("#quality").startswith("score 92 · every check passes")
+    assert page.inner_text("#result-info").endswith("· quality 92/100 (orphan)")
+    assert page.inner_text("#quality p") == "Every check passes; worth a look:"
+    assert page.locator("#quality li").all_inner_texts() == ["orphan: one word alone"]
     page.close()
 
 

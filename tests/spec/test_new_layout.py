@@ -65,7 +65,8 @@ def test_every_interface_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> 
                            capture_output=True, text=True, timeout=300, cwd=PROJECT_ROOT,
                            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     assert batch.returncode == 0, batch.stdout + batch.stderr  # 1 if the row failed: "unknown layout 'mine'"
-    assert Image.open(tmp_path / "out" / "hello-from-a-worker.webp").size == (1280, 720)
+    with Image.open(tmp_path / "out" / "hello-from-a-worker.webp") as made:
+        assert made.size == (1280, 720)
 
 
 def test_the_server_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> None:

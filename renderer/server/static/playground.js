@@ -106,11 +106,10 @@ function findingsList(findings) {
     element("li", { class: f.severity || "" }, `${f.code}: ${f.message}`)));
 }
 
-function qualityBlock(quality) {
+function qualityBlock(quality) {  // the findings in words (their codes are on the info line)
   if (!quality) return [];
-  const verdict = quality.passed === false ? "some checks fail" : "every check passes";
-  return [element("p", {}, element("span", { class: "score" }, `score ${quality.score}`), ` · ${verdict}`),
-    findingsList(quality.findings || [])];
+  const verdict = quality.passed === false ? "Some checks fail:" : quality.findings.length ? "Every check passes; worth a look:" : "Every check passes.";
+  return [element("p", {}, verdict), findingsList(quality.findings)];
 }
 
 function showVariants(variants, quality) {
@@ -144,8 +143,13 @@ async function generate(event) {
     const stored = response.headers.get("X-Thumbkit-Store") === "hit" ? "from the store" : "rendered";
     $("result-info").textContent = `${body.format} ${body.dimensions.width}×${body.dimensions.height} ${body.outputFormat}, ${stored} in ${elapsed} ms`;
     $("result-info").append(element("a", { href: body.url }, " stored copy"));
-    $("quality").replaceChildren(...qualityBlock(body.quality));
-    showVariants(body.variants, body.quality);
+    const quality = body.quality;  // thumbkit's judge: score and the codes of its findings
+    if (quality) {
+      const codes = quality.findings.map((finding) => finding.code).join(", ");
+      $("result-info").append(` · quality ${quality.score}/100${codes ? ` (${codes})` : ""}`);
+    }
+    $("quality").replaceChildren(...qualityBlock(quality));
+    showVariants(body.variants, quality);
     $("result").hidden = false;
     $("status").textContent = "";
     await loadGallery();
