@@ -116,13 +116,14 @@ def _render_state(rendered: Rendered) -> dict[str, Any]:
                 "clean": f"/images/{generation}/{index}/clean.jpg",
                 "debug": f"/images/{generation}/{index}/debug.jpg" if image.debug_jpeg is not None else None,
                 "feed": f"/images/{generation}/{index}/feed.png",
-                "feedWidth": image.feed.width_px, "feedHeight": image.feed.height_px, "feedWhere": image.feed.where,
+                "feedWidth": image.feed_size[0], "feedHeight": image.feed_size[1], "feedWhere": image.feed.where,
                 "texts": [
                     {"layer": t.layer, "sizePx": t.size_px, "feedSizePx": t.feed_size_px, "lines": t.lines,
                      "truncated": t.truncated, "brokeWords": t.broke_words, "contrast": t.contrast_ratio}
                     for t in image.texts
                 ],
                 "warnings": list(image.warnings),
+                "quality": image.quality.to_dict(),
             }
             for index, image in enumerate(result.images)
         ],

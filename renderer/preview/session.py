@@ -1,6 +1,6 @@
 """What ``thumbkit preview`` shows: a layout or kit file rendered for a set of sample titles, at
 full size with the debug overlay and at feed size, with each render's findings. No HTTP here:
-``render_preview`` turns the files as they are now into plain frozen data, or raises the
+``Previewer.render`` turns the files as they are now into plain frozen data, or raises the
 ``UserError`` (a ``SpecError`` with file:line:column) that the page shows instead.
 
 A ``Previewer`` keeps one ``Renderer`` (fonts, layouts, caches) and renders each time with
@@ -18,7 +18,9 @@ from PIL import Image
 
 from ..api import DEFAULT_KIT, Renderer, Thumbnail
 from ..errors import InputError
-from ..formats import FEED_VIEWS, FeedView
+from ..judge import Quality
+from ..judge.legibility import FEED_VIEWS, FeedView
+from ..judge.sheet import feed_picture
 from ..paths import data_dir
 from ..spec.catalog import KIT_ID
 from ..spec.layout import PhotoLayer
@@ -109,10 +111,12 @@ class PreviewImage:
     height_px: int
     clean_jpeg: bytes  # full size
     debug_jpeg: bytes | None  # full size with the debug overlay (boxes, fit boxes, ink, baselines); layouts only
-    feed_png: bytes  # as small as FEED_VIEWS says, as a feed shows it
+    feed_png: bytes  # as a feed shows it (renderer.judge.legibility.FEED_VIEWS)
     feed: FeedView
+    feed_size: tuple[int, int]
     texts: tuple[TextFacts, ...]
     warnings: tuple[str, ...]
+    quality: Quality  # the judge's report: score and findings
 
 
 @dataclass(frozen=True)
@@ -178,30 +182,29 @@ def _render(renderer: Renderer, kit_id: str, title: str, fmt: str, layout_name: 
         clean = render(clean.layout, use_photo=True, debug=False)
     overlay = render(clean.layout, use_photo=use_photo, debug=True).data if debug else None
     view = FEED_VIEWS[fmt]
+    feed = _feed_picture(clean, fmt)
     return PreviewImage(
         title=title, format=fmt, layout=clean.layout, kit=kit_id, width_px=clean.width_px, height_px=clean.height_px,
-        clean_jpeg=clean.data, debug_jpeg=overlay, feed_png=feed_png(clean, view), feed=view,
-        texts=_text_facts(clean, view), warnings=clean.warnings,
+        clean_jpeg=clean.data, debug_jpeg=overlay, feed_png=_png(feed), feed=view, feed_size=feed.size,
+        texts=_text_facts(clean, view), warnings=clean.warnings, quality=clean.quality,
     )
 
 
-def feed_png(thumbnail: Thumbnail, view: FeedView) -> bytes:
-    """``thumbnail`` as a feed shows it: cropped as ``view`` says, scaled down (Lanczos), PNG."""
+def _feed_picture(thumbnail: Thumbnail, fmt: str) -> Image.Image:
+    if thumbnail.picture is not None:
+        return feed_picture(thumbnail.picture, fmt)
     with Image.open(io.BytesIO(thumbnail.data)) as image:
-        picture = image.convert("RGB")
-    if view.crop is not None:
-        left, top, right, bottom = view.crop
-        picture = picture.crop((round(left * picture.width), round(top * picture.height),
-                                round(right * picture.width), round(bottom * picture.height)))
-    small = picture.resize((view.width_px, view.height_px), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        return feed_picture(image, fmt)
+
+
+def _png(picture: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    small.save(buffer, "PNG")
+    picture.save(buffer, "PNG")
     return buffer.getvalue()
 
 
 def _text_facts(thumbnail: Thumbnail, view: FeedView) -> tuple[TextFacts, ...]:
-    crop_width = 1.0 if view.crop is None else view.crop[2] - view.crop[0]
-    scale = view.width_px / (thumbnail.width_px * crop_width)
+    scale = view.scale(thumbnail.width_px)
     return tuple(
         TextFacts(text.layer, text.size_px, round(text.size_px * scale, 1), len(text.lines), text.truncated,
                   text.broke_words, round(text.contrast_ratio, 2))
@@ -210,4 +213,4 @@ def _text_facts(thumbnail: Thumbnail, view: FeedView) -> tuple[TextFacts, ...]:
 
 
 __all__ = ["MAX_TITLES", "PREVIEW_TITLES", "PreviewImage", "PreviewResult", "PreviewTarget", "Previewer", "TextFacts",
-           "feed_png", "read_titles"]
+           "read_titles"]

@@ -62,7 +62,8 @@ def json_schema(kind: str) -> dict[str, Any]:
         "definitions": {name: {"title": name, **_described(name, body)} for name, body in definitions.items()},
     }
     _add_rules_checked_in_code(kind, schema)
-    return _editor_friendly(schema)
+    friendly: dict[str, Any] = _editor_friendly(schema)
+    return friendly
 
 
 def schema_text(kind: str) -> str:

@@ -16,6 +16,8 @@ from renderer.server.launcher import ServerProcess
 from renderer.preview.events import rendered, states, wait_for
 from tests.preview.preview_process import start_preview
 
+pytestmark = pytest.mark.slow  # a real preview process
+
 EVENT_TIMEOUT_S = 60.0  # generous: a busy machine renders slowly; a working preview answers in about a second
 
 
@@ -46,6 +48,7 @@ def test_saving_renders_again_and_a_broken_save_keeps_the_last_good_render(previ
     assert [(i["title"], i["layout"], i["width"], i["feedWidth"], i["feedHeight"]) for i in images] == [
         ("Stop doing this", "mine", 1280, 168, 94), ("7 *habits* that changed how I work", "mine", 1280, 168, 94)]
     assert all(i["debug"] and i["texts"] and i["texts"][0]["feedSizePx"] < i["texts"][0]["sizePx"] for i in images)
+    assert all(0 <= i["quality"]["score"] <= 100 and isinstance(i["quality"]["findings"], list) for i in images)
     before = {kind: httpx.get(preview.url + images[0][kind]).content for kind in ("clean", "debug", "feed")}
     assert before["clean"][:2] == b"\xff\xd8" and before["feed"][:4] == b"\x89PNG" and before["clean"] != before["debug"]
 

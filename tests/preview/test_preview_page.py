@@ -15,6 +15,8 @@ from renderer.server.launcher import ServerProcess
 from tests.preview.preview_process import start_preview
 from tests.server.test_playground import CHROMIUM_FLAGS
 
+pytestmark = pytest.mark.slow  # a real preview process and a headless browser
+
 CHROMIUM = chromium_or_skip()
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "_failures" / "preview"
 WAIT_MS = 60_000  # a busy machine renders slowly; a working preview answers in about a second
@@ -71,7 +73,8 @@ def test_an_edit_shows_the_new_image_and_a_broken_edit_keeps_it(preview: ServerP
     assert full_sources(page) == [f"/images/1/{i}/debug.jpg" for i in range(4)]
     feed = page.eval_on_selector("figure.feed img", "i => [i.naturalWidth, i.naturalHeight]")
     assert feed == [168, 94]
-    assert "168×94: YouTube's sidebar" in page.inner_text("figure.feed figcaption")
+    assert page.inner_text("figure.feed figcaption") == "in the feed: YouTube's 168 px sidebar (168×94)"
+    assert page.inner_text(".quality p").startswith("quality ")  # the judge's score, its findings below
     assert page.is_hidden("#problems")
     page.screenshot(path=str(SCREENSHOTS / "1-rendered.png"), full_page=True)
 

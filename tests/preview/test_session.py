@@ -13,7 +13,6 @@ from PIL import Image
 
 from renderer.cli import main
 from renderer.errors import InputError, SpecError
-from renderer.formats import FEED_VIEWS
 from renderer.paths import data_dir
 from renderer.preview.session import MAX_TITLES, PREVIEW_TITLES, Previewer, PreviewTarget, read_titles
 
@@ -69,19 +68,21 @@ def test_titles_one_a_line(tmp_path: Path) -> None:
         read_titles(path)
 
 
+@pytest.mark.slow  # renders every sample title (seconds)
 def test_a_layout_renders_every_sample_title_full_size_with_the_overlay_and_at_feed_size(tmp_path: Path) -> None:
     result = Previewer(PreviewTarget.of(copy_layout(tmp_path, "instagram-bold"))).render()
     assert [image.title for image in result.images] == list(PREVIEW_TITLES)
-    view = FEED_VIEWS["instagram"]
     for image in result.images:
         assert (image.layout, image.format, image.width_px, image.height_px) == ("mine", "instagram", 1080, 1080)
         clean, debug = (Image.open(io.BytesIO(data)) for data in (image.clean_jpeg, image.debug_jpeg))
         assert clean.size == debug.size == (1080, 1080) and clean.tobytes() != debug.tobytes()
-        assert Image.open(io.BytesIO(image.feed_png)).size == (view.width_px, view.height_px) == (130, 173)
+        assert Image.open(io.BytesIO(image.feed_png)).size == image.feed_size == (130, 173)  # a grid tile: the centre 3:4
         text = image.texts[0]
         assert text.feed_size_px == pytest.approx(text.size_px * 130 / 810, abs=0.05)  # the 3:4 crop is 810 px wide
+        assert 0 <= image.quality.score <= 100 and image.quality.to_dict()["findings"] is not None
 
 
+@pytest.mark.slow  # renders every sample title (seconds)
 def test_the_kits_photo_goes_where_the_layout_has_a_slot(tmp_path: Path) -> None:
     target = PreviewTarget.of(copy_layout(tmp_path, "youtube-split"), kit="techpulse", titles_file=_titles(tmp_path, "Hello"))
     image = Previewer(target).render().images[0]
@@ -90,6 +91,7 @@ def test_the_kits_photo_goes_where_the_layout_has_a_slot(tmp_path: Path) -> None
     assert "has a photo slot but no photo was given" in without.warnings[0]  # the default kit has no photo
 
 
+@pytest.mark.slow  # renders every sample title (seconds)
 def test_a_problem_is_raised_located_and_the_next_save_renders(tmp_path: Path) -> None:
     layout = copy_layout(tmp_path, "youtube-minimal")
     previewer = Previewer(PreviewTarget.of(layout, titles_file=_titles(tmp_path, "One")))
@@ -104,6 +106,7 @@ def test_a_problem_is_raised_located_and_the_next_save_renders(tmp_path: Path) -
     assert again.images[0].texts[0].size_px <= 120 < first.images[0].texts[0].size_px
 
 
+@pytest.mark.slow  # renders every sample title (seconds)
 def test_a_kit_renders_with_its_preferred_layouts_or_auto(tmp_path: Path) -> None:
     titles = _titles(tmp_path, "7 ways to sleep", "Stop")
     result = Previewer(PreviewTarget.of(data_dir("brand_kits") / "techpulse" / "kit.yaml", titles_file=titles)).render()

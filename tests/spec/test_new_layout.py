@@ -46,6 +46,7 @@ def test_a_copy_under_a_new_name_with_the_schema_line(user_dir: Path) -> None:
     assert [p.name for p in user_dir.iterdir()] == ["mine.yaml"]  # no temporary file left
 
 
+@pytest.mark.slow  # a batch process with a worker process
 def test_every_interface_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> None:
     create_layout("mine", source="youtube-bold")
     renderer = Renderer()
@@ -69,6 +70,7 @@ def test_every_interface_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> 
         assert made.size == (1280, 720)
 
 
+@pytest.mark.slow  # a real server process
 def test_the_server_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> None:
     create_layout("mine", source="x-split")
     server = start_server(tmp_path / "data", env={"THUMBKIT_API_KEYS": "k", "THUMBKIT_LAYOUTS_DIR": str(user_dir)})

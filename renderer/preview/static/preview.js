@@ -27,16 +27,25 @@ function facts(image) {
   return element("ul", { class: "facts" }, ...items);
 }
 
+function quality(report) {  // the judge's report (renderer.judge): score, then each finding
+  const verdict = report.passed ? "passes" : "fails";
+  return element("div", { class: "quality" },
+    element("p", {}, element("strong", {}, `quality ${report.score}/100`), ` (${verdict})`),
+    element("ul", { class: "findings" }, ...report.findings.map((f) =>
+      element("li", { class: f.severity }, `${f.code}: ${f.message}`))));
+}
+
 function card(image, overlay) {
   const full = element("img", { class: "full", alt: `${image.title} (${image.layout})`, width: image.width, height: image.height,
     src: overlay && image.debug ? image.debug : image.clean, "data-clean": image.clean, "data-debug": image.debug });
   const feed = element("figure", { class: "feed" },
     element("img", { src: image.feed, width: image.feedWidth, height: image.feedHeight, alt: "at feed size" }),
-    element("figcaption", {}, `${image.feedWidth}×${image.feedHeight}: ${image.feedWhere}`));
+    element("figcaption", {}, `in the feed: ${image.feedWhere} (${image.feedWidth}×${image.feedHeight})`));
   const warnings = element("ul", { class: "warnings" }, ...image.warnings.map((w) => element("li", {}, w)));
-  return element("article", { class: "render" },
+  // the side column as wide as the feed picture (500 px link previews), the same in every card
+  return element("article", { class: "render", style: `grid-template-columns: minmax(0, 1fr) ${Math.max(280, image.feedWidth + 8)}px` },
     element("h3", {}, image.title, element("span", {}, `${image.layout} · ${image.format} · kit ${image.kit}`)),
-    full, element("div", { class: "side" }, feed, facts(image), warnings));
+    full, element("div", { class: "side" }, feed, quality(image.quality), facts(image), warnings));
 }
 
 function showRender(render) {
