@@ -76,8 +76,9 @@ def test_saving_renders_again_and_a_broken_save_keeps_the_last_good_render(previ
     assert httpx.get(preview.url + "/images/1/0/clean.jpg").status_code == 404  # only the last two renders are kept
 
 
-def test_the_state_and_the_page(preview: ServerProcess) -> None:
-    wait_for(states(preview.url, timeout=EVENT_TIMEOUT_S), rendered(1), within=EVENT_TIMEOUT_S)
+def test_the_state_the_page_and_the_titles_file(preview: ServerProcess, tmp_path: Path) -> None:
+    stream = states(preview.url, timeout=EVENT_TIMEOUT_S)
+    wait_for(stream, rendered(1), within=EVENT_TIMEOUT_S)
     state = httpx.get(preview.url + "/state").json()
     assert state["render"]["generation"] == 1 and state["file"].endswith("mine.yaml")
     with httpx.stream("GET", preview.url + "/events", timeout=30) as events:
@@ -87,6 +88,10 @@ def test_the_state_and_the_page(preview: ServerProcess) -> None:
     assert page.status_code == 200 and "/static/preview.js" in page.text
     assert httpx.get(preview.url + "/static/preview.js").status_code == 200
     assert httpx.get(preview.url + "/images/1/0/other.jpg").status_code == 404
+
+    (tmp_path / "titles.txt").write_text("A brand new title\n", encoding="utf-8")  # the titles file is watched too
+    second = wait_for(stream, rendered(2), within=EVENT_TIMEOUT_S)
+    assert [image["title"] for image in second["render"]["images"]] == ["A brand new title"]
 
 
 def test_a_kit_file_renders_with_its_layouts_and_its_problems_show(tmp_path: Path) -> None:

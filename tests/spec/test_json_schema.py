@@ -74,6 +74,19 @@ def test_the_schema_is_a_closed_draft_07_schema_with_every_key_described(kind: s
     assert "$defs" not in json.dumps(schema) and "discriminator" not in json.dumps(schema)  # draft-07 words only
 
 
+def test_every_description_names_a_model_or_a_key() -> None:
+    """No description left behind by a renamed or removed key."""
+    from renderer.spec.schema_text import DESCRIPTIONS
+
+    names = set()
+    for kind, model in MODELS.items():
+        schema = json_schema(kind)
+        for name, body in [(model.__name__, schema), *schema["definitions"].items()]:
+            names.add(name)
+            names.update(f"{name}.{key}" for key in body.get("properties", {}))
+    assert sorted(set(DESCRIPTIONS) - names) == []
+
+
 def test_enums_list_the_allowed_values() -> None:
     layout = json_schema("layout")
     assert layout["properties"]["format"]["enum"] == list(FORMATS)
