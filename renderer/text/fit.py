@@ -8,13 +8,13 @@ where it is shown small (a feed); when the plain fit is smaller than that, the f
 in this order of preference:
 
 1. more lines than the layout prefers (as many as the box holds), sized up to ``legible_px``;
-2. breaks inside long words at their dictionary and URL break points (:mod:`renderer.hyphenate`),
+2. breaks inside long words at their dictionary and URL break points (:mod:`renderer.text.hyphenate`),
    at any size up to the maximum, within ``max_lines``;
 3. both, sized up to ``legible_px``.
 
 Each is taken over the one before only when it gives a larger size counted up to ``legible_px``;
 breaking words must buy at least ``HYPHENATION_GAIN`` more of it than an unbroken fit. The balanced
-breaks then avoid breaks inside words where they can (:mod:`renderer.linebreak`).
+breaks then avoid breaks inside words where they can (:mod:`renderer.text.linebreak`).
 
 When nothing fits at the minimum size, a piece wider than the box is broken between grapheme
 clusters (with a hyphen in Latin, Greek and Cyrillic) at the minimum size, then the text may take
@@ -112,7 +112,7 @@ def fit_text(
     language: str | None = None,
 ) -> FittedText:
     """``language``: the pyphen dictionary for dictionary breaks in long words
-    (:func:`renderer.hyphenate.title_language`); None: URL and compound breaks only."""
+    (:func:`renderer.text.hyphenate.title_language`); None: URL and compound breaks only."""
     atoms = tuple(atom for atom in atoms if atom.text)
     if not atoms:
         return FittedText((), rules.max_size_px, 0.0, 0.0, truncated=False, broke_words=False)

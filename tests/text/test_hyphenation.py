@@ -1,4 +1,4 @@
-"""Long words and URLs: break points (renderer.hyphenate) and the fitter using them, as
+"""Long words and URLs: break points (renderer.text.hyphenate) and the fitter using them, as
 properties over generated titles with a fake monospace measure, plus a few with a real font."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from renderer.errors import InputError
-from renderer.hyphenate import check_language, title_language, word_pieces
-from renderer.segment import Atom, graphemes
-from renderer.textfit import FitRules, fit_text
-from renderer.title import atoms_from_text
+from renderer.text.hyphenate import check_language, title_language, word_pieces
+from renderer.text.segment import Atom, graphemes
+from renderer.text.fit import FitRules, fit_text
+from renderer.text.title import atoms_from_text
 
 
 @dataclass(frozen=True)
@@ -207,10 +207,10 @@ def test_the_language_comes_from_the_option_or_the_script():
     "https://github.com/thumbkit/renderer/blob/main/renderer/textfit.py",
 ])
 def test_long_tokens_stay_legible_with_a_real_font(title):
-    from renderer.fonts import FontBook
-    from renderer.legibility import LEGIBLE_CAP_PX, feed_cap_px, legible_size_px
-    from renderer.title import normalize_title
-    from renderer.typeset import Typeface
+    from renderer.text.fonts import FontBook
+    from renderer.text.legibility import LEGIBLE_CAP_PX, feed_cap_px, legible_size_px
+    from renderer.text.title import normalize_title
+    from renderer.text.typeset import Typeface
 
     book = FontBook()
     typeface = Typeface(book.face("league-spartan", "black"), book.fallbacks("black"))

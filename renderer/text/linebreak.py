@@ -1,7 +1,7 @@
 """Line breaking over measured atoms, in em: the greedy count and the balanced (DP) breaks.
 
 A line is ``atoms[i:j]``; a break may come before any atom. Before a piece of a word
-(``word_break``, see :mod:`renderer.hyphenate`) the line ends inside the word: with a hyphen
+(``word_break``, see :mod:`renderer.text.hyphenate`) the line ends inside the word: with a hyphen
 drawn after it for a ``"hyphen"`` (or ``"forced-hyphen"``) piece, whose width the line must hold, and at a cost in the
 balanced breaks (``SOFT_BREAK_PENALTY``) so that a break between words is preferred.
 """

@@ -6,7 +6,7 @@ has ``space_before=False`` and ``word_break``: ``"hyphen"`` (a line ending befor
 hyphen: a dictionary break inside a word) or ``"plain"`` (no hyphen is added: after ``/ . - _ ::``
 in a URL, path or identifier, after the hyphen of a compound such as ``state-of-the-art``, before
 ``<`` and after ``>`` in markup). The fitter uses these breaks only when a title would otherwise be
-too small to read (see :mod:`renderer.textfit`).
+too small to read (see :mod:`renderer.text.fit`).
 
 Rules, all deterministic:
 
@@ -34,7 +34,7 @@ from functools import lru_cache
 import pyphen
 import regex
 
-from .errors import InputError
+from ..errors import InputError
 from .segment import Atom, graphemes
 
 HYPHENATE_MIN_LETTERS = 6  # shorter words are never hyphenated

@@ -1,4 +1,4 @@
-"""headline="auto": the documented shortening rules (renderer.headline)."""
+"""headline="auto": the documented shortening rules (renderer.text.headline)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderer.headline import HEADLINE_MAX_WORDS, shorten_headline
+from renderer.text.headline import HEADLINE_MAX_WORDS, shorten_headline
 
 
 @pytest.mark.parametrize("title, headline", [
