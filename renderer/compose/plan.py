@@ -75,6 +75,15 @@ class PlanImage:
 
 
 @dataclass(frozen=True)
+class PlanCandidate:
+    """A candidate render scored to choose this one (``layout="auto"``, variants)."""
+
+    layout: str
+    treatment: str  # how the kit was arranged (renderer.choose.candidates)
+    score: int
+
+
+@dataclass(frozen=True)
 class Plan:
     format: str
     layout: str
@@ -84,9 +93,17 @@ class Plan:
     texts: tuple[PlanText, ...]
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
+    # with layout="auto" or variants: every candidate scored, in the order tried (else empty)
+    candidates: tuple[PlanCandidate, ...] = ()
+    treatment: str = "kit"  # the arrangement of the kit this was drawn with
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if not self.candidates:  # a fixed layout: nothing was chosen
+            del data["candidates"]
+        if self.treatment == "kit":
+            del data["treatment"]
+        return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
