@@ -24,7 +24,7 @@ from ..text.legibility import ILLEGIBLE_CAP_PX, feed_cap_px
 from .candidates import Candidate, has_photo_slot, treated_kit
 
 if TYPE_CHECKING:
-    from ..api import VideoSource
+    from ..options import VideoSource
     from ..assets.resolver import AssetResolver
     from ..spec.catalog import Layout
     from ..spec.layout import LayoutSpec
