@@ -57,6 +57,12 @@ class Thumbnail:
     def data_url(self) -> str:
         return data_url(self.data, self.media_type)
 
+    @property
+    def score(self) -> int | None:
+        """The score this render was chosen by (``layout="auto"``, variants), None when it was not scored."""
+        return next((c.score for c in self.plan.candidates
+                     if c.layout == self.layout and c.treatment == self.plan.treatment), None)
+
     def to_thumbapi(self) -> dict[str, Any]:
         """ThumbAPI's response body."""
         return {
@@ -314,21 +320,37 @@ def generate(
     layout: str = "auto",
     video: str | os.PathLike[str] | None = None,
     time: float | str = "auto",
+    headline: str | None = None,
+    language: str | None = None,
+    variants: int | None = None,
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
     ``generate(**request_json)`` works) and returns its response body.
 
-    thumbkit's extension: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video (see ``Renderer.render``)."""
+    thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
+    the title over that frame of a local video; ``headline`` and ``language`` (see
+    ``Renderer.render``); ``variants`` (1-6): that many visibly different thumbnails, the best in
+    ``image`` as always and all of them, best first, in ``variants``: ``[{"image", "layout",
+    "score"}, ...]``."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
-        "usePersonalPhoto": usePersonalPhoto, "layout": layout,
+        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "headline": headline, "language": language,
+        "variants": variants,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None
-    return default_renderer().render_request(request, video=source).to_thumbapi()
+    if variants is None:
+        return default_renderer().render_request(request, video=source).to_thumbapi()
+    return variants_body(default_renderer().variants_request(request, video=source))
 
 
-__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate"]
+def variants_body(thumbnails: list[Thumbnail]) -> dict[str, Any]:
+    """ThumbAPI's response for the best of ``thumbnails`` with ``variants`` added (all of them, best first)."""
+    return {**thumbnails[0].to_thumbapi(), "variants": [
+        {"image": thumbnail.data_url(), "layout": thumbnail.layout, "score": thumbnail.score} for thumbnail in thumbnails
+    ]}
+
+
+__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate", "variants_body"]
