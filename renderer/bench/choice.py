@@ -1,0 +1,55 @@
+"""What choosing costs: ``layout="auto"`` (candidates scored) and 3 variants, each against rendering
+the one fixed layout auto ends up with, for the same titles, interleaved in one process.
+
+The titles are the bench's usual ones plus long ones (a 45-letter word, a URL, a German compound,
+15+ words, a long Chinese title), where the first candidate is least likely to be perfect and auto
+has the most to do.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from .render import TITLES
+
+LONG_TITLES = [
+    "Pneumonoultramicroscopicsilicovolcanoconiosis explained in 10 minutes",
+    "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz erklärt",
+    "https://github.com/thumbkit/renderer/blob/main/renderer/textfit.py",
+    "Why I stopped using microservices after ten years and what I learned from every single failure along the way",
+    "为什么你的Python代码在生产环境中运行得这么慢以及如何用十个简单的技巧让它快十倍",
+]
+
+
+def choice_costs(*, format_name: str = "youtube", rounds: int = 2, variants: int = 3) -> dict:
+    """Median ms of a fixed-layout render, of ``layout="auto"`` and of ``variants`` variants, and
+    the ratios to the fixed one; how many candidates auto composed per title on average."""
+    from ..api import Renderer
+
+    renderer = Renderer()
+    titles = [*TITLES, *LONG_TITLES]
+    chosen = {title: renderer.render(title, format=format_name) for title in titles}  # warms every cache too
+    for title in titles:
+        renderer.variants(title, count=variants, format=format_name)
+    samples: dict[str, list[float]] = {"fixed": [], "auto": [], "variants": []}
+    for _ in range(rounds):
+        for title in titles:
+            for name, call in (
+                ("fixed", lambda: renderer.render(title, format=format_name, layout=chosen[title].layout)),
+                ("auto", lambda: renderer.render(title, format=format_name)),
+                ("variants", lambda: renderer.variants(title, count=variants, format=format_name)),
+            ):
+                started = time.perf_counter()
+                call()
+                samples[name].append(time.perf_counter() - started)
+    ms = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+    composed = [max(1, len(thumbnail.plan.candidates)) for thumbnail in chosen.values()]
+    return {
+        "format": format_name, "titles": len(titles), "variants": variants, **{f"{k}_ms": v for k, v in ms.items()},
+        "auto_ratio": ms["auto"] / ms["fixed"], "variants_ratio": ms["variants"] / ms["fixed"],
+        "candidates_per_auto": sum(composed) / len(composed),
+    }
+
+
+__all__ = ["LONG_TITLES", "choice_costs"]
