@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from pydantic import ValidationError
 
-from .assets.resolver import AssetResolver
+from .assets.resolver import AssetResolver, Framer
 from .choose.candidates import auto_layouts
 from .choose.job import RenderJob
 from .choose.scoring import choose
@@ -19,7 +21,7 @@ from .spec.auto_layout import resolve_layout
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
-from .compose.scene import Scene
+from .compose.scene import LogoSource, Scene
 from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
@@ -30,6 +32,7 @@ from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
 from .compose.plan import Plan
+from .judge import Quality, judge
 from .options import VideoSource, caller_names, options_request
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
@@ -41,7 +44,12 @@ DEFAULT_KIT = "default"
 
 @dataclass(frozen=True)
 class Thumbnail:
-    """A rendered thumbnail: the encoded bytes and everything decided to make them."""
+    """A rendered thumbnail: the encoded bytes and everything decided to make them.
+
+    ``quality`` (the judge's report, :mod:`renderer.judge`) is measured on the picture as drawn,
+    the first time it is asked for, and kept: judging costs ~10-15 % of a render, which a batch
+    that never looks at it need not pay. ``plan`` is the composed plan with that report in its
+    ``quality`` (so asking for ``plan`` judges too); ``composed_plan`` is the plan without it."""
 
     data: bytes
     media_type: str
@@ -51,17 +59,33 @@ class Thumbnail:
     height_px: int
     layout: str
     kit: str
-    plan: Plan
+    composed_plan: Plan
     warnings: tuple[str, ...]
+    picture: "Image.Image | None" = field(default=None, repr=False, compare=False)  # the RGB picture before encoding
+    fonts: FontBook | None = field(default=None, repr=False, compare=False)  # the fonts it was drawn with
+
+    @cached_property
+    def quality(self) -> Quality:
+        """The judge's report: score 0-100 and findings (see :mod:`renderer.judge`)."""
+        if self.composed_plan.quality is not None:
+            return self.composed_plan.quality
+        picture = self.picture
+        if picture is None:  # made elsewhere: judge the encoded image
+            import io
+
+            from PIL import Image
+
+            picture = Image.open(io.BytesIO(self.data)).convert("RGB")
+        return judge(picture, self.composed_plan, format=self.format, fonts=self.fonts or default_renderer().fonts)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The plan with the judge's report in ``quality``."""
+        return replace(self.composed_plan, quality=self.quality)
 
     def data_url(self) -> str:
         return data_url(self.data, self.media_type)
 
-    @property
-    def score(self) -> int | None:
-        """The score this render was chosen by (``layout="auto"``, variants), None when it was not scored."""
-        return next((c.score for c in self.plan.candidates
-                     if c.layout == self.layout and c.treatment == self.plan.treatment), None)
 
     def to_thumbapi(self) -> dict[str, Any]:
         """ThumbAPI's response body."""
@@ -251,26 +275,27 @@ class Renderer:
                                    use_photo=job.use_photo)
         else:
             layouts = [resolve_layout(request.layout, request.title, fmt.name, self.layouts)]
-        chosen = choose(job, layouts, count=count)
+        chosen = choose(job, layouts, count=count,
+                        judge=lambda image, plan: judge(image, plan, format=fmt.name, fonts=self.fonts))
         thumbnails = []
         for composed, plan in chosen:
             data = encode(composed.image, output_format, quality=quality)
             thumbnails.append(Thumbnail(
                 data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
                 width_px=composed.image.width, height_px=composed.image.height, layout=plan.layout, kit=kit.id,
-                plan=plan, warnings=plan.warnings,
+                composed_plan=plan, warnings=plan.warnings, picture=composed.image, fonts=self.fonts,
             ))
         return thumbnails
 
-    def kit_logo(self, kit: Kit):
+    def kit_logo(self, kit: Kit) -> LogoSource:
         """The kit's logo as the composer draws it (for previews)."""
         return self._assets.logo(None, kit)
 
-    def kit_photo(self, kit: Kit):
+    def kit_photo(self, kit: Kit) -> Framer:
         """The kit's presenter photo as the composer frames it (for previews); cut out once."""
         return self._assets.photo(None, kit)
 
-    def compose_scene(self, scene: Scene):
+    def compose_scene(self, scene: Scene) -> tuple[Image.Image, Plan]:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
@@ -329,9 +354,10 @@ def generate(
 
     thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
     the title over that frame of a local video; ``headline`` and ``language`` (see
-    ``Renderer.render``); ``variants`` (1-6): that many visibly different thumbnails, the best in
-    ``image`` as always and all of them, best first, in ``variants``: ``[{"image", "layout",
-    "score"}, ...]``."""
+    ``Renderer.render``); ``quality``, the judge's report on the render (see
+    ``Thumbnail.quality``), is added to the body as the server does; ``variants`` (1-6): that many
+    visibly different thumbnails, the best in ``image`` as always and all of them, best first, in
+    ``variants``: ``[{"image", "layout", "score"}, ...]``."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
@@ -342,14 +368,18 @@ def generate(
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None
     if variants is None:
-        return default_renderer().render_request(request, video=source).to_thumbapi()
+        thumbnail = default_renderer().render_request(request, video=source)
+        return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
     return variants_body(default_renderer().variants_request(request, video=source))
 
 
 def variants_body(thumbnails: list[Thumbnail]) -> dict[str, Any]:
-    """ThumbAPI's response for the best of ``thumbnails`` with ``variants`` added (all of them, best first)."""
-    return {**thumbnails[0].to_thumbapi(), "variants": [
-        {"image": thumbnail.data_url(), "layout": thumbnail.layout, "score": thumbnail.score} for thumbnail in thumbnails
+    """ThumbAPI's response for the best of ``thumbnails``, with its ``quality`` and ``variants``
+    added (all of them, best first)."""
+    best = thumbnails[0]
+    return {**best.to_thumbapi(), "quality": best.quality.to_dict(), "variants": [
+        {"image": thumbnail.data_url(), "layout": thumbnail.layout, "score": thumbnail.quality.score}
+        for thumbnail in thumbnails
     ]}
 
 

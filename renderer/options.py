@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
+
 from .errors import InputError
 from .request import GenerateRequest, parse_request
 
@@ -27,7 +29,7 @@ class VideoSource:
             raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
         return cls(Path(video), time, use)
 
-    def picture(self, width_px: int, height_px: int):
+    def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:
         """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
         from .video import frame, moments
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .render import TITLES
+
+if TYPE_CHECKING:
+    from ..api import Renderer
 
 LONG_TITLES = [
     "Pneumonoultramicroscopicsilicovolcanoconiosis explained in 10 minutes",
@@ -22,26 +27,29 @@ LONG_TITLES = [
 ]
 
 
-def choice_costs(*, format_name: str = "youtube", rounds: int = 2, variants: int = 3) -> dict:
+def choice_costs(renderer: "Renderer | None" = None, titles: list[str] | None = None, *, format_name: str = "youtube",
+                 rounds: int = 2, variants: int = 3) -> dict[str, Any]:
     """Median ms of a fixed-layout render, of ``layout="auto"`` and of ``variants`` variants, and
-    the ratios to the fixed one; how many candidates auto composed per title on average."""
+    the ratios to the fixed one; how many candidates auto composed per title on average.
+    ``renderer``: a ``Renderer`` (a new one by default); ``titles``: the bench's and the long ones."""
     from ..api import Renderer
 
-    renderer = Renderer()
-    titles = [*TITLES, *LONG_TITLES]
+    renderer = renderer or Renderer()
+    calls: dict[str, Callable[[str], object]] = {
+        "fixed": lambda title: renderer.render(title, format=format_name, layout=chosen[title].layout),
+        "auto": lambda title: renderer.render(title, format=format_name),
+        "variants": lambda title: renderer.variants(title, count=variants, format=format_name),
+    }
+    titles = titles or [*TITLES, *LONG_TITLES]
     chosen = {title: renderer.render(title, format=format_name) for title in titles}  # warms every cache too
     for title in titles:
         renderer.variants(title, count=variants, format=format_name)
     samples: dict[str, list[float]] = {"fixed": [], "auto": [], "variants": []}
     for _ in range(rounds):
         for title in titles:
-            for name, call in (
-                ("fixed", lambda: renderer.render(title, format=format_name, layout=chosen[title].layout)),
-                ("auto", lambda: renderer.render(title, format=format_name)),
-                ("variants", lambda: renderer.variants(title, count=variants, format=format_name)),
-            ):
+            for name, call in calls.items():
                 started = time.perf_counter()
-                call()
+                call(title)
                 samples[name].append(time.perf_counter() - started)
     ms = {name: statistics.median(values) * 1000 for name, values in samples.items()}
     composed = [max(1, len(thumbnail.plan.candidates)) for thumbnail in chosen.values()]
@@ -52,4 +60,12 @@ def choice_costs(*, format_name: str = "youtube", rounds: int = 2, variants: int
     }
 
 
-__all__ = ["LONG_TITLES", "choice_costs"]
+def choice_line(choice: dict[str, Any]) -> str:
+    """``choice_costs``' figures as one line of the bench's report."""
+    return (f"choosing ({choice['format']}, {choice['titles']} titles, medians): one fixed layout {choice['fixed_ms']:.1f} ms, "
+            f"layout=auto {choice['auto_ms']:.1f} ms ({choice['auto_ratio']:.2f}x, {choice['candidates_per_auto']:.1f} "
+            f"candidates composed on average), {choice['variants']} variants {choice['variants_ms']:.1f} ms "
+            f"({choice['variants_ratio']:.2f}x)")
+
+
+__all__ = ["LONG_TITLES", "choice_costs", "choice_line"]

@@ -54,7 +54,7 @@ def auto_layouts(title: str, format_name: str, layouts: dict[str, Layout], *, pr
     wanted = title_pick(title, use_photo=use_photo)
     next_picks = (wanted, "long" if wanted == "default" else "default", "default")
 
-    def rank(layout: Layout) -> tuple:
+    def rank(layout: Layout) -> tuple[int, int, str]:
         name = layout.spec.name
         kit_rank = preferred.index(name) if name in preferred else len(preferred)
         pick_rank = min((next_picks.index(p) for p in layout.spec.picks if p in next_picks), default=len(next_picks))

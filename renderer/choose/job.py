@@ -3,14 +3,16 @@ once, shared by every candidate a render tries (``layout="auto"``, variants).
 
 Also the headline: ``headline="..."`` is drawn instead of the title; ``headline="auto"`` draws
 :func:`renderer.text.headline.shorten_headline` of the title only where the title itself would be
-illegible at feed size (its letters under ``ILLEGIBLE_CAP_PX``), and only if that reads larger.
-Without a headline, an illegible title gets a warning suggesting one.
+unreadable at feed size (the judge's ``legibility_feed`` fail: its glyph body under the script's
+``fail_px``), and only if that reads larger. Without a headline, an unreadable title's plan
+carries that shortened title as ``headline_suggestion``, which the judge's ``headline_suggested``
+finding names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from PIL import Image
 
@@ -19,13 +21,14 @@ from ..compose.scene import Scene
 from ..formats import Format
 from ..request import GenerateRequest
 from ..spec.catalog import Kit
+from ..judge.legibility import TextBody, text_bodies
 from ..text.headline import shorten_headline
-from ..text.legibility import ILLEGIBLE_CAP_PX, feed_cap_px
 from .candidates import Candidate, has_photo_slot, treated_kit
 
 if TYPE_CHECKING:
+    from ..assets.resolver import AssetResolver, Framer
+    from ..compose.scene import LogoSource
     from ..options import VideoSource
-    from ..assets.resolver import AssetResolver
     from ..spec.catalog import Layout
     from ..spec.layout import LayoutSpec
     from ..text.fonts import FontBook
@@ -54,7 +57,10 @@ class RenderJob:
     fmt: Format
     video: "VideoSource | None" = None
     debug: bool = False
-    _resolved: dict[str, Any] = field(default_factory=dict)
+    # resolved on first use, then shared by every candidate
+    _frame: tuple[Image.Image, str] | None = field(default=None, repr=False)
+    _photo: "Framer | None" = field(default=None, repr=False)
+    _logo: "LogoSource | None" = field(default=None, repr=False)
 
     @property
     def frame_as_photo(self) -> bool:
@@ -74,21 +80,25 @@ class RenderJob:
         headline = request.headline
         text = headline if headline not in (None, "auto") else request.title
         composed = self._compose(candidate, text)
-        small = self._smallest_feed_cap(composed.plan)
-        if small is None or small >= ILLEGIBLE_CAP_PX:
+        worst = self._worst_body(composed.plan)
+        if worst is None or worst.feed_px >= worst.limits.fail_px:
             return composed
         short = shorten_headline(request.title)
         if headline == "auto" and short != request.title:
             shorter = self._compose(candidate, short)
-            if (self._smallest_feed_cap(shorter.plan) or 0.0) > small:
-                note = (f"headline auto: drew {short!r} instead of the title, whose letters were {small:.1f} px "
-                        f"tall at feed size (under {ILLEGIBLE_CAP_PX:g} px)")
+            better = self._worst_body(shorter.plan)
+            if better is None or better.feed_px / better.limits.fail_px > worst.feed_px / worst.limits.fail_px:
+                note = (f"headline auto: drew {short!r} instead of the title, whose letters were {worst.feed_px:.1f} px "
+                        f"tall at feed size (under {worst.limits.fail_px:g} px)")
                 return replace(shorter, plan=replace(shorter.plan, warnings=(note, *shorter.plan.warnings)))
         if headline is None and short != request.title:
-            note = (f"the title's letters are {small:.1f} px tall at feed size (under {ILLEGIBLE_CAP_PX:g} px, "
-                    f"unreadable): give a shorter headline, such as {short!r} (headline='auto' draws it)")
-            return replace(composed, plan=replace(composed.plan, warnings=(*composed.plan.warnings, note)))
+            return replace(composed, plan=replace(composed.plan, headline_suggestion=short))
         return composed
+
+    def _worst_body(self, plan: Plan) -> TextBody | None:
+        """The plan's text least legible at feed size, measured as the judge does."""
+        bodies = text_bodies(plan, format=plan.format, fonts=self.fonts)
+        return min(bodies, key=lambda body: body.feed_px / body.limits.fail_px, default=None)
 
     def _compose(self, candidate: Candidate, text: str) -> Composed:
         assets, request, layout = self.assets, self.request, candidate.layout
@@ -99,19 +109,25 @@ class RenderJob:
         background_image = photo = None
         if self.video is not None and (not self.frame_as_photo or has_slot):
             if self.frame_as_photo:
-                photo = self._once("frame-photo", lambda: assets.photo_from_image(*self._picture()))
+                if self._photo is None:
+                    self._photo = assets.photo_from_image(*self._picture())
+                photo = self._photo
             else:
                 background_image = self._picture()[0]
         elif self.use_photo and not self.frame_as_photo:
             if has_slot:
-                photo = self._once("photo", lambda: assets.photo(request.photo_image, self.kit))
+                if self._photo is None:
+                    self._photo = assets.photo(request.photo_image, self.kit)
+                photo = self._photo
             else:
                 assets.require_photo(request.photo_image, self.kit)
         if self.use_photo and not has_slot:
             warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
         if not self.use_photo and has_slot:
             warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
-        logo = self._once("logo", lambda: assets.logo(request.logo_image, self.kit)) if self.use_logo else None
+        if self.use_logo and self._logo is None:
+            self._logo = assets.logo(request.logo_image, self.kit)
+        logo = self._logo if self.use_logo else None
         scene = Scene(layout=spec, layout_folder=layout.folder, kit=kit.spec, kit_id=kit.id,
                       scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
                       background_image=background_image, debug=self.debug, language=request.language)
@@ -122,23 +138,9 @@ class RenderJob:
 
     def _picture(self) -> tuple[Image.Image, str]:
         assert self.video is not None
-        return self._once("picture", lambda: self.video.picture(self.fmt.width_px, self.fmt.height_px))
-
-    def _once(self, name: str, make):
-        if name not in self._resolved:
-            self._resolved[name] = make()
-        return self._resolved[name]
-
-    def _smallest_feed_cap(self, plan: Plan) -> float | None:
-        """The cap height at feed size of the plan's smallest text with letters (None: no text)."""
-        sizes = []
-        for text in plan.texts:
-            if not any(ch.isalnum() for line in text.lines for segment in line.segments for ch in segment.text):
-                continue
-            family, weight = text.font.rsplit(":", 1) if ":" in text.font else (text.font, "bold")
-            cap = self.fonts.face(family, weight).metrics.cap_height_em
-            sizes.append(feed_cap_px(text.size_px, cap, plan.format, plan.width_px))
-        return min(sizes, default=None)
+        if self._frame is None:
+            self._frame = self.video.picture(self.fmt.width_px, self.fmt.height_px)
+        return self._frame
 
 
 __all__ = ["Composed", "RenderJob"]

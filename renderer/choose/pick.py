@@ -65,7 +65,7 @@ def thumbprint(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB").resize(THUMB_SIZE, Image.Resampling.BOX), dtype=np.float32) / 255.0
 
 
-def distance(a: Scored, b: Scored) -> float:
+def distance(a: Scored[object], b: Scored[object]) -> float:
     """How different two thumbnails look (see the module doc)."""
     return _distance(thumbprint(a.image), thumbprint(b.image), same_layout=a.layout == b.layout)
 

@@ -1,8 +1,8 @@
 """Composing and scoring the candidates of a request, and keeping the chosen ones.
 
 ``choose`` is what ``Renderer.render`` (one thumbnail) and ``Renderer.variants`` (several) run:
-the candidates of the layouts (see :mod:`.candidates`) are composed (:mod:`.job`), judged and
-picked (:mod:`.pick`); nothing is encoded here. With ``layout="auto"`` or variants, the plan of each
+the candidates of the layouts (see :mod:`.candidates`) are composed (:mod:`.job`), judged
+(:mod:`renderer.judge`) and picked (:mod:`.pick`); nothing is encoded here. With ``layout="auto"`` or variants, the plan of each
 chosen thumbnail records every candidate scored (``Plan.candidates``).
 """
 
@@ -14,30 +14,35 @@ from dataclasses import replace
 from PIL import Image
 
 from ..compose.plan import Plan, PlanCandidate
+from ..judge import Quality
 from ..spec.catalog import Layout
 from .candidates import Candidate, variant_candidates
 from .job import Composed, RenderJob
 from .pick import PERFECT, Scored, best, distinct
 
-Judge = Callable[[Image.Image, Plan], int]  # a render's score, 0 to PERFECT
+Judge = Callable[[Image.Image, Plan], Quality]  # the quality report of a composed render
 
 
-def choose(job: RenderJob, layouts: list[Layout], *, count: int = 1,
-           judge: Judge | None = None) -> list[tuple[Composed, Plan]]:
-    """The chosen compositions, best first, each with its plan (candidates recorded).
-    ``judge``: the score of a composition; None scores every one ``PERFECT`` (the order decides)."""
+def choose(job: RenderJob, layouts: list[Layout], *, count: int = 1, judge: Judge) -> list[tuple[Composed, Plan]]:
+    """The chosen compositions, best first, each with its plan (its quality report, when it was
+    judged to choose it, and the candidates scored). One layout and one thumbnail: nothing to
+    choose, nothing judged here (``Thumbnail.quality`` judges it when asked)."""
 
     def evaluate(candidate: Candidate) -> Scored[Candidate]:
         composed = job.compose(candidate)
-        score = judge(composed.image, composed.plan) if judge is not None else PERFECT
-        return Scored(candidate, candidate.layout.spec.name, score, composed.image, composed)
+        if not judging:
+            return Scored(candidate, candidate.layout.spec.name, PERFECT, composed.image, composed)
+        quality = judge(composed.image, composed.plan)
+        composed = replace(composed, plan=replace(composed.plan, quality=quality))
+        return Scored(candidate, candidate.layout.spec.name, quality.score, composed.image, composed)
 
+    judging = count > 1 or len(layouts) > 1
     winner, seen = best([Candidate(layout) for layout in layouts], evaluate)
     if count <= 1:
         picks, pool = [winner], seen
     else:
         picks, pool = distinct(variant_candidates(layouts), evaluate, count, seen)
-    record = tuple(PlanCandidate(s.layout, s.candidate.treatment, s.score) for s in pool) if len(pool) > 1 else ()
+    record = tuple(PlanCandidate(s.layout, s.candidate.treatment, s.score) for s in pool) if judging else ()
     chosen = []
     for scored in picks:
         composed: Composed = scored.extra  # type: ignore[assignment]

@@ -6,14 +6,20 @@ machinery (or rembg) it does not use.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any, ParamSpec, TypeVar
 
 import click
 
 from ..errors import UserError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # name -> "module:attribute" of a click command, imported only when that command runs
 _LAZY_COMMANDS = {
@@ -24,6 +30,7 @@ _LAZY_COMMANDS = {
     "kit": "renderer.cli.kit:kit_command",
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
+    "sheet": "renderer.cli.sheet:sheet_command",
 }
 
 
@@ -42,7 +49,9 @@ class _LazyGroup(click.Group):
             if exc.name == module_name:
                 return None
             raise
-        return getattr(module, attribute)
+        command = getattr(module, attribute)
+        assert isinstance(command, click.Command), _LAZY_COMMANDS[name]
+        return command
 
 
 def _available(name: str) -> bool:
@@ -55,16 +64,15 @@ class UserFacingError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"thumbkit: {self.format_message()}", err=True)
 
 
-def fail_on_user_error(func):
+def fail_on_user_error(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for commands: ``UserError`` becomes a one-line message and exit status 2."""
-    import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except UserError as exc:
@@ -102,11 +110,13 @@ def main() -> None:
 @click.option("--language", default="auto", show_default=True, help="hyphenation language of long words (de, en-GB, ...) or auto (from the script)")
 @click.option("--variants", type=click.IntRange(1, 6), default=1, show_default=True,
               help="render this many visibly different thumbnails, the best first: OUT-1.webp, OUT-2.webp, ...")
+@click.option("--quality", "show_quality", is_flag=True,
+              help="print the quality report: score and findings (legibility at feed size, contrast, safe zones ...)")
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
            use_logo: bool, video: Path | None, at: str, video_as: str, kit_dirs: tuple[Path, ...], headline: str | None,
-           language: str, variants: int) -> None:
+           language: str, variants: int, show_quality: bool) -> None:
     """Render TITLE into a thumbnail file (with --variants, several: OUT-1, OUT-2, ...)."""
     from ..api import Renderer
 
@@ -119,14 +129,13 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
         except ValueError:
             time = at  # HH:MM:SS.mmm, parsed and checked by the video module
     renderer = Renderer(kit_dirs=kit_dirs)
-    options = dict(format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd, debug=debug,
-                   photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time,
-                   video_use=video_as, headline=headline, language=language)
-    if variants == 1:
-        outputs = [(renderer.render(title, **options), output, plan_path)]
-    else:
-        outputs = [(thumbnail, numbered(output, index), plan_path and numbered(plan_path, index))
-                   for index, thumbnail in enumerate(renderer.variants(title, count=variants, **options), start=1)]
+    thumbnails = renderer.variants(
+        title, count=variants, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd,
+        debug=debug, photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time,
+        video_use=video_as, headline=headline, language=language)  # one, with --variants 1: what render() gives
+    outputs = [(thumbnails[0], output, plan_path)] if variants == 1 else [
+        (thumbnail, numbered(output, index), plan_path and numbered(plan_path, index))
+        for index, thumbnail in enumerate(thumbnails, start=1)]
     for thumbnail, path, plan_file in outputs:
         thumbnail.save(path)
         if plan_file is not None:
@@ -135,8 +144,10 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
             write_atomic(plan_file, thumbnail.plan.to_json().encode("utf-8"))
         for warning in thumbnail.warnings:
             click.echo(f"warning: {warning}", err=True)
-        score = "" if thumbnail.score is None else f", score {thumbnail.score}"
-        click.echo(f"{path} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}{score}, {len(thumbnail.data) / 1024:.1f} KiB)")
+        click.echo(f"{path} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, score {thumbnail.quality.score}, "
+                   f"{len(thumbnail.data) / 1024:.1f} KiB)")
+        if show_quality:
+            click.echo(thumbnail.quality.describe())
 
 
 def numbered(path: Path, number: int) -> Path:

@@ -7,28 +7,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from ..judge.report import Quality
 
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.height
-
-    def intersects(self, other: "Rect") -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
-
-    def inflate(self, by: float) -> "Rect":
-        return Rect(self.x - by, self.y - by, self.width + 2 * by, self.height + 2 * by)
+from ..rect import Rect
 
 
 @dataclass(frozen=True)
@@ -69,9 +53,10 @@ class PlanText:
 @dataclass(frozen=True)
 class PlanImage:
     layer: int
-    kind: str  # photo | logo
+    kind: str  # photo | logo | background (a picture behind everything: a video frame)
     box: Rect
     detail: str = ""
+    face: Rect | None = None  # a face found in the picture, in canvas pixels (photo, background)
 
 
 @dataclass(frozen=True)
@@ -93,16 +78,22 @@ class Plan:
     texts: tuple[PlanText, ...]
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
+    quality: "Quality | None" = None  # the judge's report on the pixels drawn from this plan
     # with layout="auto" or variants: every candidate scored, in the order tried (else empty)
     candidates: tuple[PlanCandidate, ...] = ()
     treatment: str = "kit"  # the arrangement of the kit this was drawn with
+    # a shorter headline to draw, suggested when the title is unreadable at feed size (else empty)
+    headline_suggestion: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["quality"] = self.quality.to_dict() if self.quality is not None else None
         if not self.candidates:  # a fixed layout: nothing was chosen
             del data["candidates"]
         if self.treatment == "kit":
             del data["treatment"]
+        if not self.headline_suggestion:
+            del data["headline_suggestion"]
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -9,8 +9,8 @@ from typing import Callable
 from PIL import Image
 
 from ..spec.kit import KitSpec
-from ..spec.layout import Box, LayoutSpec
-from .plan import Rect
+from ..spec.layout import LayoutSpec
+from ..rect import Rect
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,6 @@ class Scene:
     language: str = "auto"  # for hyphenation: a BCP-47 code, or auto (from the title's script)
 
 
-def scaled_rect(box: Box, scale: float) -> Rect:
-    """A layout box in canvas pixels at ``scale``."""
-    return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)
+def keepouts(scene: Scene) -> list[Rect]:
+    """The layout's keep-out areas in canvas pixels."""
+    return [box.rect(scene.scale) for box in scene.layout.keepout]

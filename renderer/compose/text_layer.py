@@ -13,12 +13,14 @@ from ..text.fit import FitRules, FittedText
 from ..text.hyphenate import title_language
 from ..text.legibility import legible_size_px
 from ..text.line_layout import line_pieces, title_direction
-from ..text.title import Atom, atoms_from_text, normalize_title
+from ..text.segment import Atom
+from ..text.title import atoms_from_text, normalize_title
 from ..text.typeset import TextMeasure, Typeface, fit_with_leading
+from ..rect import Rect
 from .canvas import Work, canvas_luminances, luminances_behind
 from .contrast import MIN_CONTRAST, draw_text_shadow, local_scrim, readable_accent, shadow_shows
-from .plan import PlanLine, PlanSegment, PlanText, Rect
-from .scene import Scene, scaled_rect
+from .plan import PlanLine, PlanSegment, PlanText
+from .scene import Scene
 
 
 def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: Typeface) -> None:
@@ -35,7 +37,7 @@ def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: 
     missing = typeface.missing("".join(a.text for a in atoms))
     if missing:
         work.warnings.append("no bundled font covers " + " ".join(f"U+{cp:04X}" for cp in missing[:12]))
-    box = scaled_rect(layer.box, s)
+    box = layer.box.rect(s)
     fit_box = avoid(box, work.obstacles)
     if emphasis_style == "color" and layer.contrast == "ensure" and any(a.emphasis for a in atoms):
         # An accent that cannot read over this backdrop (a bright video frame) becomes a
@@ -51,7 +53,8 @@ def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: 
         min_size_px=max(8, round(layer.size_px.min * s)), max_size_px=max(8, round(layer.size_px.max * s)),
         max_lines=layer.max_lines, line_height=layer.line_height, mode=layer.fit.mode,
         # where the format is shown small (a feed), letters under this size are hard to read
-        legible_px=legible_size_px(typeface.cap_height_em, scene.layout.format, round(scene.layout.size.width * s)),
+        legible_px=legible_size_px(typeface, " ".join(a.text for a in atoms), scene.layout.format,
+                                   round(scene.layout.size.width * s)),
     )
     measure = typeface.for_text(" ".join(a.text for a in atoms))
     paragraph = title_direction(atoms)

@@ -30,9 +30,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class StoredVariant:
-    image: StoredImage
+    image: StoredImage  # with its quality report, whose score is the variant's
     data: bytes
-    score: int | None  # None when answered from the store (the score is not stored)
 
 
 @dataclass(frozen=True)
@@ -48,16 +47,22 @@ class GenerateResult:
         return ", ".join(f"{step};dur={ms:.1f}" for step, ms in self.timings)
 
     def body(self, url: str, url_of: Callable[[str], str] | None = None) -> dict[str, Any]:
-        """ThumbAPI's response body plus ``id`` and ``url`` of the stored copy; with variants,
-        ``variants``: ``[{"image", "layout", "score", "id", "url"}, ...]`` (``url_of(id)``)."""
-        body = {**self.image.to_thumbapi(self.data), "id": self.image.id, "url": url}
+        """ThumbAPI's response body plus ``id`` and ``url`` of the stored copy and ``quality``, the
+        judge's report on the render; with variants, ``variants``: ``[{"image", "layout", "score",
+        "id", "url"}, ...]`` (``url_of(id)``), the best first."""
+        body = {**self.image.to_thumbapi(self.data), "id": self.image.id, "url": url, "quality": self.image.quality_report()}
         if self.variants:
             body["variants"] = [
-                {"image": data_url(v.data, v.image.media_type), "layout": v.image.layout, "score": v.score,
+                {"image": data_url(v.data, v.image.media_type), "layout": v.image.layout, "score": _score(v.image),
                  "id": v.image.id, **({"url": url_of(v.image.id)} if url_of is not None else {})}
                 for v in self.variants
             ]
         return body
+
+
+def _score(image: StoredImage) -> int | None:
+    report = image.quality_report()
+    return report["score"] if report is not None else None
 
 
 def variant_key(request_key: str, number: int) -> str:
@@ -132,12 +137,12 @@ class RenderService:
             return key, None
         variants: list[StoredVariant] = []
         if request.variants > 1:
-            variants.append(StoredVariant(*found, None))
+            variants.append(StoredVariant(*found))
             for number in range(2, request.variants + 1):  # fewer were made when no more differed
                 other = self.store.lookup(variant_key(key, number))
                 if other is None:
                     break
-                variants.append(StoredVariant(*other, None))
+                variants.append(StoredVariant(*other))
         return key, GenerateResult(*found, from_store=True, variants=tuple(variants))
 
     def _render_and_put(self, key: str, request: GenerateRequest) -> GenerateResult:
@@ -148,10 +153,10 @@ class RenderService:
             thumbnails = [self.renderer.render_request(request)]
         rendered = time.perf_counter()
         # the others first: a request is found in the store by its best image, stored last
-        variants = [StoredVariant(self.store.put(variant_key(key, number), thumbnail, request.title), thumbnail.data,
-                                  thumbnail.score) for number, thumbnail in enumerate(thumbnails[1:], start=2)]
+        variants = [StoredVariant(self.store.put(variant_key(key, number), thumbnail, request.title), thumbnail.data)
+                    for number, thumbnail in enumerate(thumbnails[1:], start=2)]
         image = self.store.put(key, thumbnails[0], request.title)
         if request.variants > 1:
-            variants.insert(0, StoredVariant(image, thumbnails[0].data, thumbnails[0].score))
+            variants.insert(0, StoredVariant(image, thumbnails[0].data))
         timings = (("render", (rendered - started) * 1000), ("store", (time.perf_counter() - rendered) * 1000))
         return GenerateResult(image, thumbnails[0].data, from_store=False, timings=timings, variants=tuple(variants))

@@ -105,9 +105,13 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
         )
     if not any(isinstance(layer, TextLayer) for layer in spec.layers):
         problems.append(doc.problem(("layers",), "a layout needs at least one text layer"))
+    for index, keepout in enumerate(spec.keepout):
+        if keepout.x < 0 or keepout.y < 0 or keepout.rect().right > spec.size.width or keepout.rect().bottom > spec.size.height:
+            problems.append(doc.problem(("keepout", index), f"keep-out box {keepout.x},{keepout.y} {keepout.width}x{keepout.height} "
+                                                            f"leaves the {spec.size.width}x{spec.size.height} canvas"))
     for index, layer in enumerate(spec.layers):
         box = getattr(layer, "box", None)
-        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.right() > spec.size.width or box.bottom() > spec.size.height):
+        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height):
             problems.append(doc.problem(("layers", index, "box"), f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
         if isinstance(layer, TextLayer):
             problem = font_problem(layer.font, layer.weight, fonts, kit)
@@ -153,7 +157,7 @@ class KitStore:
         return cls((data_dir("brand_kits"), *extra_roots), fonts)
 
     def ids(self) -> list[str]:
-        found = set()
+        found: set[str] = set()
         for root in self.roots:
             if root.is_dir():
                 found.update(p.parent.name for p in root.glob("*/kit.yaml") if KIT_ID.fullmatch(p.parent.name))
@@ -217,7 +221,7 @@ def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layou
             continue
         family, weight = font["family"], font.get("weight", KitFont.model_fields["weight"].default)
         if family not in fonts.families:
-            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "")))
+            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "") or f"unknown font family {family!r}"))
         elif isinstance(weight, str) and (problem := fonts.describe(family, weight)):
             problems.append(doc.problem(("fonts", role, "weight"), problem))
     layouts = data.get("layouts")

@@ -28,6 +28,7 @@ monospace measure. The painter checks the real hinted widths afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
@@ -35,7 +36,7 @@ import regex
 
 from .hyphenate import word_pieces
 from .linebreak import HYPHEN, HYPHEN_BREAKS, Metrics, balanced_breaks, greedy_breaks, greedy_count, line_atoms, line_width_em, measure_atoms
-from .title import Atom
+from .segment import Atom
 
 ELLIPSIS = "…"
 HYPHENATION_GAIN = 1.08  # breaking inside words must buy 8% more legible size than keeping them whole
@@ -103,7 +104,7 @@ class _Option:
 
 
 def fit_text(
-    atoms: tuple[Atom, ...] | list[Atom],
+    atoms: Sequence[Atom],
     *,
     box_width_px: float,
     box_height_px: float,

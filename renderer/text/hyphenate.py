@@ -62,7 +62,8 @@ def title_language(text: str, language: str = "auto") -> str | None:
     """The pyphen dictionary for a title's words: the option's, else guessed from the script
     (see the module doc); None when there is none."""
     if language != "auto":
-        return pyphen.language_fallback(language.replace("-", "_"))
+        found: str | None = pyphen.language_fallback(language.replace("-", "_"))
+        return found
     for pattern, code in _BY_SCRIPT:
         if pattern.search(text):
             return code

@@ -16,6 +16,7 @@ from renderer.choose.job import RenderJob
 from renderer.choose.pick import DISTINCT_MIN, LAYOUT_DISTANCE, PERFECT, Scored, distance
 from renderer.choose.scoring import choose
 from renderer.formats import get_format
+from renderer.judge import Quality
 from renderer.request import parse_request
 
 
@@ -49,10 +50,12 @@ def test_auto_stops_at_the_first_perfect_candidate_and_ties_go_to_the_heuristics
 
     def judge(image, plan):  # a test judge: every render perfect
         scored.append(plan.layout)
-        return PERFECT
+        return Quality(PERFECT, ())
 
     [(composed, plan)] = choose(job, layouts, judge=judge)
-    assert scored == ["youtube-listicle"] and plan.layout == "youtube-listicle" and plan.candidates == ()
+    assert scored == ["youtube-listicle"] and plan.layout == "youtube-listicle"
+    assert [(c.layout, c.treatment, c.score) for c in plan.candidates] == [("youtube-listicle", "kit", PERFECT)]
+    assert plan.quality == Quality(PERFECT, ())  # the report it was chosen by stays with it
 
 
 def test_auto_picks_the_best_score_and_records_every_candidate(renderer):
@@ -60,7 +63,7 @@ def test_auto_picks_the_best_score_and_records_every_candidate(renderer):
     layouts = auto_layouts(job.request.title, "youtube", renderer.layouts)
     scores = {"youtube-listicle": 62, "youtube-bold": 92, "youtube-minimal": 92}  # a test judge's verdicts
 
-    [(composed, plan)] = choose(job, layouts, judge=lambda image, plan: scores[plan.layout])
+    [(composed, plan)] = choose(job, layouts, judge=lambda image, plan: Quality(scores[plan.layout], ()))
     assert plan.layout == "youtube-bold"  # the best; youtube-minimal ties but comes later in the order
     assert [(c.layout, c.score) for c in plan.candidates] == [(layout.spec.name, scores[layout.spec.name]) for layout in layouts]
     assert composed.image.size == (1280, 720)
@@ -89,10 +92,10 @@ def test_treatments_keep_to_the_kit_colours(renderer):
 def test_variants_are_visibly_distinct_and_the_best_comes_first(renderer, title, brand, fmt):
     thumbnails = renderer.variants(title, count=4, brand=brand, format=fmt, output_format="png")
     assert len(thumbnails) == 4
-    scored = [Scored(None, t.layout, t.score, picture(t)) for t in thumbnails]
+    scored = [Scored(None, t.layout, t.quality.score, picture(t)) for t in thumbnails]
     for a, b in itertools.combinations(scored, 2):
         assert distance(a, b) >= DISTINCT_MIN, (a.layout, b.layout)
-    assert [t.score for t in thumbnails] == sorted((t.score for t in thumbnails), reverse=True)
+    assert [t.quality.score for t in thumbnails] == sorted((t.quality.score for t in thumbnails), reverse=True)
     assert thumbnails[0].layout == renderer.render(title, brand=brand, format=fmt).layout  # the best is auto's choice
     assert len({t.layout for t in thumbnails[:3]}) == 3  # other layouts come before other colours
     again = renderer.variants(title, count=4, brand=brand, format=fmt, output_format="png")
@@ -143,4 +146,7 @@ def test_headline_auto_shortens_only_an_illegible_title(renderer):
     drawn = " ".join("".join(s.text for s in line.segments) for line in long.plan.texts[-1].lines)
     assert drawn == "KUBERNETES" and any(w.startswith("headline auto: drew 'Kubernetes'") for w in long.warnings)
     plain = renderer.render(LONG, layout="youtube-split")
-    assert any("give a shorter headline, such as 'Kubernetes'" in w for w in plain.warnings)
+    assert plain.plan.headline_suggestion == "Kubernetes"
+    (advice,) = [f for f in plain.quality.findings if f.code == "headline_suggested"]
+    assert "such as 'Kubernetes'" in advice.message
+    assert "headline_suggested" not in long.quality.codes

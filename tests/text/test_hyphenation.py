@@ -208,18 +208,19 @@ def test_the_language_comes_from_the_option_or_the_script():
 ])
 def test_long_tokens_stay_legible_with_a_real_font(title):
     from renderer.text.fonts import FontBook
-    from renderer.text.legibility import LEGIBLE_CAP_PX, feed_cap_px, legible_size_px
+    from renderer.text.legibility import FEED_VIEWS, LIMITS, body_em, legible_size_px
     from renderer.text.title import normalize_title
     from renderer.text.typeset import Typeface
 
     book = FontBook()
     typeface = Typeface(book.face("league-spartan", "black"), book.fallbacks("black"))
     atoms = atoms_from_text(normalize_title(title), uppercase=True)
-    legible = legible_size_px(typeface.cap_height_em, "youtube", 1280)
+    legible = legible_size_px(typeface, title, "youtube", 1280)
     rules = FitRules(min_size_px=56, max_size_px=170, max_lines=5, line_height=1.0, legible_px=legible)
     fitted = fit_text(atoms, box_width_px=1074, box_height_px=590, rules=rules,
                       measure=typeface.for_text(" ".join(a.text for a in atoms)), language=title_language(title))
-    assert feed_cap_px(fitted.size_px, typeface.cap_height_em, "youtube", 1280) >= LEGIBLE_CAP_PX
+    cap_px = fitted.size_px * body_em(typeface, "H") * FEED_VIEWS["youtube"].scale(1280)
+    assert cap_px >= LIMITS["Latin"].legible_px
     assert not fitted.broke_words and not fitted.truncated
     for line in fitted.lines:
         assert typeface.width_em(line.text) * fitted.size_px <= 1074 + 1e-6

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from renderer.text.legibility import LEGIBLE_CAP_PX, feed_cap_px
+from renderer.judge.legibility import text_bodies
 
 LONG_TITLES = {
     # name: (title, layout, language)
@@ -23,10 +23,10 @@ def test_long_title_matches_its_golden_and_is_legible_at_feed_size(renderer, gol
     fmt = layout.split("-")[0]
     thumbnail = renderer.render(title, format=fmt, layout=layout, language=language, output_format="png")
     (text,) = thumbnail.plan.texts
-    family, weight = text.font.split(":")
-    cap = feed_cap_px(text.size_px, renderer.fonts.face(family, weight).metrics.cap_height_em, fmt, thumbnail.width_px)
-    assert cap >= LEGIBLE_CAP_PX - 0.1, f"{name}: letters {cap:.1f} px tall at feed size"
+    (body,) = text_bodies(thumbnail.plan, format=fmt, fonts=renderer.fonts)  # measured as the judge does
+    assert body.feed_px >= body.limits.legible_px - 0.1, f"{name}: letters {body.feed_px:.1f} px tall at feed size"
     assert not text.truncated and not text.broke_words
+    assert "legibility_feed" not in thumbnail.quality.codes
     golden.check(name, thumbnail.data, plan=thumbnail.plan, mean_tolerance=1.5, changed_fraction=0.005)
 
 
