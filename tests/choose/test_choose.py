@@ -69,6 +69,16 @@ def test_auto_picks_the_best_score_and_records_every_candidate(renderer):
     assert composed.image.size == (1280, 720)
 
 
+def test_auto_leaves_the_heuristics_pick_when_the_judge_finds_a_better_layout(renderer):
+    # a URL with no break point in its query: the bold layout fits it a pixel under the legible size
+    thumbnail = renderer.render("https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    scores = [c.score for c in thumbnail.plan.candidates]
+    first = auto_layouts("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "youtube", renderer.layouts)[0].spec.name
+    assert thumbnail.plan.candidates[0].layout == first and scores[0] < PERFECT
+    assert thumbnail.layout != first and thumbnail.quality.score == max(scores) == PERFECT
+    assert thumbnail.quality.score > renderer.render("https://www.youtube.com/watch?v=dQw4w9WgXcQ", layout=first).quality.score
+
+
 def test_treatments_keep_to_the_kit_colours(renderer):
     kit = renderer.kit("default")
     palette = kit.spec.palette
