@@ -282,6 +282,14 @@ def test_a_generate_job_is_queued_then_succeeds_with_its_image(client: httpx.Cli
     assert image.status_code == 200 and hashlib.sha256(image.content).hexdigest() == output["id"]
 
 
+def test_a_generate_job_with_variants_outputs_every_variant(client: httpx.Client) -> None:
+    submitted = client.post("/v1/jobs", json={"kind": "generate", "input": {"title": "Queued *variants*", "variants": 2}})
+    assert submitted.status_code == 202
+    done = wait_for_job(client, submitted.json()["id"])
+    assert done["status"] == "succeeded", done
+    assert len(done["outputs"]) == 2 and len({output["id"] for output in done["outputs"]}) == 2
+
+
 def truncated_png_data_url() -> str:
     """A PNG whose header reads but whose pixels stop half way: found only when it is decoded."""
     noise = Image.effect_noise((96, 96), 64).convert("RGB")
