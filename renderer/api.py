@@ -32,7 +32,7 @@ from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
 from .compose.plan import Plan
-from .judge import Quality, judge
+from .judge import Quality, judge, judge_plan
 from .options import VideoSource, caller_names, options_request
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
@@ -276,7 +276,8 @@ class Renderer:
         else:
             layouts = [resolve_layout(request.layout, request.title, fmt.name, self.layouts)]
         chosen = choose(job, layouts, count=count,
-                        judge=lambda image, plan: judge(image, plan, format=fmt.name, fonts=self.fonts))
+                        judge=lambda image, plan: judge(image, plan, format=fmt.name, fonts=self.fonts),
+                        judge_plan=lambda plan: judge_plan(plan, format=fmt.name, fonts=self.fonts))
         thumbnails = []
         for composed, plan in chosen:
             data = encode(composed.image, output_format, quality=quality)

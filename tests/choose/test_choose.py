@@ -46,15 +46,34 @@ def test_auto_candidates_start_with_the_heuristic_pick_and_suit_the_photo(render
 def test_auto_stops_at_the_first_perfect_candidate_and_ties_go_to_the_heuristics(renderer):
     job = job_for(renderer, "7 Python tricks you did not know")
     layouts = auto_layouts(job.request.title, "youtube", renderer.layouts)
-    scored: list[str] = []
+    looked: list[str] = []
+    judged: list[str] = []
 
-    def judge(image, plan):  # a test judge: every render perfect
-        scored.append(plan.layout)
+    def judge_plan(plan):  # test judges: every render perfect
+        looked.append(plan.layout)
         return Quality(PERFECT, ())
 
-    [(composed, plan)] = choose(job, layouts, judge=judge)
-    assert scored == ["youtube-listicle"] and plan.layout == "youtube-listicle"
+    def judge(image, plan):
+        judged.append(plan.layout)
+        return Quality(PERFECT, ())
+
+    [(composed, plan)] = choose(job, layouts, judge=judge, judge_plan=judge_plan)
+    assert looked == ["youtube-listicle"] and judged == []  # perfect on the plan: the pixels are not judged
+    assert plan.layout == "youtube-listicle" and plan.quality is None  # judged later, when asked
     assert [(c.layout, c.treatment, c.score) for c in plan.candidates] == [("youtube-listicle", "kit", PERFECT)]
+
+
+def test_a_finding_on_the_plan_has_every_candidate_judged_on_its_pixels(renderer):
+    job = job_for(renderer, "7 Python tricks you did not know")
+    layouts = auto_layouts(job.request.title, "youtube", renderer.layouts)
+    judged: list[str] = []
+
+    def judge(image, plan):
+        judged.append(plan.layout)
+        return Quality(PERFECT if plan.layout == "youtube-minimal" else 92, ())
+
+    [(composed, plan)] = choose(job, layouts, judge=judge, judge_plan=lambda plan: Quality(92, ()))
+    assert judged == [layout.spec.name for layout in layouts] and plan.layout == "youtube-minimal"
     assert plan.quality == Quality(PERFECT, ())  # the report it was chosen by stays with it
 
 
@@ -63,7 +82,8 @@ def test_auto_picks_the_best_score_and_records_every_candidate(renderer):
     layouts = auto_layouts(job.request.title, "youtube", renderer.layouts)
     scores = {"youtube-listicle": 62, "youtube-bold": 92, "youtube-minimal": 92}  # a test judge's verdicts
 
-    [(composed, plan)] = choose(job, layouts, judge=lambda image, plan: Quality(scores[plan.layout], ()))
+    [(composed, plan)] = choose(job, layouts, judge=lambda image, plan: Quality(scores[plan.layout], ()),
+                                judge_plan=lambda plan: Quality(scores[plan.layout], ()))
     assert plan.layout == "youtube-bold"  # the best; youtube-minimal ties but comes later in the order
     assert [(c.layout, c.score) for c in plan.candidates] == [(layout.spec.name, scores[layout.spec.name]) for layout in layouts]
     assert composed.image.size == (1280, 720)
