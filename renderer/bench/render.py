@@ -166,16 +166,27 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
               help="with --quality: the titles file [default: tests/data/titles_corpus.csv]")
 @click.option("-b", "--brand", default="default", show_default=True, help="with --quality: the brand kit")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="with --quality: only the first N titles")
-def bench_command(rounds: int | None, cold: bool, quality: bool, titles_path: Path | None, brand: str,
-                  limit: int | None) -> None:
+@click.option("--preview", is_flag=True, help="instead: the live preview, from a saved layout to its new render on the page")
+def bench_command(rounds: int | None, cold: bool, quality: bool, titles_path: Path | None, brand: str, limit: int | None,
+                  preview: bool) -> None:
     """Print render speed per format against a bare-Pillow floor, and the WebP trade-off (or, with
-    --cold, what a one-shot process costs; with --quality, how many titles pass the judge's checks)."""
+    --cold, what a one-shot process costs; with --quality, how many titles pass the judge's checks;
+    with --preview, how soon the preview shows a save)."""
     if cold:
         from . import cold as cold_bench
 
         cold_bench.print_report(cold_bench.run(rounds=rounds or 9))
         return
     rounds = rounds or 3
+    if preview:
+        from .preview import preview_latency
+
+        row = preview_latency()
+        click.echo(f"thumbkit preview of a youtube layout, {row['saves']} saves: the new render on the event stream "
+                   f"{row['latency_ms']:.0f} ms after the save (median; slowest {row['latency_max_ms']:.0f} ms), "
+                   f"of which rendering {row['render_ms']:.0f} ms for {row['images']} images; one plain render "
+                   f"{row['plain_ms']:.1f} ms, so the preview's render costs {row['ratio']:.2f}x its images rendered one by one")
+        return
     if quality:
         from ..cli.commands import fail_on_user_error
         from .quality import print_report
@@ -195,6 +206,13 @@ def bench_command(rounds: int | None, cold: bool, quality: bool, titles_path: Pa
     for kit, row in photo["kits"].items():
         click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
                    f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
+    from .choice import choice_costs
+
+    choice = choice_costs()
+    click.echo(f"\nchoosing ({choice['format']}, {choice['titles']} titles, medians): one fixed layout "
+               f"{choice['fixed_ms']:.1f} ms, layout=auto {choice['auto_ms']:.1f} ms ({choice['auto_ratio']:.2f}x, "
+               f"{choice['candidates_per_auto']:.1f} candidates composed on average), {choice['variants']} variants "
+               f"{choice['variants_ms']:.1f} ms ({choice['variants_ratio']:.2f}x)")
     click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
     for row in encoder_table():
         click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")

@@ -1,8 +1,8 @@
 """Load and check every layout and brand kit: closed schemas, cross-references, templates.
 
-Problems are collected across all files and raised together as one ``SpecError``. What loaded
-without a problem is kept in the compiled catalog (:mod:`renderer.compiled`), keyed by the files'
-bytes, so the next process takes it from there; an edited file is loaded and checked again.
+Problems are collected across all files and raised together as one ``SpecError``. What was loaded
+is kept in the compiled catalog (:mod:`renderer.compiled`), keyed by the files' bytes, so the next
+process takes it from there; an edited file is loaded and checked again.
 """
 
 from __future__ import annotations
@@ -52,47 +52,104 @@ def sample_context(kit: KitSpec, fmt_name: str, width: int, height: int) -> dict
 
 
 def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, cache: CompiledCache | None = None) -> dict[str, Layout]:
-    """Every layout of ``folder``, checked against ``fonts`` and filled with ``default_kit`` for a
-    sample title; a ``SpecError`` with every problem of every file."""
+    """Every layout in ``folder``, or one ``SpecError`` with every problem of every file."""
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise AssetError(f"no layouts found in {folder}")
-    parts: list[bytes | str] = [str(folder), fonts.fingerprint, default_kit.model_dump_json()]
-    try:
-        for path in files:
-            parts += [path.name, path.read_bytes()]
-    except OSError:
-        cache = None  # an unreadable file: reported by the loading below
+    parts = _catalog_key(files, fonts, default_kit)
+    if parts is None:
+        return _load_layouts(files, fonts, default_kit)  # an unreadable file: reported by the loading
     return (cache or CompiledCache(None)).get("layouts", parts, lambda: _load_layouts(files, fonts, default_kit), dict)
 
 
-def _load_layouts(files: list[Path], fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
-    from .diagnostics import validate_doc
-    from .yaml_source import load_yaml
+def _catalog_key(files: list[Path], fonts: FontBook, default_kit: KitSpec) -> list[bytes | str] | None:
+    """What a folder's layouts depend on: each file's name and bytes, the fonts on offer and the
+    kit they are checked with; None when a file cannot be read."""
+    parts: list[bytes | str] = [fonts.fingerprint, default_kit.model_dump_json()]
+    try:
+        for path in files:
+            parts += [str(path), path.read_bytes()]
+    except OSError:
+        return None
+    return parts
 
+
+def _load_layouts(files: list[Path], fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
     layouts: dict[str, Layout] = {}
     problems: list[SpecProblem] = []
     for path in files:
-        shown = _shown(path)
-        doc, read_problems = load_yaml(path, shown_as=shown)
-        problems.extend(read_problems)
-        if doc is None:
-            continue
-        spec, spec_problems = validate_doc(LayoutSpec, doc)
-        problems.extend(spec_problems)
-        if spec is None:
-            problems.extend(_template_problems(doc))
-            continue
-        file_problems = _check_layout(spec, doc, path, fonts, default_kit)
+        layout, file_problems = load_layout_file(path, fonts, default_kit)
         problems.extend(file_problems)
-        if spec.name in layouts:
-            problems.append(doc.problem(("name",), f"layout name {spec.name!r} is used twice"))
-        if not file_problems:
-            source = _with_defaults(spec, doc)
-            layouts[spec.name] = Layout(spec, source, path.parent, tuple(template_strings(source.data)))
+        if layout is not None and layout.spec.name in layouts:
+            problems.append(layout.source.problem(("name",), f"layout name {layout.spec.name!r} is used twice"))
+        elif layout is not None:
+            layouts[layout.spec.name] = layout
     if problems:
         raise SpecError(problems)
     return layouts
+
+
+def load_layout_file(path: Path, fonts: FontBook, default_kit: KitSpec) -> tuple[Layout | None, list[SpecProblem]]:
+    """The layout in ``path`` (None when it has problems) and its problems, located: its schema,
+    templates, format and size, boxes, fonts (``default_kit``'s for the heading and body roles)."""
+    from .diagnostics import validate_doc
+    from .yaml_source import load_yaml
+
+    doc, problems = load_yaml(path, shown_as=_shown(path))
+    if doc is None:
+        return None, problems
+    spec, spec_problems = validate_doc(LayoutSpec, doc)
+    problems = problems + spec_problems
+    if spec is None:
+        return None, problems + _template_problems(doc)
+    problems += _check_layout(spec, doc, path, fonts, default_kit)
+    if problems:
+        return None, problems
+    source = _with_defaults(spec, doc)
+    return Layout(spec, source, path.parent, tuple(template_strings(source.data))), problems
+
+
+@dataclass(frozen=True)
+class UserLayouts:
+    """The layouts of the user's folder: the good ones, and each broken file's ``SpecError`` by its
+    name (raised when that layout is asked for, as a broken user kit is when it is used)."""
+
+    layouts: dict[str, Layout]
+    broken: dict[str, SpecError]
+
+
+def load_user_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, taken: Collection[str],
+                      cache: CompiledCache | None = None) -> UserLayouts:
+    """The layouts in the user's folder (``thumbkit layout new`` writes there). A broken file does
+    not stop the others; a file named as one of ``taken`` (the bundled layouts) is never used."""
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    parts = _catalog_key(files, fonts, default_kit) if files else None
+    if parts is None:
+        return _load_user_layouts(files, fonts, default_kit, taken)
+    # kept as the problems of each broken file (an exception is not kept in the catalog)
+    layouts, broken = (cache or CompiledCache(None)).get(
+        "user-layouts", [*parts, *sorted(taken)], lambda: _plain(_load_user_layouts(files, fonts, default_kit, taken)), tuple)
+    return UserLayouts(layouts, {name: SpecError(problems) for name, problems in broken.items()})
+
+
+def _plain(user: UserLayouts) -> tuple[dict[str, Layout], dict[str, list[SpecProblem]]]:
+    return user.layouts, {name: list(error.problems) for name, error in user.broken.items()}
+
+
+def _load_user_layouts(files: list[Path], fonts: FontBook, default_kit: KitSpec, taken: Collection[str]) -> UserLayouts:
+    layouts: dict[str, Layout] = {}
+    broken: dict[str, SpecError] = {}
+    for path in files:
+        if path.stem in taken:
+            message = f"layout name {path.stem!r} is a bundled layout, which hides this file; rename it (and its name:)"
+            broken[path.stem] = SpecError([SpecProblem(_shown(path), 1, 1, "", message)])
+            continue
+        layout, problems = load_layout_file(path, fonts, default_kit)
+        if layout is None:
+            broken[path.stem] = SpecError(problems)
+        else:
+            layouts[layout.spec.name] = layout
+    return UserLayouts(layouts, broken)
 
 
 def _with_defaults(spec: LayoutSpec, doc: SourceDoc) -> SourceDoc:

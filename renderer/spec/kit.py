@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Literal
 
-from ..colors import COLOR_FORMS, parse_color
+from ..colors import COLOR_FORMS, COLOR_PATTERN, parse_color
 from .layout import Closed
 from .record import Field, field_validator
 from ..request import CATEGORIES
@@ -40,13 +40,17 @@ def _color(value: str) -> str:
     return value
 
 
+# The pattern is for editors (renderer.spec.schema); ``_color`` is what checks.
+KitColor = Annotated[str, Field(json_schema_extra={"pattern": COLOR_PATTERN, "patternErrorMessage": f"not a colour ({COLOR_FORMS})"})]
+
+
 class Palette(Closed):
-    background: str
-    surface: str
-    text: str
-    accent: str
-    muted: str
-    on_accent: str
+    background: KitColor
+    surface: KitColor
+    text: KitColor
+    accent: KitColor
+    muted: KitColor
+    on_accent: KitColor
 
     _c = field_validator(*PALETTE_ROLES)(lambda cls, v: _color(v))
 
@@ -79,7 +83,9 @@ class KitLogo(Closed):
 class KitPhoto(Closed):
     file: str  # relative to the kit folder
     outline_px: Annotated[int, Field(ge=0, le=40)] | None = None
-    outline_color: str | None = None
+    outline_color: KitColor | None = None  # checked here: a bad one used to fail only when drawn
+
+    _c = field_validator("outline_color")(lambda cls, v: v if v is None else _color(v))
 
 
 class KitSpec(Closed):

@@ -1,7 +1,8 @@
 """A field of a validated record replaced by a string, checked without pydantic when that can be
 proven the same as pydantic's verdict (a one-shot render fills a layout's templates this way).
 
-What is understood: ``str`` fields, bare or in ``Annotated`` with ``min_length``/``max_length``,
+What is understood: ``str`` fields, bare or in ``Annotated`` with ``min_length``/``max_length`` (and
+the arguments that only describe: ``title``, ``description``, ``examples``, ``json_schema_extra``),
 inside lists, ``Optional`` and unions with exactly one string member; records and lists of records
 rebuilt around a replaced value (their other fields were validated already, and a record that
 validated keeps its kind); the record's ``after`` field validators for that field and its
@@ -19,6 +20,8 @@ from typing import Any, Literal
 from .record import FieldSpec, Record, _FieldCheck, _ModelCheck
 
 _LENGTHS = frozenset({"min_length", "max_length"})
+#: Field arguments that describe (the JSON Schema, the docs) without changing what validates
+_DESCRIPTIVE = frozenset({"title", "description", "examples", "json_schema_extra"})
 
 
 def replaced(record: Record, name: str, value: Any) -> Record | None:
@@ -81,9 +84,10 @@ def _unannotated(annotation: Any) -> Any:
 def _meets(item: Any, value: Any) -> bool:
     if not isinstance(item, FieldSpec):
         return False
+    checks = set(item.kwargs) - _DESCRIPTIVE
     if isinstance(value, Record):
-        return set(item.kwargs) <= {"discriminator"}
-    if not set(item.kwargs) <= _LENGTHS or not isinstance(value, (str, list)):
+        return checks <= {"discriminator"}
+    if not checks <= _LENGTHS or not isinstance(value, (str, list)):
         return False
     return item.kwargs.get("min_length", 0) <= len(value) <= item.kwargs.get("max_length", len(value))
 
