@@ -22,8 +22,8 @@ run whose whole band is its own colour is invisible: ratio 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PIL import Image
 
 from ..colors import channel_luminance, contrast_ratio, parse_color
@@ -32,6 +32,9 @@ from ..text.fonts import FontBook
 from ..text.typeset import Typeface
 from .legibility import typeface_for
 from .report import Finding
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MIN_CONTRAST = 4.5  # WCAG 2.x AA for text
 INK_TOLERANCE = 40  # a pixel within this of the run's colour on every channel is its ink
@@ -56,12 +59,16 @@ def run_fill(text: PlanText, emphasis: bool) -> str:
 
 def _near(value: int) -> np.ndarray:
     """A table: which channel values are within :data:`INK_TOLERANCE` of ``value``."""
+    import numpy as np
+
     return np.abs(np.arange(256) - value) <= INK_TOLERANCE
 
 
 def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
     """``mask`` grown by ``radius`` pixels (a square), with a summed-area table: cost independent
     of the radius."""
+    import numpy as np
+
     if radius <= 0:
         return mask.copy()
     h, w = mask.shape
@@ -91,6 +98,8 @@ def emoji_spans(typeface: Typeface, text: str, x_px: float, size_px: int, *, rtl
 def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None = None) -> list[RunContrast]:
     """The contrast of each measurable run of ``text`` in ``image`` (``typeface``: the one it was
     drawn with, to leave its colour emoji out)."""
+    import numpy as np
+
     if not text.lines:
         return []
     ascent = max(1.0, text.lines[0].baseline_px - text.ink.y)

@@ -104,16 +104,22 @@ class Record:
     __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # set by @dataclass on each subclass
     model_fields: ClassVar[dict[str, dataclasses.Field[Any]]] = {}
     _record_doc: ClassVar[str | None] = None
+    _record_declared: ClassVar[dict[str, Any]] = {}  # Field(...) and list/dict defaults as written, for the mirror
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._record_doc = cls.__dict__.get("__doc__")
+        declared = dict(cls._record_declared)
         for name in cls.__dict__.get("__annotations__", {}):
             value = cls.__dict__.get(name, _MISSING)
+            declared.pop(name, None)
             if isinstance(value, FieldSpec):
                 setattr(cls, name, value.dataclass_field())
+                declared[name] = value
             elif isinstance(value, (list, dict, set)):
                 setattr(cls, name, dataclasses.field(default_factory=functools.partial(copy.copy, value)))
+                declared[name] = value
+        cls._record_declared = declared
         dataclasses.dataclass(frozen=True, kw_only=True)(cls)
         cls.model_fields = {field.name: field for field in dataclasses.fields(cls)}
 
@@ -204,7 +210,10 @@ def _build_mirror(cls: type[Record]) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for field in cls.model_fields.values():
         annotation = _translate(hints[field.name])
-        if field.default is not _MISSING:
+        if field.name in cls._record_declared:  # Field(...) or a list default: pydantic copies those itself
+            declared = cls._record_declared[field.name]
+            fields[field.name] = (annotation, PydanticField(**declared.kwargs) if isinstance(declared, FieldSpec) else declared)
+        elif field.default is not _MISSING:
             default = field.default
             if isinstance(default, Record):
                 default = validator_model(type(default)).model_validate(default.model_dump())
