@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -70,17 +71,34 @@ def linear_rgb(values: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _channel_luminance() -> tuple[np.ndarray, ...]:
-    import numpy as np
+def channel_tables() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    """Each channel's share of the WCAG luminance per 8-bit value, rounded to float32 (exact as a
+    Python float): the tables of :func:`channel_luminance` and :func:`luminances32`."""
+    tables = []
+    for weight in _LUMA_WEIGHTS:
+        shares = []
+        for value in range(256):
+            c = value / 255.0
+            shares.append((c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) * weight)
+        tables.append(tuple(array("f", shares)))
+    return (tables[0], tables[1], tables[2])
 
-    return tuple((linear_rgb(np.arange(256, dtype=np.float64) / 255.0) * weight).astype(np.float32)
-                 for weight in _LUMA_WEIGHTS)
+
+def luminances32(pixels: list[tuple[int, ...]]) -> array[float]:
+    """What :func:`channel_luminance` gives for each ``(r, g, b, ...)`` pixel, float32 sums
+    included, bit for bit, without numpy (each sum of two float32 values is exact as a Python
+    float; ``array("f")`` rounds it as numpy does)."""
+    r, g, b = channel_tables()
+    red_green = array("f", [r[pixel[0]] + g[pixel[1]] for pixel in pixels])
+    return array("f", [partial + b[pixel[2]] for partial, pixel in zip(red_green, pixels)])
 
 
 def channel_luminance(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of uint8 sRGB channel arrays: a table lookup per channel, several
     times faster than :func:`luminance_array` on pixels already in uint8."""
-    r, g, b = _channel_luminance()
+    import numpy as np
+
+    r, g, b = (np.array(table, dtype=np.float32) for table in channel_tables())
     luminance: np.ndarray = r[red] + g[green] + b[blue]
     return luminance
 
