@@ -2,19 +2,19 @@
 that a new process (a one-shot ``thumbkit render``, a batch or server worker) neither parses nor
 validates them again, and imports neither PyYAML, pydantic, Jinja2 nor fontTools to do it.
 
-An entry is keyed by the sha256 of everything its result depends on: the bytes of every file it
-was built from (an edited layout misses, and is loaded and checked again with every problem
+An entry is keyed by a digest (BLAKE2b) of everything its result depends on: the bytes of every
+file it was built from (an edited layout misses, and is loaded and checked again with every problem
 located, file:line:col), the source of the modules that define and check the cached classes (a
-changed schema never reads an old entry) and the Python version. Only problem-free results are
-stored. Entries are pickles written atomically; they are read back by an unpickler that builds only
-thumbkit's own classes and plain values, and an entry that cannot be read is ignored and rebuilt.
+changed schema never reads an old entry) and the Python version. A build that raises stores
+nothing (a broken bundled layout or kit is checked again each time). Entries are pickles written
+atomically; they are read back by an unpickler that builds only thumbkit's own dataclasses and
+plain values, and an entry that cannot be read is ignored and rebuilt.
 The folder keeps the ``MAX_ENTRIES`` most recently used entries.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import os
 import sys
@@ -25,6 +25,11 @@ from typing import Any, TypeVar
 
 from .files import write_atomic
 from .paths import cache_root
+
+try:  # the hash without hashlib's import, which loads OpenSSL (~5 ms of a one-shot process)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
 
 T = TypeVar("T")
 
@@ -38,15 +43,24 @@ _SAFE_BUILTINS = frozenset({"frozenset", "set"})
 _SAFE_PATHS = frozenset({"Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath"})
 
 
+def digest(parts: Iterable[bytes | str]) -> str:
+    """A hex digest (BLAKE2b, 160 bits) of ``parts``, each length-prefixed."""
+    hashed = blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "little") + data)
+    return hashed.hexdigest()
+
+
 @cache
 def code_fingerprint() -> bytes:
     """A digest of the source of the modules in ``_CODE`` and of the Python version."""
-    digest = hashlib.sha256(repr(sys.version_info[:2]).encode())
+    hashed = blake2b(repr(sys.version_info[:2]).encode(), digest_size=20)
     for pattern in _CODE:
         for path in sorted(_PACKAGE_DIR.glob(pattern)):
-            digest.update(path.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.digest()
+            hashed.update(path.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0")
+            hashed.update(path.read_bytes() + b"\0")
+    return hashed.digest()
 
 
 class CompiledCache:
@@ -67,12 +81,7 @@ class CompiledCache:
         ``build()``'s, stored when it returns (a build that raises stores nothing)."""
         if self.folder is None:
             return build()
-        digest = hashlib.sha256(code_fingerprint())
-        digest.update(kind.encode() + b"\0")
-        for part in parts:
-            data = part.encode() if isinstance(part, str) else part
-            digest.update(len(data).to_bytes(8, "little") + data)
-        path = self.folder / f"{kind}-{digest.hexdigest()[:40]}.pickle"
+        path = self.folder / f"{kind}-{digest([code_fingerprint(), kind, *parts])}.pickle"
         found = _read(path, expected)
         if found is not None:
             return found  # type: ignore[no-any-return]
@@ -143,4 +152,4 @@ def _restricted_unpickler() -> Any:
     return Restricted
 
 
-__all__ = ["MAX_ENTRIES", "CompiledCache", "code_fingerprint"]
+__all__ = ["MAX_ENTRIES", "CompiledCache", "code_fingerprint", "digest"]

@@ -17,8 +17,8 @@ import renderer
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("PIL", "numpy", "pydantic", "jinja2", "yaml", "fontTools", "click", "budoux", "regex", "scipy", "onnxruntime")
 #: not needed to render a Latin title from a warm catalog (Pillow, regex and the CLI's click are)
-NOT_FOR_A_WARM_RENDER = ("numpy", "pydantic", "jinja2", "yaml", "fontTools", "budoux", "scipy", "onnxruntime", "rembg",
-                         "fastapi", "av")
+NOT_FOR_A_WARM_RENDER = ("numpy", "pydantic", "jinja2", "yaml", "fontTools", "budoux", "pyphen", "_hashlib", "scipy",
+                         "onnxruntime", "rembg", "fastapi", "av")
 
 
 def _loaded_after(code: str, env: dict[str, str] | None = None) -> list[str]:

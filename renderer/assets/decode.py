@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
 import re
 import warnings
@@ -69,6 +68,8 @@ def cap_message(field: str, max_bytes: int) -> str:
 
 def content_hash(data: bytes) -> str:
     """A stable hex digest of image bytes, used to key the cutout cache."""
+    import hashlib  # here, not with the module: a faceless render does not hash images
+
     return hashlib.sha256(data).hexdigest()
 
 

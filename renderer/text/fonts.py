@@ -7,7 +7,6 @@ adds the fallback chain for other scripts and emoji); nothing is read from the s
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from ..compiled import CompiledCache
+from ..compiled import CompiledCache, digest
 from ..errors import AssetError
 from .itemize import Coverage
 from ..paths import data_dir
@@ -166,7 +165,7 @@ class FontBook:
                 kind = "font manifest" if name == "fonts.yaml" else "fallback font manifest"
                 raise AssetError(f"{kind} missing: {path}") from exc
         #: identifies the families and weights on offer (what a spec's font names are checked against)
-        self.fingerprint = hashlib.sha256(b"\0".join([str(self.root).encode(), *sources])).hexdigest()
+        self.fingerprint = digest([str(self.root), *sources])
         manifest = self._cache.get("fonts", [str(self.root), *sources],
                                    lambda: _read_manifests(self.root, sources[0], sources[1]), FontManifest)
         self._files: dict[str, dict[str, Path]] = {
