@@ -8,6 +8,7 @@ prefix of a layout (backgrounds and shapes before any text) is cached between re
 from __future__ import annotations
 
 import threading
+from typing import cast
 
 from PIL import Image, ImageChops, ImageDraw
 
@@ -227,7 +228,7 @@ def _masked_alpha(alpha: Image.Image, mask: Image.Image, opacity: float) -> Imag
     is full, a table on the mask when the alpha is even (a solid fill), else pixel by pixel."""
     if opacity == 1.0:
         return ImageChops.multiply(alpha, mask)  # (a * m) // 255
-    low, high = alpha.getextrema()
+    low, high = cast(tuple[int, int], alpha.getextrema())  # an "L" band: (min, max)
     if low == high:
         return mask.point([int(low * m * opacity / 255) for m in range(256)])
     return Image.frombytes("L", alpha.size, bytes(int(a * m * opacity / 255) for a, m in zip(alpha.tobytes(), mask.tobytes())))

@@ -27,6 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from typing import cast
 
 from PIL import Image, ImageChops
 
@@ -95,7 +96,8 @@ class _Sample:
     def __init__(self, region: Image.Image, mask: Image.Image) -> None:
         tagged = region.copy()
         tagged.putalpha(mask)
-        colors = [(count, rgba) for count, rgba in tagged.getcolors(region.width * region.height) or () if rgba[3]]
+        found = cast(list[tuple[int, tuple[int, int, int, int]]], tagged.getcolors(region.width * region.height) or [])
+        colors = [(count, rgba) for count, rgba in found if rgba[3]]
         counts: dict[float, int] = {}
         for (count, _), value in zip(colors, luminances32([rgba for _, rgba in colors])):
             counts[value] = counts.get(value, 0) + count

@@ -280,7 +280,7 @@ def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collec
         raw = (folder / "kit.yaml").read_bytes()
     except OSError:
         return _load_kit(kit_id, folder, fonts, known_layouts)[0]  # reported by the loading
-    parts = [str(folder), kit_id, raw, fonts.fingerprint, *sorted(known_layouts)]
+    parts: list[bytes | str] = [str(folder), kit_id, raw, fonts.fingerprint, *sorted(known_layouts)]
     kit, doc = (cache or CompiledCache(None)).get("kit", parts, lambda: _load_kit(kit_id, folder, fonts, known_layouts), tuple)
     problems = _kit_reference_problems(doc, folder, fonts, known_layouts)
     if problems:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import types
 import typing
-from functools import cache
 from typing import Any, Literal
 
 from .record import FieldSpec, Record, _FieldCheck, _ModelCheck
@@ -89,29 +88,38 @@ def _meets(item: Any, value: Any) -> bool:
         return checks <= {"discriminator"}
     if not checks <= _LENGTHS or not isinstance(value, (str, list)):
         return False
-    return item.kwargs.get("min_length", 0) <= len(value) <= item.kwargs.get("max_length", len(value))
+    return bool(item.kwargs.get("min_length", 0) <= len(value) <= item.kwargs.get("max_length", len(value)))
 
 
-@cache
+_HINTS: dict[type[Record], dict[str, Any]] = {}
+_FIELD_CHECKS: dict[tuple[type[Record], str], tuple[_FieldCheck, ...]] = {}
+_MODEL_CHECKS: dict[type[Record], tuple[_ModelCheck, ...]] = {}
+
+
 def _hints(cls: type[Record]) -> dict[str, Any]:
-    return typing.get_type_hints(cls, include_extras=True)
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
+    return hints
 
 
-@cache
 def _field_checks(cls: type[Record], name: str) -> tuple[_FieldCheck, ...]:
-    checks = [value for klass in reversed(cls.__mro__) for value in vars(klass).values()
-              if isinstance(value, _FieldCheck) and name in value.fields]
-    if any(check.mode != "after" or _argument_count(check.func) != 2 for check in checks) or _foreign_checks(cls):
-        return (_UNPROVABLE,)
-    return tuple(checks)
+    found = _FIELD_CHECKS.get((cls, name))
+    if found is None:
+        checks = [value for klass in reversed(cls.__mro__) for value in vars(klass).values()
+                  if isinstance(value, _FieldCheck) and name in value.fields]
+        unprovable = any(check.mode != "after" or _argument_count(check.func) != 2 for check in checks) or _foreign_checks(cls)
+        found = _FIELD_CHECKS[(cls, name)] = (_UNPROVABLE,) if unprovable else tuple(checks)
+    return found
 
 
-@cache
 def _model_checks(cls: type[Record]) -> tuple[_ModelCheck, ...]:
-    checks = [value for klass in reversed(cls.__mro__) for value in vars(klass).values() if isinstance(value, _ModelCheck)]
-    if any(check.mode != "after" or _argument_count(check.func) != 1 for check in checks):
-        return (_UNPROVABLE_MODEL,)
-    return tuple(checks)
+    found = _MODEL_CHECKS.get(cls)
+    if found is None:
+        checks = [value for klass in reversed(cls.__mro__) for value in vars(klass).values() if isinstance(value, _ModelCheck)]
+        unprovable = any(check.mode != "after" or _argument_count(check.func) != 1 for check in checks)
+        found = _MODEL_CHECKS[cls] = (_UNPROVABLE_MODEL,) if unprovable else tuple(checks)
+    return found
 
 
 def _foreign_checks(cls: type[Record]) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Callable
 from typing import Any, Union
 
 from .templating import FILTERS
@@ -22,7 +23,7 @@ _TOKEN = re.compile(r"""\s*(?:(?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?![\w.
                     r"""|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[.|(),]))""")
 #: Jinja2's keywords and constants: not names here (``or`` is the one operator understood)
 _RESERVED = frozenset({"and", "or", "not", "in", "is", "if", "else", "true", "false", "none", "True", "False", "None"})
-_FILTERS = {**FILTERS, "upper": lambda value: str(value).upper(), "lower": lambda value: str(value).lower()}
+_FILTERS: dict[str, Callable[..., Any]] = {**FILTERS, "upper": lambda value: str(value).upper(), "lower": lambda value: str(value).lower()}
 
 # An expression: ("literal", value) | ("name", name) | ("key", expr, name) | ("filter", expr, name, args) | ("or", a, b)
 Node = tuple[Any, ...]

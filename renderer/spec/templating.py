@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import colorsys
 from functools import lru_cache
-from collections.abc import Iterator
-from typing import Any
-
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..colors import mix, parse_color, to_hex
 
@@ -46,7 +44,7 @@ def _glow(color: str, other: str, amount: float) -> str:
 
 
 #: the filters layouts may use, beside Jinja2's own
-FILTERS = {"alpha": _alpha, "mix": _mix, "glow": _glow}
+FILTERS: dict[str, Callable[..., str]] = {"alpha": _alpha, "mix": _mix, "glow": _glow}
 
 
 @lru_cache(maxsize=1)
