@@ -11,10 +11,10 @@ pydantic, Jinja2, PyYAML or fontTools), so a command or a worker pays only for w
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
-if TYPE_CHECKING:  # what the lazy names are, for type checkers
+if _typing.TYPE_CHECKING:  # what the lazy names are, for type checkers
     from .api import Renderer, Thumbnail, generate
     from .batch.run import BatchSummary, RowDefaults, RowEvent, run_batch
     from .compose.plan import Plan
@@ -34,17 +34,17 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value  # the next look-up is a plain one
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY})  # the lazy names too, as if they were bound
 
 
 __all__ = [
