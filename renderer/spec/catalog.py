@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,11 @@ class Layout:
     spec: LayoutSpec  # validated with templates unfilled
     source: SourceDoc  # the file's data with every default spelled out, filled per render
     folder: Path
-    templates: tuple[tuple[PathKey, str], ...] = ()  # where ``source`` holds a template, and its text
+
+    @cached_property
+    def templates(self) -> tuple[tuple[PathKey, str], ...]:
+        """Where ``source`` holds a template, and its text (what a render fills)."""
+        return tuple(template_strings(self.source.data))
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ def load_layout_file(path: Path, fonts: FontBook, default_kit: KitSpec) -> tuple
     if problems:
         return None, problems
     source = _with_defaults(spec, doc)
-    return Layout(spec, source, path.parent, tuple(template_strings(source.data))), problems
+    return Layout(spec, source, path.parent), problems
 
 
 @dataclass(frozen=True)
