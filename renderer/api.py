@@ -16,13 +16,15 @@ from .autolayout import choose_layout, get_layout
 from .catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .categories import apply_category_to_kit
 from .compose import Composer, Scene
-from .context import render_context
+from .autolayout import versus_parts
+from .context import render_context, title_seed
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
 from .fonts import FontBook
 from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
+from .layout_expand import expand_layout
 from .layout_spec import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
 from .plan import Plan
@@ -32,6 +34,8 @@ from .validation import validate_doc
 from .yamlsource import SourceDoc
 
 DEFAULT_KIT = "default"
+#: the template names through which a layout shows each secondary text
+SECONDARY_TEXT_NAMES = {"subtitle": frozenset({"subtitle", "speaker"}), "badge": frozenset({"badge"})}
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,14 @@ class Renderer:
         video_use: str = "background",
         quality: int | None = None,
         debug: bool = False,
+        subtitle: str | None = None,
+        badge: str | None = None,
     ) -> Thumbnail:
         """Render ``title``; every option is validated with a message naming what is allowed.
+
+        ``subtitle`` (a kicker, tagline or speaker, at most 120 characters) and ``badge`` (a short
+        label such as "NEW" or "EP 14", at most 12) are drawn where the layout has room for them;
+        a layout without a place for one says so in ``warnings``.
 
         ``photo``/``logo``: a data URL, raw bytes or a file path (implies use_photo/use_logo).
         ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the best moment): that
@@ -140,6 +150,7 @@ class Renderer:
             "outputFormat": output_format, "category": category, "model": "hd" if hd else "sd",
             "usePhoto": use_photo, "useLogo": use_logo,
             "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
+            "subtitle": subtitle, "badge": badge,
         })
         source = VideoSource.create(video, time, video_use) if video is not None else None
         try:
@@ -195,9 +206,10 @@ class Renderer:
             chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         else:
             chosen = get_layout(request.layout, fmt.name, self.layouts)
-        spec = self.filled_layout(chosen, request.title, kit)
+        spec, layout_warnings = self.prepare_layout(chosen, request.title, kit, subtitle=request.subtitle, badge=request.badge,
+                                                    picture=video is not None and not frame_as_photo)
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
-        warnings: list[str] = []
+        warnings: list[str] = list(layout_warnings)
         background_image = None
         photo = None
         if video is not None and (not frame_as_photo or has_slot):
@@ -241,10 +253,27 @@ class Renderer:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
-    def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
-        """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
+    def filled_layout(self, layout: Layout, title: str, kit: Kit, *, subtitle: str = "", badge: str = "") -> LayoutSpec:
+        """``layout`` filled and resolved for ``title`` and ``kit`` (see ``prepare_layout``)."""
+        return self.prepare_layout(layout, title, kit, subtitle=subtitle, badge=badge)[0]
+
+    def prepare_layout(self, layout: Layout, title: str, kit: Kit, *, subtitle: str = "", badge: str = "",
+                       picture: bool = False) -> tuple[LayoutSpec, tuple[str, ...]]:
+        """``layout`` with its templates filled for ``title``, ``subtitle``, ``badge`` and ``kit``,
+        validated, its match-up sides and kit patterns resolved (``picture``: a picture is the
+        background); and warnings: a subtitle or badge the layout has no place for."""
+        warnings = [f"layout {layout.spec.name} has no place for a {name}: it was not drawn"
+                    for name, given in (("subtitle", subtitle), ("badge", badge))
+                    if given and not layout.uses & SECONDARY_TEXT_NAMES[name]]
+        spec = self._filled(layout, title, kit, subtitle=subtitle, badge=badge)
+        versus = versus_parts(title)
+        spec, expand_warnings = expand_layout(spec, sides=versus.sides if versus else (title,), kit=kit.spec,
+                                              seed=title_seed(title), picture=picture)
+        return spec, (*warnings, *expand_warnings)
+
+    def _filled(self, layout: Layout, title: str, kit: Kit, *, subtitle: str, badge: str) -> LayoutSpec:
         spec = layout.spec
-        context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
+        context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec, subtitle=subtitle, badge=badge)
         try:
             filled = fill_tree(layout.source.data, context)
         except TemplateFillError as exc:
@@ -330,17 +359,20 @@ def generate(
     layout: str = "auto",
     video: str | os.PathLike[str] | None = None,
     time: float | str = "auto",
+    subtitle: str | None = None,
+    badge: str | None = None,
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
     ``generate(**request_json)`` works) and returns its response body.
 
-    thumbkit's extension: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video (see ``Renderer.render``)."""
+    thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
+    the title over that frame of a local video (see ``Renderer.render``); ``subtitle`` and
+    ``badge`` are drawn where the layout has room for them."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
-        "usePersonalPhoto": usePersonalPhoto, "layout": layout,
+        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "subtitle": subtitle, "badge": badge,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None

@@ -36,6 +36,8 @@ COLUMN_ALIASES: dict[str, str] = {
     "filename": "filename",
     "category": "category",
     "model": "model",
+    "subtitle": "subtitle",
+    "badge": "badge",
 }
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)")  # splits after a CR that no LF follows (old Mac line ends)

@@ -17,7 +17,7 @@ from .formats import FORMATS
 from .kit_spec import KitFont, KitSpec
 from .layout_spec import LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from .paths import data_dir
-from .templating import TemplateFillError, fill_tree, template_problem, template_strings
+from .templating import TemplateFillError, fill_tree, template_names, template_problem, template_strings
 from .validation import validate_doc
 from .yamlsource import SourceDoc, load_yaml
 
@@ -30,6 +30,7 @@ class Layout:
     spec: LayoutSpec  # validated with templates unfilled
     source: SourceDoc  # the file's data with every default spelled out, filled per render
     folder: Path
+    uses: frozenset[str] = frozenset()  # the context names its templates read (subtitle, badge, ...)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Kit:
 def sample_context(kit: KitSpec, fmt_name: str, width: int, height: int) -> dict[str, Any]:
     from .context import render_context
 
-    return render_context("7 Sample title *words* to check", fmt_name, width, height, kit)
+    return render_context("7 Sample title *words* to check", fmt_name, width, height, kit,
+                          subtitle="A sample subtitle", badge="NEW")
 
 
 def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
@@ -70,7 +72,8 @@ def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[st
         if spec.name in layouts:
             problems.append(doc.problem(("name",), f"layout name {spec.name!r} is used twice"))
         if not file_problems:
-            layouts[spec.name] = Layout(spec, _with_defaults(spec, doc), folder)
+            source = _with_defaults(spec, doc)
+            layouts[spec.name] = Layout(spec, source, folder, template_names(source.data))
     if problems:
         raise SpecError(problems)
     return layouts

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from .colors import COLOR_FORMS, parse_color
-from .layout_spec import Closed
+from .layout_spec import Closed, PatternName
 from .request import CATEGORIES
 
 PALETTE_ROLES = ("background", "surface", "text", "accent", "muted", "on_accent")
@@ -83,6 +83,26 @@ class KitPhoto(Closed):
     outline_color: str | None = None
 
 
+PaletteRole = Literal["background", "surface", "text", "accent", "muted", "on_accent"]
+
+
+class KitPattern(Closed):
+    """One of the kit's background patterns: the kind, and what the kit changes of the layout's
+    settings (the colour as a palette role, the strength as a factor on the layout's opacity)."""
+
+    type: PatternName
+    color: PaletteRole | None = None
+    strength: Annotated[float, Field(ge=0, le=4)] = 1.0
+    spacing_px: Annotated[int, Field(ge=4, le=600)] | None = None
+    size_px: Annotated[float, Field(gt=0, le=600)] | None = None
+    angle_deg: Annotated[float, Field(ge=-360, le=360)] | None = None
+    count: Annotated[int, Field(ge=1, le=64)] | None = None
+
+
+#: the patterns of a kit that names none (``patterns: []`` means no pattern at all)
+DEFAULT_KIT_PATTERNS = ("dots", "grid", "rays", "shapes")
+
+
 class KitSpec(Closed):
     name: str
     description: str = ""
@@ -92,6 +112,8 @@ class KitSpec(Closed):
     logo: KitLogo | None = None
     photo: KitPhoto | None = None
     layouts: list[str] = []  # preferred layout names, in order
+    patterns: list[PatternName | KitPattern] | None = None  # None: DEFAULT_KIT_PATTERNS; [] none
+    site: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # shown as Open Graph cards do
     category: str = "auto"  # a ThumbAPI category: biases layouts and emphasis (renderer.categories)
 
     @field_validator("name")
@@ -100,6 +122,18 @@ class KitSpec(Closed):
         problem = kit_name_problem(value)
         if problem:
             raise ValueError(f"expected {KIT_NAME_RULE}, {problem}")
+        return value
+
+    def kit_patterns(self) -> tuple[KitPattern, ...]:
+        """The kit's patterns, every entry spelled out."""
+        chosen = DEFAULT_KIT_PATTERNS if self.patterns is None else self.patterns
+        return tuple(KitPattern(type=entry) if isinstance(entry, str) else entry for entry in chosen)
+
+    @field_validator("site")
+    @classmethod
+    def _printable_site(cls, value: str | None) -> str | None:
+        if value is not None and (problem := kit_name_problem(value)):
+            raise ValueError(f"expected a short printable site name (example.com), {problem}")
         return value
 
     @field_validator("category")

@@ -23,8 +23,10 @@ IMAGE_STYLES = ("faceless", "with-image", "with-photo", "with-logo")
 MODELS = ("sd", "hd")
 FIELDS = (
     "title", "format", "category", "usePhoto", "useLogo", "photoImage", "logoImage", "customAssetsId",
-    "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout",
+    "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout", "subtitle", "badge",
 )
+MAX_SUBTITLE_CHARS = 120
+MAX_BADGE_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class GenerateRequest:
     output_format: str = "webp"
     model: str = "sd"
     layout: str = "auto"
+    subtitle: str = ""  # thumbkit: a kicker, tagline or speaker under or over the title
+    badge: str = ""  # thumbkit: a short label ("NEW", "PART 2", "EP 14")
 
 
 def check_text(value: str, name: str) -> None:
@@ -126,7 +130,24 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
         title=title, format=format_name, category=category, use_photo=use_photo, use_logo=use_logo,
         photo_image=photo_image, logo_image=logo_image, custom_assets_id=kit or None,
         output_format=output, model=model, layout=layout,
+        subtitle=_short_text(body, "subtitle", MAX_SUBTITLE_CHARS), badge=_short_text(body, "badge", MAX_BADGE_CHARS),
     )
+
+
+def _short_text(body: Mapping[str, Any], name: str, limit: int) -> str:
+    """An optional one-line text (``subtitle``, ``badge``): folded like the title, at most ``limit``
+    characters; missing, null or blank is ''."""
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be a string", field=name)
+    text = normalize_title(value)
+    if not _visible(text):
+        return ""
+    if len(text) > limit:
+        raise InputError(f"{name} must be at most {limit} characters, got {len(text)}: {text[:40]!r}", field=name)
+    return text
 
 
 def _bool(body: Mapping[str, Any], name: str) -> bool:
@@ -145,4 +166,5 @@ def _string(body: Mapping[str, Any], name: str) -> str | None:
     return value or None
 
 
-__all__ = ["CATEGORIES", "FIELDS", "check_text", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]
+__all__ = ["CATEGORIES", "FIELDS", "check_text", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "MAX_BADGE_CHARS",
+           "MAX_SUBTITLE_CHARS", "OUTPUT_FORMATS", "parse_request"]

@@ -10,7 +10,7 @@ import colorsys
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .colors import mix, parse_color, to_hex
@@ -43,7 +43,17 @@ def _glow(color: str, other: str, amount: float) -> str:
     return to_hex(mix(base, (255, 255, 255, 255), amount * 0.6))
 
 
-_ENV.filters.update(alpha=_alpha, mix=_mix, glow=_glow)
+def _pick(seed: int, *choices: Any) -> Any:
+    """``{{ seed | pick(palette.accent, palette.muted) }}``: one of the choices, by the title's seed,
+    so a series varies while each title renders the same (every choice is checked on load)."""
+    if not choices:
+        raise ValueError("pick needs at least one choice")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"pick chooses by the title's seed ({{{{ seed | pick(...) }}}}), got {seed!r}")
+    return choices[seed % len(choices)]
+
+
+_ENV.filters.update(alpha=_alpha, mix=_mix, glow=_glow, pick=_pick)
 
 
 def is_template(value: str) -> bool:
@@ -109,3 +119,11 @@ def template_strings(data: Any, loc: tuple = ()):
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from template_strings(value, (*loc, index))
+
+
+def template_names(data: Any) -> frozenset[str]:
+    """The context names the templates in ``data`` read (``{{ subtitle }}`` -> ``subtitle``)."""
+    names: set[str] = set()
+    for _, source in template_strings(data):
+        names |= meta.find_undeclared_variables(_ENV.parse(source))
+    return frozenset(names)

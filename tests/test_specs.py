@@ -96,7 +96,7 @@ def test_broken_yaml_syntax_is_located(tmp_path):
 def test_unknown_layer_kind_lists_the_allowed_ones(tmp_path):
     text = GOOD.format(name="kinds").replace("kind: background", "kind: gradient")
     problems = problems_of(write_layouts(tmp_path, {"kinds.yaml": text}))
-    assert any("layers[0]" in p and "'background', 'shape', 'text', 'photo', 'logo'" in p and "'gradient'" in p for p in problems), problems
+    assert any("layers[0]" in p and "'background', 'pattern', 'shape', 'text', 'stack', 'sides', 'photo', 'logo'" in p and "'gradient'" in p for p in problems), problems
 
 
 def test_unknown_font_lists_the_bundled_families(tmp_path):
