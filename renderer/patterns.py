@@ -25,8 +25,9 @@ DEFAULTS: dict[str, dict[str, float | tuple[float, float]]] = {
     "grain": {"size_px": 1.6},
     "halftone": {"spacing_px": 22, "size_px": 18, "angle_deg": 45, "center": (1.0, 0.15)},
     "rays": {"count": 20, "center": (0.85, 0.2)},
-    "shapes": {"count": 5, "size_px": 460},
+    "shapes": {"count": 5},  # size: 36% of the canvas's longer side
 }
+SHAPES_SIZE_SHARE = 0.36
 FADES = ("none", "left", "right", "top", "bottom", "center", "edges")
 _CACHE_SIZE = 40
 _GRAIN_TILE_PX = 256
@@ -59,10 +60,16 @@ def params_for(kind: str, width_px: int, height_px: int, *, scale: float = 1.0, 
     if fade not in FADES:
         raise ValueError(f"unknown fade {fade!r}; known: {', '.join(FADES)}")
     base = DEFAULTS[kind]
+    if size_px is not None:
+        size = float(size_px) * scale
+    elif kind == "shapes":
+        size = SHAPES_SIZE_SHARE * max(width_px, height_px)
+    else:
+        size = float(base.get("size_px", 4)) * scale  # type: ignore[arg-type]
     return PatternParams(
         kind=kind, width_px=width_px, height_px=height_px,
         spacing_px=float(spacing_px if spacing_px is not None else base.get("spacing_px", 32)) * scale,
-        size_px=float(size_px if size_px is not None else base.get("size_px", 4)) * scale,
+        size_px=size,
         angle_deg=float(angle_deg if angle_deg is not None else base.get("angle_deg", 0)),
         count=int(count if count is not None else base.get("count", 12)),
         center=tuple(center if center is not None else base.get("center", (0.5, 0.5))),  # type: ignore[arg-type]
