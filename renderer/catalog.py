@@ -15,7 +15,7 @@ from .errors import AssetError, InputError, SpecError, SpecProblem
 from .fonts import FontBook
 from .formats import FORMATS
 from .kit_spec import KitFont, KitSpec
-from .layout_spec import LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from .layout_spec import LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, SidesLayer, StackLayer, TextLayer
 from .paths import data_dir
 from .templating import TemplateFillError, fill_tree, template_names, template_problem, template_strings
 from .validation import validate_doc
@@ -106,16 +106,16 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
                 f"{spec.format} is {fmt.width_px}x{fmt.height_px}, the layout says {spec.size.width}x{spec.size.height}",
             )
         )
-    if not any(isinstance(layer, TextLayer) for layer in spec.layers):
-        problems.append(doc.problem(("layers",), "a layout needs at least one text layer"))
+    if not any(isinstance(layer, (TextLayer, StackLayer, SidesLayer)) for layer in spec.layers):
+        problems.append(doc.problem(("layers",), "a layout needs at least one text, stack or sides layer"))
     for index, layer in enumerate(spec.layers):
         box = getattr(layer, "box", None)
         if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.right() > spec.size.width or box.bottom() > spec.size.height):
             problems.append(doc.problem(("layers", index, "box"), f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
-        if isinstance(layer, TextLayer):
-            problem = font_problem(layer.font, layer.weight, fonts, kit)
+        for where, font, weight in _fonts_of(layer):
+            problem = font_problem(font, weight, fonts, kit)
             if problem:
-                problems.append(doc.problem(("layers", index, "font"), problem))
+                problems.append(doc.problem(("layers", index, *where), problem))
         if isinstance(layer, (PhotoLayer, LogoLayer)) and sum(isinstance(l, type(layer)) for l in spec.layers) > 1:
             problems.append(doc.problem(("layers", index), f"only one {layer.kind} layer is allowed"))
     if problems:
@@ -130,6 +130,20 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
     filled_doc = SourceDoc(doc.path, filled, doc.positions)
     _, filled_problems = validate_doc(LayoutSpec, filled_doc)
     return filled_problems
+
+
+def _fonts_of(layer) -> list[tuple[tuple, str, str | None]]:
+    """(where in the layer, font, weight) for every font a layer names."""
+    if isinstance(layer, TextLayer):
+        return [(("font",), layer.font, layer.weight)]
+    if isinstance(layer, StackLayer):
+        return [(("items", i, "font"), item.font, item.weight) for i, item in enumerate(layer.items)]
+    if isinstance(layer, SidesLayer):
+        found = [(("text", "font"), layer.text.font, layer.text.weight)]
+        if layer.divider is not None:
+            found.append((("divider", "font"), layer.divider.font, layer.divider.weight))
+        return found
+    return []
 
 
 def font_problem(font: str, weight: str | None, fonts: FontBook, kit: KitSpec) -> str | None:

@@ -35,7 +35,8 @@ def expand_layout(spec: LayoutSpec, *, sides: tuple[str, ...], kit: KitSpec, see
         if isinstance(layer, SidesLayer):
             if len(sides) < 2:
                 warnings.append(f"the title has no 'X vs Y': layer {index} shows it as one side")
-            layers.extend(side_layers(layer, sides, group=f"{SIDES_SIZE_GROUP}-{index}"))
+            pattern = resolve_pattern(layer.pattern, kit, seed) if layer.pattern is not None else None
+            layers.extend(side_layers(layer, sides, group=f"{SIDES_SIZE_GROUP}-{index}", pattern=pattern))
         elif isinstance(layer, PatternLayer):
             resolved = resolve_pattern(layer, kit, seed)
             if resolved is not None and (layer.on_picture or not picture):
@@ -68,8 +69,9 @@ def resolve_pattern(layer: PatternLayer, kit: KitSpec, seed: int) -> PatternLaye
     return layer.model_copy(update=update) if update else layer
 
 
-def side_layers(layer: SidesLayer, sides: tuple[str, ...], *, group: str) -> list[Any]:
-    """The panels, texts and dividers of a ``sides`` layer for these sides (one side: one panel)."""
+def side_layers(layer: SidesLayer, sides: tuple[str, ...], *, group: str, pattern: PatternLayer | None = None) -> list[Any]:
+    """The panels, the pattern over them, the texts and the dividers of a ``sides`` layer for
+    these sides (one side: one panel)."""
     box = layer.box
     count = max(1, len(sides))
     columns = layer.direction == "columns"
@@ -88,6 +90,8 @@ def side_layers(layer: SidesLayer, sides: tuple[str, ...], *, group: str) -> lis
         else:
             points = [(0.0, a0), (float(across), a1), (float(across), b1), (0.0, b0)]
         out.append(ShapeLayer(kind="shape", shape="polygon", box=box, points=points, fill=layer.fills[i % len(layer.fills)]))
+    if pattern is not None:
+        out.append(pattern.model_copy(update={"box": pattern.box or box}))
     for i, side in enumerate(sides or ("",)):
         (a0, a1), (b0, b1) = edges[i], edges[i + 1]
         outer = layer.pad_x_px if columns else layer.pad_y_px

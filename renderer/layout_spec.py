@@ -253,6 +253,30 @@ class StackLayer(Closed):
         return self
 
 
+class PatternLayer(Closed):
+    """A decorated background: dots, grid, stripes, grain, halftone, rays or soft shapes, in one
+    colour at an opacity, over the box (default: the canvas), faded where text goes. ``kit``
+    draws one of the brand kit's patterns; the title picks which and seeds the variation (offset,
+    centre, shapes), so a series varies and each title always renders the same. The unset
+    numbers take the pattern's defaults (renderer.patterns.DEFAULTS)."""
+
+    kind: Literal["pattern"]
+    pattern: Literal["dots", "grid", "stripes", "grain", "halftone", "rays", "shapes", "kit"] = "kit"
+    box: Box | None = None
+    color: ColorText = "{{ palette.text }}"
+    opacity: Annotated[float, Field(ge=0, le=1)] = 0.08
+    spacing_px: Annotated[int, Field(ge=4, le=600)] | None = None  # dots, grid, stripes, halftone: the pitch
+    size_px: Annotated[float, Field(gt=0, le=600)] | None = None  # a dot's diameter, a line's width, a shape's size
+    angle_deg: Annotated[float, Field(ge=-360, le=360)] | None = None  # the lattice's or stripes' angle
+    count: Annotated[int, Field(ge=1, le=64)] | None = None  # rays, shapes
+    center: Point | None = None  # rays, halftone: where they start, as a fraction of the box
+    fade: Literal["none", "left", "right", "top", "bottom", "center", "edges"] = "none"  # where it vanishes
+    on_picture: bool = False  # also drawn over a background picture or video frame
+    variant: Annotated[int, Field(ge=0, le=7)] | None = None  # a fixed variation (0-7); None: from the title
+
+    _c = field_validator("color")(lambda cls, v: _color_or_template(v))
+
+
 class Divider(Closed):
     """The badge on each boundary between two sides ("VS")."""
 
@@ -285,34 +309,11 @@ class SidesLayer(Closed):
     align: Literal["left", "center", "right"] = "center"
     valign: Literal["top", "middle", "bottom"] = "middle"
     text: TextStyle
+    pattern: PatternLayer | None = None  # drawn over the panels, under the texts
     divider: Divider | None = Divider()
 
     _f = field_validator("fills")(lambda cls, v: [_check_fill(f) for f in v])
     _c = field_validator("colors")(lambda cls, v: [_color_or_template(c) for c in v])
-
-
-class PatternLayer(Closed):
-    """A decorated background: dots, grid, stripes, grain, halftone, rays or soft shapes, in one
-    colour at an opacity, over the box (default: the canvas), faded where text goes. ``kit``
-    draws one of the brand kit's patterns; the title picks which and seeds the variation (offset,
-    centre, shapes), so a series varies and each title always renders the same. The unset
-    numbers take the pattern's defaults (renderer.patterns.DEFAULTS)."""
-
-    kind: Literal["pattern"]
-    pattern: Literal["dots", "grid", "stripes", "grain", "halftone", "rays", "shapes", "kit"] = "kit"
-    box: Box | None = None
-    color: ColorText = "{{ palette.text }}"
-    opacity: Annotated[float, Field(ge=0, le=1)] = 0.08
-    spacing_px: Annotated[int, Field(ge=4, le=600)] | None = None  # dots, grid, stripes, halftone: the pitch
-    size_px: Annotated[float, Field(gt=0, le=600)] | None = None  # a dot's diameter, a line's width, a shape's size
-    angle_deg: Annotated[float, Field(ge=-360, le=360)] | None = None  # the lattice's or stripes' angle
-    count: Annotated[int, Field(ge=1, le=64)] | None = None  # rays, shapes
-    center: Point | None = None  # rays, halftone: where they start, as a fraction of the box
-    fade: Literal["none", "left", "right", "top", "bottom", "center", "edges"] = "none"  # where it vanishes
-    on_picture: bool = False  # also drawn over a background picture or video frame
-    variant: Annotated[int, Field(ge=0, le=7)] | None = None  # a fixed variation (0-7); None: from the title
-
-    _c = field_validator("color")(lambda cls, v: _color_or_template(v))
 
 
 class PhotoEffects(Closed):
