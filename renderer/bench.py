@@ -174,6 +174,15 @@ def bench_command(rounds: int) -> None:
     for kit, row in photo["kits"].items():
         click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
                    f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
+    from .bench_patterns import compose_with_and_without, mask_costs
+
+    click.echo("\nPatterns at 1280x720: the mask computed once per variant (cold), then the cached mask pasted (warm):")
+    for row in mask_costs():
+        click.echo(f"  {row['pattern']:<9} cold {row['cold_ms']:6.1f} ms  warm {row['warm_ms']:5.1f} ms")
+    pattern = compose_with_and_without(titles=TITLES)
+    click.echo(f"youtube-bold and youtube-quote composed with the default kit's patterns: {pattern['with_ms']:.1f} ms, "
+               f"with plain backgrounds: {pattern['without_ms']:.1f} ms ({pattern['ratio']:.2f}x, median of "
+               f"{pattern['renders']} renders, no encoding)")
     click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
     for row in encoder_table():
         click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")
