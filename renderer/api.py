@@ -11,27 +11,27 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .assets import AssetResolver
-from .autolayout import choose_layout, get_layout
-from .catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
-from .categories import apply_category_to_kit
-from .compose import Composer, Scene
-from .autolayout import versus_parts
-from .context import render_context, title_seed
+from .assets.resolver import AssetResolver
+from .spec.auto_layout import resolve_layout, versus_parts
+from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
+from .kits.categories import apply_category_to_kit
+from .compose.composer import Composer
+from .compose.scene import Scene
+from .spec.context import render_context, title_seed
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
-from .fonts import FontBook
-from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
+from .text.fonts import FontBook
+from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
-from .layout_expand import expand_layout
-from .layout_spec import LayoutSpec, PhotoLayer
+from .spec.expand import expand_layout
+from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
-from .plan import Plan
+from .compose.plan import Plan
 from .request import GenerateRequest, parse_request
-from .templating import TemplateFillError, fill_tree
-from .validation import validate_doc
-from .yamlsource import SourceDoc
+from .spec.templating import TemplateFillError, fill_tree
+from .spec.diagnostics import validate_doc
+from .spec.yaml_source import SourceDoc
 
 DEFAULT_KIT = "default"
 #: the template names through which a layout shows each secondary text
@@ -171,10 +171,8 @@ class Renderer:
         fmt = get_format(request.format or "youtube")
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
-        if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
-        else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -202,10 +200,8 @@ class Renderer:
         use_photo = request.use_photo or bool(request.photo_image) or frame_as_photo
         use_logo = request.use_logo or bool(request.logo_image)
         # The layout first: a bad name fails before any slow work (a video frame, a cutout).
-        if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
-        else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
         spec, layout_warnings = self.prepare_layout(chosen, request.title, kit, subtitle=request.subtitle, badge=request.badge,
                                                     picture=video is not None and not frame_as_photo)
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
@@ -320,7 +316,7 @@ def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str
         raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
     import base64
 
-    from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
+    from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
 
     source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
     raw = read_image_bytes(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)

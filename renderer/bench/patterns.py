@@ -1,0 +1,77 @@
+"""What a decorated background costs: each pattern drawn from nothing (its mask computed) and drawn
+again (the cached mask pasted), and whole compositions with the kit's patterns against the same
+layouts with plain backgrounds, measured in the same process."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from PIL import Image
+
+KIND_ROUNDS = 5
+
+
+def _ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def mask_costs(*, width_px: int = 1280, height_px: int = 720) -> list[dict]:
+    """Per pattern kind at a YouTube canvas: the mask computed (cold), the cached mask pasted over
+    an RGB canvas (warm), and a plain paste of a solid colour of the same size for reference."""
+    from ..compose.patterns import DEFAULTS, clear_cache, params_for, pattern_mask
+
+    canvas = Image.new("RGB", (width_px, height_px), (11, 18, 32))
+    paint = Image.new("RGB", canvas.size, (255, 255, 255))
+    rows = []
+    for kind in DEFAULTS:
+        cold, warm = [], []
+        for variant in range(KIND_ROUNDS):
+            params = params_for(kind, width_px, height_px, opacity=0.1, variant=variant, fade="left")
+            clear_cache()
+            started = time.perf_counter()
+            mask = pattern_mask(params)
+            cold.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            canvas.paste(paint, (0, 0), pattern_mask(params))
+            warm.append(time.perf_counter() - started)
+        rows.append({"pattern": kind, "cold_ms": _ms(cold), "warm_ms": _ms(warm)})
+    return rows
+
+
+def compose_with_and_without(renderer=None, *, titles: list[str], layouts: tuple[str, ...] = ("youtube-bold", "youtube-quote"),
+                             rounds: int = 3) -> dict:
+    """Composition time (no encoding) of ``layouts`` for ``titles`` with the default kit's patterns
+    against the same layouts without their pattern layers, interleaved; the pattern masks are
+    warm after the first pass, as in a batch."""
+    from ..api import Renderer
+    from ..compose.scene import Scene
+    from ..spec.layout import PatternLayer
+
+    renderer = renderer or Renderer()
+    kit = renderer.kit("default")
+    cases = []
+    for name in layouts:
+        layout = renderer.layouts[name]
+        for title in titles:
+            spec = renderer.filled_layout(layout, title, kit)
+            plain = spec.model_copy(update={"layers": [l for l in spec.layers if not isinstance(l, PatternLayer)]})
+            cases.append((Scene(layout=spec, layout_folder=layout.folder, kit=kit.spec, kit_id=kit.id),
+                          Scene(layout=plain, layout_folder=layout.folder, kit=kit.spec, kit_id=kit.id)))
+    with_pattern, without = [], []
+    for scene, plain in cases:  # warm: masks, static backgrounds, typefaces
+        renderer.compose_scene(scene)
+        renderer.compose_scene(plain)
+    for _ in range(rounds):
+        for scene, plain in cases:
+            started = time.perf_counter()
+            renderer.compose_scene(scene)
+            with_pattern.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            renderer.compose_scene(plain)
+            without.append(time.perf_counter() - started)
+    return {"with_ms": _ms(with_pattern), "without_ms": _ms(without), "ratio": _ms(with_pattern) / _ms(without),
+            "renders": len(cases) * rounds}
+
+
+__all__ = ["compose_with_and_without", "mask_costs"]
