@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from ..colors import parse_color
 from ..lru import LruCache
 from ..spec.kit import KitSpec
-from ..spec.layout import BackgroundLayer, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from ..spec.layout import BackgroundLayer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
 from .canvas import GRID_STEP_PX, Work, image_luminances
@@ -26,7 +26,9 @@ from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage, Rect
 from .scene import FramedPhoto, LogoSource, Scene, scaled_rect
-from .text_layer import draw_text
+from .pattern_layer import draw_pattern
+from .stack_layer import draw_stack
+from .text_layer import draw_text, prepare_text
 
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
 
@@ -48,13 +50,14 @@ class Composer:
         width, height = round(spec.size.width * s), round(spec.size.height * s)
         layers = spec.layers
         prefix = 0
-        while prefix < len(layers) and isinstance(layers[prefix], (BackgroundLayer, ShapeLayer)) and not (
+        while prefix < len(layers) and isinstance(layers[prefix], (BackgroundLayer, PatternLayer, ShapeLayer)) and not (
             scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
         ) and not (isinstance(layers[prefix], ShapeLayer) and layers[prefix].track is not None):
             prefix += 1
         canvas, grid, key = self._static_prefix(scene, prefix, width, height)
         work = Work(canvas, grid, untouched_key=key)
         work.obstacles = self._reserved(scene, work)
+        group_sizes = self._group_sizes(work, scene)
         tracking: list[ShapeLayer] = []  # shapes waiting for the next text layer's ink
         for index in range(prefix, len(layers)):
             layer = layers[index]
@@ -62,6 +65,8 @@ class Composer:
                 work.untouched_key = None
             if isinstance(layer, BackgroundLayer):
                 self._background(work, scene, layer)
+            elif isinstance(layer, PatternLayer):
+                draw_pattern(work.canvas, layer, scene.scale)
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
@@ -72,10 +77,13 @@ class Composer:
                 work.untouched_key = None
             elif isinstance(layer, LogoLayer):
                 draw_logo(work, scene, index)
-            elif isinstance(layer, TextLayer):
-                drawn = len(work.texts)
-                draw_text(work, scene, index, layer, self._typeface(layer, scene.kit))
-                ink = work.texts[-1].ink if len(work.texts) > drawn else None
+            elif isinstance(layer, (TextLayer, StackLayer)):
+                if isinstance(layer, StackLayer):
+                    ink = draw_stack(work, scene, index, layer, lambda text: self._typeface(text, scene.kit))
+                else:
+                    drawn = draw_text(work, scene, index, layer, self._typeface(layer, scene.kit),
+                                      max_size_px=group_sizes.get(layer.size_group))
+                    ink = drawn.ink if drawn is not None else None
                 for shape in tracking:
                     self._shape(work.canvas, scene, shape, box=_tracked_box(shape, ink, scene.scale))
                 tracking.clear()
@@ -105,12 +113,24 @@ class Composer:
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
                 canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder)
+            elif isinstance(layer, PatternLayer):
+                draw_pattern(canvas, layer, scene.scale)
             else:
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = image_luminances(canvas.reduce(GRID_STEP_PX))
         self._static.put(key, (canvas, grid))
         return canvas, grid, key
+
+    def _group_sizes(self, work: Work, scene: Scene) -> dict[str | None, int]:
+        """For each size group, the size its smallest member fits at: every member is drawn at it."""
+        sizes: dict[str | None, int] = {}
+        for index, layer in enumerate(scene.layout.layers):
+            if isinstance(layer, TextLayer) and layer.size_group is not None:
+                prepared = prepare_text(work, scene, index, layer, self._typeface(layer, scene.kit))
+                if prepared is not None:
+                    sizes[layer.size_group] = min(sizes.get(layer.size_group, prepared.size_px), prepared.size_px)
+        return sizes
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: Work) -> list[Rect]:
@@ -142,7 +162,11 @@ class Composer:
         box = box or scaled_rect(layer.box, scene.scale)
         w, h = round(box.width), round(box.height)
         paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
-        mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
+        points = None
+        if layer.points is not None:  # polygon points scale with the box it is drawn in (a tracked shape's too)
+            kx, ky = w / (layer.box.width or 1), h / (layer.box.height or 1)
+            points = [(x * kx, y * ky) for x, y in layer.points]
+        mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale), points)
         alpha = paint.getchannel("A")
         alpha = Image.fromarray((np.asarray(alpha, np.uint16) * np.asarray(mask, np.uint16) * layer.opacity / 255).astype(np.uint8))
         paint.putalpha(alpha)

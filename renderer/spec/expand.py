@@ -23,6 +23,8 @@ from .layout import (Box, Divider, LayoutSpec, PatternLayer, ShapeLayer, SidesLa
 #: how many variants of a pattern a series cycles through (each one cached once drawn)
 PATTERN_VARIANTS = 8
 DIVIDER_TEXT_SHARE = 0.62  # the divider's text box: this share of its diameter
+THREE_SIDES_DIVIDER_SCALE = 0.8  # three sides leave narrower panels: smaller badges
+DIVIDER_GAP_PX = 20  # between a divider and the text beside it
 SIDES_SIZE_GROUP = "sides"
 
 
@@ -81,7 +83,12 @@ def side_layers(layer: SidesLayer, sides: tuple[str, ...], *, group: str, patter
     bounds = [(length * k / count + slant / 2, length * k / count - slant / 2) for k in range(1, count)]
     edges = [(0.0, 0.0), *bounds, (float(length), float(length))]
     across = box.height if columns else box.width
-    radius = (layer.divider.diameter_px / 2 + layer.divider.ring_px) if layer.divider and count > 1 else 0.0
+    divider = layer.divider
+    if divider is not None and count > 2:
+        k = THREE_SIDES_DIVIDER_SCALE
+        divider = divider.model_copy(update={"diameter_px": round(divider.diameter_px * k), "ring_px": round(divider.ring_px * k),
+                                             "size_px": max(8, round(divider.size_px * k))})
+    radius = (divider.diameter_px / 2 + divider.ring_px) if divider and count > 1 else 0.0
     out: list[Any] = []
     for i in range(count):
         (a0, a1), (b0, b1) = edges[i], edges[i + 1]
@@ -95,10 +102,11 @@ def side_layers(layer: SidesLayer, sides: tuple[str, ...], *, group: str, patter
     for i, side in enumerate(sides or ("",)):
         (a0, a1), (b0, b1) = edges[i], edges[i + 1]
         outer = layer.pad_x_px if columns else layer.pad_y_px
-        inner = max(outer + abs(slant) / 2, radius + 16)
-        low = max(a0, a1) + (inner if i > 0 else outer)
-        high = min(b0, b1) - (inner if i < count - 1 else outer)
         side_pad = layer.pad_y_px if columns else layer.pad_x_px
+        lean = abs(slant) / 2 * (1 - 2 * side_pad / across)  # how far the slanted boundary strays beside the text
+        inner = max(outer / 2 + lean, radius + DIVIDER_GAP_PX)
+        low = (a0 + a1) / 2 + (inner if i > 0 else outer)  # from the boundary's middle: inner allows for its lean
+        high = (b0 + b1) / 2 - (inner if i < count - 1 else outer)
         if columns:
             text_box = _box(box.x + low, box.y + side_pad, high - low, box.height - 2 * side_pad)
         else:
@@ -106,11 +114,11 @@ def side_layers(layer: SidesLayer, sides: tuple[str, ...], *, group: str, patter
         style = layer.text.model_dump()
         out.append(TextLayer(kind="text", text=side, box=text_box, align=layer.align, valign=layer.valign,
                              color=layer.colors[i % len(layer.colors)], size_group=group, **style))
-    if layer.divider is not None:
+    if divider is not None:
         for start, end in bounds:
             middle = (start + end) / 2
             centre = (box.x + middle, box.y + box.height / 2) if columns else (box.x + box.width / 2, box.y + middle)
-            out.extend(divider_layers(layer.divider, centre))
+            out.extend(divider_layers(divider, centre))
     return out
 
 
@@ -128,7 +136,8 @@ def divider_layers(divider: Divider, centre: tuple[float, float]) -> list[Any]:
     out.append(TextLayer(
         kind="text", text=divider.text, box=_box(cx - side / 2, cy - side / 2, side, side), font=divider.font,
         weight=divider.weight, size_px=SizeRange(min=8, max=divider.size_px), max_lines=1, align="center",
-        transform="none", color=divider.color, emphasis={"style": "none", "auto": False},
+        transform="none", color=divider.color,
+        emphasis={"style": "none", "auto": False, "color": divider.color, "text_color": divider.fill},
     ))
     return out
 
