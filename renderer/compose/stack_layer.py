@@ -73,7 +73,8 @@ def _fit_column(work: Work, scene: Scene, index: int, items: list[tuple[int, Tex
             if grows:
                 room = Rect(box.x, box.y, box.width, max(1.0, box.height - used))
                 text = prepare_text(work, scene, index, layer, typefaces[position], box=room)
-                fits = fits and (text is None or box.height - used >= _height(text) - 0.5)
+                fits = fits and (text is None or (box.height - used >= _height(text) - 0.5 and not text.fitted.truncated
+                                                  and len(text.fitted.lines) <= layer.max_lines))
             else:
                 text = fixed[position]
             if text is not None:

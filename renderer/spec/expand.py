@@ -24,7 +24,7 @@ from .layout import (Box, Divider, LayoutSpec, PatternLayer, ShapeLayer, SidesLa
 PATTERN_VARIANTS = 8
 DIVIDER_TEXT_SHARE = 0.62  # the divider's text box: this share of its diameter
 THREE_SIDES_DIVIDER_SCALE = 0.8  # three sides leave narrower panels: smaller badges
-DIVIDER_GAP_PX = 20  # between a divider and the text beside it
+DIVIDER_GAP_PX = 28  # between a divider and the text beside it
 SIDES_SIZE_GROUP = "sides"
 
 

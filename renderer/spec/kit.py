@@ -112,7 +112,7 @@ class KitSpec(Closed):
     logo: KitLogo | None = None
     photo: KitPhoto | None = None
     layouts: list[str] = []  # preferred layout names, in order
-    patterns: list[PatternName | KitPattern] | None = None  # None: DEFAULT_KIT_PATTERNS; [] none
+    patterns: list[KitPattern] | None = None  # None: DEFAULT_KIT_PATTERNS; [] none; a name is {type: name}
     site: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # shown as Open Graph cards do
     category: str = "auto"  # a ThumbAPI category: biases layouts and emphasis (renderer.kits.categories)
 
@@ -125,9 +125,18 @@ class KitSpec(Closed):
         return value
 
     def kit_patterns(self) -> tuple[KitPattern, ...]:
-        """The kit's patterns, every entry spelled out."""
-        chosen = DEFAULT_KIT_PATTERNS if self.patterns is None else self.patterns
-        return tuple(KitPattern(type=entry) if isinstance(entry, str) else entry for entry in chosen)
+        """The kit's patterns (its own, or ``DEFAULT_KIT_PATTERNS`` when it names none)."""
+        if self.patterns is None:
+            return tuple(KitPattern(type=name) for name in DEFAULT_KIT_PATTERNS)
+        return tuple(self.patterns)
+
+    @field_validator("patterns", mode="before")
+    @classmethod
+    def _pattern_names(cls, value: object) -> object:
+        """``dots`` is short for ``{type: dots}``."""
+        if isinstance(value, list):
+            return [{"type": entry} if isinstance(entry, str) else entry for entry in value]
+        return value
 
     @field_validator("site")
     @classmethod

@@ -199,8 +199,8 @@ def test_a_kit_reports_schema_font_and_layout_problems_in_one_run(tmp_path):
         ["kits/acme/kit.yaml:8:3", "palette.accent"],
         ["kits/acme/kit.yaml:12:13", "fonts.heading.family"],
         ["kits/acme/kit.yaml:13:25", "fonts.body.weight"],
-        ["kits/acme/kit.yaml:17:8", "logo.file"],
-        ["kits/acme/kit.yaml:18:25", "layouts[1]"],
+        ["kits/acme/kit.yaml:19:8", "logo.file"],
+        ["kits/acme/kit.yaml:20:25", "layouts[1]"],
     ], problems
     assert "unknown font family 'comic-sans'; bundled: bebas-neue" in problems[1]
     assert "font family 'inter' has no weight 'heavy'; it has: " in problems[2]
@@ -227,7 +227,7 @@ def test_a_kit_may_prefer_a_layout_of_the_renderers_own_folder(tmp_path):
     kit_file.write_text(kit_file.read_text() + "layouts: [mine, youtube-bold]\n")
     folder = write_layouts(tmp_path, {"mine.yaml": GOOD.format(name="mine")})
     assert Renderer(layouts_dir=folder, kit_dirs=(kits,)).render("Hello there", brand="mykit").layout == "mine"
-    with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:17:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
+    with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:19:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
         Renderer(kit_dirs=(kits,)).kit("mykit")
 
 
