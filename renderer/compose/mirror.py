@@ -76,7 +76,8 @@ def _mirror_layer(layer: Any, width: int) -> Any:
         update.update(_mirror_pattern(layer))
     if isinstance(layer, StackLayer):
         update["align"] = _SIDE.get(layer.align, layer.align)
-        update["items"] = [item.model_copy(update={"align": _item_align(item.align or layer.align, item.text)})
+        flipped = _SIDE.get(layer.align, layer.align)
+        update["items"] = [item.model_copy(update={"align": _item_align(item.align, layer.align, flipped, item.text)})
                            for item in layer.items]
     if isinstance(layer, ShapeLayer) and layer.track is not None and layer.track.edge in ("left", "right"):
         update["track"] = layer.track.model_copy(update={"edge": "right" if layer.track.edge == "left" else "left"})
@@ -89,8 +90,12 @@ def _mirror_layer(layer: Any, width: int) -> Any:
     return layer.model_copy(update=update) if update else layer
 
 
-def _item_align(align: str, text: str) -> str:
-    return _SIDE.get(align, align) if paragraph_level(text) == 0 else align
+def _item_align(own: str | None, stack_align: str, flipped_stack_align: str, text: str) -> str | None:
+    """A stack item's alignment in the mirrored stack: flipped for left-to-right text (compose
+    flips right-to-left text itself); None (the stack's) where that is what it comes to."""
+    align = own or stack_align
+    wanted = _SIDE.get(align, align) if paragraph_level(text) == 0 else align
+    return None if own is None and wanted == flipped_stack_align else wanted
 
 
 def _mirror_pattern(layer: PatternLayer) -> dict[str, Any]:

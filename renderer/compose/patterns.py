@@ -89,9 +89,9 @@ def pattern_mask(params: PatternParams) -> Image.Image:
         if mask is not None:
             _MASKS.move_to_end(params)
             return mask
-    coverage = _DRAW[params.kind](params)
-    coverage *= _fade(params.fade, params.width_px, params.height_px) * params.opacity
-    mask = Image.fromarray(np.clip(coverage * 255 + 0.5, 0, 255).astype(np.uint8), "L")
+    coverage = np.broadcast_to(_DRAW[params.kind](params), (params.height_px, params.width_px))
+    coverage = coverage * (_fade(params.fade, params.width_px, params.height_px) * (params.opacity * 255))
+    mask = Image.fromarray(np.clip(coverage + 0.5, 0, 255).astype(np.uint8), "L")
     with _LOCK:
         _MASKS[params] = mask
         while len(_MASKS) > _CACHE_SIZE:
@@ -119,8 +119,12 @@ def _lattice(params: PatternParams) -> tuple[np.ndarray, np.ndarray]:
     shift_u, shift_v = (params.variant * 0.382) % 1 * s, (params.variant * 0.618) % 1 * s
     ys = np.arange(h, dtype=np.float32)[:, None] + 0.5
     xs = np.arange(w, dtype=np.float32)[None, :] + 0.5
-    u = xs * cos + ys * sin + shift_u
-    v = ys * cos - xs * sin + shift_v
+    if abs(sin) < 1e-9 or abs(cos) < 1e-9:  # an upright lattice: a row and a column, broadcast (~10x cheaper)
+        u = xs * round(cos) + ys * round(sin) + shift_u
+        v = ys * round(cos) - xs * round(sin) + shift_v
+    else:
+        u = xs * cos + ys * sin + shift_u
+        v = ys * cos - xs * sin + shift_v
     return np.mod(u, s) - s / 2, np.mod(v, s) - s / 2
 
 
