@@ -176,9 +176,10 @@ def bench_command(rounds: int) -> None:
                    f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
     from .patterns import compose_with_and_without, mask_costs
 
-    click.echo("\nPatterns at 1280x720: the mask computed once per variant (cold), then the cached mask pasted (warm):")
+    click.echo("\nPatterns at 1280x720: a mask from nothing, another variant (the drawing cached), the mask painted:")
     for row in mask_costs():
-        click.echo(f"  {row['pattern']:<9} cold {row['cold_ms']:6.1f} ms  warm {row['warm_ms']:5.1f} ms")
+        click.echo(f"  {row['pattern']:<9} first {row['first_ms']:6.1f} ms  variant {row['variant_ms']:5.1f} ms  "
+                   f"paint {row['paint_ms']:4.1f} ms")
     pattern = compose_with_and_without(titles=TITLES)
     click.echo(f"youtube-bold and youtube-quote composed with the default kit's patterns: {pattern['with_ms']:.1f} ms, "
                f"with plain backgrounds: {pattern['without_ms']:.1f} ms ({pattern['ratio']:.2f}x, median of "

@@ -33,6 +33,7 @@ from .text_layer import draw_text, prepare_text
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
 
 _STATIC_CACHE_SIZE = 48
+_SHAPE_CACHE_SIZE = 96  # a layout's glows, panels and bands: about two each
 
 
 class Composer:
@@ -41,6 +42,7 @@ class Composer:
         self._static: LruCache[str, tuple[Image.Image, np.ndarray]] = LruCache(_STATIC_CACHE_SIZE)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
         self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(8)
+        self._shapes: LruCache[tuple[str, float, str], Image.Image] = LruCache(_SHAPE_CACHE_SIZE)  # painted shapes
         self._lock = threading.Lock()
 
     # -- the whole picture -------------------------------------------------------------------
@@ -159,17 +161,24 @@ class Composer:
         work.obstacles.extend(_faces_in(scene.background_image, width, height))
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
+        """Paint a shape at its box (or ``box``, for a tracking shape); a shape at its own box is
+        remembered as a sprite, so a background made again (another pattern variant) pastes it."""
+        key = None if box is not None else (layer.model_dump_json(), scene.scale, str(scene.layout_folder))
         box = box or scaled_rect(layer.box, scene.scale)
-        w, h = round(box.width), round(box.height)
-        paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
-        points = None
-        if layer.points is not None:  # polygon points scale with the box it is drawn in (a tracked shape's too)
-            kx, ky = w / (layer.box.width or 1), h / (layer.box.height or 1)
-            points = [(x * kx, y * ky) for x, y in layer.points]
-        mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale), points)
-        alpha = paint.getchannel("A")
-        alpha = Image.fromarray((np.asarray(alpha, np.uint16) * np.asarray(mask, np.uint16) * layer.opacity / 255).astype(np.uint8))
-        paint.putalpha(alpha)
+        paint = self._shapes.get(key) if key is not None else None
+        if paint is None:
+            w, h = round(box.width), round(box.height)
+            paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
+            points = None
+            if layer.points is not None:  # polygon points scale with the box it is drawn in (a tracked shape's too)
+                kx, ky = w / (layer.box.width or 1), h / (layer.box.height or 1)
+                points = [(x * kx, y * ky) for x, y in layer.points]
+            mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale), points)
+            alpha = paint.getchannel("A")
+            alpha = Image.fromarray((np.asarray(alpha, np.uint16) * np.asarray(mask, np.uint16) * layer.opacity / 255).astype(np.uint8))
+            paint.putalpha(alpha)
+            if key is not None:
+                self._shapes.put(key, paint)
         paint_over(canvas, paint, (round(box.x), round(box.y)))
 
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:

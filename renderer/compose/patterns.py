@@ -10,12 +10,12 @@ each pattern, so after the first renders drawing a pattern is one paste.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+from ..lru import LruCache
 
 #: each pattern's settings when the layout and the kit leave them unset (at scale 1)
 DEFAULTS: dict[str, dict[str, float | tuple[float, float]]] = {
@@ -29,7 +29,10 @@ DEFAULTS: dict[str, dict[str, float | tuple[float, float]]] = {
 }
 SHAPES_SIZE_SHARE = 0.36
 FADES = ("none", "left", "right", "top", "bottom", "center", "edges")
-_CACHE_SIZE = 40
+_CACHE_SIZE = 48  # final masks: a few per layout and kit pattern in use
+_COVERAGE_CACHE_SIZE = 24  # drawings: one per geometry (shapes and grain: per variant)
+_LATTICES = ("dots", "grid", "stripes")
+_WINDOWED = (*_LATTICES, "halftone", "rays")  # variants cut from one drawing (shapes and grain draw each)
 _GRAIN_TILE_PX = 256
 
 
@@ -77,32 +80,71 @@ def params_for(kind: str, width_px: int, height_px: int, *, scale: float = 1.0, 
     )
 
 
-_MASKS: OrderedDict[PatternParams, Image.Image] = OrderedDict()
-_LOCK = threading.Lock()
+_MASKS: LruCache[PatternParams, Image.Image] = LruCache(_CACHE_SIZE)
+_COVERAGES: LruCache[tuple, Image.Image] = LruCache(_COVERAGE_CACHE_SIZE)
+_FADES: LruCache[tuple[str, int, int], Image.Image] = LruCache(16)
 
 
 def pattern_mask(params: PatternParams) -> Image.Image:
     """The pattern's alpha (0-255, opacity and fade applied) as an ``L`` image; cached, shared:
-    do not draw on it."""
-    with _LOCK:
-        mask = _MASKS.get(params)
-        if mask is not None:
-            _MASKS.move_to_end(params)
-            return mask
-    coverage = np.broadcast_to(_DRAW[params.kind](params), (params.height_px, params.width_px))
-    coverage = coverage * (_fade(params.fade, params.width_px, params.height_px) * (params.opacity * 255))
-    mask = Image.fromarray(np.clip(coverage + 0.5, 0, 255).astype(np.uint8), "L")
-    with _LOCK:
-        _MASKS[params] = mask
-        while len(_MASKS) > _CACHE_SIZE:
-            _MASKS.popitem(last=False)
-    return mask
+    do not draw on it.
+
+    In three layers, so a series stays cheap: the pattern's coverage (drawn once per geometry;
+    the lattices once for all their variants, which are offsets into one larger drawing), the
+    fade (once per size), and the mask itself (two Pillow multiplies)."""
+    mask = _MASKS.get(params)
+    if mask is not None:
+        return mask
+    coverage = _coverage(params)
+    if params.fade != "none":
+        coverage = ImageChops.multiply(coverage, _fade_mask(params.fade, params.width_px, params.height_px))
+    scale = min(1.0, params.opacity)
+    mask = coverage.point(lambda value: round(value * scale))
+    return _MASKS.put(params, mask)
 
 
 def clear_cache() -> None:
-    """Forget every mask (for measuring the cost of drawing one)."""
-    with _LOCK:
-        _MASKS.clear()
+    """Forget every mask, coverage and fade (for measuring the cost of drawing one)."""
+    for cache in (_MASKS, _COVERAGES, _FADES):
+        cache.clear()
+
+
+def _coverage(params: PatternParams) -> Image.Image:
+    """The pattern at full strength, unfaded, at the canvas size."""
+    geometry = replace(params, fade="none", opacity=1.0)
+    if params.kind in _WINDOWED:
+        # every variant is a window into one larger drawing: the lattice shifted by up to two
+        # steps, the burst's or the rays' centre moved by a tenth of the canvas
+        room = math.ceil(2 * params.spacing_px if params.kind in _LATTICES else 0.12 * max(params.width_px, params.height_px))
+        base = replace(geometry, variant=0, width_px=params.width_px + room, height_px=params.height_px + room)
+        drawing = _COVERAGES.get(_key(base))
+        if drawing is None:
+            drawing = _COVERAGES.put(_key(base), _as_image(_DRAW[params.kind](base), base.width_px, base.height_px))
+        dx = round((params.variant * 0.382) % 1 * room)
+        dy = round((params.variant * 0.618) % 1 * room)
+        return drawing.crop((dx, dy, dx + params.width_px, dy + params.height_px))
+    coverage = _COVERAGES.get(_key(geometry))
+    if coverage is None:
+        coverage = _COVERAGES.put(_key(geometry), _as_image(_DRAW[params.kind](geometry), params.width_px, params.height_px))
+    return coverage
+
+
+def _key(params: PatternParams) -> tuple:
+    return (params.kind, params.width_px, params.height_px, params.spacing_px, params.size_px, params.angle_deg,
+            params.count, params.center, params.variant)
+
+
+def _as_image(coverage: np.ndarray | float, width: int, height: int) -> Image.Image:
+    """A coverage (0-1, broadcastable to the size) as an ``L`` image."""
+    full = np.broadcast_to(np.asarray(coverage, dtype=np.float32), (height, width))
+    return Image.fromarray(np.clip(full * 255 + 0.5, 0, 255).astype(np.uint8), "L")
+
+
+def _fade_mask(fade: str, width: int, height: int) -> Image.Image:
+    mask = _FADES.get((fade, width, height))
+    if mask is None:
+        mask = _FADES.put((fade, width, height), _as_image(_fade(fade, width, height), width, height))
+    return mask
 
 
 # -- the patterns ------------------------------------------------------------------------------
@@ -116,7 +158,7 @@ def _lattice(params: PatternParams) -> tuple[np.ndarray, np.ndarray]:
     h, w, s = params.height_px, params.width_px, params.spacing_px
     angle = math.radians(params.angle_deg)
     cos, sin = math.cos(angle), math.sin(angle)
-    shift_u, shift_v = (params.variant * 0.382) % 1 * s, (params.variant * 0.618) % 1 * s
+    shift_u, shift_v = (params.variant * 0.382) % 1 * s, (params.variant * 0.618) % 1 * s  # halftone; lattices crop
     ys = np.arange(h, dtype=np.float32)[:, None] + 0.5
     xs = np.arange(w, dtype=np.float32)[None, :] + 0.5
     if abs(sin) < 1e-9 or abs(cos) < 1e-9:  # an upright lattice: a row and a column, broadcast (~10x cheaper)
