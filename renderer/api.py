@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from PIL import Image
 from pydantic import ValidationError
 
-from .assets.resolver import AssetResolver
+from .assets.resolver import AssetResolver, Framer
 from .spec.auto_layout import resolve_layout, versus_parts
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
-from .compose.scene import Scene
+from .compose.scene import LogoSource, Scene
 from .spec.context import render_context, title_seed
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
@@ -28,6 +30,7 @@ from .spec.expand import expand_layout
 from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
 from .compose.plan import Plan
+from .judge import Quality, judge
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
 from .spec.diagnostics import validate_doc
@@ -40,7 +43,12 @@ SECONDARY_TEXT_NAMES = {"subtitle": frozenset({"subtitle", "speaker"}), "badge":
 
 @dataclass(frozen=True)
 class Thumbnail:
-    """A rendered thumbnail: the encoded bytes and everything decided to make them."""
+    """A rendered thumbnail: the encoded bytes and everything decided to make them.
+
+    ``quality`` (the judge's report, :mod:`renderer.judge`) is measured on the picture as drawn,
+    the first time it is asked for, and kept: judging costs ~10-15 % of a render, which a batch
+    that never looks at it need not pay. ``plan`` is the composed plan with that report in its
+    ``quality`` (so asking for ``plan`` judges too); ``composed_plan`` is the plan without it."""
 
     data: bytes
     media_type: str
@@ -50,8 +58,29 @@ class Thumbnail:
     height_px: int
     layout: str
     kit: str
-    plan: Plan
+    composed_plan: Plan
     warnings: tuple[str, ...]
+    picture: "Image.Image | None" = field(default=None, repr=False, compare=False)  # the RGB picture before encoding
+    fonts: FontBook | None = field(default=None, repr=False, compare=False)  # the fonts it was drawn with
+
+    @cached_property
+    def quality(self) -> Quality:
+        """The judge's report: score 0-100 and findings (see :mod:`renderer.judge`)."""
+        if self.composed_plan.quality is not None:
+            return self.composed_plan.quality
+        picture = self.picture
+        if picture is None:  # made elsewhere: judge the encoded image
+            import io
+
+            from PIL import Image
+
+            picture = Image.open(io.BytesIO(self.data)).convert("RGB")
+        return judge(picture, self.composed_plan, format=self.format, fonts=self.fonts or default_renderer().fonts)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The plan with the judge's report in ``quality``."""
+        return replace(self.composed_plan, quality=self.quality)
 
     def data_url(self) -> str:
         return data_url(self.data, self.media_type)
@@ -233,19 +262,19 @@ class Renderer:
         data = encode(image, output_format, quality=quality)
         return Thumbnail(
             data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
-            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, plan=plan,
-            warnings=plan.warnings,
+            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, composed_plan=plan,
+            warnings=plan.warnings, picture=image, fonts=self.fonts,
         )
 
-    def kit_logo(self, kit: Kit):
+    def kit_logo(self, kit: Kit) -> LogoSource:
         """The kit's logo as the composer draws it (for previews)."""
         return self._assets.logo(None, kit)
 
-    def kit_photo(self, kit: Kit):
+    def kit_photo(self, kit: Kit) -> Framer:
         """The kit's presenter photo as the composer frames it (for previews); cut out once."""
         return self._assets.photo(None, kit)
 
-    def compose_scene(self, scene: Scene):
+    def compose_scene(self, scene: Scene) -> tuple[Image.Image, Plan]:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
@@ -295,7 +324,7 @@ class VideoSource:
             raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
         return cls(Path(video), time, use)
 
-    def picture(self, width_px: int, height_px: int):
+    def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:
         """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
         from .video import frame, moments
 
@@ -363,7 +392,8 @@ def generate(
 
     thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
     the title over that frame of a local video (see ``Renderer.render``); ``subtitle`` and
-    ``badge`` are drawn where the layout has room for them."""
+    ``badge`` are drawn where the layout has room for them; ``quality``, the judge's report on the
+    render (see ``Thumbnail.quality``), is added to the body as the server does."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
@@ -372,7 +402,8 @@ def generate(
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None
-    return default_renderer().render_request(request, video=source).to_thumbapi()
+    thumbnail = default_renderer().render_request(request, video=source)
+    return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
 
 
 __all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate"]

@@ -7,7 +7,12 @@ from __future__ import annotations
 import statistics
 import time
 
+from typing import TYPE_CHECKING
+
 from PIL import Image
+
+if TYPE_CHECKING:
+    from ..api import Renderer
 
 KIND_ROUNDS = 5
 
@@ -16,7 +21,7 @@ def _ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def mask_costs(*, width_px: int = 1280, height_px: int = 720) -> list[dict]:
+def mask_costs(*, width_px: int = 1280, height_px: int = 720) -> list[dict[str, object]]:
     """Per pattern kind at a YouTube canvas: its mask made from nothing (``first_ms``), another
     variant's mask once the drawing is cached (``variant_ms``: a window into it and two Pillow
     multiplies), and the cached mask painted over an RGB canvas (``paint_ms``)."""
@@ -26,7 +31,9 @@ def mask_costs(*, width_px: int = 1280, height_px: int = 720) -> list[dict]:
     paint = Image.new("RGB", canvas.size, (255, 255, 255))
     rows = []
     for kind in DEFAULTS:
-        first, variant, painted = [], [], []
+        first: list[float] = []
+        variant: list[float] = []
+        painted: list[float] = []
         for _ in range(KIND_ROUNDS):
             clear_cache()
             started = time.perf_counter()
@@ -43,8 +50,8 @@ def mask_costs(*, width_px: int = 1280, height_px: int = 720) -> list[dict]:
     return rows
 
 
-def compose_with_and_without(renderer=None, *, titles: list[str], layouts: tuple[str, ...] = ("youtube-bold", "youtube-quote"),
-                             rounds: int = 3) -> dict:
+def compose_with_and_without(renderer: Renderer | None = None, *, titles: list[str],
+                             layouts: tuple[str, ...] = ("youtube-bold", "youtube-quote"), rounds: int = 3) -> dict[str, float]:
     """Composition time (no encoding) of ``layouts`` for ``titles`` with the default kit's patterns
     against the same layouts without their pattern layers, interleaved; the pattern masks are
     warm after the first pass, as in a batch."""
@@ -54,28 +61,29 @@ def compose_with_and_without(renderer=None, *, titles: list[str], layouts: tuple
 
     renderer = renderer or Renderer()
     kit = renderer.kit("default")
-    cases = []
+    cases: list[tuple[Scene, Scene]] = []
     for name in layouts:
         layout = renderer.layouts[name]
         for title in titles:
             spec = renderer.filled_layout(layout, title, kit)
-            plain = spec.model_copy(update={"layers": [l for l in spec.layers if not isinstance(l, PatternLayer)]})
+            bare = spec.model_copy(update={"layers": [l for l in spec.layers if not isinstance(l, PatternLayer)]})
             cases.append((Scene(layout=spec, layout_folder=layout.folder, kit=kit.spec, kit_id=kit.id),
-                          Scene(layout=plain, layout_folder=layout.folder, kit=kit.spec, kit_id=kit.id)))
-    with_pattern, without = [], []
-    for scene, plain in cases:  # warm: masks, static backgrounds, typefaces
-        renderer.compose_scene(scene)
+                          Scene(layout=bare, layout_folder=layout.folder, kit=kit.spec, kit_id=kit.id)))
+    with_pattern: list[float] = []
+    without: list[float] = []
+    for decorated, plain in cases:  # warm: masks, static backgrounds, typefaces
+        renderer.compose_scene(decorated)
         renderer.compose_scene(plain)
     for _ in range(rounds):
-        for scene, plain in cases:
+        for decorated, plain in cases:
             started = time.perf_counter()
-            renderer.compose_scene(scene)
+            renderer.compose_scene(decorated)
             with_pattern.append(time.perf_counter() - started)
             started = time.perf_counter()
             renderer.compose_scene(plain)
             without.append(time.perf_counter() - started)
     return {"with_ms": _ms(with_pattern), "without_ms": _ms(without), "ratio": _ms(with_pattern) / _ms(without),
-            "renders": len(cases) * rounds}
+            "renders": float(len(cases) * rounds)}
 
 
 __all__ = ["compose_with_and_without", "mask_costs"]

@@ -10,8 +10,13 @@ from __future__ import annotations
 import io
 import statistics
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..api import Renderer
 
 TITLES = [
     "Why your Python code is slow (and how to fix it)", "I tried every AI coding tool so you don't have to",
@@ -41,7 +46,7 @@ def _floor_render(title: str, width: int, height: int, font_path: str) -> tuple[
     return buffer.getvalue(), time.perf_counter() - started
 
 
-def run(*, rounds: int = 3) -> list[dict]:
+def run(*, rounds: int = 3) -> list[dict[str, Any]]:
     from ..api import Renderer
     from ..encode import encode
     from ..formats import FORMATS
@@ -78,7 +83,7 @@ def run(*, rounds: int = 3) -> list[dict]:
     return results
 
 
-def encoder_table(renderer=None) -> list[dict]:
+def encoder_table(renderer: Renderer | None = None) -> list[dict[str, Any]]:
     """WebP method/quality trade-off on a real thumbnail: time and size."""
     from PIL import Image
 
@@ -106,7 +111,7 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def photo_vs_faceless(*, rounds: int = 15) -> dict:
+def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
     """A render with a (cached) cut-out photo against the same render without it.
 
     Two comparisons: the same layout with and without the photo (what the photo itself costs), and
@@ -122,7 +127,7 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
 
     renderer = Renderer()
     title = "I tried every AI coding tool so you don't have to"
-    calls = {
+    calls: dict[str, dict[str, Any]] = {
         "photo": dict(layout="youtube-split", brand="techpulse", use_photo=True),
         "faceless": dict(layout="youtube-split", brand="techpulse"),
     }
@@ -159,8 +164,22 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
 
 @click.command("bench")
 @click.option("--rounds", default=3, show_default=True, help="passes over the 16 titles per format")
-def bench_command(rounds: int) -> None:
-    """Print render speed per format against a bare-Pillow floor, and the WebP trade-off."""
+@click.option("--quality", "quality", is_flag=True,
+              help="instead: the share of a titles corpus whose render passes every check of the judge, per format, "
+                   "and the judge's cost per render")
+@click.option("--titles", "titles_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="with --quality: the titles file [default: tests/data/titles_corpus.csv]")
+@click.option("-b", "--brand", default="default", show_default=True, help="with --quality: the brand kit")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="with --quality: only the first N titles")
+def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: str, limit: int | None) -> None:
+    """Print render speed per format against a bare-Pillow floor, and the WebP trade-off (or, with
+    --quality, how many titles pass the judge's checks)."""
+    if quality:
+        from ..cli.commands import fail_on_user_error
+        from .quality import print_report
+
+        fail_on_user_error(print_report)(titles_path=titles_path, brand=brand, limit=limit)
+        return
     click.echo(f"{'format':<10} {'median ms':>9} {'encode':>7} {'KiB':>6} {'floor ms':>9} {'ratio':>6}")
     for row in run(rounds=rounds):
         click.echo(f"{row['format']:<10} {row['render_ms']:9.1f} {row['encode_share']:6.0%} {row['size_kib']:6.1f} "

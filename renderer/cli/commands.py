@@ -6,14 +6,20 @@ machinery (or rembg) it does not use.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any, ParamSpec, TypeVar
 
 import click
 
 from ..errors import UserError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # name -> "module:attribute" of a click command, imported only when that command runs
 _LAZY_COMMANDS = {
@@ -24,6 +30,7 @@ _LAZY_COMMANDS = {
     "kit": "renderer.cli.kit:kit_command",
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
+    "sheet": "renderer.cli.sheet:sheet_command",
 }
 
 
@@ -42,7 +49,9 @@ class _LazyGroup(click.Group):
             if exc.name == module_name:
                 return None
             raise
-        return getattr(module, attribute)
+        command = getattr(module, attribute)
+        assert isinstance(command, click.Command), _LAZY_COMMANDS[name]
+        return command
 
 
 def _available(name: str) -> bool:
@@ -55,16 +64,15 @@ class UserFacingError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"thumbkit: {self.format_message()}", err=True)
 
 
-def fail_on_user_error(func):
+def fail_on_user_error(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for commands: ``UserError`` becomes a one-line message and exit status 2."""
-    import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except UserError as exc:
@@ -100,11 +108,13 @@ def main() -> None:
               help="a folder of brand kits (repeatable; the user kit folder of `thumbkit kit new` is always searched)")
 @click.option("--subtitle", default=None, help="a kicker, tagline or speaker, where the layout has room (at most 120 characters)")
 @click.option("--badge", default=None, help='a short label such as "NEW" or "EP 14" (at most 12 characters)')
+@click.option("--quality", "show_quality", is_flag=True,
+              help="print the quality report: score and findings (legibility at feed size, contrast, safe zones ...)")
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
            use_logo: bool, video: Path | None, at: str, video_as: str, kit_dirs: tuple[Path, ...],
-           subtitle: str | None, badge: str | None) -> None:
+           subtitle: str | None, badge: str | None, show_quality: bool) -> None:
     """Render TITLE into a thumbnail file."""
     from ..api import Renderer
 
@@ -129,6 +139,8 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
     for warning in thumbnail.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{output} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, {len(thumbnail.data) / 1024:.1f} KiB)")
+    if show_quality:
+        click.echo(thumbnail.quality.describe())
 
 
 @main.command()

@@ -8,7 +8,8 @@ import numpy as np
 from PIL import Image
 
 from ..colors import luminance_array
-from .plan import PlanImage, PlanText, Rect
+from ..rect import Rect
+from .plan import PlanImage, PlanText
 
 GRID_STEP_PX = 8  # the luminance grid of a cached background: one sample per 8x8 pixels
 

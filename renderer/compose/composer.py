@@ -15,17 +15,18 @@ from PIL import Image, ImageDraw
 from ..colors import parse_color
 from ..lru import LruCache
 from ..spec.kit import KitSpec
-from ..spec.layout import BackgroundLayer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
+from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
+from ..rect import Rect
 from .canvas import GRID_STEP_PX, Work, image_luminances
 from .fills import fill_image, image_cover
 from .logo import draw_logo, place_logo, small_panels
 from .masks import gradient_scrim, paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
-from .plan import Plan, PlanImage, Rect
-from .scene import FramedPhoto, LogoSource, Scene, scaled_rect
+from .plan import Plan, PlanImage
+from .scene import FramedPhoto, LogoSource, Scene, keepouts
 from .pattern_layer import draw_pattern
 from .stack_layer import draw_stack
 from .text_layer import draw_text, prepare_text
@@ -52,9 +53,7 @@ class Composer:
         width, height = round(spec.size.width * s), round(spec.size.height * s)
         layers = spec.layers
         prefix = 0
-        while prefix < len(layers) and isinstance(layers[prefix], (BackgroundLayer, PatternLayer, ShapeLayer)) and not (
-            scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
-        ) and not (isinstance(layers[prefix], ShapeLayer) and layers[prefix].track is not None):
+        while prefix < len(layers) and _is_static(layers[prefix], scene):
             prefix += 1
         canvas, grid, key = self._static_prefix(scene, prefix, width, height)
         work = Work(canvas, grid, untouched_key=key)
@@ -66,14 +65,14 @@ class Composer:
             if not isinstance(layer, PhotoLayer):
                 work.untouched_key = None
             if isinstance(layer, BackgroundLayer):
-                self._background(work, scene, layer)
+                self._background(work, scene, index, layer)
             elif isinstance(layer, PatternLayer):
                 draw_pattern(work.canvas, layer, scene.scale)
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
                 self._shape(work.canvas, scene, layer)
-                work.painted.append(scaled_rect(layer.box, scene.scale))
+                work.painted.append(layer.box.rect(scene.scale))
             elif isinstance(layer, PhotoLayer):
                 self._photo(work, scene, index, layer)
                 work.untouched_key = None
@@ -117,7 +116,7 @@ class Composer:
                 canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder)
             elif isinstance(layer, PatternLayer):
                 draw_pattern(canvas, layer, scene.scale)
-            else:
+            elif isinstance(layer, ShapeLayer):
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = image_luminances(canvas.reduce(GRID_STEP_PX))
@@ -136,17 +135,19 @@ class Composer:
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: Work) -> list[Rect]:
-        rects = []
+        """What text gives way to: the layout's keep-out areas, the photo slot, the logo (placed
+        here, away from the keep-out areas, the photo and small panels)."""
+        rects = keepouts(scene)
         for layer in scene.layout.layers:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
-                rects.append(scaled_rect(layer.box, scene.scale))
+                rects.append(layer.box.rect(scene.scale))
         if scene.logo is not None:
             work.logo_rect, work.logo_note = place_logo(scene, avoid=list(rects) + small_panels(scene))
             rects.append(work.logo_rect.inflate(12 * scene.scale))
         return rects
 
     # -- layers ------------------------------------------------------------------------------
-    def _background(self, work: Work, scene: Scene, layer: BackgroundLayer) -> None:
+    def _background(self, work: Work, scene: Scene, index: int, layer: BackgroundLayer) -> None:
         width, height = work.size
         if scene.background_image is None:
             work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
@@ -158,13 +159,17 @@ class Composer:
             image = Image.alpha_composite(image, gradient_scrim(treatment.scrim, parse_color(treatment.scrim_color), treatment.scrim_opacity, width, height))
         work.canvas = image.convert("RGB")
         work.luminance_grid = None
-        work.obstacles.extend(_faces_in(scene.background_image, width, height))
+        face = _face_in(scene.background_image, width, height)
+        if face is not None:
+            # the title makes way for the face as it does for the photo slot, with room for hair and chin
+            work.obstacles.append(Rect(face.x - 0.35 * face.width, face.y - 0.5 * face.height, face.width * 1.7, face.height * 1.9))
+        work.images.append(PlanImage(index, "background", Rect(0, 0, width, height), "picture", face=face))
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
         """Paint a shape at its box (or ``box``, for a tracking shape); a shape at its own box is
         remembered as a sprite, so a background made again (another pattern variant) pastes it."""
         key = None if box is not None else (layer.model_dump_json(), scene.scale, str(scene.layout_folder))
-        box = box or scaled_rect(layer.box, scene.scale)
+        box = box or layer.box.rect(scene.scale)
         paint = self._shapes.get(key) if key is not None else None
         if paint is None:
             w, h = round(box.width), round(box.height)
@@ -184,7 +189,7 @@ class Composer:
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
         if scene.photo is None:
             return
-        box = scaled_rect(layer.box, scene.scale)
+        box = layer.box.rect(scene.scale)
         framed = scene.photo(round(box.width), round(box.height))
         work.warnings.extend(framed.warnings)
         width, height = work.size
@@ -211,7 +216,8 @@ class Composer:
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
-        work.images.append(PlanImage(index, "photo", box, detail))
+        on_canvas = Rect(box.x + face.x, box.y + face.y, face.width, face.height) if face else None
+        work.images.append(PlanImage(index, "photo", box, detail, face=on_canvas))
 
     def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
         if layer.font in ("heading", "body"):
@@ -240,17 +246,26 @@ class Composer:
             draw.rectangle(_xyxy(image.box), outline=(255, 255, 0, 255), width=2)
         for layer in scene.layout.layers:
             if isinstance(layer, (PhotoLayer, LogoLayer)):
-                draw.rectangle(_xyxy(scaled_rect(layer.box, scene.scale)), outline=(255, 200, 0, 255), width=1)
+                draw.rectangle(_xyxy(layer.box.rect(scene.scale)), outline=(255, 200, 0, 255), width=1)
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _is_static(layer: Layer, scene: Scene) -> bool:
+    """Drawn the same in every render of the layout (cached): a background fill (not a video frame),
+    a pattern (resolved for the title before composing: one of a few variants) or a shape that does
+    not follow the text."""
+    if isinstance(layer, BackgroundLayer):
+        return scene.background_image is None
+    return isinstance(layer, PatternLayer) or (isinstance(layer, ShapeLayer) and layer.track is None)
+
+
 def _xyxy(rect: Rect) -> tuple[float, float, float, float]:
     return (rect.x, rect.y, rect.right, rect.bottom)
 
 
 def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
     """Where a tracking shape goes against the text's ink (its own box when there is no text)."""
-    own = scaled_rect(shape.box, scale)
+    own = shape.box.rect(scale)
     if ink is None or shape.track is None:
         return own
     gap = shape.track.gap_px * scale
@@ -265,22 +280,20 @@ def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
     return Rect(x, ink.y - gap - own.height, own.width, own.height)
 
 
-def _faces_in(picture: Image.Image, width: int, height: int) -> list[Rect]:
-    """Faces of a cover-fitted background picture, in canvas pixels, with room for the hair and
-    chin: the title makes way for them as it does for the photo slot."""
+def _face_in(picture: Image.Image, width: int, height: int) -> Rect | None:
+    """The face of a cover-fitted background picture, in canvas pixels (None when there is none)."""
     from PIL import ImageOps
 
-    from ..cutout.faces import Box, find_face
+    from ..cutout.faces import find_face
 
     fitted = ImageOps.fit(picture.convert("RGB"), (width, height), Image.Resampling.BILINEAR)
     small_width = 480
     k = width / small_width
     small = fitted.resize((small_width, max(1, round(height / k))), Image.Resampling.BILINEAR)
     mask = Image.new("L", small.size, 255)
-    face = find_face(small, mask, Box(0, 0, small.width, small.height))
+    face = find_face(small, mask, Rect(0, 0, small.width, small.height))
     if face is None:
-        return []
-    fw, fh = (face.right - face.left) * k, (face.bottom - face.top) * k
-    return [Rect(face.left * k - 0.35 * fw, face.top * k - 0.5 * fh, fw * 1.7, fh * 1.9)]
+        return None
+    return Rect(face.x * k, face.y * k, face.width * k, face.height * k)
 
 

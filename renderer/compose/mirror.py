@@ -67,8 +67,9 @@ def mirror_layout(spec: LayoutSpec) -> LayoutSpec:
 
 def _mirror_layer(layer: Any, width: int) -> Any:
     update: dict[str, Any] = {}
-    if isinstance(layer, (ShapeLayer, TextLayer, PhotoLayer, LogoLayer, StackLayer)) or (
-            isinstance(layer, PatternLayer) and layer.box is not None):
+    if isinstance(layer, (ShapeLayer, TextLayer, PhotoLayer, LogoLayer, StackLayer)):
+        update["box"] = _mirror_box(layer.box, width)
+    if isinstance(layer, PatternLayer) and layer.box is not None:
         update["box"] = _mirror_box(layer.box, width)
     if isinstance(layer, ShapeLayer) and layer.points is not None:
         update["points"] = [(layer.box.width - x, y) for x, y in layer.points]
@@ -102,13 +103,12 @@ def _mirror_pattern(layer: PatternLayer) -> dict[str, Any]:
     update: dict[str, Any] = {}
     if layer.fade in _SIDE:
         update["fade"] = _SIDE[layer.fade]
-    defaults = PATTERN_DEFAULTS.get(layer.pattern, {})
-    center = layer.center or (Point(x=defaults["center"][0], y=defaults["center"][1]) if "center" in defaults else None)
-    if center is not None:
-        update["center"] = center.model_copy(update={"x": 1.0 - center.x})
-    angle = layer.angle_deg if layer.angle_deg is not None else defaults.get("angle_deg")
-    if angle is not None:
-        update["angle_deg"] = 180.0 - float(angle)
+    defaults = PATTERN_DEFAULTS.get(layer.pattern)  # None for "kit": resolved (and mirrored) once chosen
+    if defaults is None:
+        return update
+    center = layer.center or Point(x=defaults.center[0], y=defaults.center[1])
+    update["center"] = center.model_copy(update={"x": 1.0 - center.x})
+    update["angle_deg"] = 180.0 - (layer.angle_deg if layer.angle_deg is not None else defaults.angle_deg)
     return update
 
 

@@ -7,7 +7,6 @@ from PIL import Image
 from ..colors import parse_color
 from ..spec.layout import PatternLayer
 from .patterns import params_for, pattern_mask
-from .scene import scaled_rect
 
 
 def draw_pattern(canvas: Image.Image, layer: PatternLayer, scale: float) -> None:
@@ -15,7 +14,7 @@ def draw_pattern(canvas: Image.Image, layer: PatternLayer, scale: float) -> None
     if layer.box is None:
         x, y, width, height = 0, 0, canvas.width, canvas.height
     else:
-        rect = scaled_rect(layer.box, scale)
+        rect = layer.box.rect(scale)
         x, y, width, height = round(rect.x), round(rect.y), max(1, round(rect.width)), max(1, round(rect.height))
     color = parse_color(layer.color)
     center = (layer.center.x, layer.center.y) if layer.center is not None else None

@@ -17,23 +17,34 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from ..lru import LruCache
 
-#: each pattern's settings when the layout and the kit leave them unset (at scale 1)
-DEFAULTS: dict[str, dict[str, float | tuple[float, float]]] = {
-    "dots": {"spacing_px": 30, "size_px": 5, "angle_deg": 0},
-    "grid": {"spacing_px": 64, "size_px": 2, "angle_deg": 0},
-    "stripes": {"spacing_px": 34, "size_px": 10, "angle_deg": -45},
-    "grain": {"size_px": 1.6},
-    "halftone": {"spacing_px": 22, "size_px": 18, "angle_deg": 45, "center": (1.0, 0.15)},
-    "rays": {"count": 20, "center": (0.85, 0.2)},
-    "shapes": {"count": 5},  # size: 36% of the canvas's longer side
+
+@dataclass(frozen=True)
+class PatternDefaults:
+    """A pattern's settings when the layout and the kit leave them unset (at scale 1)."""
+
+    spacing_px: float = 32.0
+    size_px: float | None = 4.0  # None: from the canvas (soft shapes: 36% of its longer side)
+    angle_deg: float = 0.0
+    count: int = 12
+    center: tuple[float, float] = (0.5, 0.5)
+
+
+DEFAULTS: dict[str, PatternDefaults] = {
+    "dots": PatternDefaults(spacing_px=30, size_px=5),
+    "grid": PatternDefaults(spacing_px=64, size_px=2),
+    "stripes": PatternDefaults(spacing_px=34, size_px=10, angle_deg=-45),
+    "grain": PatternDefaults(size_px=1.6),
+    "halftone": PatternDefaults(spacing_px=22, size_px=18, angle_deg=45, center=(1.0, 0.15)),
+    "rays": PatternDefaults(count=20, center=(0.85, 0.2)),
+    "shapes": PatternDefaults(count=5, size_px=None),
 }
-SHAPES_SIZE_SHARE = 0.36
 FADES = ("none", "left", "right", "top", "bottom", "center", "edges")
 _CACHE_SIZE = 48  # final masks: a few per layout and kit pattern in use
 _COVERAGE_CACHE_SIZE = 24  # drawings: one per geometry (shapes and grain: per variant)
 _LATTICES = ("dots", "grid", "stripes")
 _WINDOWED = (*_LATTICES, "halftone", "rays")  # variants cut from one drawing (shapes and grain draw each)
 _GRAIN_TILE_PX = 256
+SHAPES_SIZE_SHARE = 0.36  # soft shapes' size when unset: this share of the canvas's longer side
 
 
 @dataclass(frozen=True)
@@ -65,23 +76,23 @@ def params_for(kind: str, width_px: int, height_px: int, *, scale: float = 1.0, 
     base = DEFAULTS[kind]
     if size_px is not None:
         size = float(size_px) * scale
-    elif kind == "shapes":
+    elif base.size_px is None:
         size = SHAPES_SIZE_SHARE * max(width_px, height_px)
     else:
-        size = float(base.get("size_px", 4)) * scale  # type: ignore[arg-type]
+        size = base.size_px * scale
     return PatternParams(
         kind=kind, width_px=width_px, height_px=height_px,
-        spacing_px=float(spacing_px if spacing_px is not None else base.get("spacing_px", 32)) * scale,
+        spacing_px=float(spacing_px if spacing_px is not None else base.spacing_px) * scale,
         size_px=size,
-        angle_deg=float(angle_deg if angle_deg is not None else base.get("angle_deg", 0)),
-        count=int(count if count is not None else base.get("count", 12)),
-        center=tuple(center if center is not None else base.get("center", (0.5, 0.5))),  # type: ignore[arg-type]
+        angle_deg=float(angle_deg if angle_deg is not None else base.angle_deg),
+        count=int(count if count is not None else base.count),
+        center=center if center is not None else base.center,
         fade=fade, opacity=round(float(opacity), 4), variant=int(variant),
     )
 
 
 _MASKS: LruCache[PatternParams, Image.Image] = LruCache(_CACHE_SIZE)
-_COVERAGES: LruCache[tuple, Image.Image] = LruCache(_COVERAGE_CACHE_SIZE)
+_COVERAGES: LruCache[tuple[object, ...], Image.Image] = LruCache(_COVERAGE_CACHE_SIZE)
 _FADES: LruCache[tuple[str, int, int], Image.Image] = LruCache(16)
 
 
@@ -129,7 +140,7 @@ def _coverage(params: PatternParams) -> Image.Image:
     return coverage
 
 
-def _key(params: PatternParams) -> tuple:
+def _key(params: PatternParams) -> tuple[object, ...]:
     return (params.kind, params.width_px, params.height_px, params.spacing_px, params.size_px, params.angle_deg,
             params.count, params.center, params.variant)
 
@@ -170,25 +181,31 @@ def _lattice(params: PatternParams) -> tuple[np.ndarray, np.ndarray]:
     return np.mod(u, s) - s / 2, np.mod(v, s) - s / 2
 
 
+def _unit(coverage: np.ndarray) -> np.ndarray:
+    """``coverage`` clipped to 0..1, as float32."""
+    return np.asarray(np.clip(coverage, 0.0, 1.0), dtype=np.float32)
+
+
 def _dots(params: PatternParams) -> np.ndarray:
     du, dv = _lattice(params)
-    return np.clip(params.size_px / 2 + 0.5 - np.sqrt(du * du + dv * dv), 0.0, 1.0)
+    return _unit(params.size_px / 2 + 0.5 - np.sqrt(du * du + dv * dv))
 
 
 def _line(offset: np.ndarray, spacing: float, width: float) -> np.ndarray:
     """Coverage of lines ``width`` wide through the lattice lines (offset ±spacing/2 from the middle)."""
     distance = spacing / 2 - np.abs(offset)
-    return np.clip(width / 2 + 0.5 - distance, 0.0, 1.0)
+    return _unit(width / 2 + 0.5 - distance)
 
 
 def _grid(params: PatternParams) -> np.ndarray:
     du, dv = _lattice(params)
-    return np.maximum(_line(du, params.spacing_px, params.size_px), _line(dv, params.spacing_px, params.size_px))
+    return np.asarray(np.maximum(_line(du, params.spacing_px, params.size_px), _line(dv, params.spacing_px, params.size_px)),
+                      dtype=np.float32)
 
 
 def _stripes(params: PatternParams) -> np.ndarray:
     du, _ = _lattice(params)
-    return np.clip(params.size_px / 2 + 0.5 - np.abs(du), 0.0, 1.0)
+    return _unit(params.size_px / 2 + 0.5 - np.abs(du))
 
 
 def _halftone(params: PatternParams) -> np.ndarray:
@@ -203,20 +220,20 @@ def _halftone(params: PatternParams) -> np.ndarray:
     reach = 0.75 * math.hypot(w, h)
     t = np.clip(1.0 - np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2) / reach, 0.0, 1.0) ** 1.3
     radius = params.size_px / 2 * t
-    return np.clip(radius + 0.5 - np.sqrt(du * du + dv * dv), 0.0, 1.0) * (radius > 0.35)
+    return _unit((radius + 0.5 - np.sqrt(du * du + dv * dv)) * (radius > 0.35))
 
 
 def _grain(params: PatternParams) -> np.ndarray:
     """Film grain: a noise tile (per variant) repeated; ``size_px`` the grain's size."""
     tile_px = max(8, round(_GRAIN_TILE_PX / max(1.0, params.size_px)))
-    noise = _rng(params).random((tile_px, tile_px), dtype=np.float32)
+    noise: np.ndarray = _rng(params).random((tile_px, tile_px), dtype=np.float32)
     if params.size_px > 1.0:
         side = round(tile_px * params.size_px)
-        noise = np.asarray(Image.fromarray((noise * 255).astype(np.uint8)).resize((side, side), Image.Resampling.BILINEAR),
-                           dtype=np.float32) / 255
+        grains = Image.fromarray((noise * 255).astype(np.uint8)).resize((side, side), Image.Resampling.BILINEAR)
+        noise = np.asarray(grains, dtype=np.float32) / np.float32(255)
     reps = (math.ceil(params.height_px / noise.shape[0]), math.ceil(params.width_px / noise.shape[1]))
     tiled = np.tile(noise, reps)[: params.height_px, : params.width_px]
-    return np.clip((tiled - 0.45) * 1.8, 0.0, 1.0)
+    return _unit((tiled - 0.45) * 1.8)
 
 
 def _small(params: PatternParams, factor: int) -> tuple[int, int]:
@@ -294,4 +311,4 @@ def _fade(fade: str, width: int, height: int) -> np.ndarray | float:
     return np.clip((0.95 - distance) / 0.6, 0.0, 1.0)
 
 
-__all__ = ["DEFAULTS", "FADES", "PatternParams", "clear_cache", "params_for", "pattern_mask"]
+__all__ = ["DEFAULTS", "FADES", "PatternDefaults", "PatternParams", "clear_cache", "params_for", "pattern_mask"]

@@ -7,28 +7,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from ..judge.report import Quality
 
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.height
-
-    def intersects(self, other: "Rect") -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
-
-    def inflate(self, by: float) -> "Rect":
-        return Rect(self.x - by, self.y - by, self.width + 2 * by, self.height + 2 * by)
+from ..rect import Rect
 
 
 @dataclass(frozen=True)
@@ -69,9 +53,10 @@ class PlanText:
 @dataclass(frozen=True)
 class PlanImage:
     layer: int
-    kind: str  # photo | logo
+    kind: str  # photo | logo | background (a picture behind everything: a video frame)
     box: Rect
     detail: str = ""
+    face: Rect | None = None  # a face found in the picture, in canvas pixels (photo, background)
 
 
 @dataclass(frozen=True)
@@ -84,9 +69,12 @@ class Plan:
     texts: tuple[PlanText, ...]
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
+    quality: "Quality | None" = None  # the judge's report on the pixels drawn from this plan
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["quality"] = self.quality.to_dict() if self.quality is not None else None
+        return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

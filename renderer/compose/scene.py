@@ -9,8 +9,8 @@ from typing import Callable
 from PIL import Image
 
 from ..spec.kit import KitSpec
-from ..spec.layout import Box, LayoutSpec
-from .plan import Rect
+from ..spec.layout import LayoutSpec
+from ..rect import Rect
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,6 @@ class Scene:
     debug: bool = False
 
 
-def scaled_rect(box: Box, scale: float) -> Rect:
-    """A layout box in canvas pixels at ``scale``."""
-    return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)
+def keepouts(scene: Scene) -> list[Rect]:
+    """The layout's keep-out areas in canvas pixels."""
+    return [box.rect(scene.scale) for box in scene.layout.keepout]

@@ -16,8 +16,8 @@ from ..spec.layout import StackItem, StackLayer, TextLayer
 from ..text.title import normalize_title
 from ..text.typeset import Typeface
 from .canvas import Work
-from .plan import Rect
-from .scene import Scene, scaled_rect
+from ..rect import Rect
+from .scene import Scene
 from .text_layer import PreparedText, avoid, paint_text, prepare_text
 
 _ITEM_FIELDS = tuple(name for name in StackItem.model_fields if name not in ("grow", "align"))
@@ -32,7 +32,7 @@ def item_layer(stack: StackLayer, item: StackItem) -> TextLayer:
 def draw_stack(work: Work, scene: Scene, index: int, stack: StackLayer,
                typeface_for: Callable[[TextLayer], Typeface]) -> Rect | None:
     """Draw stack layer ``index``; the union of its items' ink (None when nothing was drawn)."""
-    box = avoid(scaled_rect(stack.box, scene.scale), work.obstacles)
+    box = avoid(stack.box.rect(scene.scale), work.obstacles)
     gap = stack.gap_px * scene.scale
     items = [(position, item_layer(stack, item), item.grow) for position, item in enumerate(stack.items)
              if normalize_title(item.text)]

@@ -16,13 +16,15 @@ from ..colors import ensure_contrast, parse_color, relative_luminance, to_hex, w
 from ..spec.layout import TextLayer
 from ..text.fit import FitRules, FittedText
 from ..text.line_layout import line_pieces, title_direction
-from ..text.title import Atom, atoms_from_text, normalize_title
+from ..text.segment import Atom
+from ..text.title import atoms_from_text, normalize_title
 from ..text.typeset import TextMeasure, Typeface, fit_with_leading
+from ..rect import Rect
 from .canvas import Work, canvas_luminances, luminances_behind
 from .contrast import MIN_CONTRAST, draw_text_shadow, local_scrim, readable_accent, shadow_shows
 from .masks import paint_over, shape_mask
-from .plan import PlanLine, PlanSegment, PlanText, Rect
-from .scene import Scene, scaled_rect
+from .plan import PlanLine, PlanSegment, PlanText
+from .scene import Scene
 
 
 
@@ -87,7 +89,7 @@ def prepare_text(work: Work, scene: Scene, index: int, layer: TextLayer, typefac
     atoms = atoms_from_text(text, auto_emphasis=layer.emphasis.auto and emphasis_style != "none", uppercase=uppercase)
     if not atoms:
         return None
-    own = scaled_rect(layer.box, s)
+    own = layer.box.rect(s)
     fit_box = box if box is not None else avoid(own, work.obstacles)
     if emphasis_style == "color" and layer.contrast == "ensure" and any(a.emphasis for a in atoms):
         # An accent that cannot read over this backdrop (a bright video frame) becomes a

@@ -15,7 +15,7 @@ from ..errors import AssetError, InputError, SpecError, SpecProblem
 from ..text.fonts import FontBook
 from ..formats import FORMATS
 from .kit import KitFont, KitSpec
-from .layout import LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, SidesLayer, StackLayer, TextLayer
+from .layout import Layer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, SidesLayer, StackLayer, TextLayer
 from ..paths import data_dir
 from .templating import TemplateFillError, fill_tree, template_names, template_problem, template_strings
 from .diagnostics import validate_doc
@@ -108,9 +108,13 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
         )
     if not any(isinstance(layer, (TextLayer, StackLayer, SidesLayer)) for layer in spec.layers):
         problems.append(doc.problem(("layers",), "a layout needs at least one text, stack or sides layer"))
+    for index, keepout in enumerate(spec.keepout):
+        if keepout.x < 0 or keepout.y < 0 or keepout.rect().right > spec.size.width or keepout.rect().bottom > spec.size.height:
+            problems.append(doc.problem(("keepout", index), f"keep-out box {keepout.x},{keepout.y} {keepout.width}x{keepout.height} "
+                                                            f"leaves the {spec.size.width}x{spec.size.height} canvas"))
     for index, layer in enumerate(spec.layers):
         box = getattr(layer, "box", None)
-        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.right() > spec.size.width or box.bottom() > spec.size.height):
+        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height):
             problems.append(doc.problem(("layers", index, "box"), f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
         for where, font, weight in _fonts_of(layer):
             problem = font_problem(font, weight, fonts, kit)
@@ -132,14 +136,17 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
     return filled_problems
 
 
-def _fonts_of(layer) -> list[tuple[tuple, str, str | None]]:
+FontUse = tuple[tuple[str | int, ...], str, str | None]  # where in the layer, font, weight
+
+
+def _fonts_of(layer: Layer) -> list[FontUse]:
     """(where in the layer, font, weight) for every font a layer names."""
     if isinstance(layer, TextLayer):
         return [(("font",), layer.font, layer.weight)]
     if isinstance(layer, StackLayer):
         return [(("items", i, "font"), item.font, item.weight) for i, item in enumerate(layer.items)]
     if isinstance(layer, SidesLayer):
-        found = [(("text", "font"), layer.text.font, layer.text.weight)]
+        found: list[FontUse] = [(("text", "font"), layer.text.font, layer.text.weight)]
         if layer.divider is not None:
             found.append((("divider", "font"), layer.divider.font, layer.divider.weight))
         return found
@@ -170,7 +177,7 @@ class KitStore:
         return cls((data_dir("brand_kits"), *extra_roots), fonts)
 
     def ids(self) -> list[str]:
-        found = set()
+        found: set[str] = set()
         for root in self.roots:
             if root.is_dir():
                 found.update(p.parent.name for p in root.glob("*/kit.yaml") if KIT_ID.fullmatch(p.parent.name))
@@ -234,7 +241,7 @@ def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layou
             continue
         family, weight = font["family"], font.get("weight", KitFont.model_fields["weight"].default)
         if family not in fonts.families:
-            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "")))
+            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "") or f"unknown font family {family!r}"))
         elif isinstance(weight, str) and (problem := fonts.describe(family, weight)):
             problems.append(doc.problem(("fonts", role, "weight"), problem))
     layouts = data.get("layouts")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from .kit import KitSpec
-from .layout import (Box, Divider, LayoutSpec, PatternLayer, ShapeLayer, SidesLayer, SizeRange, TextLayer)
+from .layout import Box, Divider, Emphasis, LayoutSpec, PatternLayer, ShapeLayer, SidesLayer, SizeRange, TextLayer
 
 #: how many variants of a pattern a series cycles through (each one cached once drawn)
 PATTERN_VARIANTS = 8
@@ -137,7 +137,7 @@ def divider_layers(divider: Divider, centre: tuple[float, float]) -> list[Any]:
         kind="text", text=divider.text, box=_box(cx - side / 2, cy - side / 2, side, side), font=divider.font,
         weight=divider.weight, size_px=SizeRange(min=8, max=divider.size_px), max_lines=1, align="center",
         transform="none", color=divider.color,
-        emphasis={"style": "none", "auto": False, "color": divider.color, "text_color": divider.fill},
+        emphasis=Emphasis(style="none", auto=False, color=divider.color, text_color=divider.fill),
     ))
     return out
 

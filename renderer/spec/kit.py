@@ -100,7 +100,7 @@ class KitPattern(Closed):
 
 
 #: the patterns of a kit that names none (``patterns: []`` means no pattern at all)
-DEFAULT_KIT_PATTERNS = ("dots", "grid", "rays", "shapes")
+DEFAULT_KIT_PATTERNS: tuple[PatternName, ...] = ("dots", "grid", "rays", "shapes")
 
 
 class KitSpec(Closed):

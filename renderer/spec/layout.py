@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..colors import COLOR_FORMS, parse_color
+from ..rect import Rect
 from .templating import is_template
 
 #: what ``layout="auto"`` may choose a layout for (renderer.autolayout.title_pick); ``photo`` and
@@ -41,16 +42,17 @@ ColorText = Annotated[str, Field(min_length=1)]
 
 
 class Box(Closed):
+    """A box as a layout file writes it (whole pixels of the format's size); :meth:`rect` gives it
+    as thumbkit's one rectangle type."""
+
     x: int
     y: int
     width: Annotated[int, Field(gt=0)]
     height: Annotated[int, Field(gt=0)]
 
-    def right(self) -> int:
-        return self.x + self.width
-
-    def bottom(self) -> int:
-        return self.y + self.height
+    def rect(self, scale: float = 1.0) -> Rect:
+        """The box on a canvas drawn at ``scale`` (2 for hd), in pixels."""
+        return Rect(self.x * scale, self.y * scale, self.width * scale, self.height * scale)
 
 
 class Size(Closed):
@@ -350,4 +352,8 @@ class LayoutSpec(Closed):
     size: Size
     description: str = ""
     picks: list[Pick] = []
+    # Areas no text and no logo may use: the text boxes give way as they do for the photo, the logo
+    # takes another corner. For what the platform draws over every thumbnail (YouTube's duration
+    # badge, bottom right): never mirrored for a right-to-left title, since the badge does not move.
+    keepout: list[Box] = []
     layers: Annotated[list[Layer], Field(min_length=1)]

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
+
+pytestmark = pytest.mark.slow  # each test runs the command line in a new process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,9 +23,25 @@ def thumbkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_render_writes_a_thumbnail(tmp_path):
     result = thumbkit("render", "Ship your side project *today*, not next year", "-o", "out.webp", "--plan", "plan.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert Image.open(tmp_path / "out.webp").size == (1280, 720)
+    with Image.open(tmp_path / "out.webp") as image:
+        assert image.size == (1280, 720)
     assert '"layout": "youtube-bold"' in (tmp_path / "plan.json").read_text()
     assert "out.webp (1280x720, youtube-bold" in result.stdout
+
+
+def test_render_quality_prints_the_report_and_keeps_the_exit_code(tmp_path):
+    result = thumbkit("render", "Logo corner", "-b", "techpulse", "--use-logo", "--layout", "youtube-bold", "-o", "q.webp",
+                      "--plan", "plan.json", "--quality", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("q.webp (1280x720") and lines[1].startswith("quality ")
+    import json
+
+    quality = json.loads((tmp_path / "plan.json").read_text())["quality"]
+    assert lines[1] == f"quality {quality['score']}/100 ({'passes' if quality['passed'] else 'fails'})"
+    assert [line.split()[1].rstrip(":") for line in lines[2:]] == [f["code"] for f in quality["findings"]]
+    quiet = thumbkit("render", "Logo corner", "-o", "q2.webp", cwd=tmp_path)
+    assert "quality" not in quiet.stdout
 
 
 def test_render_png_by_extension_and_debug_boxes(tmp_path):
