@@ -3,8 +3,8 @@ designer's auto-layout frame.
 
 Items without text drop out and the rest close up. The items that do not grow are fitted first,
 each across the whole box; the growing item (the title) gets the height they leave; the column
-is then placed by the stack's vertical alignment, ``gap_px`` between items, measured from cap
-height to descenders (or plate to plate). When the growing item would not fit even at its
+is then placed by the stack's vertical alignment, ``gap_px`` between items (more beside large
+type: a tenth of its size), measured from ink to ink (or plate to plate). When the growing item would not fit even at its
 smallest size, items are left out, the last ones first, each with a warning: never silently.
 """
 
@@ -20,6 +20,7 @@ from ..rect import Rect
 from .scene import Scene
 from .text_layer import PreparedText, avoid, paint_text, prepare_text
 
+GAP_PER_SIZE = 0.1  # the least gap beside an item, as a share of its size
 _ITEM_FIELDS = tuple(name for name in StackItem.model_fields if name not in ("grow", "align"))
 
 
@@ -40,7 +41,8 @@ def draw_stack(work: Work, scene: Scene, index: int, stack: StackLayer,
     if not prepared:
         return None
     extents = [text.extent() for text in prepared]
-    total = sum(bottom - top for top, bottom in extents) + gap * (len(prepared) - 1)
+    gaps = [_gap(gap, before, after) for before, after in zip(prepared, prepared[1:])] + [0.0]
+    total = sum(bottom - top for top, bottom in extents) + sum(gaps)
     if stack.valign == "top":
         y = box.y
     elif stack.valign == "bottom":
@@ -48,11 +50,11 @@ def draw_stack(work: Work, scene: Scene, index: int, stack: StackLayer,
     else:
         y = box.y + (box.height - total) / 2
     inks = []
-    for text, (top, bottom) in zip(prepared, extents):
+    for text, (top, bottom), after in zip(prepared, extents, gaps):
         placed = text.moved(y - top)
         paint_text(work, scene, placed)
         inks.append(placed.ink)
-        y += bottom - top + gap
+        y += bottom - top + after
     left, top = min(r.x for r in inks), min(r.y for r in inks)
     right, bottom = max(r.right for r in inks), max(r.bottom for r in inks)
     return Rect(left, top, right - left, bottom - top)
@@ -66,7 +68,8 @@ def _fit_column(work: Work, scene: Scene, index: int, items: list[tuple[int, Tex
     while True:
         fixed = {position: prepare_text(work, scene, index, layer, typefaces[position], box=box)
                  for position, layer, grows in items if not grows}
-        used = sum(_height(text) for text in fixed.values() if text) + gap * (len(items) - 1)
+        sizes = [text.size_px for text in fixed.values() if text]
+        used = sum(_height(text) for text in fixed.values() if text) + max(gap, GAP_PER_SIZE * max(sizes, default=0)) * (len(items) - 1)
         out: list[PreparedText] = []
         fits = used <= box.height + 0.5
         for position, layer, grows in items:
@@ -88,6 +91,12 @@ def _fit_column(work: Work, scene: Scene, index: int, items: list[tuple[int, Tex
         items = [entry for entry in items if entry is not dropped]
         work.warnings.append(f"stack layer {index} has no room for {normalize_title(dropped[1].text)!r} "
                              f"(item {dropped[0]}) beside the rest: it was not drawn")
+
+
+def _gap(gap: float, before: PreparedText, after: PreparedText) -> float:
+    """The space between two items: the stack's gap, or more beside large type (a tenth of the
+    larger size), so a huge figure does not crowd the line under it."""
+    return max(gap, GAP_PER_SIZE * max(before.size_px, after.size_px))
 
 
 def _height(text: PreparedText | None) -> float:

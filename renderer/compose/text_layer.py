@@ -43,21 +43,22 @@ class PreparedText:
     ink: Rect
     emphasis_style: str
     highlight_pad_em: float
-    descent_em: float  # how far this text's real glyphs reach below the baseline
+    ascent_em: float  # how far this text's real glyphs reach above the baseline (at least the cap height)
+    descent_em: float  # how far they reach below it
 
     @property
     def size_px(self) -> int:
         return self.fitted.size_px
 
     def extent(self) -> tuple[float, float]:
-        """The block's visual top and bottom: the first line's cap height (or its plate) to the
-        last line's lowest ink (or the plate)."""
+        """The block's top and bottom: the first line's highest ink to the last line's lowest
+        (or the plate's edges, where the plate reaches further)."""
         size = self.size_px
         plate = self.layer.plate
-        top = self.lines[0].baseline_px - self.typeface.cap_height_em * size
+        top = self.lines[0].baseline_px - self.ascent_em * size
         bottom = self.lines[-1].baseline_px + self.descent_em * size
         if plate is not None:
-            top -= plate.pad_y_em * size
+            top = min(top, self.lines[0].baseline_px - (self.typeface.cap_height_em + plate.pad_y_em) * size)
             bottom = max(bottom, self.lines[-1].baseline_px + plate.pad_y_em * size)
         return top, bottom
 
@@ -103,7 +104,7 @@ def prepare_text(work: Work, scene: Scene, index: int, layer: TextLayer, typefac
     inset_x = inset_y = stroke_em + pad
     if layer.plate is not None:  # the plate stays inside the box
         inset_x += layer.plate.pad_x_em
-        inset_y += max(0.0, layer.plate.pad_y_em - 0.1)
+        inset_y += layer.plate.pad_y_em
     max_size = round(layer.size_px.max * s) if max_size_px is None else min(max_size_px, round(layer.size_px.max * s))
     rules = FitRules(
         min_size_px=max(8, round(layer.size_px.min * s)), max_size_px=max(8, max_size, round(layer.size_px.min * s)),
@@ -116,7 +117,7 @@ def prepare_text(work: Work, scene: Scene, index: int, layer: TextLayer, typefac
     lines, ink = _place_lines(fitted, fit_box, align, layer.valign, measure, inset_x, inset_y, paragraph,
                               pill_pad_px=pad * fitted.size_px if emphasis_style == "highlight" else 0.0)
     return PreparedText(index, layer, typeface, atoms, own, fit_box, fitted, lines, ink, emphasis_style, pad,
-                        measure.descent_em)
+                        measure.ascent_em, measure.descent_em)
 
 
 def paint_text(work: Work, scene: Scene, prepared: PreparedText) -> None:

@@ -23,7 +23,7 @@ from .layout import Box, Divider, Emphasis, LayoutSpec, PatternLayer, ShapeLayer
 #: how many variants of a pattern a series cycles through (each one cached once drawn)
 PATTERN_VARIANTS = 8
 DIVIDER_TEXT_SHARE = 0.62  # the divider's text box: this share of its diameter
-THREE_SIDES_DIVIDER_SCALE = 0.8  # three sides leave narrower panels: smaller badges
+THREE_SIDES_DIVIDER_SCALE = 0.85  # three sides leave narrower panels: smaller badges
 DIVIDER_GAP_PX = 28  # between a divider and the text beside it
 SIDES_SIZE_GROUP = "sides"
 
