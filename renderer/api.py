@@ -3,34 +3,39 @@ thumbnails; ``generate()``: ThumbAPI's one call, a thin one-shot over a shared `
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PIL import Image
 from pydantic import ValidationError
 
 from .assets.resolver import AssetResolver, Framer
+from .choose.candidates import auto_layouts
+from .choose.job import RenderJob
+from .choose.scoring import choose
 from .spec.auto_layout import resolve_layout, versus_parts
-from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
+from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
 from .compose.scene import LogoSource, Scene
 from .spec.context import render_context, title_seed
+from .spec.expand import expand_layout
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
 from .text.fonts import FontBook
 from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
-from .spec.expand import expand_layout
 from .spec.layout import LayoutSpec, PhotoLayer
-from .paths import data_dir, user_kits_dir
+from .paths import data_dir, user_kits_dir, user_layouts_dir
 from .compose.plan import Plan
-from .judge import Quality, judge
+from .judge import Quality, judge, judge_plan
+from .options import VideoSource, caller_names, options_request
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
 from .spec.diagnostics import validate_doc
@@ -85,6 +90,7 @@ class Thumbnail:
     def data_url(self) -> str:
         return data_url(self.data, self.media_type)
 
+
     def to_thumbapi(self) -> dict[str, Any]:
         """ThumbAPI's response body."""
         return {
@@ -102,8 +108,10 @@ class Thumbnail:
 class Renderer:
     """Loads fonts, layouts and brand kits once; renders thumbnails from titles.
 
-    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
-    ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
+    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts; the
+    user's layout folder (``$THUMBKIT_LAYOUTS_DIR`` or ``~/.local/share/thumbkit/layouts``, where
+    ``thumbkit layout new`` writes) adds to them, a broken file there failing only when its layout
+    is asked for; ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
     (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
     cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
@@ -123,13 +131,34 @@ class Renderer:
         # kits: the bundled ones, ``kit_dirs``, then the user's folder (where `thumbkit kit new` writes)
         self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
         default_kit = self.kits.get(DEFAULT_KIT)
-        self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        base = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        user = load_user_layouts(user_layouts_dir(), self.fonts, default_kit.spec, taken=base)
+        self.layouts: dict[str, Layout] = {**base, **user.layouts}
+        #: the user's layout files that did not load, by name: the SpecError a render by that name raises
+        self.broken_layouts: dict[str, SpecError] = user.broken
         # A kit may prefer a bundled layout or one of these (with layouts_dir, they may differ).
         self.kits.layout_names = bundled_layout_names() | frozenset(self.layouts)
         self._composer = Composer(self.fonts)
         model = cutout_model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or "u2netp"
         self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)
         self._lock = threading.Lock()
+
+    def reloaded(self, *, layout_files: tuple[str | os.PathLike[str], ...] = ()) -> "Renderer":
+        """A renderer that shares this one's fonts, layouts and caches (all keyed by content), reads
+        every brand kit again, and adds ``layout_files`` as they are now, checked strictly
+        (``SpecError``), each replacing a layout of the same name: for files being edited
+        (``thumbkit preview`` calls it on every save)."""
+        clone = copy.copy(self)
+        clone.kits = KitStore(self.kits.roots, self.fonts)
+        clone.kits.layout_names = self.kits.layout_names
+        default_kit = clone.kits.get(DEFAULT_KIT).spec
+        clone.layouts = dict(self.layouts)
+        for file in layout_files:
+            layout, problems = load_layout_file(Path(file), self.fonts, default_kit)
+            if layout is None:
+                raise SpecError(problems)
+            clone.layouts[layout.spec.name] = layout
+        return clone
 
     # -- queries -----------------------------------------------------------------------------
     def layout_names(self, format: str | None = None) -> list[str]:
@@ -160,36 +189,66 @@ class Renderer:
         video_use: str = "background",
         quality: int | None = None,
         debug: bool = False,
+        headline: str | None = None,
+        language: str = "auto",
         subtitle: str | None = None,
         badge: str | None = None,
     ) -> Thumbnail:
         """Render ``title``; every option is validated with a message naming what is allowed.
 
+        ``layout="auto"``: the format's candidate layouts are scored and the best is drawn (see
+        :mod:`renderer.choose`). ``photo``/``logo``: a data URL, raw bytes or a file path (implies
+        use_photo/use_logo). ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the
+        best moment): that frame becomes the background (``video_use="background"``, with the
+        layout's frame treatment for contrast) or the photo that is cut out (``video_use="photo"``).
+        ``headline``: a shorter text drawn instead of the title, or ``"auto"`` to shorten the title
+        by documented rules only when it would be illegible (:mod:`renderer.text.headline`).
+        ``language``: the hyphenation language of long words (a BCP-47 code), or ``"auto"``.
         ``subtitle`` (a kicker, tagline or speaker, at most 120 characters) and ``badge`` (a short
         label such as "NEW" or "EP 14", at most 12) are drawn where the layout has room for them;
         a layout without a place for one says so in ``warnings``.
-
-        ``photo``/``logo``: a data URL, raw bytes or a file path (implies use_photo/use_logo).
-        ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the best moment): that
-        frame becomes the background (``video_use="background"``, with the layout's frame
-        treatment for contrast) or the photo that is cut out (``video_use="photo"``).
         """
-        request = parse_request({
-            "title": title, "format": format, "layout": layout, "customAssetsId": brand,
-            "outputFormat": output_format, "category": category, "model": "hd" if hd else "sd",
-            "usePhoto": use_photo, "useLogo": use_logo,
-            "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
-            "subtitle": subtitle, "badge": badge,
-        })
-        source = VideoSource.create(video, time, video_use) if video is not None else None
-        try:
+        request, source = options_request(
+            title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
+            use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
+            video_use=video_use, headline=headline, language=language, subtitle=subtitle, badge=badge)
+        with caller_names(photo, logo):
             return self.render_request(request, quality=quality, debug=debug, video=source)
-        except InputError as exc:
-            # the checks speak ThumbAPI (photoImage, logoImage); this caller passed photo=/logo=
-            for given, api_name, name in ((photo, "photoImage", "photo"), (logo, "logoImage", "logo")):
-                if given is not None and exc.field == api_name and str(exc).startswith(api_name):
-                    raise InputError(name + str(exc)[len(api_name):], field=name) from None
-            raise
+
+    def variants(
+        self,
+        title: str,
+        *,
+        count: int = 3,
+        format: str = "youtube",
+        layout: str = "auto",
+        brand: str = DEFAULT_KIT,
+        output_format: str = "webp",
+        category: str = "auto",
+        hd: bool = False,
+        use_photo: bool = False,
+        use_logo: bool = False,
+        photo: str | bytes | os.PathLike[str] | None = None,
+        logo: str | bytes | os.PathLike[str] | None = None,
+        video: str | os.PathLike[str] | None = None,
+        time: float | str = "auto",
+        video_use: str = "background",
+        quality: int | None = None,
+        debug: bool = False,
+        headline: str | None = None,
+        language: str = "auto",
+        subtitle: str | None = None,
+        badge: str | None = None,
+    ) -> list[Thumbnail]:
+        """Up to ``count`` (1-6) visibly different thumbnails of ``title``, the best first: other
+        layouts, emphasis treatments and arrangements of the kit's colours (see
+        :mod:`renderer.choose`); fewer when no more differ enough. Options as :meth:`render`."""
+        request, source = options_request(
+            title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
+            use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
+            video_use=video_use, headline=headline, language=language, variants=count, subtitle=subtitle, badge=badge)
+        with caller_names(photo, logo):
+            return self.variants_request(request, quality=quality, debug=debug, video=source)
 
     def check_request(self, request: GenerateRequest) -> None:
         """Raise the ``InputError`` that rendering ``request`` would raise for its inputs, without
@@ -201,7 +260,7 @@ class Renderer:
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
         chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
-                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, broken=self.broken_layouts)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -220,51 +279,48 @@ class Renderer:
         debug: bool = False,
         video: VideoSource | None = None,
     ) -> Thumbnail:
+        """One thumbnail for ``request`` (its ``variants`` count is not looked at: see
+        :meth:`variants_request`)."""
+        return self._rendered(request, count=1, quality=quality, debug=debug, video=video)[0]
+
+    def variants_request(
+        self,
+        request: GenerateRequest,
+        *,
+        quality: int | None = None,
+        debug: bool = False,
+        video: VideoSource | None = None,
+    ) -> list[Thumbnail]:
+        """``request.variants`` visibly different thumbnails (fewer when no more differ), the best first."""
+        return self._rendered(request, count=request.variants, quality=quality, debug=debug, video=video)
+
+    def _rendered(self, request: GenerateRequest, *, count: int, quality: int | None, debug: bool,
+                  video: VideoSource | None) -> list[Thumbnail]:
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
             raise InputError(f"quality must be a whole number from 1 to 100, got {quality!r}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)
-        frame_as_photo = video is not None and video.use == "photo"
-        use_photo = request.use_photo or bool(request.photo_image) or frame_as_photo
-        use_logo = request.use_logo or bool(request.logo_image)
-        # The layout first: a bad name fails before any slow work (a video frame, a cutout).
-        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
-                                preferred=tuple(kit.spec.layouts), use_photo=use_photo)
-        spec, layout_warnings = self.prepare_layout(chosen, request.title, kit, subtitle=request.subtitle, badge=request.badge,
-                                                    picture=video is not None and not frame_as_photo)
-        has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
-        warnings: list[str] = list(layout_warnings)
-        background_image = None
-        photo = None
-        if video is not None and (not frame_as_photo or has_slot):
-            picture, key = video.picture(fmt.width_px, fmt.height_px)
-            if frame_as_photo:
-                photo = self._assets.photo_from_image(picture, key)
-            else:
-                background_image = picture
-        elif use_photo and not frame_as_photo:
-            if has_slot:
-                photo = self._assets.photo(request.photo_image, kit)
-            else:
-                self._assets.require_photo(request.photo_image, kit)
-        if use_photo and not has_slot:
-            warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
-        if not use_photo and has_slot:
-            warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
-        logo = self._assets.logo(request.logo_image, kit) if use_logo else None
-        scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
-                      background_image=background_image, debug=debug)
-        image, plan = self._composer.compose(scene)
-        if warnings:
-            plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
-        data = encode(image, output_format, quality=quality)
-        return Thumbnail(
-            data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
-            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, composed_plan=plan,
-            warnings=plan.warnings, picture=image, fonts=self.fonts,
-        )
+        job = RenderJob(self._composer.compose, self.prepare_layout, self._assets, self.fonts, request, kit, fmt,
+                        video=video, debug=debug)
+        # The layouts first: a bad name fails before any slow work (a video frame, a cutout).
+        if request.layout == "auto":
+            layouts = auto_layouts(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
+                                   use_photo=job.use_photo)
+        else:
+            layouts = [resolve_layout(request.layout, request.title, fmt.name, self.layouts, broken=self.broken_layouts)]
+        chosen = choose(job, layouts, count=count,
+                        judge=lambda image, plan: judge(image, plan, format=fmt.name, fonts=self.fonts),
+                        judge_plan=lambda plan: judge_plan(plan, format=fmt.name, fonts=self.fonts))
+        thumbnails = []
+        for composed, plan in chosen:
+            data = encode(composed.image, output_format, quality=quality)
+            thumbnails.append(Thumbnail(
+                data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
+                width_px=composed.image.width, height_px=composed.image.height, layout=plan.layout, kit=kit.id,
+                composed_plan=plan, warnings=plan.warnings, picture=composed.image, fonts=self.fonts,
+            ))
+        return thumbnails
 
     def kit_logo(self, kit: Kit) -> LogoSource:
         """The kit's logo as the composer draws it (for previews)."""
@@ -310,49 +366,6 @@ class Renderer:
             raise SpecError(problems) from None
 
 
-@dataclass(frozen=True)
-class VideoSource:
-    """A frame of a video to put the title over: at ``time`` or, with ``"auto"``, the best moment."""
-
-    path: Path
-    time: float | str
-    use: str
-
-    @classmethod
-    def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
-        if use not in ("background", "photo"):
-            raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
-        return cls(Path(video), time, use)
-
-    def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:
-        """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
-        from .video import frame, moments
-
-        time = self.time
-        if time == "auto":
-            best = moments(self.path, count=1, with_frames=False)
-            time = best[0].timestamp_s
-        shot = frame(self.path, time, output_format="png" if self.use == "photo" else "jpeg", quality=95)
-        stat = self.path.stat()
-        return shot.image, f"video:{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{shot.pts_s}"
-
-
-def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str | None:
-    """Paths and bytes become data URLs so that every image goes through the same checks."""
-    if value is None or isinstance(value, str) and value.startswith("data:"):
-        return value
-    if not isinstance(value, (str, bytes, bytearray, os.PathLike)):
-        raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
-    import base64
-
-    from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
-
-    source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
-    raw = read_image_bytes(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)
-    media_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[sniff_format(raw, field=what)]
-    return f"data:{media_type};base64," + base64.b64encode(raw).decode("ascii")
-
-
 _DEFAULT: Renderer | None = None
 _DEFAULT_LOCK = threading.Lock()
 
@@ -384,6 +397,9 @@ def generate(
     layout: str = "auto",
     video: str | os.PathLike[str] | None = None,
     time: float | str = "auto",
+    headline: str | None = None,
+    language: str | None = None,
+    variants: int | None = None,
     subtitle: str | None = None,
     badge: str | None = None,
 ) -> dict[str, Any]:
@@ -391,19 +407,34 @@ def generate(
     ``generate(**request_json)`` works) and returns its response body.
 
     thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video (see ``Renderer.render``); ``subtitle`` and
-    ``badge`` are drawn where the layout has room for them; ``quality``, the judge's report on the
-    render (see ``Thumbnail.quality``), is added to the body as the server does."""
+    the title over that frame of a local video; ``headline``, ``language``, ``subtitle`` and
+    ``badge`` (see ``Renderer.render``); ``quality``, the judge's report on the render (see
+    ``Thumbnail.quality``), is added to the body as the server does; ``variants`` (1-6): that many
+    visibly different thumbnails, the best in ``image`` as always and all of them, best first, in
+    ``variants``: ``[{"image", "layout", "score"}, ...]``."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
-        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "subtitle": subtitle, "badge": badge,
+        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "headline": headline, "language": language,
+        "variants": variants, "subtitle": subtitle, "badge": badge,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None
-    thumbnail = default_renderer().render_request(request, video=source)
-    return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
+    if variants is None:
+        thumbnail = default_renderer().render_request(request, video=source)
+        return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
+    return variants_body(default_renderer().variants_request(request, video=source))
 
 
-__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate"]
+def variants_body(thumbnails: list[Thumbnail]) -> dict[str, Any]:
+    """ThumbAPI's response for the best of ``thumbnails``, with its ``quality`` and ``variants``
+    added (all of them, best first)."""
+    best = thumbnails[0]
+    return {**best.to_thumbapi(), "quality": best.quality.to_dict(), "variants": [
+        {"image": thumbnail.data_url(), "layout": thumbnail.layout, "score": thumbnail.quality.score}
+        for thumbnail in thumbnails
+    ]}
+
+
+__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate", "variants_body"]

@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from .csv_rows import CsvRow
@@ -60,7 +61,8 @@ NO_DEFAULTS = RowDefaults()
 
 @dataclass(frozen=True)
 class RenderJob:
-    """A row ready to render: ``name`` is its output path relative to the output folder (POSIX)."""
+    """A row ready to render: ``name`` is its output path relative to the output folder (POSIX).
+    With ``variants``, the files are ``variant_names`` (``name``'s stem with ``-1``, ``-2`` ...)."""
 
     line: int
     number: int
@@ -68,6 +70,12 @@ class RenderJob:
     request: GenerateRequest
     name: str
     input_hash: str
+    variant_names: tuple[str, ...] = ()
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The files this row writes, the best variant first."""
+        return self.variant_names or (self.name,)
 
 
 @dataclass(frozen=True)
@@ -86,12 +94,22 @@ def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry) -> Rend
             raise InputError(row.problem)
         request = row_request(row, defaults)
         name = _name(row, request, names)
+        variant_names = tuple(_claim_variant(name, number, names, row.line) for number in range(1, request.variants + 1)) \
+            if request.variants > 1 else ()
     except InputError as exc:
         return RowFailure(line=row.line, number=row.number, title=title, error=exc.message)
     return RenderJob(
         line=row.line, number=row.number, title=request.title, request=request, name=name,
-        input_hash=input_hash(request),
+        input_hash=input_hash(request), variant_names=variant_names,
     )
+
+
+def _claim_variant(name: str, number: int, names: NameRegistry, line: int) -> str:
+    """``thumbs/hello.webp`` -> ``thumbs/hello-2.webp`` for variant 2, claimed."""
+    path = PurePosixPath(name)
+    variant = str(path.with_name(f"{path.stem}-{number}{path.suffix}"))
+    names.claim(variant, line=line)
+    return variant
 
 
 def input_hash(request: GenerateRequest) -> str:
@@ -107,7 +125,12 @@ def row_request(row: CsvRow, defaults: RowDefaults) -> GenerateRequest:
     for field, cell in row.fields.items():
         if field == "filename":
             continue
-        body[field] = _boolean(field, cell) if field in _BOOLEAN_FIELDS else cell.strip()
+        if field in _BOOLEAN_FIELDS:
+            body[field] = _boolean(field, cell)
+        elif field == "variants":
+            body[field] = _whole_number(field, cell)
+        else:
+            body[field] = cell.strip()
     body["title"] = row.title
     request = parse_request(body)
     wanted = extension_format(row.fields.get("filename", "").strip())
@@ -127,6 +150,12 @@ def _name(row: CsvRow, request: GenerateRequest, names: NameRegistry) -> str:
         names.claim(name, line=row.line)
         return name
     return names.claim_slug(title_slug(request.title), EXTENSIONS[request.output_format], line=row.line)
+
+
+def _whole_number(field: str, cell: str) -> int | str:
+    """A cell like ``3`` as a number; anything else as it is, for the request's own message."""
+    value = cell.strip()
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 def _boolean(field: str, cell: str) -> bool:

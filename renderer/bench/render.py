@@ -171,9 +171,19 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
               help="with --quality: the titles file [default: tests/data/titles_corpus.csv]")
 @click.option("-b", "--brand", default="default", show_default=True, help="with --quality: the brand kit")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="with --quality: only the first N titles")
-def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: str, limit: int | None) -> None:
+@click.option("--preview", is_flag=True, help="instead: the live preview, from a saved layout to its new render on the page")
+def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: str, limit: int | None, preview: bool) -> None:
     """Print render speed per format against a bare-Pillow floor, and the WebP trade-off (or, with
-    --quality, how many titles pass the judge's checks)."""
+    --quality, how many titles pass the judge's checks; with --preview, how soon the preview shows a save)."""
+    if preview:
+        from .preview import preview_latency
+
+        row = preview_latency()
+        click.echo(f"thumbkit preview of a youtube layout, {row['saves']} saves: the new render on the event stream "
+                   f"{row['latency_ms']:.0f} ms after the save (median; slowest {row['latency_max_ms']:.0f} ms), "
+                   f"of which rendering {row['render_ms']:.0f} ms for {row['images']} images; one plain render "
+                   f"{row['plain_ms']:.1f} ms, so the preview's render costs {row['ratio']:.2f}x its images rendered one by one")
+        return
     if quality:
         from ..cli.commands import fail_on_user_error
         from .quality import print_report
@@ -193,16 +203,22 @@ def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: s
     for kit, row in photo["kits"].items():
         click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
                    f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
+    from .choice import choice_costs
     from .patterns import compose_with_and_without, mask_costs
 
+    choice = choice_costs()
+    click.echo(f"\nchoosing ({choice['format']}, {choice['titles']} titles, medians): one fixed layout "
+               f"{choice['fixed_ms']:.1f} ms, layout=auto {choice['auto_ms']:.1f} ms ({choice['auto_ratio']:.2f}x, "
+               f"{choice['candidates_per_auto']:.1f} candidates composed on average), {choice['variants']} variants "
+               f"{choice['variants_ms']:.1f} ms ({choice['variants_ratio']:.2f}x)")
     click.echo("\nPatterns at 1280x720: a mask from nothing, another variant (the drawing cached), the mask painted:")
-    for row in mask_costs():
-        click.echo(f"  {row['pattern']:<9} first {row['first_ms']:6.1f} ms  variant {row['variant_ms']:5.1f} ms  "
-                   f"paint {row['paint_ms']:4.1f} ms")
+    for cost in mask_costs():
+        click.echo(f"  {cost['pattern']!s:<9} first {cost['first_ms']:6.1f} ms  variant {cost['variant_ms']:5.1f} ms  "
+                   f"paint {cost['paint_ms']:4.1f} ms")
     pattern = compose_with_and_without(titles=TITLES)
     click.echo(f"youtube-bold and youtube-quote composed with the default kit's patterns: {pattern['with_ms']:.1f} ms, "
                f"with plain backgrounds: {pattern['without_ms']:.1f} ms ({pattern['ratio']:.2f}x, median of "
-               f"{pattern['renders']} renders, no encoding)")
+               f"{pattern['renders']:.0f} renders, no encoding)")
     click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
     for row in encoder_table():
         click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")

@@ -28,8 +28,11 @@ _LAZY_COMMANDS = {
     "frame": "renderer.cli.video:frame_command",
     "moments": "renderer.cli.video:moments_command",
     "kit": "renderer.cli.kit:kit_command",
+    "layout": "renderer.cli.layout:layout_command",
+    "preview": "renderer.cli.preview:preview_command",
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
+    "schema": "renderer.cli.schema:schema_command",
     "sheet": "renderer.cli.sheet:sheet_command",
 }
 
@@ -106,6 +109,10 @@ def main() -> None:
 @click.option("--video-as", type=click.Choice(["background", "photo"]), default="background", show_default=True, help="the frame as the background or as the photo to cut out")
 @click.option("--kits-dir", "kit_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="a folder of brand kits (repeatable; the user kit folder of `thumbkit kit new` is always searched)")
+@click.option("--headline", default=None, help="a shorter text to draw instead of the title, or auto (shortened only when the title would be illegible)")
+@click.option("--language", default="auto", show_default=True, help="hyphenation language of long words (de, en-GB, ...) or auto (from the script)")
+@click.option("--variants", type=click.IntRange(1, 6), default=1, show_default=True,
+              help="render this many visibly different thumbnails, the best first: OUT-1.webp, OUT-2.webp, ...")
 @click.option("--subtitle", default=None, help="a kicker, tagline or speaker, where the layout has room (at most 120 characters)")
 @click.option("--badge", default=None, help='a short label such as "NEW" or "EP 14" (at most 12 characters)')
 @click.option("--quality", "show_quality", is_flag=True,
@@ -113,9 +120,9 @@ def main() -> None:
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
-           use_logo: bool, video: Path | None, at: str, video_as: str, kit_dirs: tuple[Path, ...],
-           subtitle: str | None, badge: str | None, show_quality: bool) -> None:
-    """Render TITLE into a thumbnail file."""
+           use_logo: bool, video: Path | None, at: str, video_as: str, kit_dirs: tuple[Path, ...], headline: str | None,
+           language: str, variants: int, subtitle: str | None, badge: str | None, show_quality: bool) -> None:
+    """Render TITLE into a thumbnail file (with --variants, several: OUT-1, OUT-2, ...)."""
     from ..api import Renderer
 
     output = output or Path("thumb.webp")
@@ -126,34 +133,53 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
             time = float(at)
         except ValueError:
             time = at  # HH:MM:SS.mmm, parsed and checked by the video module
-    thumbnail = Renderer(kit_dirs=kit_dirs).render(
-        title, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd, debug=debug,
-        photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time, video_use=video_as,
-        subtitle=subtitle, badge=badge,
-    )
-    thumbnail.save(output)
-    if plan_path is not None:
-        from ..files import write_atomic
+    renderer = Renderer(kit_dirs=kit_dirs)
+    thumbnails = renderer.variants(
+        title, count=variants, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd,
+        debug=debug, photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time,
+        video_use=video_as, headline=headline, language=language,
+        subtitle=subtitle, badge=badge)  # one, with --variants 1: what render() gives
+    outputs = [(thumbnails[0], output, plan_path)] if variants == 1 else [
+        (thumbnail, numbered(output, index), plan_path and numbered(plan_path, index))
+        for index, thumbnail in enumerate(thumbnails, start=1)]
+    for thumbnail, path, plan_file in outputs:
+        thumbnail.save(path)
+        if plan_file is not None:
+            from ..files import write_atomic
 
-        write_atomic(plan_path, thumbnail.plan.to_json().encode("utf-8"))
-    for warning in thumbnail.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{output} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, {len(thumbnail.data) / 1024:.1f} KiB)")
-    if show_quality:
-        click.echo(thumbnail.quality.describe())
+            write_atomic(plan_file, thumbnail.plan.to_json().encode("utf-8"))
+        for warning in thumbnail.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(f"{path} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, score {thumbnail.quality.score}, "
+                   f"{len(thumbnail.data) / 1024:.1f} KiB)")
+        if show_quality:
+            click.echo(thumbnail.quality.describe())
+
+
+def numbered(path: Path, number: int) -> Path:
+    """``out.webp`` -> ``out-2.webp``: the name of variant ``number``."""
+    return path.with_name(f"{path.stem}-{number}{path.suffix}")
 
 
 @main.command()
 @click.option("-f", "--format", "format_name", default=None, help="only this format")
 @fail_on_user_error
 def layouts(format_name: str | None) -> None:
-    """List the layouts per format."""
+    """List the layouts per format; yours (`thumbkit layout new`) with their file, or as invalid."""
     from ..api import Renderer
+    from ..paths import user_layouts_dir
 
     renderer = Renderer()
+    user_dir = user_layouts_dir()
     for name in renderer.layout_names(format_name):
-        spec = renderer.layouts[name].spec
-        click.echo(f"{spec.format:<10} {name:<22} [{', '.join(spec.picks)}] {spec.description}")
+        layout = renderer.layouts[name]
+        spec = layout.spec
+        mine = f"  [{user_dir / (name + '.yaml')}]" if layout.folder == user_dir else ""
+        click.echo(f"{spec.format:<10} {name:<22} [{', '.join(spec.picks)}] {spec.description}{mine}")
+    for name, error in sorted(renderer.broken_layouts.items()) if format_name is None else ():
+        first, *more = str(error).splitlines()
+        rest = f"; and {len(more)} more problem{'s' if len(more) != 1 else ''}" if more else ""
+        click.echo(f"{'?':<10} {name:<22} (invalid: {first}{rest})  [{user_dir / (name + '.yaml')}]")
 
 
 @main.command()

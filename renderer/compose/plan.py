@@ -48,6 +48,7 @@ class PlanText:
     emphasis_style: str
     emphasis_color: str
     contrast_ratio: float  # worst WCAG ratio of the text colour against what lies behind it
+    role: str = "title"  # title (read at a glance, even in a feed) | secondary (a badge, subtitle, speaker, note)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,15 @@ class PlanImage:
     box: Rect
     detail: str = ""
     face: Rect | None = None  # a face found in the picture, in canvas pixels (photo, background)
+
+
+@dataclass(frozen=True)
+class PlanCandidate:
+    """A candidate render scored to choose this one (``layout="auto"``, variants)."""
+
+    layout: str
+    treatment: str  # how the kit was arranged (renderer.choose.candidates)
+    score: int
 
 
 @dataclass(frozen=True)
@@ -70,10 +80,21 @@ class Plan:
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
     quality: "Quality | None" = None  # the judge's report on the pixels drawn from this plan
+    # with layout="auto" or variants: every candidate scored, in the order tried (else empty)
+    candidates: tuple[PlanCandidate, ...] = ()
+    treatment: str = "kit"  # the arrangement of the kit this was drawn with
+    # a shorter headline to draw, suggested when the title is unreadable at feed size (else empty)
+    headline_suggestion: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["quality"] = self.quality.to_dict() if self.quality is not None else None
+        if not self.candidates:  # a fixed layout: nothing was chosen
+            del data["candidates"]
+        if self.treatment == "kit":
+            del data["treatment"]
+        if not self.headline_suggestion:
+            del data["headline_suggestion"]
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:

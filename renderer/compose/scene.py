@@ -47,6 +47,7 @@ class Scene:
     logo: LogoSource | None = None
     background_image: Image.Image | None = None
     debug: bool = False
+    language: str = "auto"  # for hyphenation: a BCP-47 code, or auto (from the title's script)
 
 
 def keepouts(scene: Scene) -> list[Rect]:

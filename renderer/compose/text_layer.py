@@ -15,6 +15,8 @@ from PIL import Image, ImageDraw
 from ..colors import ensure_contrast, parse_color, relative_luminance, to_hex, worst_contrast
 from ..spec.layout import TextLayer
 from ..text.fit import FitRules, FittedText
+from ..text.hyphenate import title_language
+from ..text.legibility import legible_size_px
 from ..text.line_layout import line_pieces, title_direction
 from ..text.segment import Atom
 from ..text.title import atoms_from_text, normalize_title
@@ -109,10 +111,13 @@ def prepare_text(work: Work, scene: Scene, index: int, layer: TextLayer, typefac
     rules = FitRules(
         min_size_px=max(8, round(layer.size_px.min * s)), max_size_px=max(8, max_size, round(layer.size_px.min * s)),
         max_lines=layer.max_lines, line_height=layer.line_height, mode=layer.fit.mode,
+        # where the format is shown small (a feed), letters under this size are hard to read
+        legible_px=legible_size_px(typeface, " ".join(a.text for a in atoms), scene.layout.format,
+                                   round(scene.layout.size.width * s)),
     )
     measure = typeface.for_text(" ".join(a.text for a in atoms))
     paragraph = title_direction(atoms)
-    fitted = _fit(atoms, fit_box, rules, measure, inset_x, inset_y, paragraph)
+    fitted = _fit(atoms, fit_box, rules, measure, inset_x, inset_y, paragraph, title_language(text, scene.language))
     align = _MIRRORED_ALIGN[layer.align] if paragraph else layer.align  # alignment follows the direction
     lines, ink = _place_lines(fitted, fit_box, align, layer.valign, measure, inset_x, inset_y, paragraph,
                               pill_pad_px=pad * fitted.size_px if emphasis_style == "highlight" else 0.0)
@@ -197,6 +202,7 @@ def paint_text(work: Work, scene: Scene, prepared: PreparedText) -> None:
         line_height_px=fitted.line_height_px, lines=lines, truncated=fitted.truncated, broke_words=fitted.broke_words,
         color=to_hex(color), emphasis_style=emphasis_style,
         emphasis_color=to_hex(on_accent if emphasis_style == "highlight" else accent), contrast_ratio=round(ratio, 2),
+        role=layer.role,
     ))
 
 
@@ -229,17 +235,17 @@ def _draw_plates(work: Work, prepared: PreparedText) -> None:
 
 
 def _fit(atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_x_em: float, inset_y_em: float,
-         paragraph: int) -> FittedText:
+         paragraph: int, language: str | None) -> FittedText:
     """Fit with em widths, then check the real hinted widths and step down if a line overflows."""
     typeface = measure.typeface
     while True:
         fitted = fit_with_leading(atoms, box_width_px=max(1.0, box.width - 2 * inset_x_em * rules.max_size_px),
                                   box_height_px=max(1.0, box.height - 2 * inset_y_em * rules.max_size_px),
-                                  rules=rules, measure=measure)  # leading: the scripts' floor and ink clearance
+                                  rules=rules, measure=measure, language=language)  # leading: the scripts' floor and ink clearance
         overflow = any(_real_width(line.atoms, typeface, fitted.size_px, paragraph) > box.width - 2 * inset_x_em * fitted.size_px + 0.5 for line in fitted.lines)
         if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
             return fitted
-        rules = FitRules(rules.min_size_px, fitted.size_px - 1, rules.max_lines, rules.line_height, rules.mode)
+        rules = replace(rules, max_size_px=fitted.size_px - 1)
 
 
 def avoid(box: Rect, obstacles: list[Rect]) -> Rect:

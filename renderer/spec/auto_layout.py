@@ -13,10 +13,11 @@ The title detectors (:func:`versus_parts`, :func:`quote_parts`, :func:`stat_part
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .catalog import Layout
-from ..errors import InputError
+from ..errors import InputError, SpecError
 from ..text.title import split_leading_number, strip_marks
 
 SHORT_TITLE_WORDS = 3
@@ -210,17 +211,21 @@ def choose_layout(
 
 def resolve_layout(
     name: str, title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (),
-    use_photo: bool = False,
+    use_photo: bool = False, broken: Mapping[str, SpecError] | None = None,
 ) -> Layout:
     """The layout a render uses: ``name`` for ``format_name``, or with ``"auto"`` the one picked for
-    ``title`` (``preferred``: the kit's layouts, first). An ``InputError`` for an unknown name."""
+    ``title`` (``preferred``: the kit's layouts, first). An ``InputError`` for an unknown name; the
+    ``SpecError`` of a broken user layout (``broken``, by name) asked for by name."""
     if name == "auto":
         return choose_layout(title, format_name, layouts, preferred=preferred, use_photo=use_photo)
-    return get_layout(name, format_name, layouts)
+    return get_layout(name, format_name, layouts, broken=broken)
 
 
-def get_layout(name: str, format_name: str, layouts: dict[str, Layout]) -> Layout:
+def get_layout(name: str, format_name: str, layouts: dict[str, Layout], *,
+               broken: Mapping[str, SpecError] | None = None) -> Layout:
     layout = layouts.get(name)
+    if layout is None and broken and name in broken:
+        raise broken[name]
     if layout is None or layout.spec.format != format_name:
         known = sorted(n for n, l in layouts.items() if l.spec.format == format_name)
         raise InputError(f"unknown layout {name!r} for format {format_name}; known: auto, {', '.join(known)}", field="layout")

@@ -136,7 +136,7 @@ def divider_layers(divider: Divider, centre: tuple[float, float]) -> list[Any]:
     out.append(TextLayer(
         kind="text", text=divider.text, box=_box(cx - side / 2, cy - side / 2, side, side), font=divider.font,
         weight=divider.weight, size_px=SizeRange(min=8, max=divider.size_px), max_lines=1, align="center",
-        transform="none", color=divider.color,
+        transform="none", color=divider.color, role="secondary",
         emphasis=Emphasis(style="none", auto=False, color=divider.color, text_color=divider.fill),
     ))
     return out

@@ -12,9 +12,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..colors import COLOR_FORMS, parse_color
+from ..colors import COLOR_FORMS, COLOR_PATTERN, parse_color
 from ..rect import Rect
-from .templating import is_template
+from .templating import TEMPLATE_PATTERN, is_template
 
 #: what ``layout="auto"`` may choose a layout for (renderer.autolayout.title_pick); ``photo`` and
 #: ``picture`` layouts are chosen only with a photo or a background picture
@@ -29,16 +29,22 @@ class Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+COLOR_OR_TEMPLATE = f"a colour ({COLOR_FORMS}) or a template like '{{{{ palette.accent }}}}'"
+
+
 def _color_or_template(value: str) -> str:
     if not is_template(value):
         try:
             parse_color(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a colour ({COLOR_FORMS}) or a template like '{{{{ palette.accent }}}}'") from None
+            raise ValueError(f"{value!r} is not {COLOR_OR_TEMPLATE}") from None
     return value
 
 
-ColorText = Annotated[str, Field(min_length=1)]
+# The pattern is for editors (renderer.spec.schema); the field validators below are what checks.
+ColorText = Annotated[str, Field(min_length=1, json_schema_extra={
+    "pattern": f"{COLOR_PATTERN}|{TEMPLATE_PATTERN}", "patternErrorMessage": f"not {COLOR_OR_TEMPLATE}",
+})]
 
 
 class Box(Closed):
@@ -210,6 +216,9 @@ class TextStyle(Closed):
     plate: Plate | None = None
     fit: Fit = Fit()
     contrast: Literal["ensure", "keep"] = "ensure"  # ensure: adjust colours to WCAG 4.5:1 over what is behind
+    # title: read at a glance, even in a feed (the judge warns under 7 px there); secondary (a badge,
+    # subtitle, speaker, note): may be smaller, as long as it can be made out (a fail under 5 px)
+    role: Literal["title", "secondary"] = "title"
 
 
 class TextLayer(TextStyle):
