@@ -18,11 +18,13 @@ from .compiled import CompiledCache
 from .choose.candidates import auto_layouts
 from .choose.job import RenderJob
 from .choose.scoring import choose
-from .spec.auto_layout import resolve_layout
+from .spec.auto_layout import resolve_layout, versus_parts
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
 from .compose.scene import LogoSource, Scene
+from .spec.context import title_seed
+from .spec.expand import expand_layout
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from .judge import Quality
 
 DEFAULT_KIT = "default"
+#: the template names through which a layout shows each secondary text
+SECONDARY_TEXT_NAMES = {"subtitle": frozenset({"subtitle", "speaker"}), "badge": frozenset({"badge"})}
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,8 @@ class Renderer:
         debug: bool = False,
         headline: str | None = None,
         language: str = "auto",
+        subtitle: str | None = None,
+        badge: str | None = None,
     ) -> Thumbnail:
         """Render ``title``; every option is validated with a message naming what is allowed.
 
@@ -204,11 +210,14 @@ class Renderer:
         ``headline``: a shorter text drawn instead of the title, or ``"auto"`` to shorten the title
         by documented rules only when it would be illegible (:mod:`renderer.text.headline`).
         ``language``: the hyphenation language of long words (a BCP-47 code), or ``"auto"``.
+        ``subtitle`` (a kicker, tagline or speaker, at most 120 characters) and ``badge`` (a short
+        label such as "NEW" or "EP 14", at most 12) are drawn where the layout has room for them;
+        a layout without a place for one says so in ``warnings``.
         """
         request, source = options_request(
             title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
             use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
-            video_use=video_use, headline=headline, language=language)
+            video_use=video_use, headline=headline, language=language, subtitle=subtitle, badge=badge)
         with caller_names(photo, logo):
             return self.render_request(request, quality=quality, debug=debug, video=source)
 
@@ -234,6 +243,8 @@ class Renderer:
         debug: bool = False,
         headline: str | None = None,
         language: str = "auto",
+        subtitle: str | None = None,
+        badge: str | None = None,
     ) -> list[Thumbnail]:
         """Up to ``count`` (1-6) visibly different thumbnails of ``title``, the best first: other
         layouts, emphasis treatments and arrangements of the kit's colours (see
@@ -241,7 +252,7 @@ class Renderer:
         request, source = options_request(
             title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
             use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
-            video_use=video_use, headline=headline, language=language, variants=count)
+            video_use=video_use, headline=headline, language=language, variants=count, subtitle=subtitle, badge=badge)
         with caller_names(photo, logo):
             return self.variants_request(request, quality=quality, debug=debug, video=source)
 
@@ -296,7 +307,7 @@ class Renderer:
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)
-        job = RenderJob(self._composer.compose, self.filled_layout, self._assets, self.fonts, request, kit, fmt,
+        job = RenderJob(self._composer.compose, self.prepare_layout, self._assets, self.fonts, request, kit, fmt,
                         video=video, debug=debug)
         # The layouts first: a bad name fails before any slow work (a video frame, a cutout).
         if request.layout == "auto":
@@ -328,9 +339,23 @@ class Renderer:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
-    def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
-        """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
-        return filled_layout(layout, title, kit)
+    def filled_layout(self, layout: Layout, title: str, kit: Kit, *, subtitle: str = "", badge: str = "") -> LayoutSpec:
+        """``layout`` filled and resolved for ``title`` and ``kit`` (see ``prepare_layout``)."""
+        return self.prepare_layout(layout, title, kit, subtitle=subtitle, badge=badge)[0]
+
+    def prepare_layout(self, layout: Layout, title: str, kit: Kit, *, subtitle: str = "", badge: str = "",
+                       picture: bool = False) -> tuple[LayoutSpec, tuple[str, ...]]:
+        """``layout`` with its templates filled for ``title``, ``subtitle``, ``badge`` and ``kit``,
+        validated, its match-up sides and kit patterns resolved (``picture``: a picture is the
+        background); and warnings: a subtitle or badge the layout has no place for."""
+        warnings = [f"layout {layout.spec.name} has no place for a {name}: it was not drawn"
+                    for name, given in (("subtitle", subtitle), ("badge", badge))
+                    if given and not layout.uses & SECONDARY_TEXT_NAMES[name]]
+        spec = filled_layout(layout, title, kit, subtitle=subtitle, badge=badge)
+        versus = versus_parts(title)
+        spec, expand_warnings = expand_layout(spec, sides=versus.sides if versus else (title,), kit=kit.spec,
+                                              seed=title_seed(title), picture=picture)
+        return spec, (*warnings, *expand_warnings)
 
 
 def _judge(image: Image.Image, plan: Plan, format_name: str, fonts: FontBook) -> Quality:
@@ -379,13 +404,15 @@ def generate(
     headline: str | None = None,
     language: str | None = None,
     variants: int | None = None,
+    subtitle: str | None = None,
+    badge: str | None = None,
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
     ``generate(**request_json)`` works) and returns its response body.
 
     thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video; ``headline`` and ``language`` (see
-    ``Renderer.render``); ``quality``, the judge's report on the render (see
+    the title over that frame of a local video; ``headline``, ``language``, ``subtitle`` and
+    ``badge`` (see ``Renderer.render``); ``quality``, the judge's report on the render (see
     ``Thumbnail.quality``), is added to the body as the server does; ``variants`` (1-6): that many
     visibly different thumbnails, the best in ``image`` as always and all of them, best first, in
     ``variants``: ``[{"image", "layout", "score"}, ...]``."""
@@ -394,7 +421,7 @@ def generate(
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
         "usePersonalPhoto": usePersonalPhoto, "layout": layout, "headline": headline, "language": language,
-        "variants": variants,
+        "variants": variants, "subtitle": subtitle, "badge": badge,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None

@@ -42,6 +42,11 @@ class LruCache(Generic[K, V]):
                 self._entries.popitem(last=False)
         return value
 
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)

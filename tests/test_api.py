@@ -112,7 +112,7 @@ def test_an_explicit_layout_overrides_auto(renderer):
 
 
 def test_an_unknown_layout_lists_the_known_ones(renderer):
-    with pytest.raises(InputError, match="unknown layout 'nope' for format youtube; known: auto, youtube-bold, youtube-listicle"):
+    with pytest.raises(InputError, match="unknown layout 'nope' for format youtube; known: auto, youtube-bold, youtube-cover, youtube-listicle"):
         renderer.render("Hello", layout="nope")
 
 

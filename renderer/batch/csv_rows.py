@@ -36,6 +36,8 @@ COLUMN_ALIASES: dict[str, str] = {
     "filename": "filename",
     "category": "category",
     "model": "model",
+    "subtitle": "subtitle",
+    "badge": "badge",
     "headline": "headline",
     "language": "language",
     "variants": "variants",

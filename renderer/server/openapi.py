@@ -11,12 +11,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..formats import FORMAT_NAMES
-from ..request import CATEGORIES, IMAGE_STYLES
+from ..request import CATEGORIES, IMAGE_STYLES, MAX_BADGE_CHARS, MAX_SUBTITLE_CHARS
 from ..text.title import MAX_TITLE_CHARS
 
 
 class GenerateBody(BaseModel):
-    """ThumbAPI's request body (``layout`` is thumbkit's own addition)."""
+    """ThumbAPI's request body (``layout``, ``subtitle`` and ``badge`` are thumbkit's own additions)."""
 
     title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS, examples=["7 Python tricks you didn't know"])
     format: Literal[FORMAT_NAMES] = "youtube"  # type: ignore[valid-type]
@@ -36,6 +36,10 @@ class GenerateBody(BaseModel):
                                  description="thumbkit: a shorter text drawn instead of the title, or auto (shortened only when the title would be illegible)")
     language: str = Field(default="auto", description="thumbkit: hyphenation language of long words (BCP-47: de, en-GB...), or auto")
     variants: int = Field(default=1, ge=1, le=6, description="thumbkit: how many visibly different thumbnails, the best first")
+    subtitle: str | None = Field(default=None, max_length=MAX_SUBTITLE_CHARS,
+                                 description="thumbkit: a kicker, tagline or speaker, drawn where the layout has room")
+    badge: str | None = Field(default=None, max_length=MAX_BADGE_CHARS,
+                              description='thumbkit: a short label ("NEW", "PART 2", "EP 14"), drawn where the layout has room')
 
 
 class Dimensions(BaseModel):
