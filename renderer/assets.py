@@ -4,7 +4,6 @@ safely, cut out (photo) and handed to the composer. ThumbAPI's messages when one
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,8 @@ from .catalog import Kit
 from .compose import FramedPhoto, LogoSource
 from .errors import InputError
 from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, content_hash, decode_image, read_image_bytes
+from .kit_logo import LOGO_MAX_SIDE_PX, require_visible_logo
+from .memory import MIB, BoundedCache, image_bytes
 from .plan import Rect
 
 if TYPE_CHECKING:
@@ -30,15 +31,20 @@ class AssetResolver:
     the photo again: it costs about what a faceless render costs."""
 
     _FRAMED_ENTRIES = 32
+    _FRAMED_BYTES = 32 * MIB  # four photo slots at hd, many more at sd
     _CUTOUT_ENTRIES = 8
+    _CUTOUT_BYTES = 48 * MIB  # three cutouts of 2048 px photos, all eight of smaller ones
 
     def __init__(self, *, cache_dir: Path | None = None, model: str = "u2netp") -> None:
         self._cache_dir = cache_dir
         self._model = model
         self._engine: CutoutEngine | None = None
         self._lock = threading.Lock()
-        self._cutouts: OrderedDict[str, Any] = OrderedDict()  # content hash -> Cutout
-        self._framed: OrderedDict[tuple[str, int, int], FramedPhoto] = OrderedDict()
+        # content hash -> Cutout; (content hash, slot width, slot height) -> FramedPhoto
+        self._cutouts: BoundedCache[str, Any] = BoundedCache(
+            max_entries=self._CUTOUT_ENTRIES, max_bytes=self._CUTOUT_BYTES, size_of=lambda cut: image_bytes(cut.image))
+        self._framed: BoundedCache[tuple[str, int, int], FramedPhoto] = BoundedCache(
+            max_entries=self._FRAMED_ENTRIES, max_bytes=self._FRAMED_BYTES, size_of=lambda framed: image_bytes(framed.image))
 
     @property
     def engine(self) -> "CutoutEngine":
@@ -71,7 +77,10 @@ class AssetResolver:
             raise InputError(PHOTO_REQUIRED, field="usePhoto")
         cutout = self._known(key)
         if cutout is None:
-            cutout = self._remember(key, self.engine.cutout(decode_image(raw, field=field, max_bytes=None), image_bytes_hash=key))
+            engine = self.engine
+            # decoded at the size the cutout works at: a 48 MP photo never becomes 48 MP of RGBA
+            photo = decode_image(raw, field=field, max_bytes=None, max_side_px=engine.max_side_px)
+            cutout = self._remember(key, engine.cutout(photo, image_bytes_hash=key))
         return self._framer(key, cutout)
 
     def photo_from_image(self, image: Image.Image, key: str):
@@ -82,28 +91,18 @@ class AssetResolver:
         return self._framer(key, cutout)
 
     def _known(self, key: str) -> Any:
-        with self._lock:
-            cutout = self._cutouts.get(key)
-            if cutout is not None:
-                self._cutouts.move_to_end(key)
-            return cutout
+        return self._cutouts.get(key)
 
     def _remember(self, key: str, cutout: Any) -> Any:
-        with self._lock:
-            self._cutouts[key] = cutout
-            while len(self._cutouts) > self._CUTOUT_ENTRIES:
-                self._cutouts.popitem(last=False)
-        return cutout
+        return self._cutouts.put(key, cutout)
 
     def _framer(self, key: str, cutout: Any):
 
         def frame(width_px: int, height_px: int) -> FramedPhoto:
             slot = (key, width_px, height_px)
-            with self._lock:
-                cached = self._framed.get(slot)
-                if cached is not None:
-                    self._framed.move_to_end(slot)
-                    return cached
+            cached = self._framed.get(slot)
+            if cached is not None:
+                return cached
             from .cutout import frame_subject
 
             framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
@@ -111,18 +110,16 @@ class AssetResolver:
             rect = Rect(face.left, face.top, face.right - face.left, face.bottom - face.top) if face else None
             result = FramedPhoto(framed.image, rect, tuple(dict.fromkeys(cutout.warnings + framed.warnings)),
                                  framed.cut_edges)
-            with self._lock:
-                self._framed[slot] = result
-                while len(self._framed) > self._FRAMED_ENTRIES:
-                    self._framed.popitem(last=False)
-            return result
+            return self._framed.put(slot, result)
 
         return frame
 
     def logo(self, logo_image: str | None, kit: Kit) -> LogoSource:
         settings = kit.spec.logo
         if logo_image:
-            light, dark = decode_image(logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES), None
+            light = decode_image(logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES, max_side_px=LOGO_MAX_SIDE_PX)
+            require_visible_logo(light, "logoImage", field="logoImage")
+            dark = None
         elif settings is not None:
             light = _kit_image(kit.asset(settings.file))
             dark = _kit_image(kit.asset(settings.file_dark)) if settings.file_dark else None

@@ -97,6 +97,9 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
                   rate_limit: int, max_body_bytes: int, job_concurrency: int, job_lease: float, graceful_timeout: int,
                   access_log: bool, media_root: Path | None = None, max_video_bytes: int = DEFAULT_MAX_VIDEO_BYTES) -> None:
     """Serve ThumbAPI's POST /v1/generate (and the store, jobs and a playground) on HOST:PORT."""
+    from .memory import bound_native_memory
+
+    bound_native_memory()  # before any thread: this process and the workers it starts (environment)
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 

@@ -8,7 +8,6 @@ prefix of a layout (backgrounds and shapes before any text) is cached between re
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -25,11 +24,15 @@ from .plan import Plan, PlanImage, PlanLine, PlanSegment, PlanText, Rect
 from .textfit import FitRules, FittedText
 from .title import Atom, atoms_from_text, normalize_title
 from .linelayout import line_pieces, title_direction
+from .memory import MIB, BoundedCache, image_bytes
 from .mirror import mirror_for_rtl
 from .typeset import TextMeasure, Typeface, fit_with_leading
 
 MIN_CONTRAST = 4.5
 _STATIC_CACHE_SIZE = 48
+_STATIC_CACHE_BYTES = 64 * MIB  # every format of a kit at sd (17 backgrounds), or 4 at hd
+_WITH_PHOTO_ENTRIES = 8
+_WITH_PHOTO_BYTES = 32 * MIB
 
 
 @dataclass(frozen=True)
@@ -111,9 +114,13 @@ class _Work:
 class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
-        self._static: OrderedDict[str, tuple[Image.Image, np.ndarray]] = OrderedDict()
+        self._static: BoundedCache[str, tuple[Image.Image, np.ndarray]] = BoundedCache(
+            max_entries=_STATIC_CACHE_SIZE, max_bytes=_STATIC_CACHE_BYTES,
+            size_of=lambda cached: image_bytes(cached[0]) + cached[1].nbytes)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
-        self._with_photo: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
+        self._with_photo: BoundedCache[tuple, tuple[Image.Image, Image.Image]] = BoundedCache(
+            max_entries=_WITH_PHOTO_ENTRIES, max_bytes=_WITH_PHOTO_BYTES,
+            size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))
         self._lock = threading.Lock()
 
     # -- the whole picture -------------------------------------------------------------------
@@ -173,11 +180,9 @@ class Composer:
         key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
             layer.model_dump_json() for layer in scene.layout.layers[:prefix]
         )
-        with self._lock:
-            cached = self._static.get(key)
-            if cached is not None:
-                self._static.move_to_end(key)
-                return cached[0], cached[1], key
+        cached = self._static.get(key)
+        if cached is not None:
+            return cached[0], cached[1], key
         canvas = Image.new("RGBA", (width, height), (0, 0, 0, 255))
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
@@ -186,10 +191,7 @@ class Composer:
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = _luminance_array(canvas.reduce(_GRID_STEP_PX))
-        with self._lock:
-            self._static[key] = (canvas, grid)
-            while len(self._static) > _STATIC_CACHE_SIZE:
-                self._static.popitem(last=False)
+        self._static.put(key, (canvas, grid))
         return canvas, grid, key
 
     # -- reserved space ----------------------------------------------------------------------
@@ -265,16 +267,12 @@ class Composer:
             # Nothing but the cached background is on the canvas yet: the background with this
             # presenter's sprite is itself worth caching (a channel renders many thumbnails of it).
             key = (work.untouched_key, id(sprite), xy)
-            with self._lock:
-                cached = self._with_photo.get(key)
+            cached = self._with_photo.get(key)
             if cached is not None and cached[0] is sprite:
                 work.share(cached[1])
             else:
                 _over(work.canvas, sprite, xy)
-                with self._lock:
-                    self._with_photo[key] = (sprite, work.canvas.copy())
-                    while len(self._with_photo) > 8:
-                        self._with_photo.popitem(last=False)
+                self._with_photo.put(key, (sprite, work.canvas.copy()))
         else:
             _over(work.canvas, sprite, xy)
         work.painted.append(box.inflate(24 * scene.scale))
@@ -707,8 +705,9 @@ def _shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface
     canvas.paste(Image.new("RGB", mask.size, color[:3]), (x0, y0), mask)
 
 
-_SPRITES: OrderedDict[tuple, tuple[Image.Image, Image.Image]] = OrderedDict()
-_SPRITES_LOCK = threading.Lock()
+#: framed photo -> (it, its sprite); the photo is kept alive, so its id is not reused
+_SPRITES: BoundedCache[tuple, tuple[Image.Image, Image.Image]] = BoundedCache(
+    max_entries=16, max_bytes=32 * MIB, size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))
 
 
 def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[bool, bool, bool, bool],
@@ -722,10 +721,7 @@ def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[
     (Where the slot and a cut end on the canvas's edge, the cut coincides with the thumbnail's.)
     The whole sprite fades, outline and shadow with the body, so no outline shows through it."""
     key = (id(image), effects.shadow, effects.outline_px, effects.outline_color, scale, inner_edges, cut_edges, face)
-    with _SPRITES_LOCK:
-        cached = _SPRITES.get(key)
-        if cached is not None:
-            _SPRITES.move_to_end(key)
+    cached = _SPRITES.get(key)
     if cached is not None and cached[0] is image:
         return cached[1]
     sprite = Image.new("RGBA", image.size, (0, 0, 0, 0))
@@ -739,10 +735,7 @@ def _photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[
         sprite.alpha_composite(_outline(image, round(effects.outline_px * scale), parse_color(effects.outline_color)))
     sprite.alpha_composite(image)
     sprite = _feather_edges(sprite, _fade_starts(image.size, inner_edges, cut_edges), fraction=0.12, face=face)
-    with _SPRITES_LOCK:
-        _SPRITES[key] = (image, sprite)  # the image is kept alive, so its id is not reused
-        while len(_SPRITES) > 16:
-            _SPRITES.popitem(last=False)
+    _SPRITES.put(key, (image, sprite))
     return sprite
 
 

@@ -18,7 +18,6 @@ import io
 import json
 import os
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,6 +29,8 @@ from PIL import Image, ImageChops, ImageColor, ImageFilter, PngImagePlugin
 from .errors import AssetError, InputError
 from .files import write_atomic
 from .faces import Box, find_face
+from .images import fitted_size
+from .memory import MIB, BoundedCache, heavy_step, image_bytes, release_free_memory
 
 BUNDLED_MODELS_DIR = Path(__file__).resolve().parent / "models"
 BUNDLED_MODEL = "u2netp"
@@ -50,6 +51,7 @@ CUTOUT_MAX_SIDE_PX = 2048
 CACHE_VERSION = 3
 _CACHE_META_KEY = "thumbkit-cutout"
 _MEMORY_CACHE_ENTRIES = 8
+_MEMORY_CACHE_BYTES = 48 * MIB  # three cutouts of 2048 px photos, all eight of smaller ones
 #: Mask levels: at or below the floor is haze from the model's min-max normalisation (made fully
 #: transparent), at or above the ceiling is solid subject (made fully opaque; the model tops out
 #: at 254); values between are stretched linearly, keeping soft edges soft.
@@ -163,21 +165,21 @@ class CutoutEngine:
         self.model = model
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
         self.max_side_px = max_side_px
-        self._session: Any = None
+        self._session: ModelSession | None = None
         self._session_lock = threading.Lock()
-        self._memory: OrderedDict[str, Cutout] = OrderedDict()
-        self._memory_lock = threading.Lock()
+        self._memory: BoundedCache[str, Cutout] = BoundedCache(
+            max_entries=_MEMORY_CACHE_ENTRIES, max_bytes=_MEMORY_CACHE_BYTES, size_of=lambda cut: image_bytes(cut.image))
 
     @property
     def has_session(self) -> bool:
         """Whether the model has been loaded (it is, on the first cutout that misses the cache)."""
         return self._session is not None
 
-    def session(self) -> Any:
-        """The rembg session for this engine's model, created on first use."""
+    def session(self) -> ModelSession:
+        """The model session for this engine's model, created on first use."""
         with self._session_lock:
             if self._session is None:
-                self._session = _new_rembg_session(self.model)
+                self._session = ModelSession(self.model, model_path(self.model))
             return self._session
 
     def cutout(self, image: Image.Image, *, image_bytes_hash: str | None = None) -> Cutout:
@@ -187,7 +189,7 @@ class CutoutEngine:
         photo's encoded bytes; without it the decoded pixels are hashed instead.
         Raises :class:`InputError` when the photo holds no subject.
         """
-        size_px = _fitted_size(image.size, self.max_side_px)
+        size_px = fitted_size(image.size, self.max_side_px)
         key = self._cache_key(size_px, image_bytes_hash or _pixels_hash(image))
         found = self._memory_get(key)
         if found is None:
@@ -196,6 +198,7 @@ class CutoutEngine:
             if found is None:
                 found, mask = self._compute(working)
                 self._disk_put(key, found, mask)
+                release_free_memory()  # the model's and the masks' buffers, now free
         self._memory_put(key, found)
         return found
 
@@ -236,18 +239,10 @@ class CutoutEngine:
         return hashlib.sha256(settings.encode()).hexdigest()
 
     def _memory_get(self, key: str) -> Cutout | None:
-        with self._memory_lock:
-            found = self._memory.get(key)
-            if found is not None:
-                self._memory.move_to_end(key)
-            return found
+        return self._memory.get(key)
 
     def _memory_put(self, key: str, value: Cutout) -> None:
-        with self._memory_lock:
-            self._memory[key] = value
-            self._memory.move_to_end(key)
-            while len(self._memory) > _MEMORY_CACHE_ENTRIES:
-                self._memory.popitem(last=False)
+        self._memory.put(key, value)
 
     def _disk_path(self, key: str) -> Path:
         return self.cache_dir / f"{key}.png"
@@ -291,19 +286,32 @@ def model_path(model: str) -> Path:
 
 
 def _rembg_sessions() -> dict[str, Any]:
-    """rembg's session classes by model name; an AssetError if rembg can't be imported.
+    """rembg's session classes by model name (to find a model in rembg's folder); an AssetError
+    if rembg can't be imported.
 
     onnxruntime is checked first: without it, importing rembg prints and calls ``sys.exit``.
     """
+    _onnxruntime()
     try:
-        import onnxruntime  # noqa: F401
         from rembg.sessions import sessions
     except ImportError as exc:
-        raise AssetError(
-            f"the face cutout needs rembg and onnxruntime, which are not installed ({exc}); "
-            "install them with thumbkit's cutout dependencies"
-        ) from exc
+        raise _missing_runtime(exc) from exc
     return sessions
+
+
+def _onnxruntime() -> Any:
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise _missing_runtime(exc) from exc
+    return onnxruntime
+
+
+def _missing_runtime(exc: ImportError) -> AssetError:
+    return AssetError(
+        f"the face cutout needs rembg and onnxruntime, which are not installed ({exc}); "
+        "install them with thumbkit's cutout dependencies"
+    )
 
 
 def _rembg_model_file(model: str) -> Path:
@@ -335,37 +343,68 @@ def _verified(path: str, md5: str, remedy: str) -> Path:
     return Path(path)
 
 
-def _new_rembg_session(model: str) -> Any:
-    """A rembg session of ``model`` that loads our verified file and can't download anything.
+#: What each model takes (rembg's values, from its session classes): a square of this side,
+#: normalised with this mean and standard deviation per channel.
+_IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+_MODEL_INPUT: dict[str, tuple[int, tuple[tuple[float, float, float], tuple[float, float, float]]]] = {
+    "u2netp": (320, _IMAGENET),
+    "u2net": (320, _IMAGENET),
+    "u2net_human_seg": (320, _IMAGENET),
+    "silueta": (320, _IMAGENET),
+    "isnet-general-use": (1024, ((0.5, 0.5, 0.5), (1.0, 1.0, 1.0))),
+}
 
-    rembg's session classes find their file with the ``download_models`` classmethod; a subclass
-    overriding it hands rembg the verified path without touching ``U2NET_HOME`` or the network.
+
+class ModelSession:
+    """rembg's ``predict`` for thumbkit's models, with rembg's arithmetic step for step (so the
+    masks are the same to the bit), on an onnxruntime session of the verified model file.
+
+    Not rembg's own session, for memory: importing the ``rembg`` package costs ~150 MB a process
+    (pymatting, numba) that a cutout never uses, and onnxruntime's CPU memory arena kept the
+    ~250 MB an inference needs for good, growing on the second run. Without the arena the
+    inference's buffers go back when it ends, for the same speed.
     """
-    path = model_path(model)
-    rembg_class = _rembg_sessions()[model]
-    import onnxruntime as ort
 
-    class LocalModelSession(rembg_class):  # type: ignore[misc, valid-type]
-        @classmethod
-        def download_models(cls, *args: Any, **kwargs: Any) -> str:
-            return str(path)
+    def __init__(self, model: str, path: Path) -> None:
+        ort = _onnxruntime()
+        options = ort.SessionOptions()
+        options.enable_cpu_mem_arena = False
+        self.model = model
+        self.side_px, (self._mean, self._std) = _MODEL_INPUT[model]
+        try:
+            self._session = ort.InferenceSession(str(path), options, providers=_providers(ort))
+        except Exception as exc:  # onnxruntime rejects the file: treat like a corrupt asset
+            raise AssetError(f"cutout model {model!r} ({path}) could not be loaded: {exc}") from exc
+        self._input_name = self._session.get_inputs()[0].name
 
-    try:
-        return LocalModelSession(model, ort.SessionOptions())
-    except Exception as exc:  # onnxruntime rejects the file: treat like a corrupt asset
-        raise AssetError(f"cutout model {model!r} ({path}) could not be loaded: {exc}") from exc
+    def predict(self, image: Image.Image) -> list[Image.Image]:
+        """The model's mask of ``image`` (mode L, ``image``'s size), as ``rembg``'s sessions give it."""
+        small = np.array(image.convert("RGB").resize((self.side_px,) * 2, Image.Resampling.LANCZOS))
+        scaled = small / max(np.max(small), 1e-6)
+        normalised = (scaled - np.array(self._mean)) / np.array(self._std)
+        batch = np.expand_dims(normalised.transpose((2, 0, 1)), 0).astype(np.float32)
+        with heavy_step:  # ~270 MB for u2netp: one inference at a time per process
+            release_free_memory()  # start it from the least memory held
+            prediction = self._session.run(None, {self._input_name: batch})[0][:, 0, :, :]
+        release_free_memory()
+        low, high = np.min(prediction), np.max(prediction)
+        prediction = np.squeeze((prediction - low) / (high - low))
+        mask = Image.fromarray((prediction * 255).astype("uint8"), mode="L")
+        return [mask.resize(image.size, Image.Resampling.LANCZOS)]
+
+
+def _providers(ort: Any) -> list[str]:
+    """rembg's choice: CUDA or ROCm on a GPU build, else OpenVINO when installed, else the CPU."""
+    available = ort.get_available_providers()
+    gpu = ort.get_device().startswith("GPU")
+    for provider, needs_gpu in (("CUDAExecutionProvider", True), ("ROCMExecutionProvider", True),
+                                ("OpenVINOExecutionProvider", False)):
+        if provider in available and (gpu or not needs_gpu):
+            return [provider, "CPUExecutionProvider"]
+    return ["CPUExecutionProvider"]
 
 
 # --- masks ------------------------------------------------------------------------------------
-
-
-def _fitted_size(size_px: tuple[int, int], max_side_px: int) -> tuple[int, int]:
-    """``size_px`` scaled down, keeping its aspect, so that no side exceeds ``max_side_px``."""
-    width_px, height_px = size_px
-    if max(size_px) <= max_side_px:
-        return size_px
-    scale = max_side_px / max(size_px)
-    return (max(1, round(width_px * scale)), max(1, round(height_px * scale)))
 
 
 def _resized(image: Image.Image, size_px: tuple[int, int]) -> Image.Image:

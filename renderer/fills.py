@@ -21,12 +21,15 @@ def fill_image(fill: str | Gradient | ImageFill, width_px: int, height_px: int, 
     if isinstance(fill, str):
         return Image.new("RGBA", (width_px, height_px), parse_color(fill))
     if isinstance(fill, Gradient):
-        return _gradient(fill.type, tuple(parse_color(s) for s in fill.stops), fill.angle_deg, fill.center.x, fill.center.y, fill.radius, width_px, height_px).copy()
+        small = _gradient(fill.type, tuple(parse_color(s) for s in fill.stops), fill.angle_deg, fill.center.x, fill.center.y, fill.radius, width_px, height_px)
+        # cached small (a few KB), not at full size: 64 hd gradients were 940 MB
+        return small.resize((width_px, height_px), Image.Resampling.BILINEAR)
     return image_cover(load_layout_image(images_root, fill.path), width_px, height_px, darken=fill.darken, blur_px=fill.blur_px)
 
 
 @lru_cache(maxsize=64)
 def _gradient(kind: str, stops: tuple[RGBA, ...], angle_deg: float, cx: float, cy: float, radius: float, width_px: int, height_px: int) -> Image.Image:
+    """The gradient sampled every ``_GRADIENT_STEP_PX`` (small: it is cached); resized to the full size by the caller."""
     small_w = max(2, math.ceil(width_px / _GRADIENT_STEP_PX))
     small_h = max(2, math.ceil(height_px / _GRADIENT_STEP_PX))
     ys, xs = np.mgrid[0:small_h, 0:small_w].astype(np.float32)
@@ -48,8 +51,7 @@ def _gradient(kind: str, stops: tuple[RGBA, ...], angle_deg: float, cx: float, c
     out = np.empty((small_h, small_w, 4), dtype=np.float32)
     for c in range(4):
         out[..., c] = np.interp(t, positions, channels[:, c])
-    small = Image.fromarray(np.round(out).astype(np.uint8), "RGBA")
-    return small.resize((width_px, height_px), Image.Resampling.BILINEAR)
+    return Image.fromarray(np.round(out).astype(np.uint8), "RGBA")
 
 
 @lru_cache(maxsize=16)

@@ -315,3 +315,57 @@ def test_the_listening_socket_turns_nagle_off() -> None:
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
     finally:
         sock.close()
+
+
+def test_large_bodies_wait_for_the_body_budget_small_ones_never() -> None:
+    """A process holds at most ``max_bytes`` of large bodies at once (each from its first byte to its
+    answer): a second large request waits for the first to finish; a title-only one goes through."""
+    from types import SimpleNamespace
+
+    from renderer.server.body import SMALL_BODY_BYTES, BodyBudget
+
+    def request(size: int) -> SimpleNamespace:
+        return SimpleNamespace(headers={"content-length": str(size)})
+
+    async def scenario() -> list[str]:
+        budget = BodyBudget(300_000)
+        order: list[str] = []
+        first_in, release_first = asyncio.Event(), asyncio.Event()
+
+        async def large(name: str, hold_until: asyncio.Event | None) -> None:
+            async with budget.hold(request(200_000), 5_000_000):
+                order.append(f"{name} in")
+                if hold_until is not None:
+                    first_in.set()
+                    await hold_until.wait()
+            order.append(f"{name} out")
+
+        async def small() -> None:
+            async with budget.hold(request(SMALL_BODY_BYTES - 1), 5_000_000):
+                order.append("small in")
+
+        first = asyncio.create_task(large("first", release_first))
+        await first_in.wait()
+        second = asyncio.create_task(large("second", None))
+        await asyncio.create_task(small())  # runs after `second` reached its wait
+        assert budget.held == 200_000 and not second.done()
+        release_first.set()
+        await asyncio.gather(first, second)
+        assert budget.held == 0
+        return order
+
+    assert asyncio.run(scenario()) == ["first in", "small in", "first out", "second in", "second out"]
+
+
+def test_a_body_declared_over_the_cap_holds_no_budget() -> None:
+    """It is refused (413) before a byte is read: it must not make others wait."""
+    from types import SimpleNamespace
+
+    from renderer.server.body import BodyBudget
+
+    async def scenario() -> int:
+        budget = BodyBudget(1_000_000)
+        async with budget.hold(SimpleNamespace(headers={"content-length": "900000000"}), 5_000_000):
+            return budget.held
+
+    assert asyncio.run(scenario()) == 0

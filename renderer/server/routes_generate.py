@@ -43,8 +43,11 @@ async def generate(request: Request) -> Response:
     """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy. The same
     request again is answered from the store (header ``X-Thumbkit-Store: hit``). ``Server-Timing``
     says how long the lookup, the render and storing it took."""
-    body = await read_json_object(request, services(request).settings.max_body_bytes)
-    result = await services(request).render.generate(body)
+    app = services(request)
+    async with app.bodies.hold(request, app.settings.max_body_bytes):  # held until rendered
+        body = await read_json_object(request, app.settings.max_body_bytes)
+        result = await app.render.generate(body)
+        del body
     return JSONResponse(result.body(image_url(request, result.image.id)),
                         headers={STORE_HEADER: "hit" if result.from_store else "miss", "Server-Timing": result.server_timing()})
 
