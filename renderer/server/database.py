@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: image_owners (the gallery lists a key's own images)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS images (
@@ -30,6 +30,13 @@ CREATE TABLE IF NOT EXISTS images (
     created_at    REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS images_by_time ON images (created_at DESC);
+CREATE TABLE IF NOT EXISTS image_owners (
+    owner      TEXT NOT NULL,            -- fingerprint of an API key that was answered with the image
+    image_id   TEXT NOT NULL REFERENCES images (id),
+    created_at REAL NOT NULL,            -- when that key first got it
+    PRIMARY KEY (owner, image_id)
+);
+CREATE INDEX IF NOT EXISTS image_owners_by_time ON image_owners (owner, created_at DESC);
 CREATE TABLE IF NOT EXISTS renders (
     request_key TEXT PRIMARY KEY,        -- cachekey.request_key(): normalized request + renderer
     image_id    TEXT NOT NULL REFERENCES images (id),

@@ -59,10 +59,10 @@ def _check_frame(input: JobInput, context: JobContext) -> JobInput:
 @job_kind("frame", check=_check_frame)
 async def run_frame(context: JobContext, input: JobInput) -> JobOutputs:
     job = read_frame_input(input)
-    return await context.run_sync(_make_frame, _services(context), job)
+    return await context.run_sync(_make_frame, _services(context), job, context.owner)
 
 
-def _make_frame(services: VideoServices, job: FrameInput) -> JobOutputs:
+def _make_frame(services: VideoServices, job: FrameInput, owner: str | None) -> JobOutputs:
     video = _find_video(services, job.video)
     options = job.options
     shot = _named(video.path, video.shown, lambda: frame(
@@ -70,7 +70,7 @@ def _make_frame(services: VideoServices, job: FrameInput) -> JobOutputs:
         output_format=options.output_format, background="#{:02x}{:02x}{:02x}".format(*options.background_rgb),
         quality=options.quality,
     ))
-    image = store_frame(services.images, services.database, shot, video.label)
+    image = store_frame(services.images, services.database, shot, video.label, owner)
     services.index.add_frames([_stored(video, image, shot, "frame", job.time_s)])
     return [_output(video, image, shot, job.time_s)]
 
@@ -85,10 +85,10 @@ def _check_moments(input: JobInput, context: JobContext) -> JobInput:
 @job_kind("moments", check=_check_moments)
 async def run_moments(context: JobContext, input: JobInput) -> JobOutputs:
     job = read_moments_input(input)
-    return await context.run_sync(_make_moments, _services(context), job)
+    return await context.run_sync(_make_moments, _services(context), job, context.owner)
 
 
-def _make_moments(services: VideoServices, job: MomentsInput) -> JobOutputs:
+def _make_moments(services: VideoServices, job: MomentsInput, owner: str | None) -> JobOutputs:
     video = _find_video(services, job.video)
     found = _named(video.path, video.shown, lambda: moments(
         video.path, count=job.count, output_format=job.options.output_format, quality=job.options.quality,
@@ -96,7 +96,7 @@ def _make_moments(services: VideoServices, job: MomentsInput) -> JobOutputs:
     outputs, stored = [], []
     for moment in found:
         assert moment.frame is not None
-        image = store_frame(services.images, services.database, moment.frame, video.label)
+        image = store_frame(services.images, services.database, moment.frame, video.label, owner)
         stored.append(_stored(video, image, moment.frame, "moments", moment.timestamp_s, moment.score, moment.reason))
         outputs.append({**_output(video, image, moment.frame, moment.timestamp_s),
                         "score": moment.score, "reason": moment.reason})

@@ -61,12 +61,14 @@ class RenderService:
         """``func(*args)`` in a worker thread, counted against the render threads."""
         return await anyio.to_thread.run_sync(func, *args, limiter=self._limiter)
 
-    async def generate(self, body: Mapping[str, Any]) -> GenerateResult:
-        return await self.generate_request(parse_request(body))
+    async def generate(self, body: Mapping[str, Any], *, owner: str | None = None) -> GenerateResult:
+        return await self.generate_request(parse_request(body), owner=owner)
 
-    async def generate_request(self, request: GenerateRequest) -> GenerateResult:
+    async def generate_request(self, request: GenerateRequest, *, owner: str | None = None) -> GenerateResult:
+        """The image for ``request``; ``owner`` (an API key's fingerprint) gets it in its listings,
+        however it was answered (rendered, from the store, or shared with a twin)."""
         started = time.perf_counter()
-        key, found = await anyio.to_thread.run_sync(self._lookup, request)
+        key, found = await anyio.to_thread.run_sync(self._lookup, request, owner)
         lookup = ("lookup", (time.perf_counter() - started) * 1000)
         if found is not None:
             return GenerateResult(found[0], found[1], from_store=True, timings=(lookup,))
@@ -80,15 +82,17 @@ class RenderService:
                     raise
                 # the twin's client went away before its render finished: render it here instead
             else:
+                if owner is not None:
+                    await anyio.to_thread.run_sync(self.store.own, twin.image.id, owner)
                 return replace(twin, from_store=True, timings=(lookup, ("wait", (time.perf_counter() - started) * 1000)))
-        result = await self._render_and_store(key, request)
+        result = await self._render_and_store(key, request, owner)
         return replace(result, timings=(lookup, *result.timings))
 
-    async def _render_and_store(self, key: str, request: GenerateRequest) -> GenerateResult:
+    async def _render_and_store(self, key: str, request: GenerateRequest, owner: str | None) -> GenerateResult:
         future: asyncio.Future[GenerateResult] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            result = await self.run_sync(self._render_and_put, key, request)
+            result = await self.run_sync(self._render_and_put, key, request, owner)
             self.renders_done += 1
         except asyncio.CancelledError:
             future.cancel()
@@ -103,14 +107,17 @@ class RenderService:
         return result
 
     # -- in worker threads (one hop for the lookup, one for render + store) ------------------------
-    def _lookup(self, request: GenerateRequest) -> tuple[str, tuple[StoredImage, bytes] | None]:
+    def _lookup(self, request: GenerateRequest, owner: str | None) -> tuple[str, tuple[StoredImage, bytes] | None]:
         key = self.keys.key(request)
-        return key, self.store.lookup(key)
+        found = self.store.lookup(key)
+        if found is not None and owner is not None:
+            self.store.own(found[0].id, owner)
+        return key, found
 
-    def _render_and_put(self, key: str, request: GenerateRequest) -> GenerateResult:
+    def _render_and_put(self, key: str, request: GenerateRequest, owner: str | None) -> GenerateResult:
         started = time.perf_counter()
         thumbnail = self.renderer.render_request(request)
         rendered = time.perf_counter()
-        image = self.store.put(key, thumbnail, request.title)
+        image = self.store.put(key, thumbnail, request.title, owner)
         timings = (("render", (rendered - started) * 1000), ("store", (time.perf_counter() - rendered) * 1000))
         return GenerateResult(image, thumbnail.data, from_store=False, timings=timings)

@@ -46,7 +46,7 @@ async def generate(request: Request) -> Response:
     app = services(request)
     async with app.bodies.hold(request, app.settings.max_body_bytes):  # held until rendered
         body = await read_json_object(request, app.settings.max_body_bytes)
-        result = await app.render.generate(body)
+        result = await app.render.generate(body, owner=request.scope["state"]["key_id"])
         del body
     return JSONResponse(result.body(image_url(request, result.image.id)),
                         headers={STORE_HEADER: "hit" if result.from_store else "miss", "Server-Timing": result.server_timing()})
@@ -72,12 +72,16 @@ async def get_image(request: Request, image_id: str) -> Response:
     return Response(data, media_type=image.media_type, headers=headers)
 
 
-@router.get("/v1/images", tags=["Store"], summary="Stored images, newest first", responses=errors(401, 422, 429),
+@router.get("/v1/images", tags=["Store"], summary="This key's stored images, newest first", responses=errors(401, 422, 429),
             dependencies=REQUIRES_KEY)
 async def list_images(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 24,
     before: Annotated[float | None, Query(description="createdAt of the last image of the previous page")] = None,
 ) -> dict[str, list[dict[str, object]]]:
-    images: list[StoredImage] = await anyio.to_thread.run_sync(services(request).store.recent, limit, before)
+    """The images this API key made or was answered with (renders, store hits, job outputs), the
+    last it got first; ``createdAt`` is when it got each. Other keys' images are never listed (an
+    image file itself is served to anyone with its id)."""
+    owner = request.scope["state"]["key_id"]
+    images: list[StoredImage] = await anyio.to_thread.run_sync(services(request).store.recent, owner, limit, before)
     return {"images": [{**image.summary(), "url": image_url(request, image.id)} for image in images]}
