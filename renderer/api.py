@@ -18,7 +18,7 @@ from .categories import apply_category_to_kit
 from .compose import Composer, Scene
 from .context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
-from .errors import InputError, SpecError
+from .errors import InputError, SpecError, shown
 from .files import write_atomic
 from .fonts import FontBook
 from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
@@ -183,7 +183,7 @@ class Renderer:
         video: VideoSource | None = None,
     ) -> Thumbnail:
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
-            raise InputError(f"quality must be a whole number from 1 to 100, got {quality!r}", field="quality")
+            raise InputError(f"quality must be a whole number from 1 to 100, got {shown(quality)}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)
@@ -267,7 +267,7 @@ class VideoSource:
     @classmethod
     def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
         if use not in ("background", "photo"):
-            raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
+            raise InputError(f"video_use must be one of: background, photo, got {shown(use)}", field="video_use")
         return cls(Path(video), time, use)
 
     def picture(self, width_px: int, height_px: int):

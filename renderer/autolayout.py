@@ -7,7 +7,7 @@ title a wide text block, a photo the split design; a kit's preferred layouts com
 from __future__ import annotations
 
 from .catalog import Layout
-from .errors import InputError
+from .errors import InputError, shown
 from .title import split_leading_number, strip_marks
 
 SHORT_TITLE_WORDS = 3
@@ -33,7 +33,7 @@ def choose_layout(
 ) -> Layout:
     for_format = [layout for layout in layouts.values() if layout.spec.format == format_name]
     if not for_format:
-        raise InputError(f"no layout for format {format_name!r}", field="format")
+        raise InputError(f"no layout for format {shown(format_name)}", field="format")
     ranked = sorted(for_format, key=lambda l: (preferred.index(l.spec.name) if l.spec.name in preferred else len(preferred), l.spec.name))
     wanted = title_pick(title, use_photo=use_photo)
     for pick in (wanted, "long" if wanted == "default" else "default", "default"):
@@ -47,5 +47,5 @@ def get_layout(name: str, format_name: str, layouts: dict[str, Layout]) -> Layou
     layout = layouts.get(name)
     if layout is None or layout.spec.format != format_name:
         known = sorted(n for n, l in layouts.items() if l.spec.format == format_name)
-        raise InputError(f"unknown layout {name!r} for format {format_name}; known: auto, {', '.join(known)}", field="layout")
+        raise InputError(f"unknown layout {shown(name)} for format {format_name}; known: auto, {', '.join(known)}", field="layout")
     return layout

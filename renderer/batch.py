@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .batch_csv import CsvRow, count_rows, read_rows, read_shape
+from .batch_csv import CsvRow, count_rows, is_title_list, read_rows, read_shape
 from .batch_files import FailuresFile, remove_temporaries, write_output
 from .batch_local import Results, default_workers, inline_results, pool_results
 from .batch_manifest import Manifest
@@ -86,6 +86,7 @@ def run_batch(
     force: bool = False,
     failures_path: str | os.PathLike[str] | None = None,
     delimiter: str = ",",
+    lines: bool | None = None,
     kit_dirs: tuple[str | os.PathLike[str], ...] = (),
     layouts_dir: str | os.PathLike[str] | None = None,
     max_in_flight: int | None = None,
@@ -97,6 +98,7 @@ def run_batch(
     ``workers``: processes on this machine (default: one per core; 0 renders in this process).
     ``scheduler``: a Dask scheduler address (``tcp://host:8786``) or ``distributed.Client`` instead.
     ``force``: render every row again. ``failures_path``: default ``out_dir/failures.csv``.
+    ``lines``: read the file as one title per line, with no CSV quoting (default: for a ``.txt`` file).
     ``kit_dirs``/``layouts_dir``: as for ``Renderer`` (with Dask, the paths must exist on the workers).
     ``max_in_flight``: chunks of rows (four each) handed out at once; default workers + 2 (Dask:
     two per worker thread, + 2). ``on_start(rows)`` is called once the whole CSV has been checked;
@@ -114,8 +116,9 @@ def run_batch(
     if len(delimiter) != 1:
         raise InputError(f"the delimiter must be one character, got {delimiter!r}")
     csv_path, out = Path(csv_path), Path(out_dir)
-    shape = read_shape(csv_path, delimiter=delimiter)
-    rows = count_rows(csv_path, delimiter=delimiter)  # reads the whole file: a bad line stops us before any work
+    lines = is_title_list(csv_path) if lines is None else lines
+    shape = read_shape(csv_path, delimiter=delimiter, lines=lines)
+    rows = count_rows(csv_path, delimiter=delimiter, lines=lines)  # reads the whole file: a bad line stops us before any work
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -130,7 +133,7 @@ def run_batch(
         run = _Run(out=out, manifest=manifest, on_row=on_row,
                    failures=FailuresFile(Path(failures_path) if failures_path else out / FAILURES_FILE))
         try:
-            jobs = run.jobs(read_rows(csv_path, delimiter=delimiter), defaults=defaults, force=force)
+            jobs = run.jobs(read_rows(csv_path, delimiter=delimiter, lines=lines), defaults=defaults, force=force)
             if scheduler is not None:
                 from .batch_dask import dask_results
 

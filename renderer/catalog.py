@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import AssetError, InputError, SpecError, SpecProblem
+from .errors import AssetError, InputError, SpecError, SpecProblem, shown
 from .fonts import FontBook
 from .formats import FORMATS
 from .kit_spec import KitFont, KitSpec
@@ -55,8 +55,8 @@ def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[st
     if not files:
         raise AssetError(f"no layouts found in {folder}")
     for path in files:
-        shown = _shown(path)
-        doc, read_problems = load_yaml(path, shown_as=shown)
+        shown_path = _shown(path)
+        doc, read_problems = load_yaml(path, shown_as=shown_path)
         problems.extend(read_problems)
         if doc is None:
             continue
@@ -162,7 +162,7 @@ class KitStore:
     def get(self, kit_id: object) -> Kit:
         if not isinstance(kit_id, str) or not KIT_ID.fullmatch(kit_id):  # fullmatch: "$" would let "id\n" through
             raise InputError(
-                f"customAssetsId must be a kit id (lowercase letters, digits, '-' and '_', at most 64), got {str(kit_id)[:80]!r}",
+                f"customAssetsId must be a kit id (lowercase letters, digits, '-' and '_', at most 64), got {shown(kit_id)}",
                 field="customAssetsId",
             )
         kit = self._kits.get(kit_id)
@@ -178,7 +178,7 @@ class KitStore:
             if kit_file.is_file():
                 return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names)
         known = ", ".join(self.ids()) or "none"
-        raise InputError(f"unknown customAssetsId {kit_id!r}; known kits: {known}", field="customAssetsId")
+        raise InputError(f"unknown customAssetsId {shown(kit_id)}; known kits: {known}", field="customAssetsId")
 
 
 def bundled_layout_names() -> frozenset[str]:
@@ -191,8 +191,8 @@ def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collec
     the schema's, its fonts, its preferred layouts (``layout_names``, default the bundled ones)
     and its asset files, each checked wherever the value is there to check."""
     path = folder / "kit.yaml"
-    shown = f"{folder.parent.name}/{kit_id}/kit.yaml"
-    doc, problems = load_yaml(path, shown_as=shown)
+    shown_path = f"{folder.parent.name}/{kit_id}/kit.yaml"
+    doc, problems = load_yaml(path, shown_as=shown_path)
     if doc is None:
         raise SpecError(problems)
     spec, spec_problems = validate_doc(KitSpec, doc)

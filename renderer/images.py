@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
-from .errors import InputError
+from .errors import InputError, shown
 from .memory import heavy_step, release_free_memory
 
 MB = 1024 * 1024
@@ -213,9 +213,8 @@ def _decode_data_url(text: str, *, field: str, max_bytes: int | None) -> bytes:
             field=field,
         )
     if media_type not in _DATA_URL_TYPES:
-        shown = media_type or "no media type"
         raise InputError(
-            f"{field} data URL has type {shown!r}; allowed: image/jpeg, image/png, image/webp",
+            f"{field} data URL has type {shown(media_type) if media_type else 'no media type'}; allowed: image/jpeg, image/png, image/webp",
             field=field,
         )
     params = [p.strip().lower() for p in match["params"].split(";") if p.strip()]
