@@ -88,14 +88,14 @@ V = TypeVar("V")
 
 class BoundedCache(Generic[K, V]):
     """A least-recently-used map bounded by its number of entries and by bytes (``size_of`` each
-    value): a cache of images stays within its budget whatever the traffic (unique titles of
-    emoji, every format at hd, a new photo each request). The entry just put always stays.
-    Thread-safe."""
+    value, when given): a cache of images stays within its budget whatever the traffic (unique
+    titles of emoji, every format at hd, a new photo each request). The entry just put always
+    stays. Thread-safe."""
 
-    def __init__(self, *, max_entries: int, max_bytes: int, size_of: Callable[[V], int]) -> None:
+    def __init__(self, *, max_entries: int, max_bytes: int | None = None, size_of: Callable[[V], int] | None = None) -> None:
         self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self._size_of = size_of
+        self.max_bytes = max_bytes if max_bytes is not None else float("inf")
+        self._size_of = size_of or (lambda value: 0)
         self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()

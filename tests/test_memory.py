@@ -79,3 +79,20 @@ def test_workers_bound_their_allocator_and_pass_it_on() -> None:
     assert applied == "True"  # mallopt accepted every setting
     assert child_arenas == ENVIRONMENT["MALLOC_ARENA_MAX"] == "2"
     assert int(block_size) == 64 * MIB
+
+
+def test_cache_without_a_byte_budget_counts_entries_only() -> None:
+    cache: BoundedCache[int, bytes] = BoundedCache(max_entries=2)
+    for key in range(3):
+        cache.put(key, sized(10**6))
+    assert (len(cache), cache.get(0), cache.get(2) is not None) == (2, None, True)
+
+
+def test_a_font_face_keeps_a_bounded_number_of_sizes() -> None:
+    """Each Pillow font kept costs FreeType 0.3-1 MB; titles at every size must not add them up."""
+    from renderer.fonts import SIZES_PER_FACE, FontBook
+
+    face = FontBook().face("inter", "bold")
+    fonts = [face.at(size) for size in range(10, 10 + 3 * SIZES_PER_FACE)]
+    assert len(face._sizes) == SIZES_PER_FACE
+    assert face.at(10 + 3 * SIZES_PER_FACE - 1) is fonts[-1]  # the last used are kept
