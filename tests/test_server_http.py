@@ -349,7 +349,12 @@ def test_openapi_documents_the_contract_and_docs_work_offline(server: ServerProc
     schema = httpx.get(server.url + "/openapi.json", timeout=30).json()
     generate = schema["paths"]["/v1/generate"]["post"]
     body_schema = generate["requestBody"]["content"]["application/json"]["schema"]
-    assert body_schema["properties"]["format"]["enum"] == list(SIZES)
+    assert body_schema["properties"]["format"]["anyOf"] == [{"enum": list(SIZES)}, {"type": "null"}]
+    assert {"type": "null"} in body_schema["properties"]["layout"]["anyOf"]  # "layout": null is taken (auto)
+    kits = body_schema["properties"]["customAssetsId"]["anyOf"][0]["enum"]
+    assert {"default", "sunrise"} <= set(kits)  # this server's kits
+    images = schema["paths"]["/v1/images/{image_id}"]
+    assert images["get"]["operationId"] != images["head"]["operationId"]
     assert {"200", "400", "401", "413", "422", "429", "500"} <= set(generate["responses"])
     assert schema["components"]["securitySchemes"]["APIKeyHeader"] == {"type": "apiKey", "in": "header", "name": "x-api-key", "description": "an API key (THUMBKIT_API_KEYS, or printed on first start)"}
     docs = httpx.get(server.url + "/docs", timeout=30)

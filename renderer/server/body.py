@@ -70,11 +70,13 @@ def _parse_int(digits: str) -> int:
     return int(digits)
 
 
-def _parse_float(text: str) -> float:
+def _parse_float(text: str) -> float | int:
+    """A number with a fraction or an exponent; a whole one (``91.0``, ``1e3``) is an int, as JSON
+    Schema's ``integer`` counts it: a quality of 91.0 is the quality 91."""
     value = float(text)
     if not math.isfinite(value):
         raise _BadNumber(f"numbers must be finite, got {text[:20]}{'...' if len(text) > 20 else ''}")
-    return value
+    return int(value) if value.is_integer() else value
 
 
 def _refuse_constant(name: str) -> float:

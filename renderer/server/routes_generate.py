@@ -11,14 +11,7 @@ from starlette.responses import JSONResponse, Response
 from .auth import REQUIRES_KEY
 from .body import read_json_object
 from .errors import ApiError
-from .openapi import (
-    GENERATE_EXAMPLE,
-    ErrorBody,
-    GenerateBody,
-    GenerateResponse,
-    errors,
-    request_body,
-)
+from .openapi import ErrorBody, GenerateResponse, errors
 from .services import Services
 from .store import StoredImage
 
@@ -37,7 +30,7 @@ def image_url(request: Request, image_id: str) -> str:
 
 @router.post(
     "/v1/generate", response_model=GenerateResponse, tags=["ThumbAPI"], summary="Render a thumbnail (ThumbAPI)",
-    openapi_extra=request_body(GenerateBody, GENERATE_EXAMPLE), responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,
+    responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,  # the body: openapi.describe
 )
 async def generate(request: Request) -> Response:
     """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy. The same
@@ -52,10 +45,13 @@ async def generate(request: Request) -> Response:
                         headers={STORE_HEADER: "hit" if result.from_store else "miss", "Server-Timing": result.server_timing()})
 
 
-@router.api_route(
-    "/v1/images/{image_id}", methods=["GET", "HEAD"], name="get_image", tags=["Store"], summary="A stored image",
-    response_class=Response, responses={200: {"content": {"image/webp": {}, "image/png": {}}}, 404: {"model": ErrorBody}},
-)
+IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"image/webp": {}, "image/png": {}, "image/jpeg": {}}}, 304: {"description": "Not Modified"},
+    404: {"model": ErrorBody, "description": "Image not found"}}
+
+
+@router.get("/v1/images/{image_id}", name="get_image", tags=["Store"], summary="A stored image",
+            response_class=Response, responses=IMAGE_RESPONSES)
 async def get_image(request: Request, image_id: str) -> Response:
     """The image's bytes with its content type; cacheable forever (the id is the sha256 of the
     bytes). No key needed: the id is the capability."""
@@ -70,6 +66,10 @@ async def get_image(request: Request, image_id: str) -> Response:
     if etag in if_none_match or if_none_match.strip() == "*":
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=image.media_type, headers=headers)
+
+
+router.add_api_route("/v1/images/{image_id}", get_image, methods=["HEAD"], name="head_image", tags=["Store"],
+                     summary="A stored image's headers", response_class=Response, responses=IMAGE_RESPONSES)
 
 
 @router.get("/v1/images", tags=["Store"], summary="This key's stored images, newest first", responses=errors(401, 422, 429),

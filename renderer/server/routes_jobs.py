@@ -14,7 +14,7 @@ from .body import read_json_object
 from .errors import ApiError
 from .job_kinds import get_kind
 from .jobs import Job
-from .openapi import JOB_EXAMPLE, JobBody, JobResponse, errors, request_body
+from .openapi import JobResponse, errors
 from .routes_generate import image_url, services
 
 router = APIRouter(tags=["Jobs"], dependencies=REQUIRES_KEY)
@@ -35,7 +35,7 @@ def key_id(request: Request) -> str:
 
 @router.post(
     "/v1/jobs", status_code=202, response_model=JobResponse, summary="Queue a job",
-    openapi_extra=request_body(JobBody, JOB_EXAMPLE), responses=errors(400, 401, 413, 422, 429, 500),
+    responses=errors(400, 401, 413, 422, 429, 500),  # the body: openapi.describe
 )
 async def submit_job(request: Request) -> JSONResponse:
     """Checks the input now (422 with the same messages as ``/v1/generate``), runs it later; poll
