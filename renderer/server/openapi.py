@@ -102,6 +102,7 @@ def _replace_refs(node: Any, old: str, new: str) -> None:
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "the body is not JSON", 401: "Missing API key / Invalid API key", 404: "not found",
+        408: "the body did not come in time (--read-timeout); the connection is closed",
         413: "the body is too large", 422: "the payload is invalid (ThumbAPI's message)",
         429: "Rate limit exceeded (Retry-After says when to try again)", 500: "Internal server error",
     }

@@ -30,7 +30,7 @@ def image_url(request: Request, image_id: str) -> str:
 
 @router.post(
     "/v1/generate", response_model=GenerateResponse, tags=["ThumbAPI"], summary="Render a thumbnail (ThumbAPI)",
-    responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,  # the body: openapi.describe
+    responses=errors(400, 401, 408, 413, 422, 429, 500), dependencies=REQUIRES_KEY,  # the body: openapi.describe
 )
 async def generate(request: Request) -> Response:
     """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy. The same
@@ -38,7 +38,7 @@ async def generate(request: Request) -> Response:
     says how long the lookup, the render and storing it took."""
     app = services(request)
     async with app.bodies.hold(request, app.settings.max_body_bytes):  # held until rendered
-        body = await read_json_object(request, app.settings.max_body_bytes)
+        body = await read_json_object(request, app.settings.max_body_bytes, read_timeout_seconds=app.settings.read_timeout_seconds)
         result = await app.render.generate(body, owner=request.scope["state"]["key_id"])
         del body
     return JSONResponse(result.body(image_url(request, result.image.id)),

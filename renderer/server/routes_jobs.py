@@ -35,14 +35,14 @@ def key_id(request: Request) -> str:
 
 @router.post(
     "/v1/jobs", status_code=202, response_model=JobResponse, summary="Queue a job",
-    responses=errors(400, 401, 413, 422, 429, 500),  # the body: openapi.describe
+    responses=errors(400, 401, 408, 413, 422, 429, 500),  # the body: openapi.describe
 )
 async def submit_job(request: Request) -> JSONResponse:
     """Checks the input now (422 with the same messages as ``/v1/generate``), runs it later; poll
     ``GET /v1/jobs/{id}`` until ``status`` is ``succeeded`` or ``failed``."""
     app = services(request)
     async with app.bodies.hold(request, app.settings.max_body_bytes):
-        body = await read_json_object(request, app.settings.max_body_bytes)
+        body = await read_json_object(request, app.settings.max_body_bytes, read_timeout_seconds=app.settings.read_timeout_seconds)
         kind = get_kind(body.get("kind"))
         job_input = body.get("input")
         if not isinstance(job_input, dict):

@@ -33,14 +33,15 @@ def videos(request: Request) -> VideoServices:
 
 
 @router.post("/v1/videos", status_code=201, summary="Upload a video for frame and moments jobs",
-             responses=errors(400, 401, 413, 422, 429))  # the body: openapi.describe
+             responses=errors(400, 401, 408, 413, 422, 429))  # the body: openapi.describe
 async def upload_video(request: Request) -> JSONResponse:
     """Stores the video under the data folder (content-addressed) and answers ``{id, duration_s,
     width, height}``; use the id as ``{"video": {"upload": id}}`` in a job."""
     shared = videos(request)
     limit = shared.settings.max_video_bytes
     try:
-        received = await shared.uploads.receive(video_chunks(request, limit), limit)
+        received = await shared.uploads.receive(
+            video_chunks(request, limit, read_timeout_seconds=shared.settings.read_timeout_seconds), limit)
     except TooLarge:
         raise too_large(limit) from None
     if received.size_bytes == 0:
