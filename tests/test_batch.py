@@ -324,6 +324,48 @@ def test_failures_file_neutralises_formulas(tmp_path: Path) -> None:
     assert [spreadsheet_safe(text) for text in ("\tx", "\rx", "-", "", "a=b")] == ["'\tx", "'\rx", "'-", "", "a=b"]
 
 
+def test_files_are_written_off_the_main_thread_and_recorded_once_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent's writes (fsync included) go to writer threads, so its main thread keeps the
+    workers fed; a row is recorded, and reported, only once its file is whole. A disk error in a
+    writer thread stops the batch, with the rows written before it recorded."""
+    import threading
+
+    import renderer.batch as batch_module
+
+    real_write = batch_module.write_output
+    writers: list[str] = []
+
+    def recording_write(path: Path, data: bytes) -> str | None:
+        writers.append(threading.current_thread().name)
+        return real_write(path, data)
+
+    monkeypatch.setattr(batch_module, "write_output", recording_write)
+    path = write(tmp_path / "t.csv", "title\n" + "\n".join(f"Row number {n}" for n in range(12)) + "\n")
+    events: list[RowEvent] = []
+
+    def on_row(event: RowEvent) -> None:  # a reported row's file is there, whole
+        events.append(event)
+        assert event.path is not None and assert_decodes(event.path)
+
+    summary = run_batch(path, out_dir=tmp_path / "out", workers=0, on_row=on_row)
+    assert (summary.rendered, len(events)) == (12, 12)
+    assert len(writers) == 12 and all(name.startswith("thumbkit-batch-write") for name in writers)
+    with Manifest.open(tmp_path / "out") as manifest:
+        assert manifest.count("done") == 12
+
+    def full_disk(path: Path, data: bytes) -> str | None:
+        if "7" in path.name:
+            raise OSError(28, "No space left on device")
+        return real_write(path, data)
+
+    monkeypatch.setattr(batch_module, "write_output", full_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        run_batch(path, out_dir=tmp_path / "full", workers=0)
+    with Manifest.open(tmp_path / "full") as manifest:
+        done = manifest.count("done")
+    assert 0 < done < 12 and len(files_in(tmp_path / "full")) >= done  # what was recorded is there
+
+
 def test_rerun_skips_unchanged_rerenders_changed_and_force_redoes_all(tmp_path: Path) -> None:
     out = tmp_path / "out"
     path = write(tmp_path / "t.csv", "title,format\nAlpha one,youtube\nBeta two,youtube\nGamma three,x\n")
