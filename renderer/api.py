@@ -3,40 +3,53 @@ thumbnails; ``generate()``: ThumbAPI's one call, a thin one-shot over a shared `
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from PIL import Image
 
-from .assets import AssetResolver
-from .autolayout import choose_layout, get_layout
-from .catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
-from .categories import apply_category_to_kit
-from .compose import Composer, Scene
-from .context import render_context
+from .assets.resolver import AssetResolver, Framer
+from .compiled import CompiledCache
+from .choose.candidates import auto_layouts
+from .choose.job import RenderJob
+from .choose.scoring import choose
+from .spec.auto_layout import resolve_layout
+from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
+from .kits.categories import apply_category_to_kit
+from .compose.composer import Composer
+from .compose.scene import LogoSource, Scene
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError, shown
 from .files import write_atomic
-from .fonts import FontBook
-from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
+from .text.fonts import FontBook
+from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
-from .layout_spec import LayoutSpec, PhotoLayer
-from .paths import data_dir, user_kits_dir
-from .plan import Plan
+from .spec.layout import LayoutSpec, PhotoLayer
+from .paths import data_dir, user_kits_dir, user_layouts_dir
+from .compose.plan import Plan
+from .options import VideoSource, caller_names, options_request
 from .request import GenerateRequest, parse_request
-from .templating import TemplateFillError, fill_tree
-from .validation import validate_doc
-from .yamlsource import SourceDoc
+from .spec.filling import filled_layout
+
+if TYPE_CHECKING:
+    from .judge import Quality
 
 DEFAULT_KIT = "default"
 
 
 @dataclass(frozen=True)
 class Thumbnail:
-    """A rendered thumbnail: the encoded bytes and everything decided to make them."""
+    """A rendered thumbnail: the encoded bytes and everything decided to make them.
+
+    ``quality`` (the judge's report, :mod:`renderer.judge`) is measured on the picture as drawn,
+    the first time it is asked for, and kept: judging costs ~10-15 % of a render, which a batch
+    that never looks at it need not pay. ``plan`` is the composed plan with that report in its
+    ``quality`` (so asking for ``plan`` judges too); ``composed_plan`` is the plan without it."""
 
     data: bytes
     media_type: str
@@ -46,11 +59,35 @@ class Thumbnail:
     height_px: int
     layout: str
     kit: str
-    plan: Plan
+    composed_plan: Plan
     warnings: tuple[str, ...]
+    picture: "Image.Image | None" = field(default=None, repr=False, compare=False)  # the RGB picture before encoding
+    fonts: FontBook | None = field(default=None, repr=False, compare=False)  # the fonts it was drawn with
+
+    @cached_property
+    def quality(self) -> Quality:
+        """The judge's report: score 0-100 and findings (see :mod:`renderer.judge`)."""
+        if self.composed_plan.quality is not None:
+            return self.composed_plan.quality
+        picture = self.picture
+        if picture is None:  # made elsewhere: judge the encoded image
+            import io
+
+            from PIL import Image
+
+            picture = Image.open(io.BytesIO(self.data)).convert("RGB")
+        from .judge import judge
+
+        return judge(picture, self.composed_plan, format=self.format, fonts=self.fonts or default_renderer().fonts)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The plan with the judge's report in ``quality``."""
+        return replace(self.composed_plan, quality=self.quality)
 
     def data_url(self) -> str:
         return data_url(self.data, self.media_type)
+
 
     def to_thumbapi(self) -> dict[str, Any]:
         """ThumbAPI's response body."""
@@ -69,10 +106,13 @@ class Thumbnail:
 class Renderer:
     """Loads fonts, layouts and brand kits once; renders thumbnails from titles.
 
-    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
-    ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
+    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts; the
+    user's layout folder (``$THUMBKIT_LAYOUTS_DIR`` or ``~/.local/share/thumbkit/layouts``, where
+    ``thumbkit layout new`` writes) adds to them, a broken file there failing only when its layout
+    is asked for; ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
     (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
-    cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
+    cutouts and, in its ``catalog`` folder, the layouts, kits and font data loaded and checked
+    before (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
     bundled u2netp (checked by md5; never downloaded).
     """
@@ -86,17 +126,41 @@ class Renderer:
         cache_dir: str | os.PathLike[str] | None = None,
         cutout_model: str | None = None,
     ) -> None:
-        self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None)
+        # what was loaded and checked before, by the bytes of its files (renderer.compiled)
+        self._compiled = compiled = CompiledCache.under(Path(cache_dir) if cache_dir else None)
+        self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None, cache=compiled)
         # kits: the bundled ones, ``kit_dirs``, then the user's folder (where `thumbkit kit new` writes)
-        self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
+        self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()), cache=compiled)
         default_kit = self.kits.get(DEFAULT_KIT)
-        self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        base = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec,
+                            cache=compiled)
+        user = load_user_layouts(user_layouts_dir(), self.fonts, default_kit.spec, taken=base, cache=compiled)
+        self.layouts: dict[str, Layout] = {**base, **user.layouts}
+        #: the user's layout files that did not load, by name: the SpecError a render by that name raises
+        self.broken_layouts: dict[str, SpecError] = user.broken
         # A kit may prefer a bundled layout or one of these (with layouts_dir, they may differ).
         self.kits.layout_names = bundled_layout_names() | frozenset(self.layouts)
         self._composer = Composer(self.fonts)
         model = cutout_model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or "u2netp"
         self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)
         self._lock = threading.Lock()
+
+    def reloaded(self, *, layout_files: tuple[str | os.PathLike[str], ...] = ()) -> "Renderer":
+        """A renderer that shares this one's fonts, layouts and caches (all keyed by content), reads
+        every brand kit again, and adds ``layout_files`` as they are now, checked strictly
+        (``SpecError``), each replacing a layout of the same name: for files being edited
+        (``thumbkit preview`` calls it on every save)."""
+        clone = copy.copy(self)
+        clone.kits = KitStore(self.kits.roots, self.fonts, cache=self._compiled)
+        clone.kits.layout_names = self.kits.layout_names
+        default_kit = clone.kits.get(DEFAULT_KIT).spec
+        clone.layouts = dict(self.layouts)
+        for file in layout_files:
+            layout, problems = load_layout_file(Path(file), self.fonts, default_kit)
+            if layout is None:
+                raise SpecError(problems)
+            clone.layouts[layout.spec.name] = layout
+        return clone
 
     # -- queries -----------------------------------------------------------------------------
     def layout_names(self, format: str | None = None) -> list[str]:
@@ -127,29 +191,59 @@ class Renderer:
         video_use: str = "background",
         quality: int | None = None,
         debug: bool = False,
+        headline: str | None = None,
+        language: str = "auto",
     ) -> Thumbnail:
         """Render ``title``; every option is validated with a message naming what is allowed.
 
-        ``photo``/``logo``: a data URL, raw bytes or a file path (implies use_photo/use_logo).
-        ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the best moment): that
-        frame becomes the background (``video_use="background"``, with the layout's frame
-        treatment for contrast) or the photo that is cut out (``video_use="photo"``).
+        ``layout="auto"``: the format's candidate layouts are scored and the best is drawn (see
+        :mod:`renderer.choose`). ``photo``/``logo``: a data URL, raw bytes or a file path (implies
+        use_photo/use_logo). ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the
+        best moment): that frame becomes the background (``video_use="background"``, with the
+        layout's frame treatment for contrast) or the photo that is cut out (``video_use="photo"``).
+        ``headline``: a shorter text drawn instead of the title, or ``"auto"`` to shorten the title
+        by documented rules only when it would be illegible (:mod:`renderer.text.headline`).
+        ``language``: the hyphenation language of long words (a BCP-47 code), or ``"auto"``.
         """
-        request = parse_request({
-            "title": title, "format": format, "layout": layout, "customAssetsId": brand,
-            "outputFormat": output_format, "category": category, "model": "hd" if hd else "sd",
-            "usePhoto": use_photo, "useLogo": use_logo,
-            "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
-        })
-        source = VideoSource.create(video, time, video_use) if video is not None else None
-        try:
+        request, source = options_request(
+            title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
+            use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
+            video_use=video_use, headline=headline, language=language)
+        with caller_names(photo, logo):
             return self.render_request(request, quality=quality, debug=debug, video=source)
-        except InputError as exc:
-            # the checks speak ThumbAPI (photoImage, logoImage); this caller passed photo=/logo=
-            for given, api_name, name in ((photo, "photoImage", "photo"), (logo, "logoImage", "logo")):
-                if given is not None and exc.field == api_name and str(exc).startswith(api_name):
-                    raise InputError(name + str(exc)[len(api_name):], field=name) from None
-            raise
+
+    def variants(
+        self,
+        title: str,
+        *,
+        count: int = 3,
+        format: str = "youtube",
+        layout: str = "auto",
+        brand: str = DEFAULT_KIT,
+        output_format: str = "webp",
+        category: str = "auto",
+        hd: bool = False,
+        use_photo: bool = False,
+        use_logo: bool = False,
+        photo: str | bytes | os.PathLike[str] | None = None,
+        logo: str | bytes | os.PathLike[str] | None = None,
+        video: str | os.PathLike[str] | None = None,
+        time: float | str = "auto",
+        video_use: str = "background",
+        quality: int | None = None,
+        debug: bool = False,
+        headline: str | None = None,
+        language: str = "auto",
+    ) -> list[Thumbnail]:
+        """Up to ``count`` (1-6) visibly different thumbnails of ``title``, the best first: other
+        layouts, emphasis treatments and arrangements of the kit's colours (see
+        :mod:`renderer.choose`); fewer when no more differ enough. Options as :meth:`render`."""
+        request, source = options_request(
+            title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
+            use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
+            video_use=video_use, headline=headline, language=language, variants=count)
+        with caller_names(photo, logo):
+            return self.variants_request(request, quality=quality, debug=debug, video=source)
 
     def check_request(self, request: GenerateRequest) -> None:
         """Raise the ``InputError`` that rendering ``request`` would raise for its inputs, without
@@ -160,10 +254,8 @@ class Renderer:
         fmt = get_format(request.format or "youtube")
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
-        if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
-        else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, broken=self.broken_layouts)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -182,121 +274,75 @@ class Renderer:
         debug: bool = False,
         video: VideoSource | None = None,
     ) -> Thumbnail:
+        """One thumbnail for ``request`` (its ``variants`` count is not looked at: see
+        :meth:`variants_request`)."""
+        return self._rendered(request, count=1, quality=quality, debug=debug, video=video)[0]
+
+    def variants_request(
+        self,
+        request: GenerateRequest,
+        *,
+        quality: int | None = None,
+        debug: bool = False,
+        video: VideoSource | None = None,
+    ) -> list[Thumbnail]:
+        """``request.variants`` visibly different thumbnails (fewer when no more differ), the best first."""
+        return self._rendered(request, count=request.variants, quality=quality, debug=debug, video=video)
+
+    def _rendered(self, request: GenerateRequest, *, count: int, quality: int | None, debug: bool,
+                  video: VideoSource | None) -> list[Thumbnail]:
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
             raise InputError(f"quality must be a whole number from 1 to 100, got {shown(quality)}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)
-        frame_as_photo = video is not None and video.use == "photo"
-        use_photo = request.use_photo or bool(request.photo_image) or frame_as_photo
-        use_logo = request.use_logo or bool(request.logo_image)
-        # The layout first: a bad name fails before any slow work (a video frame, a cutout).
+        job = RenderJob(self._composer.compose, self.filled_layout, self._assets, self.fonts, request, kit, fmt,
+                        video=video, debug=debug)
+        # The layouts first: a bad name fails before any slow work (a video frame, a cutout).
         if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+            layouts = auto_layouts(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
+                                   use_photo=job.use_photo)
         else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
-        spec = self.filled_layout(chosen, request.title, kit)
-        has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
-        warnings: list[str] = []
-        background_image = None
-        photo = None
-        if video is not None and (not frame_as_photo or has_slot):
-            picture, key = video.picture(fmt.width_px, fmt.height_px)
-            if frame_as_photo:
-                photo = self._assets.photo_from_image(picture, key)
-            else:
-                background_image = picture
-        elif use_photo and not frame_as_photo:
-            if has_slot:
-                photo = self._assets.photo(request.photo_image, kit)
-            else:
-                self._assets.require_photo(request.photo_image, kit)
-        if use_photo and not has_slot:
-            warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
-        if not use_photo and has_slot:
-            warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
-        logo = self._assets.logo(request.logo_image, kit) if use_logo else None
-        scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
-                      background_image=background_image, debug=debug)
-        image, plan = self._composer.compose(scene)
-        if warnings:
-            plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
-        data = encode(image, output_format, quality=quality)
-        return Thumbnail(
-            data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
-            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, plan=plan,
-            warnings=plan.warnings,
-        )
+            layouts = [resolve_layout(request.layout, request.title, fmt.name, self.layouts, broken=self.broken_layouts)]
+        chosen = choose(job, layouts, count=count, judge=lambda image, plan: _judge(image, plan, fmt.name, self.fonts),
+                        judge_plan=lambda plan: _judge_plan(plan, fmt.name, self.fonts))
+        thumbnails = []
+        for composed, plan in chosen:
+            data = encode(composed.image, output_format, quality=quality)
+            thumbnails.append(Thumbnail(
+                data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
+                width_px=composed.image.width, height_px=composed.image.height, layout=plan.layout, kit=kit.id,
+                composed_plan=plan, warnings=plan.warnings, picture=composed.image, fonts=self.fonts,
+            ))
+        return thumbnails
 
-    def kit_logo(self, kit: Kit):
+    def kit_logo(self, kit: Kit) -> LogoSource:
         """The kit's logo as the composer draws it (for previews)."""
         return self._assets.logo(None, kit)
 
-    def kit_photo(self, kit: Kit):
+    def kit_photo(self, kit: Kit) -> Framer:
         """The kit's presenter photo as the composer frames it (for previews); cut out once."""
         return self._assets.photo(None, kit)
 
-    def compose_scene(self, scene: Scene):
+    def compose_scene(self, scene: Scene) -> tuple[Image.Image, Plan]:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
     def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
         """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
-        spec = layout.spec
-        context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
-        try:
-            filled = fill_tree(layout.source.data, context)
-        except TemplateFillError as exc:
-            raise SpecError([layout.source.problem(getattr(exc, "loc", ()), exc.message)]) from exc
-        try:
-            return LayoutSpec.model_validate(filled)
-        except ValidationError:
-            _, problems = validate_doc(LayoutSpec, SourceDoc(layout.source.path, filled, layout.source.positions))
-            raise SpecError(problems) from None
+        return filled_layout(layout, title, kit)
 
 
-@dataclass(frozen=True)
-class VideoSource:
-    """A frame of a video to put the title over: at ``time`` or, with ``"auto"``, the best moment."""
+def _judge(image: Image.Image, plan: Plan, format_name: str, fonts: FontBook) -> Quality:
+    from .judge import judge  # imported when a render is judged (numpy), not with the renderer
 
-    path: Path
-    time: float | str
-    use: str
-
-    @classmethod
-    def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
-        if use not in ("background", "photo"):
-            raise InputError(f"video_use must be one of: background, photo, got {shown(use)}", field="video_use")
-        return cls(Path(video), time, use)
-
-    def picture(self, width_px: int, height_px: int):
-        """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
-        from .video import frame, moments
-
-        time = self.time
-        if time == "auto":
-            best = moments(self.path, count=1, with_frames=False)
-            time = best[0].timestamp_s
-        shot = frame(self.path, time, output_format="png" if self.use == "photo" else "jpeg", quality=95)
-        stat = self.path.stat()
-        return shot.image, f"video:{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{shot.pts_s}"
+    return judge(image, plan, format=format_name, fonts=fonts)
 
 
-def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str | None:
-    """Paths and bytes become data URLs so that every image goes through the same checks."""
-    if value is None or isinstance(value, str) and value.startswith("data:"):
-        return value
-    if not isinstance(value, (str, bytes, bytearray, os.PathLike)):
-        raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
-    import base64
+def _judge_plan(plan: Plan, format_name: str, fonts: FontBook) -> Quality:
+    from .judge import judge_plan
 
-    from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
-
-    source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
-    raw = read_image_bytes(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)
-    media_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[sniff_format(raw, field=what)]
-    return f"data:{media_type};base64," + base64.b64encode(raw).decode("ascii")
+    return judge_plan(plan, format=format_name, fonts=fonts)
 
 
 _DEFAULT: Renderer | None = None
@@ -330,21 +376,42 @@ def generate(
     layout: str = "auto",
     video: str | os.PathLike[str] | None = None,
     time: float | str = "auto",
+    headline: str | None = None,
+    language: str | None = None,
+    variants: int | None = None,
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
     ``generate(**request_json)`` works) and returns its response body.
 
-    thumbkit's extension: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video (see ``Renderer.render``)."""
+    thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
+    the title over that frame of a local video; ``headline`` and ``language`` (see
+    ``Renderer.render``); ``quality``, the judge's report on the render (see
+    ``Thumbnail.quality``), is added to the body as the server does; ``variants`` (1-6): that many
+    visibly different thumbnails, the best in ``image`` as always and all of them, best first, in
+    ``variants``: ``[{"image", "layout", "score"}, ...]``."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
-        "usePersonalPhoto": usePersonalPhoto, "layout": layout,
+        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "headline": headline, "language": language,
+        "variants": variants,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None
-    return default_renderer().render_request(request, video=source).to_thumbapi()
+    if variants is None:
+        thumbnail = default_renderer().render_request(request, video=source)
+        return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
+    return variants_body(default_renderer().variants_request(request, video=source))
 
 
-__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate"]
+def variants_body(thumbnails: list[Thumbnail]) -> dict[str, Any]:
+    """ThumbAPI's response for the best of ``thumbnails``, with its ``quality`` and ``variants``
+    added (all of them, best first)."""
+    best = thumbnails[0]
+    return {**best.to_thumbapi(), "quality": best.quality.to_dict(), "variants": [
+        {"image": thumbnail.data_url(), "layout": thumbnail.layout, "score": thumbnail.quality.score}
+        for thumbnail in thumbnails
+    ]}
+
+
+__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate", "variants_body"]

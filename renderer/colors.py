@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from array import array
+from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 RGBA = tuple[int, int, int, int]
 
@@ -15,6 +19,15 @@ _NAMED: dict[str, RGBA] = {
     "transparent": (0, 0, 0, 0),
 }
 COLOR_FORMS = "#rgb, #rgba, #rrggbb, #rrggbbaa, white, black or transparent"
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{ch.lower()}{ch.upper()}]" for ch in word)
+
+
+#: What ``parse_color`` accepts, as a regular expression that reads the same in Python and in
+#: ECMA-262 (the JSON Schema ``pattern`` an editor checks colours with; see renderer.spec.schema).
+COLOR_PATTERN = r"^\s*(?:" + _HEX.pattern + "|" + "|".join(_any_case(name) for name in _NAMED) + r")\s*$"
 
 
 def parse_color(value: str) -> RGBA:
@@ -44,17 +57,58 @@ def _channel(value: float) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
-_LUMA = np.array([0.2126, 0.7152, 0.0722])
+_LUMA_WEIGHTS = (0.2126, 0.7152, 0.0722)
+# numpy is imported by the array functions only: parsing and contrast of single colours (specs,
+# templates, text colours) do not need it.
 
 
 def linear_rgb(values: np.ndarray) -> np.ndarray:
     """sRGB channel values in 0..1 (any shape) to linear light."""
-    return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+    import numpy as np
+
+    linear: np.ndarray = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+    return linear
+
+
+@cache
+def channel_tables() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    """Each channel's share of the WCAG luminance per 8-bit value, rounded to float32 (exact as a
+    Python float): the tables of :func:`channel_luminance` and :func:`luminances32`."""
+    tables = []
+    for weight in _LUMA_WEIGHTS:
+        shares = []
+        for value in range(256):
+            c = value / 255.0
+            shares.append((c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) * weight)
+        tables.append(tuple(array("f", shares)))
+    return (tables[0], tables[1], tables[2])
+
+
+def luminances32(pixels: list[tuple[int, ...]]) -> array[float]:
+    """What :func:`channel_luminance` gives for each ``(r, g, b, ...)`` pixel, float32 sums
+    included, bit for bit, without numpy (each sum of two float32 values is exact as a Python
+    float; ``array("f")`` rounds it as numpy does)."""
+    r, g, b = channel_tables()
+    red_green = array("f", [r[pixel[0]] + g[pixel[1]] for pixel in pixels])
+    return array("f", [partial + b[pixel[2]] for partial, pixel in zip(red_green, pixels)])
+
+
+def channel_luminance(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of uint8 sRGB channel arrays: a table lookup per channel, several
+    times faster than :func:`luminance_array` on pixels already in uint8."""
+    import numpy as np
+
+    r, g, b = (np.array(table, dtype=np.float32) for table in channel_tables())
+    luminance: np.ndarray = r[red] + g[green] + b[blue]
+    return luminance
 
 
 def luminance_array(rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of ``(..., 3)`` sRGB values in 0..1."""
-    return linear_rgb(rgb) @ _LUMA.astype(rgb.dtype, copy=False)
+    import numpy as np
+
+    luminance: np.ndarray = linear_rgb(rgb) @ np.array(_LUMA_WEIGHTS, dtype=rgb.dtype)
+    return luminance
 
 
 def relative_luminance(color: RGBA | tuple[int, int, int]) -> float:

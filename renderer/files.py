@@ -4,7 +4,6 @@ flushed to disk, then renamed over it (a rename within a folder is atomic)."""
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 
@@ -14,14 +13,16 @@ TEMPORARY_EXTRA_BYTES = 23
 
 
 def temporary_path(path: Path) -> Path:
-    """A fresh temporary name beside ``path``, ``TEMPORARY_EXTRA_BYTES`` longer than its name."""
-    return path.with_name(f".{path.name}.{os.getpid():07d}.{secrets.token_hex(4)}.part")
+    """A fresh temporary name beside ``path``, ``TEMPORARY_EXTRA_BYTES`` longer than its name (the
+    random part from ``os.urandom``, not ``secrets``, which would load hmac and OpenSSL)."""
+    return path.with_name(f".{path.name}.{os.getpid():07d}.{os.urandom(4).hex()}.part")
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True, exclusive: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically. The file gets the usual permissions (0666 less the
     umask). ``durable``: fsync before the rename, so that a power cut keeps either the old file or
-    the whole new one (caches may skip it)."""
+    the whole new one (caches may skip it). ``exclusive``: never replace a file, even one another
+    process made meanwhile (``FileExistsError``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_path(path)
@@ -32,7 +33,11 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        if exclusive:
+            os.link(temporary, path)  # atomic, and fails when the path exists
+            temporary.unlink()
+        else:
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

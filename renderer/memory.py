@@ -6,8 +6,8 @@ grows with use (up to 32 MB) from them. Freed image buffers then stay in the pro
 render threads each decoded a large photo kept them all, 9 GB in one measured case. A worker calls
 :func:`bound_native_memory` first thing; :func:`release_free_memory` hands freed pages back after an
 allocation-heavy step (a large decode, a cutout). Both do nothing where the C library is not glibc.
-:data:`heavy_step` lets one memory-heavy step run at a time; :class:`BoundedCache` keeps each cache
-of images within a byte budget.
+:data:`heavy_step` lets one memory-heavy step run at a time; :func:`image_bytes` sizes an image for
+the byte budget of a cache of images (:class:`renderer.lru.LruCache`).
 
 The limit is 16 MiB, not lower: a render's own buffers (an hd canvas is 14 MiB) are then reused from
 the heap render after render, and renders are no slower (a 1 MiB limit made them ~15% slower);
@@ -21,10 +21,8 @@ import ctypes
 import ctypes.util
 import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from functools import cache
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -68,7 +66,7 @@ def bound_native_memory() -> bool:
     from PIL import Image
 
     os.environ.update(ENVIRONMENT)
-    Image.core.set_block_size(PILLOW_BLOCK_BYTES)
+    Image.core.set_block_size(PILLOW_BLOCK_BYTES)  # type: ignore[attr-defined]  # Pillow's C core, untyped
     libc = _glibc()
     if libc is None:
         return False
@@ -82,57 +80,6 @@ def image_bytes(image: Image.Image) -> int:
     return image.width * image.height * (1 if image.mode in ("1", "L", "P") else 4)
 
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
-
-class BoundedCache(Generic[K, V]):
-    """A least-recently-used map bounded by its number of entries and by bytes (``size_of`` each
-    value, when given): a cache of images stays within its budget whatever the traffic (unique
-    titles of emoji, every format at hd, a new photo each request). The entry just put always
-    stays. Thread-safe."""
-
-    def __init__(self, *, max_entries: int, max_bytes: int | None = None, size_of: Callable[[V], int] | None = None) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes if max_bytes is not None else float("inf")
-        self._size_of = size_of or (lambda value: 0)
-        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: K, default: V | None = None) -> V | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return default
-            self._items.move_to_end(key)
-            return found[0]
-
-    def put(self, key: K, value: V) -> V:
-        size = self._size_of(value)
-        with self._lock:
-            previous = self._items.pop(key, None)
-            if previous is not None:
-                self._bytes -= previous[1]
-            self._items[key] = (value, size)
-            self._bytes += size
-            while len(self._items) > 1 and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
-                self._bytes -= self._items.popitem(last=False)[1][1]
-        return value
-
-    @property
-    def bytes(self) -> int:
-        return self._bytes
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-
 def release_free_memory() -> None:
     """Give the free pages of every heap back to the system (``malloc_trim``); a few ms."""
     libc = _glibc()
@@ -141,4 +88,4 @@ def release_free_memory() -> None:
 
 
 __all__ = ["ARENAS", "ENVIRONMENT", "HEAVY_STEPS_AT_ONCE", "MIB", "MMAP_THRESHOLD_BYTES", "PILLOW_BLOCK_BYTES",
-           "TRIM_THRESHOLD_BYTES", "BoundedCache", "bound_native_memory", "heavy_step", "image_bytes", "release_free_memory"]
+           "TRIM_THRESHOLD_BYTES", "bound_native_memory", "heavy_step", "image_bytes", "release_free_memory"]

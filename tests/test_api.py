@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 import renderer
+import renderer as renderer_module
 from renderer import InputError, Renderer, generate
 
 
@@ -21,7 +22,8 @@ def decode(data_url: str) -> Image.Image:
 
 def test_generate_returns_thumbapis_response_body():
     body = generate("7 Python tricks you didn't know", format="youtube")
-    assert set(body) == {"image", "format", "outputFormat", "dimensions"}
+    assert set(body) == {"image", "format", "outputFormat", "dimensions", "quality"}  # quality: thumbkit's
+    assert set(body["quality"]) == {"score", "passed", "findings"} and 0 <= body["quality"]["score"] <= 100
     assert body["format"] == "youtube" and body["outputFormat"] == "webp"
     assert body["dimensions"] == {"width": 1280, "height": 720}
     assert body["image"].startswith("data:image/webp;base64,")
@@ -219,6 +221,30 @@ def test_public_surface_is_small_and_sorted():
     assert {"generate", "Renderer", "Thumbnail", "InputError", "UserError", "ThumbkitError"} <= set(renderer.__all__)
 
 
+@pytest.mark.parametrize("package", ["renderer", "renderer.batch", "renderer.cli", "renderer.server", "renderer.video"])
+@pytest.mark.slow
+def test_every_public_package_lists_exactly_its_public_names(package):
+    """``__all__`` is sorted, each name imports from a fresh interpreter, and it lists every public
+    name the package binds (its subpackages and submodules aside), so nothing public is forgotten."""
+    import importlib
+    import subprocess
+    import sys
+    import types
+
+    module = importlib.import_module(package)
+    names = module.__all__
+    assert names == sorted(names)
+    bound = {
+        name for name, value in vars(module).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"
+    }
+    assert bound == set(names)
+    script = f"from {package} import {', '.join(names)}; print('imported', {len(names)})"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"imported {len(names)}"
+
+
 def test_bad_quality_and_photo_values_are_input_errors(renderer):
     for quality in (0, 101, 1000, "high", True):
         with pytest.raises(InputError, match="quality must be a whole number from 1 to 100"):
@@ -248,3 +274,24 @@ def test_empty_model_and_layout_mean_the_defaults():
 
     request = parse_request({"title": "ok", "model": "", "layout": ""})
     assert (request.model, request.layout) == ("sd", "auto")
+
+
+def test_every_render_has_a_quality_report_also_in_its_plan(renderer):
+    thumbnail = renderer.render("7 Docker tricks", brand="techpulse", use_logo=True)
+    quality = thumbnail.quality
+    assert thumbnail.quality is quality  # judged once
+    assert isinstance(quality, renderer_module.Quality) and 0 <= quality.score <= 100
+    # layout="auto" found its first candidate perfect on the plan: its pixels are judged when asked
+    assert thumbnail.composed_plan.quality is None and thumbnail.plan.quality == quality
+    assert [(c.layout, c.score) for c in thumbnail.plan.candidates] == [(thumbnail.layout, 100)]
+    plan = json.loads(thumbnail.plan.to_json())
+    assert plan["quality"] == quality.to_dict()
+    assert plan["quality"]["passed"] == (not any(f["severity"] == "fail" for f in plan["quality"]["findings"]))
+
+
+def test_a_thumbnail_made_elsewhere_is_judged_on_its_encoded_bytes(renderer):
+    import dataclasses
+
+    thumbnail = renderer.render("Judged from the bytes", format="x", output_format="png")
+    bare = dataclasses.replace(thumbnail, picture=None, fonts=None)
+    assert bare.quality == thumbnail.quality  # PNG: the same pixels

@@ -1,7 +1,7 @@
 """The request bodies of the OpenAPI document, as JSON Schema that says what the server accepts.
 
 Built per server (the kits, layouts and media root it has), so that a body the schema calls valid
-is answered 2xx, and one it calls invalid is refused: ``tests/test_server_schema.py`` runs
+is answered 2xx, and one it calls invalid is refused: ``tests/server/test_schema.py`` runs
 schemathesis with every check against it. What a schema cannot check is named by a custom
 ``format`` (see ``FORMATS``): a data URL holding a real image, an upload id that exists, a video
 file; a client (or a test) supplies real ones.
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..formats import FORMAT_NAMES
-from ..request import CATEGORIES, IMAGE_STYLES, MODELS
-from ..title import MAX_TITLE_CHARS
+from ..request import CATEGORIES, IMAGE_STYLES, MAX_VARIANTS, MODELS
+from ..text.title import MAX_TITLE_CHARS
 from ..video.moments import MAX_COUNT
 from ..video.picture import FITS, MAX_SIDE_PX
 
@@ -47,6 +47,7 @@ COMPONENTS: dict[str, Any] = {
 }
 _TIMECODE = r"^(?:\d+(?:\.\d+)?|\d+:[0-5]?\d:[0-5]?\d(?:\.\d+)?|\d{1,2}:[0-5]?\d(?:\.\d+)?)$"
 _HEX_COLOUR = r"^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$"
+_LANGUAGE = r"^(?:|auto|[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)$"  # text.hyphenate.check_language
 _OUTPUT_FORMAT = r"^(?:[Ww][Ee][Bb][Pp]|[Jj][Pp][Ee]?[Gg]|[Pp][Nn][Gg])$"
 
 
@@ -110,7 +111,13 @@ def generate_body(renderer: Renderer) -> dict[str, Any]:
         "imageStyle": _optional({"enum": list(IMAGE_STYLES)}, "legacy: faceless, or with a photo or a logo"),
         "personImage": _optional(image, "legacy: the photo (the logo with imageStyle with-logo)"),
         "usePersonalPhoto": _optional({"type": "boolean"}, "legacy: usePhoto"),
-        "layout": _optional({"type": "string"}, "thumbkit: a layout of the format, or auto (the default)"),
+        "layout": _optional({"type": "string"}, "thumbkit: a layout of the format, or auto (the best scored candidate; the default)"),
+        "headline": _optional({"type": "string", "maxLength": MAX_TITLE_CHARS, "pattern": "^[^\\ud800-\\udfff]*$"},
+                              "thumbkit: a shorter text drawn instead of the title, or auto (shortened only when the title would be illegible)"),
+        "language": _optional({"type": "string", "pattern": _LANGUAGE},
+                              "thumbkit: hyphenation language of long words (BCP-47: de, en-GB...), or auto (the default)"),
+        "variants": _optional({"type": "integer", "minimum": 1, "maximum": MAX_VARIANTS},
+                              "thumbkit: how many visibly different thumbnails, the best first (default 1)"),
     }
     faceless = _is("imageStyle", "faceless")
     wants_photo = {"anyOf": [_one_of("imageStyle", ["with-image", "with-photo"]), _is("usePersonalPhoto", True),

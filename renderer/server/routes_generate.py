@@ -21,7 +21,8 @@ STORE_HEADER = "X-Thumbkit-Store"  # hit: answered from the store, miss: rendere
 
 
 def services(request: Request) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def image_url(request: Request, image_id: str) -> str:
@@ -33,7 +34,8 @@ def image_url(request: Request, image_id: str) -> str:
     responses=errors(400, 401, 408, 413, 422, 429, 500), dependencies=REQUIRES_KEY,  # the body: openapi.describe
 )
 async def generate(request: Request) -> Response:
-    """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy. The same
+    """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy (and with
+    ``variants``, every variant, the best first: ``image``, ``layout``, ``score``, ``id``, ``url``). The same
     request again is answered from the store (header ``X-Thumbkit-Store: hit``). ``Server-Timing``
     says how long the lookup, the render and storing it took."""
     app = services(request)
@@ -41,7 +43,7 @@ async def generate(request: Request) -> Response:
         body = await read_json_object(request, app.settings.max_body_bytes, read_timeout_seconds=app.settings.read_timeout_seconds)
         result = await app.render.generate(body, owner=request.scope["state"]["key_id"])
         del body
-    return JSONResponse(result.body(image_url(request, result.image.id)),
+    return JSONResponse(result.body(image_url(request, result.image.id), lambda image_id: image_url(request, image_id)),
                         headers={STORE_HEADER: "hit" if result.from_store else "miss", "Server-Timing": result.server_timing()})
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from ..faces import detect_multi_scale
+from ..cutout.faces import detect_multi_scale
 
 _MIN_FACE_PX = 20  # the cascade's window is 24×24; smaller finds mostly noise
 _MIN_NEIGHBOURS = 4

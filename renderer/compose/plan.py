@@ -1,0 +1,100 @@
+"""The render plan: every box, line, font size and colour decided, before and beside the pixels.
+
+Plain frozen data; ``Plan.to_json()`` makes layout bugs visible without looking at an image.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..judge.report import Quality
+
+from ..rect import Rect
+
+
+@dataclass(frozen=True)
+class PlanSegment:
+    text: str  # logical order; segments are in visual order, left to right
+    x_px: float
+    width_px: float
+    emphasis: bool
+    rtl: bool = False  # drawn right to left (a right-to-left bidi run)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    baseline_px: float
+    x_px: float
+    width_px: float
+    segments: tuple[PlanSegment, ...]
+
+
+@dataclass(frozen=True)
+class PlanText:
+    layer: int
+    box: Rect  # the layout's box
+    fit_box: Rect  # after making room for the photo and logo
+    ink: Rect  # where the lines are drawn
+    font: str
+    size_px: int
+    line_height_px: float
+    lines: tuple[PlanLine, ...]
+    truncated: bool
+    broke_words: bool
+    color: str
+    emphasis_style: str
+    emphasis_color: str
+    contrast_ratio: float  # worst WCAG ratio of the text colour against what lies behind it
+
+
+@dataclass(frozen=True)
+class PlanImage:
+    layer: int
+    kind: str  # photo | logo | background (a picture behind everything: a video frame)
+    box: Rect
+    detail: str = ""
+    face: Rect | None = None  # a face found in the picture, in canvas pixels (photo, background)
+
+
+@dataclass(frozen=True)
+class PlanCandidate:
+    """A candidate render scored to choose this one (``layout="auto"``, variants)."""
+
+    layout: str
+    treatment: str  # how the kit was arranged (renderer.choose.candidates)
+    score: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    format: str
+    layout: str
+    kit: str
+    width_px: int
+    height_px: int
+    texts: tuple[PlanText, ...]
+    images: tuple[PlanImage, ...]
+    warnings: tuple[str, ...]
+    quality: "Quality | None" = None  # the judge's report on the pixels drawn from this plan
+    # with layout="auto" or variants: every candidate scored, in the order tried (else empty)
+    candidates: tuple[PlanCandidate, ...] = ()
+    treatment: str = "kit"  # the arrangement of the kit this was drawn with
+    # a shorter headline to draw, suggested when the title is unreadable at feed size (else empty)
+    headline_suggestion: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["quality"] = self.quality.to_dict() if self.quality is not None else None
+        if not self.candidates:  # a fixed layout: nothing was chosen
+            del data["candidates"]
+        if self.treatment == "kit":
+            del data["treatment"]
+        if not self.headline_suggestion:
+            del data["headline_suggestion"]
+        return data
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
