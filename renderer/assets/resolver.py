@@ -14,7 +14,6 @@ from PIL import Image
 from ..spec.catalog import Kit
 from ..compose.scene import FramedPhoto, LogoSource
 from ..errors import InputError
-from ..kits.logo import LOGO_MAX_SIDE_PX, require_visible_logo
 from ..lru import LruCache
 from ..memory import MIB, image_bytes
 from .decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, content_hash, decode_image, read_image_bytes
@@ -113,6 +112,8 @@ class AssetResolver:
     def logo(self, logo_image: str | None, kit: Kit) -> LogoSource:
         settings = kit.spec.logo
         if logo_image:
+            from ..kits.logo import LOGO_MAX_SIDE_PX, require_visible_logo  # here: kits.logo loads numpy
+
             light = decode_image(logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES, max_side_px=LOGO_MAX_SIDE_PX)
             require_visible_logo(light, "logoImage", field="logoImage")
             dark = None

@@ -36,7 +36,7 @@ class LogoVariants:
 def require_visible_logo(image: Image.Image, label: str, *, field: str) -> None:
     """Refuse a logo with nothing to draw: no pixel even half opaque (the ``InputError`` names
     ``label``; ``kit new`` and a request's ``logoImage`` say the same)."""
-    if int(np.asarray(image.getchannel("A")).max()) < OPAQUE_ALPHA:
+    if image.getchannel("A").point(lambda alpha: 255 if alpha >= OPAQUE_ALPHA else 0).getbbox() is None:
         raise InputError(
             f"{label} has no visible pixels (none is even half opaque): there is no logo to draw; "
             "use a PNG or WebP whose logo is opaque on a transparent ground",
