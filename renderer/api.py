@@ -26,7 +26,7 @@ from .compose.scene import LogoSource, Scene
 from .spec.context import title_seed
 from .spec.expand import expand_layout
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
-from .errors import InputError, SpecError
+from .errors import InputError, SpecError, shown
 from .files import write_atomic
 from .text.fonts import FontBook
 from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
@@ -303,7 +303,7 @@ class Renderer:
     def _rendered(self, request: GenerateRequest, *, count: int, quality: int | None, debug: bool,
                   video: VideoSource | None) -> list[Thumbnail]:
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
-            raise InputError(f"quality must be a whole number from 1 to 100, got {quality!r}", field="quality")
+            raise InputError(f"quality must be a whole number from 1 to 100, got {shown(quality)}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .errors import InputError
+from .errors import InputError, shown
 from .request import GenerateRequest, parse_request
 
 
@@ -26,7 +26,7 @@ class VideoSource:
     @classmethod
     def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
         if use not in ("background", "photo"):
-            raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
+            raise InputError(f"video_use must be one of: background, photo, got {shown(use)}", field="video_use")
         return cls(Path(video), time, use)
 
     def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:

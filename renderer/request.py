@@ -79,9 +79,9 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
         raise InputError("title is required", field="title")
     if not isinstance(title, str):
         raise InputError("title must be a string", field="title")
-    title = normalize_title(title)
-    if len(title) > MAX_TITLE_CHARS:
+    if len(title) > MAX_TITLE_CHARS:  # as sent (what the OpenAPI schema's maxLength counts), spaces included
         raise InputError(f"title must be 1 to {MAX_TITLE_CHARS} characters, got {len(title)}", field="title")
+    title = normalize_title(title)
 
     format_name = body.get("format")
     if format_name is None:

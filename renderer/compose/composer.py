@@ -14,6 +14,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from ..colors import parse_color
 from ..lru import LruCache
+from ..memory import MIB, image_bytes
 from ..spec.kit import KitSpec
 from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
 from ..text.fonts import FontBook
@@ -35,15 +36,23 @@ __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
 
 _STATIC_CACHE_SIZE = 48
 _SHAPE_CACHE_SIZE = 96  # a layout's glows, panels and bands: about two each
+_STATIC_CACHE_BYTES = 64 * MIB  # every format of a kit at sd (17 backgrounds), or 4 at hd
+_WITH_PHOTO_ENTRIES = 8
+_WITH_PHOTO_BYTES = 32 * MIB
+_FLOAT_BYTES = 32  # a luminance grid is a tuple of Python floats: a pointer and a float object each
 
 
 class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
-        self._static: LruCache[str, tuple[Image.Image, LuminanceGrid]] = LruCache(_STATIC_CACHE_SIZE)
+        self._static: LruCache[str, tuple[Image.Image, LuminanceGrid]] = LruCache(
+            _STATIC_CACHE_SIZE, max_bytes=_STATIC_CACHE_BYTES,
+            size_of=lambda cached: image_bytes(cached[0]) + len(cached[1].values) * _FLOAT_BYTES)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
         self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(8)
         self._shapes: LruCache[tuple[str, float, str], Image.Image] = LruCache(_SHAPE_CACHE_SIZE)  # painted shapes
+        self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(
+            _WITH_PHOTO_ENTRIES, max_bytes=_WITH_PHOTO_BYTES, size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))
         self._lock = threading.Lock()
 
     # -- the whole picture -------------------------------------------------------------------

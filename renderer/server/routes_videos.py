@@ -27,32 +27,21 @@ from .video_services import VideoServices, video_services
 
 router = APIRouter(tags=["Videos"], dependencies=REQUIRES_KEY)
 
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "the video file: the raw body, or the multipart field 'file'",
-        "content": {
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-        },
-    },
-}
-
-
 def videos(request: Request) -> VideoServices:
     app = services(request)
     return video_services(app.settings, app.store)
 
 
 @router.post("/v1/videos", status_code=201, summary="Upload a video for frame and moments jobs",
-             openapi_extra=UPLOAD_BODY, responses=errors(400, 401, 413, 422, 429))
+             responses=errors(400, 401, 408, 413, 422, 429))  # the body: openapi.describe
 async def upload_video(request: Request) -> JSONResponse:
     """Stores the video under the data folder (content-addressed) and answers ``{id, duration_s,
     width, height}``; use the id as ``{"video": {"upload": id}}`` in a job."""
     shared = videos(request)
     limit = shared.settings.max_video_bytes
     try:
-        received = await shared.uploads.receive(video_chunks(request, limit), limit)
+        received = await shared.uploads.receive(
+            video_chunks(request, limit, read_timeout_seconds=shared.settings.read_timeout_seconds), limit)
     except TooLarge:
         raise too_large(limit) from None
     if received.size_bytes == 0:

@@ -15,7 +15,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from ..errors import InputError
-from .body import size_text
+from .body import size_text, timed_chunks
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def too_large(limit: int) -> ApiError:
     return ApiError(413, f"Video exceeds {size_text(limit)} cap")
 
 
-async def video_chunks(request: Request, limit: int) -> AsyncIterator[bytes]:
+async def video_chunks(request: Request, limit: int, *, read_timeout_seconds: float) -> AsyncIterator[bytes]:
     """The video's bytes as they arrive; 413 when the declared length is already past ``limit``."""
     media_type, options = parse_options_header(request.headers.get("content-type", ""))
     multipart = media_type == b"multipart/form-data"
@@ -38,25 +38,26 @@ async def video_chunks(request: Request, limit: int) -> AsyncIterator[bytes]:
     if declared is not None and declared.isdigit() and int(declared) > limit + (_ENVELOPE_BYTES if multipart else 0):
         raise too_large(limit)
     if not multipart:
-        async for chunk in request.stream():
+        async for chunk in timed_chunks(request, seconds=read_timeout_seconds):
             if chunk:
                 yield chunk
         return
     boundary = options.get(b"boundary")
     if not boundary:
         raise ApiError(400, "multipart body without a boundary in its Content-Type")
-    async for chunk in _file_part(request, boundary, limit + _ENVELOPE_BYTES, limit):
+    async for chunk in _file_part(request, boundary, limit + _ENVELOPE_BYTES, limit, read_timeout_seconds):
         yield chunk
 
 
-async def _file_part(request: Request, boundary: bytes, body_limit: int, limit: int) -> AsyncIterator[bytes]:
+async def _file_part(request: Request, boundary: bytes, body_limit: int, limit: int,
+                     read_timeout_seconds: float) -> AsyncIterator[bytes]:
     state = _Parts()
     try:
         parser = MultipartParser(boundary, callbacks=state.callbacks())
     except (FormParserError, ValueError) as error:
         raise ApiError(400, f"unreadable multipart body: {error}") from None
     size = 0
-    async for chunk in request.stream():
+    async for chunk in timed_chunks(request, seconds=read_timeout_seconds):
         size += len(chunk)
         if size > body_limit:
             raise too_large(limit)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .catalog import Layout
-from ..errors import InputError, SpecError
+from ..errors import InputError, SpecError, shown
 from ..text.title import split_leading_number, strip_marks
 
 SHORT_TITLE_WORDS = 3
@@ -198,7 +198,7 @@ def choose_layout(
 ) -> Layout:
     for_format = [layout for layout in layouts.values() if layout.spec.format == format_name]
     if not for_format:
-        raise InputError(f"no layout for format {format_name!r}", field="format")
+        raise InputError(f"no layout for format {shown(format_name)}", field="format")
     ranked = sorted(for_format, key=lambda l: (preferred.index(l.spec.name) if l.spec.name in preferred else len(preferred), l.spec.name))
     wanted = title_pick(title, use_photo=use_photo)
     for pick in (wanted, "long" if wanted == "default" else "default", "default"):
@@ -228,7 +228,7 @@ def get_layout(name: str, format_name: str, layouts: dict[str, Layout], *,
         raise broken[name]
     if layout is None or layout.spec.format != format_name:
         known = sorted(n for n, l in layouts.items() if l.spec.format == format_name)
-        raise InputError(f"unknown layout {name!r} for format {format_name}; known: auto, {', '.join(known)}", field="layout")
+        raise InputError(f"unknown layout {shown(name)} for format {format_name}; known: auto, {', '.join(known)}", field="layout")
     return layout
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..compiled import CompiledCache
-from ..errors import AssetError, InputError, SpecError, SpecProblem
+from ..errors import AssetError, InputError, SpecError, SpecProblem, shown
 from ..text.fonts import FontBook
 from ..formats import FORMATS
 from .kit import KitFont, KitSpec
@@ -269,7 +269,7 @@ class KitStore:
     def get(self, kit_id: object) -> Kit:
         if not isinstance(kit_id, str) or not KIT_ID.fullmatch(kit_id):  # fullmatch: "$" would let "id\n" through
             raise InputError(
-                f"customAssetsId must be a kit id (lowercase letters, digits, '-' and '_', at most 64), got {str(kit_id)[:80]!r}",
+                f"customAssetsId must be a kit id (lowercase letters, digits, '-' and '_', at most 64), got {shown(kit_id)}",
                 field="customAssetsId",
             )
         kit = self._kits.get(kit_id)
@@ -285,7 +285,7 @@ class KitStore:
             if kit_file.is_file():
                 return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names, cache=self._cache)
         known = ", ".join(self.ids()) or "none"
-        raise InputError(f"unknown customAssetsId {kit_id!r}; known kits: {known}", field="customAssetsId")
+        raise InputError(f"unknown customAssetsId {shown(kit_id)}; known kits: {known}", field="customAssetsId")
 
 
 def bundled_layout_names() -> frozenset[str]:
@@ -318,8 +318,8 @@ def _load_kit(kit_id: str, folder: Path, fonts: FontBook, known_layouts: Collect
     from .yaml_source import load_yaml
 
     path = folder / "kit.yaml"
-    shown = f"{folder.parent.name}/{kit_id}/kit.yaml"
-    doc, problems = load_yaml(path, shown_as=shown)
+    shown_path = f"{folder.parent.name}/{kit_id}/kit.yaml"
+    doc, problems = load_yaml(path, shown_as=shown_path)
     if doc is None:
         raise SpecError(problems)
     spec, spec_problems = validate_doc(KitSpec, doc)
