@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
         _bench_moments(label, path, save=args.save_moments)
 
 
-def _bench_frames(video: Path, frame: Callable, frames: Callable, *, repeat: int) -> None:
+def _bench_frames(video: Path, frame: Callable[..., Any], frames: Callable[..., Any], *, repeat: int) -> None:
     """Figures 1 and 2: one frame against the ffmpeg command line, five frames in one call or five."""
     # 1. One frame: in-process against the ffmpeg command line. A time on a frame's own pts, mid-GOP.
     time_s = 317 + 15 / FPS
@@ -119,7 +119,7 @@ def _bench_moments(label: str, video: Path, *, save: Path | None) -> None:
         plan = plan_sampling(opened)
     print(f"moments, {label} ({video.name}, {duration_s:.0f} s): sampling every {plan.interval_s:.2f} s, "
           f"decoder skip_frame={plan.skip_frame}, skip_loop_filter={plan.skip_loop_filter}")
-    results = {}
+    results: dict[str, Any] = {}
     for strategy in ("full", "auto", "fast"):
         if strategy == "fast" and results["auto"][1].strategy == "fast":
             break  # moments() took the two-pass path already; else show what forcing it would cost
@@ -151,7 +151,7 @@ def _bench_moments(label: str, video: Path, *, save: Path | None) -> None:
                 (save / f"{video.stem}-moment-{rank}-{moment.timestamp_s:.2f}s.webp").write_bytes(moment.frame.data)
 
 
-def _compare_picks(found: list, reference: list) -> str:
+def _compare_picks(found: list[Any], reference: list[Any]) -> str:
     """Rank by rank: the same shot of the edit (any copy of it), or a score at least 0.95x the reference's."""
     verdicts = []
     reference_shots = {_shot_at(moment.timestamp_s) for moment in reference}
@@ -168,7 +168,7 @@ def _compare_picks(found: list, reference: list) -> str:
     return f"{'as good as the full decode' if good else 'NOT as good'}: " + ", ".join(verdicts)
 
 
-def _describe(moment) -> str:
+def _describe(moment: Any) -> str:
     return f"{moment.timestamp_s:7.2f} s {moment.score:.2f} {_shot_at(moment.timestamp_s)}, {moment.reason}"[:62]
 
 

@@ -49,7 +49,6 @@ class Composer:
             _STATIC_CACHE_SIZE, max_bytes=_STATIC_CACHE_BYTES,
             size_of=lambda cached: image_bytes(cached[0]) + len(cached[1].values) * _FLOAT_BYTES)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
-        self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(8)
         self._shapes: LruCache[tuple[str, float, str], Image.Image] = LruCache(_SHAPE_CACHE_SIZE)  # painted shapes
         self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(
             _WITH_PHOTO_ENTRIES, max_bytes=_WITH_PHOTO_BYTES, size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))

@@ -15,6 +15,8 @@ a pass with warnings, red for a fail; fail codes are red, warning codes amber.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dataclasses
 import statistics
 from collections.abc import Iterator
@@ -55,7 +57,7 @@ class SheetEntry:
     error: str | None = None
 
 
-def render_entries(path: str | Path, renderer, *, format: str, defaults: RowDefaults) -> Iterator[SheetEntry]:
+def render_entries(path: str | Path, renderer: Any, *, format: str, defaults: RowDefaults) -> Iterator[SheetEntry]:
     """Render each row of a batch CSV/txt file in ``format`` (a sheet shows one feed: a row's own
     format column is not used), ``renderer`` being a :class:`renderer.api.Renderer`; a row that
     cannot be rendered becomes an entry with its error."""
@@ -146,7 +148,7 @@ def _tile(entry: SheetEntry, style: _Style, width: int, *, badge: bool) -> Image
     regular, bold = style.typeface("regular"), style.typeface("bold")
     title_px, meta_px = style.px(12), style.px(11)
     picture = _thumbnail(entry, style, width, badge=badge)
-    lines: list[tuple[list, Typeface, int, tuple[int, int, int]]] = []  # (pieces per line, face, size, colour)
+    lines: list[tuple[list[Any], Typeface, int, tuple[int, int, int]]] = []  # (pieces per line, face, size, colour)
     for pieces in _wrap(regular, entry.title, title_px, width, max_lines=2):
         lines.append((pieces, regular, title_px, _INK))
     chip = _chip_colour(entry.quality)
@@ -226,7 +228,7 @@ def _wrap(typeface: Typeface, text: str, size: int, width: int, *, max_lines: in
     pieces ``(text, rtl)`` in visual order."""
     atoms = atoms_from_text(" ".join(text.split()) or " ")
     paragraph = title_direction(atoms)
-    lines: list[list] = [[]]
+    lines: list[list[Any]] = [[]]
     for atom in atoms:
         candidate = lines[-1] + [atom]
         if lines[-1] and typeface.width_px(" ".join(a.text for a in candidate), size) > width:
@@ -245,7 +247,7 @@ def _wrap(typeface: Typeface, text: str, size: int, width: int, *, max_lines: in
     return [[(piece.text, piece.rtl) for piece in line_pieces(tuple(line), paragraph=paragraph)] for line in fitted if line]
 
 
-def _ellipsized(typeface: Typeface, line: list, size: int, width: int) -> list:
+def _ellipsized(typeface: Typeface, line: list[Any], size: int, width: int) -> list[Any]:
     from dataclasses import replace
 
     while line:
@@ -260,7 +262,7 @@ def _ellipsized(typeface: Typeface, line: list, size: int, width: int) -> list:
     return line
 
 
-def _draw_pieces(image: Image.Image, typeface: Typeface, pieces, x: float, baseline: float, size: int,
+def _draw_pieces(image: Image.Image, typeface: Typeface, pieces: Any, x: float, baseline: float, size: int,
                  colour: tuple[int, int, int]) -> None:
     for text, rtl in pieces:
         x += typeface.draw(image, x, baseline, text, size, fill=colour + (255,), rtl=rtl)

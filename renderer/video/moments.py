@@ -90,7 +90,7 @@ def _moments(
         width=None, height=None, fit="cover", output_format=output_format, background="#000000", quality=quality
     )
     if hasattr(video, "read"):
-        video = video.read()  # type: ignore[union-attr]  # read more than once: analysis, then extraction
+        video = video.read()  # read more than once: analysis, then extraction
     analysis = analyse(video, looks=shortlist_size(count), strategy=strategy)
     samples, timeline = analysis.samples, analysis.timeline
     if not samples:
