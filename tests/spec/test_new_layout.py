@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+import renderer.api as renderer_api
 from renderer import Renderer, SpecError, generate
 from renderer.cli import main
 from renderer.errors import InputError
@@ -47,7 +48,9 @@ def test_a_copy_under_a_new_name_with_the_schema_line(user_dir: Path) -> None:
 
 
 @pytest.mark.slow  # a batch process with a worker process
-def test_every_interface_finds_a_user_layout(user_dir: Path, tmp_path: Path) -> None:
+def test_every_interface_finds_a_user_layout(user_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # generate()'s renderer is made on first use and kept: as in a process that starts now
+    monkeypatch.setattr(renderer_api, "_DEFAULT", None)
     create_layout("mine", source="youtube-bold")
     renderer = Renderer()
     assert "mine" in renderer.layout_names("youtube")
