@@ -92,6 +92,9 @@ class KitSpec(Closed):
     logo: KitLogo | None = None
     photo: KitPhoto | None = None
     layouts: list[str] = []  # preferred layout names, in order
+    # pictures for faceless thumbnails (files in the kit folder): a layout that takes a picture puts
+    # the title over one of them, chosen by the title
+    backgrounds: Annotated[list[str], Field(max_length=32)] = []
     category: str = "auto"  # a ThumbAPI category: biases layouts and emphasis (renderer.categories)
 
     @field_validator("name")

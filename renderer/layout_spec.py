@@ -46,6 +46,9 @@ class Box(Closed):
     def bottom(self) -> int:
         return self.y + self.height
 
+    def contains(self, other: "Box") -> bool:
+        return self.x <= other.x and self.y <= other.y and other.right() <= self.right() and other.bottom() <= self.bottom()
+
 
 class Size(Closed):
     width: Annotated[int, Field(gt=0)]

@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from .faces import skin_faces
+from .layout_spec import Box, LayoutSpec, ShapeLayer, TextLayer
 from .plan import Rect
 
 MAP_LONG_SIDE_PX = 160  # the detail map's size
@@ -211,10 +212,6 @@ def _core(face: Rect) -> Rect:
     return Rect(face.x + 0.35 * width, face.y + 0.5 * height, width, height)
 
 
-def _contains(outer: Rect, inner: Rect) -> bool:
-    return outer.x <= inner.x and outer.y <= inner.y and inner.right <= outer.right and inner.bottom <= outer.bottom
-
-
 def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: list[tuple[str, Rect]],
            *, obstacles: tuple[Rect, ...] = ()) -> Placement:
     """The best (position, crop) for text in one of ``regions`` (``(at, box)`` in canvas pixels, in
@@ -233,7 +230,7 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
         kept = integral.total(crop_map) / whole
         faces = [_to_canvas(face, crop, scale) for face in picture.faces]
         # a face cut by the crop's edge, or left out of it (the detected core of the face is what counts)
-        cut = sum(1 for face in picture.faces if not _contains(crop, _core(face)))
+        cut = sum(1 for face in picture.faces if not crop.contains(_core(face)))
         for index, (_, box) in enumerate(regions):
             box_map = Rect(crop.x * k + box.x / scale * k, crop.y * k + box.y / scale * k,
                            box.width / scale * k, box.height / scale * k)
@@ -263,4 +260,34 @@ def cover(picture: Image.Image, crop: Rect, width_px: int, height_px: int) -> Im
     return _rgb(picture).resize((width_px, height_px), Image.Resampling.BILINEAR, box=box, reducing_gap=2.0)
 
 
-__all__ = ["PictureMap", "Placement", "analyse", "choose", "cover", "cover_crops", "detail_map", "find_picture_faces", "widen_face"]
+def text_at(spec: LayoutSpec, index: int) -> LayoutSpec:
+    """``spec`` with its text moved to picture position ``index``: the text layers (and the shapes)
+    drawn inside the first position's box are moved and stretched from it into that position's
+    box, and take its alignment when it sets one. A shape that tracks the text keeps its size."""
+    picture = spec.picture
+    if picture is None:
+        return spec
+    source, target = picture.positions[0].box, picture.positions[index]
+    if index == 0 and target.align is None and target.valign is None:
+        return spec
+    sx, sy = target.box.width / source.width, target.box.height / source.height
+
+    def mapped(box: Box, *, keep_size: bool) -> Box:
+        x = round(target.box.x + (box.x - source.x) * sx)
+        y = round(target.box.y + (box.y - source.y) * sy)
+        if keep_size:
+            return Box(x=x, y=y, width=box.width, height=box.height)
+        return Box(x=x, y=y, width=max(1, round(box.width * sx)), height=max(1, round(box.height * sy)))
+
+    layers = []
+    for layer in spec.layers:
+        if isinstance(layer, (TextLayer, ShapeLayer)) and source.contains(layer.box):
+            update: dict = {"box": mapped(layer.box, keep_size=isinstance(layer, ShapeLayer) and layer.track is not None)}
+            if isinstance(layer, TextLayer):
+                update.update({key: value for key, value in (("align", target.align), ("valign", target.valign)) if value})
+            layer = layer.model_copy(update=update)
+        layers.append(layer)
+    return spec.model_copy(update={"layers": layers})
+
+
+__all__ = ["PictureMap", "Placement", "analyse", "choose", "cover", "cover_crops", "detail_map", "find_picture_faces", "text_at", "widen_face"]

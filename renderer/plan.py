@@ -27,6 +27,9 @@ class Rect:
     def intersects(self, other: "Rect") -> bool:
         return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
 
+    def contains(self, other: "Rect") -> bool:
+        return self.x <= other.x and self.y <= other.y and other.right <= self.right and other.bottom <= self.bottom
+
     def inflate(self, by: float) -> "Rect":
         return Rect(self.x - by, self.y - by, self.width + 2 * by, self.height + 2 * by)
 
@@ -75,6 +78,28 @@ class PlanImage:
 
 
 @dataclass(frozen=True)
+class PlanPicture:
+    """A picture behind the title: where the text went, how the picture was cropped and calmed,
+    and the contrast the text reached (measured on the pixels behind it)."""
+
+    source: str  # backgroundImage, a kit background's file, or a video frame
+    width_px: int  # the picture as decoded
+    height_px: int
+    position: str  # the layout's text position chosen: left, right, top, bottom or center
+    crop: Rect  # the part of the picture shown, in its pixels
+    faces: tuple[Rect, ...]  # faces found, in canvas pixels (the text keeps clear of them)
+    busy: float  # how busy the picture is under the text's position, 0..1
+    scores: tuple[tuple[str, float], ...]  # each position's best score (lower is better)
+    darken: float = 0.0  # the whole picture, as the layout asks
+    blur_px: float = 0.0  # behind the text
+    scrim_color: str = ""
+    scrim_opacity: float = 0.0
+    swapped: bool = False  # the text took the scrim's colour (and the scrim the text's)
+    contrast_before: float = 0.0  # the layout's text colour over the untouched picture
+    contrast_after: float = 0.0  # the text colour used, over the treated picture
+
+
+@dataclass(frozen=True)
 class Plan:
     format: str
     layout: str
@@ -84,6 +109,7 @@ class Plan:
     texts: tuple[PlanText, ...]
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
+    picture: PlanPicture | None = None  # a picture behind the text (backgroundImage, kit background, video frame)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -23,7 +23,7 @@ IMAGE_STYLES = ("faceless", "with-image", "with-photo", "with-logo")
 MODELS = ("sd", "hd")
 FIELDS = (
     "title", "format", "category", "usePhoto", "useLogo", "photoImage", "logoImage", "customAssetsId",
-    "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout",
+    "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout", "backgroundImage",
 )
 
 
@@ -40,6 +40,7 @@ class GenerateRequest:
     output_format: str = "webp"
     model: str = "sd"
     layout: str = "auto"
+    background_image: str | None = None  # thumbkit: a picture to put the title over (data URL; the server also takes a stored image id)
 
 
 def check_text(value: str, name: str) -> None:
@@ -125,7 +126,7 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
     return GenerateRequest(
         title=title, format=format_name, category=category, use_photo=use_photo, use_logo=use_logo,
         photo_image=photo_image, logo_image=logo_image, custom_assets_id=kit or None,
-        output_format=output, model=model, layout=layout,
+        output_format=output, model=model, layout=layout, background_image=_string(body, "backgroundImage"),
     )
 
 
