@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from .assets import AssetResolver
 from .autolayout import choose_layout, get_layout
+from .backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
 from .catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .categories import apply_category_to_kit
 from .compose import Composer, Scene
@@ -21,7 +22,7 @@ from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
 from .fonts import FontBook
-from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
+from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, as_data_url, check_image
 from .formats import get_format
 from .layout_spec import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
@@ -96,6 +97,7 @@ class Renderer:
         self._composer = Composer(self.fonts)
         model = cutout_model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or "u2netp"
         self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)
+        self._backgrounds = BackgroundResolver()
         self._lock = threading.Lock()
 
     # -- queries -----------------------------------------------------------------------------
@@ -125,6 +127,7 @@ class Renderer:
         video: str | os.PathLike[str] | None = None,
         time: float | str = "auto",
         video_use: str = "background",
+        background: BackgroundData | None = None,
         quality: int | None = None,
         debug: bool = False,
     ) -> Thumbnail:
@@ -134,6 +137,9 @@ class Renderer:
         ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the best moment): that
         frame becomes the background (``video_use="background"``, with the layout's frame
         treatment for contrast) or the photo that is cut out (``video_use="photo"``).
+        ``background``: a picture to put the title over (a file path, bytes, a data URL or a PIL
+        image; JPEG, PNG or WebP, at most 5 MB): a layout that takes a picture places the title
+        where the picture leaves room (``layout="auto"`` prefers those).
         """
         request = parse_request({
             "title": title, "format": format, "layout": layout, "customAssetsId": brand,
@@ -143,7 +149,8 @@ class Renderer:
         })
         source = VideoSource.create(video, time, video_use) if video is not None else None
         try:
-            return self.render_request(request, quality=quality, debug=debug, video=source)
+            return self.render_request(request, quality=quality, debug=debug, video=source,
+                                       background=Background(background, "background") if background is not None else None)
         except InputError as exc:
             # the checks speak ThumbAPI (photoImage, logoImage); this caller passed photo=/logo=
             for given, api_name, name in ((photo, "photoImage", "photo"), (logo, "logoImage", "logo")):
@@ -151,17 +158,21 @@ class Renderer:
                     raise InputError(name + str(exc)[len(api_name):], field=name) from None
             raise
 
-    def check_request(self, request: GenerateRequest) -> None:
+    def check_request(self, request: GenerateRequest, *, background: Background | None = None) -> None:
         """Raise the ``InputError`` that rendering ``request`` would raise for its inputs, without
         rendering: an unknown kit or layout, a photo or logo asked for and given nowhere, an image
         over its cap, of another format or with a broken header. For queues that accept work now
-        and render it later (the server's jobs)."""
+        and render it later (the server's jobs). ``background`` replaces the request's
+        ``backgroundImage``, as for ``render_request``."""
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
+        picture = background is not None or bool(request.background_image) or (
+            not use_photo and kit_background(kit, request.title) is not None)
         if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
+                                   use_photo=use_photo, picture=picture)
         else:
             chosen = get_layout(request.layout, fmt.name, self.layouts)
         if use_photo:
@@ -173,6 +184,8 @@ class Renderer:
             self._assets.require_logo(request.logo_image, kit)
         if request.logo_image:
             check_image(request.logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES)
+        if background is not None or request.background_image:
+            self._backgrounds.check(background or Background(request.background_image))
 
     def render_request(
         self,
@@ -181,7 +194,10 @@ class Renderer:
         quality: int | None = None,
         debug: bool = False,
         video: VideoSource | None = None,
+        background: Background | None = None,
     ) -> Thumbnail:
+        """Render a parsed request; ``background`` (a picture to put the title over) replaces the
+        request's ``backgroundImage`` (the server passes a stored image this way)."""
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
             raise InputError(f"quality must be a whole number from 1 to 100, got {quality!r}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
@@ -190,22 +206,35 @@ class Renderer:
         frame_as_photo = video is not None and video.use == "photo"
         use_photo = request.use_photo or bool(request.photo_image) or frame_as_photo
         use_logo = request.use_logo or bool(request.logo_image)
+        if background is None and request.background_image:
+            background = Background(request.background_image)
+        if background is not None and video is not None and not frame_as_photo:
+            raise InputError("give a background picture or a video frame as the background, not both", field=background.field)
+        # a kit's own backgrounds are for faceless thumbnails, when no picture is given
+        kit_file = kit_background(kit, request.title) if background is None and video is None and not use_photo else None
         # The layout first: a bad name fails before any slow work (a video frame, a cutout).
         if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo)
+            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo,
+                                   picture=background is not None or kit_file is not None or (video is not None and not frame_as_photo))
         else:
             chosen = get_layout(request.layout, fmt.name, self.layouts)
         spec = self.filled_layout(chosen, request.title, kit)
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
         warnings: list[str] = []
-        background_image = None
+        scale = 2.0 if request.model == "hd" else 1.0
+        cover = (round(fmt.width_px * scale), round(fmt.height_px * scale))
+        picture: Picture | None = None
         photo = None
+        if background is not None:
+            picture = self._backgrounds.picture(background, *cover)
+        elif kit_file is not None and spec.picture is not None:
+            picture = self._backgrounds.kit_picture(kit, kit_file, *cover)
         if video is not None and (not frame_as_photo or has_slot):
-            picture, key = video.picture(fmt.width_px, fmt.height_px)
+            frame, key = video.picture(fmt.width_px, fmt.height_px)
             if frame_as_photo:
-                photo = self._assets.photo_from_image(picture, key)
+                photo = self._assets.photo_from_image(frame, key)
             else:
-                background_image = picture
+                picture = Picture(frame, key, f"video {video.path.name}")
         elif use_photo and not frame_as_photo:
             if has_slot:
                 photo = self._assets.photo(request.photo_image, kit)
@@ -217,8 +246,7 @@ class Renderer:
             warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
         logo = self._assets.logo(request.logo_image, kit) if use_logo else None
         scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
-                      background_image=background_image, debug=debug)
+                      scale=scale, photo=photo, logo=logo, background_image=picture.image if picture else None, debug=debug)
         image, plan = self._composer.compose(scene)
         if warnings:
             plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
@@ -289,14 +317,8 @@ def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str
         return value
     if not isinstance(value, (str, bytes, bytearray, os.PathLike)):
         raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
-    import base64
-
-    from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
-
     source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
-    raw = read_image_bytes(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)
-    media_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[sniff_format(raw, field=what)]
-    return f"data:{media_type};base64," + base64.b64encode(raw).decode("ascii")
+    return as_data_url(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)
 
 
 _DEFAULT: Renderer | None = None
@@ -330,17 +352,19 @@ def generate(
     layout: str = "auto",
     video: str | os.PathLike[str] | None = None,
     time: float | str = "auto",
+    backgroundImage: str | None = None,
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
     ``generate(**request_json)`` works) and returns its response body.
 
-    thumbkit's extension: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video (see ``Renderer.render``)."""
+    thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
+    the title over that frame of a local video (see ``Renderer.render``); ``backgroundImage`` (a
+    data URL, JPEG/PNG/WebP, at most 5 MB) puts it over that picture, where the picture leaves room."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
-        "usePersonalPhoto": usePersonalPhoto, "layout": layout,
+        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "backgroundImage": backgroundImage,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None

@@ -1,7 +1,8 @@
 """``layout="auto"``: pick a layout from the format and the title, the way ThumbAPI does.
 
 A leading number suggests the listicle design, a very short title a huge centred one, a long
-title a wide text block, a photo the split design; a kit's preferred layouts come first.
+title a wide text block, a photo the split design; a picture behind the title (a background image,
+a kit background, a video frame) the layouts that take one; a kit's preferred layouts come first.
 """
 
 from __future__ import annotations
@@ -29,11 +30,23 @@ def title_pick(title: str, *, use_photo: bool) -> str:
 
 
 def choose_layout(
-    title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (), use_photo: bool = False
+    title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (), use_photo: bool = False,
+    picture: bool = False,
 ) -> Layout:
+    """``picture``: a picture goes behind the title (a background image, a kit background, a video
+    frame): the layouts that take one come first, the others only when none fits."""
     for_format = [layout for layout in layouts.values() if layout.spec.format == format_name]
     if not for_format:
         raise InputError(f"no layout for format {format_name!r}", field="format")
+    takes_picture = [layout for layout in for_format if layout.spec.picture is not None]
+    others = [layout for layout in for_format if layout.spec.picture is None]
+    pool = takes_picture if picture else others
+    if picture and use_photo:  # the presenter matters more than the picture: a layout with a slot
+        pool = [layout for layout in pool if "photo" in layout.spec.picks]
+    return _by_title(title, pool or others or for_format, preferred, use_photo)
+
+
+def _by_title(title: str, for_format: list[Layout], preferred: tuple[str, ...], use_photo: bool) -> Layout:
     ranked = sorted(for_format, key=lambda l: (preferred.index(l.spec.name) if l.spec.name in preferred else len(preferred), l.spec.name))
     wanted = title_pick(title, use_photo=use_photo)
     for pick in (wanted, "long" if wanted == "default" else "default", "default"):

@@ -10,17 +10,21 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .batch_csv import CsvRow
+
 from .batch_names import (
     EXTENSIONS,
     NameRegistry,
     extension_format,
+    picture_in_folder,
     safe_relative_name,
     title_slug,
 )
 from .errors import InputError
+from .images import BACKGROUND_MAX_BYTES, as_data_url
 from .request import GenerateRequest, parse_request
 from .title import normalize_title
 
@@ -78,13 +82,14 @@ class RowFailure:
     error: str
 
 
-def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry) -> RenderJob | RowFailure:
-    """The job for ``row``, or why it cannot be rendered. Claims the row's output name."""
+def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry, csv_folder: Path | None = None) -> RenderJob | RowFailure:
+    """The job for ``row``, or why it cannot be rendered. Claims the row's output name. A
+    ``background`` cell is a picture file relative to ``csv_folder`` (and confined to it)."""
     title = normalize_title(row.title)
     try:
         if row.problem:
             raise InputError(row.problem)
-        request = _request(row, defaults)
+        request = _request(row, defaults, csv_folder)
         name = _name(row, request, names)
     except InputError as exc:
         return RowFailure(line=row.line, number=row.number, title=title, error=exc.message)
@@ -101,10 +106,18 @@ def input_hash(request: GenerateRequest) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _request(row: CsvRow, defaults: RowDefaults) -> GenerateRequest:
+def _request(row: CsvRow, defaults: RowDefaults, csv_folder: Path | None) -> GenerateRequest:
     body = defaults.body()
     for field, cell in row.fields.items():
         if field == "filename":
+            continue
+        if field == "background":
+            if csv_folder is None:
+                raise InputError("a background column needs the CSV's folder to find its files", field="background")
+            # read here (checked, capped) and sent as a data URL: the workers need no file access,
+            # and the input hash covers the picture's bytes, so a changed picture renders again
+            body["backgroundImage"] = as_data_url(picture_in_folder(csv_folder, cell), field="background",
+                                                  max_bytes=BACKGROUND_MAX_BYTES)
             continue
         body[field] = _boolean(field, cell) if field in _BOOLEAN_FIELDS else cell.strip()
     body["title"] = row.title

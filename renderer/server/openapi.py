@@ -32,6 +32,9 @@ class GenerateBody(BaseModel):
     personImage: str | None = Field(default=None, description="legacy")
     usePersonalPhoto: bool | None = Field(default=None, description="legacy")
     layout: str = Field(default="auto", description="thumbkit: a layout name, or auto")
+    backgroundImage: str | None = Field(
+        default=None, description="thumbkit: a picture to put the title over, where it leaves room: a base64 data URL "
+        "(JPEG, PNG or WebP, at most 5 MB, within the body cap) or the id of a stored image (POST /v1/uploads, a video frame)")
 
 
 class Dimensions(BaseModel):

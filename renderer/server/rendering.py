@@ -20,9 +20,11 @@ import anyio
 import anyio.to_thread
 
 from ..api import Renderer
+from ..backgrounds import Background
+from ..errors import InputError
 from ..request import GenerateRequest, parse_request
 from .cachekey import RequestKeys
-from .store import ImageStore, StoredImage
+from .store import IMAGE_ID, ImageStore, StoredImage
 
 T = TypeVar("T")
 
@@ -102,6 +104,19 @@ class RenderService:
         future.set_result(result)
         return result
 
+    def background(self, request: GenerateRequest) -> Background | None:
+        """The stored picture a ``backgroundImage`` id names (an upload, a video frame, a render),
+        or None when the request has none or sends a data URL (the renderer reads that itself)."""
+        value = request.background_image
+        if value is None or not IMAGE_ID.match(value):
+            return None
+        image = self.store.get(value)
+        data = self.store.read(image) if image is not None else None
+        if data is None:
+            raise InputError(f"backgroundImage {value!r} is not a stored image: upload the picture to POST /v1/uploads "
+                             "and pass its id, or send it as a data URL", field="backgroundImage")
+        return Background(data, "backgroundImage")
+
     # -- in worker threads (one hop for the lookup, one for render + store) ------------------------
     def _lookup(self, request: GenerateRequest) -> tuple[str, tuple[StoredImage, bytes] | None]:
         key = self.keys.key(request)
@@ -109,7 +124,7 @@ class RenderService:
 
     def _render_and_put(self, key: str, request: GenerateRequest) -> GenerateResult:
         started = time.perf_counter()
-        thumbnail = self.renderer.render_request(request)
+        thumbnail = self.renderer.render_request(request, background=self.background(request))
         rendered = time.perf_counter()
         image = self.store.put(key, thumbnail, request.title)
         timings = (("render", (rendered - started) * 1000), ("store", (time.perf_counter() - rendered) * 1000))
