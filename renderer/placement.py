@@ -37,7 +37,7 @@ _ANALYSES = 16  # pictures remembered
 # the score's weights (lower is better)
 _W_SUBJECT_LOST = 0.8  # share of the picture's detail cropped away
 _W_FACE_UNDER_TEXT = 6.0  # per share of the text box a face would take
-_W_FACE_CUT = 1.0  # a face cut by the crop's edge
+_W_FACE_CUT = 3.0  # per share of a head cut off by the crop
 _W_BLOCKED = 1.5  # share of the text box taken by the photo slot or the logo
 _W_ORDER = 0.03  # per place in the layout's list
 
@@ -206,12 +206,6 @@ def _overlap(a: Rect, b: Rect) -> float:
     return max(0.0, width) * max(0.0, height)
 
 
-def _core(face: Rect) -> Rect:
-    """The detector's own box inside a widened face (see ``widen_face``)."""
-    width, height = face.width / 1.7, face.height / 1.9
-    return Rect(face.x + 0.35 * width, face.y + 0.5 * height, width, height)
-
-
 def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: list[tuple[str, Rect]],
            *, obstacles: tuple[Rect, ...] = ()) -> Placement:
     """The best (position, crop) for text in one of ``regions`` (``(at, box)`` in canvas pixels, in
@@ -229,8 +223,8 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
         crop_map = Rect(crop.x * k, crop.y * k, crop.width * k, crop.height * k)
         kept = integral.total(crop_map) / whole
         faces = [_to_canvas(face, crop, scale) for face in picture.faces]
-        # a face cut by the crop's edge, or left out of it (the detected core of the face is what counts)
-        cut = sum(1 for face in picture.faces if not crop.contains(_core(face)))
+        # the share of each head (hair to chin) cut off by the crop's edge, or left out of it
+        cut = sum(1 - _overlap(face, crop) / max(1.0, face.width * face.height) for face in picture.faces)
         for index, (_, box) in enumerate(regions):
             box_map = Rect(crop.x * k + box.x / scale * k, crop.y * k + box.y / scale * k,
                            box.width / scale * k, box.height / scale * k)
