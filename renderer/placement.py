@@ -6,11 +6,12 @@ the analysis is remembered by the picture's content key. A layout offers a few t
 (left, right, top, bottom band, centre); each is scored with each cover crop of the picture (the
 crop slides along the axis the canvas's shape leaves free):
 
-* how busy the picture is under the text: mean + spread of the detail map in the text's box;
+* how busy the picture is under the text: mean and spread of the detail map in the text's box,
+  and the share of it the eye goes to first (the subject: a rocket, a cup, a face);
 * how much of the picture's detail the crop keeps in frame (its subject), and not under the text;
-* faces: under the text is ruled out (the box would be cut around them), cut by the crop's edge
-  or left out of it costs almost as much;
-* how much of the box the presenter's photo slot or the logo would take;
+* how much of the box is left once the text keeps clear of the faces (never under the text), the
+  presenter's photo slot and the logo, as compose will make it;
+* a head cut by the crop's edge, or left out of it; a crop away from the middle, a little;
 * the layout's order, as a tie-break.
 
 Plain numpy on small arrays with integral images: a few milliseconds however large the picture.
@@ -27,7 +28,7 @@ from PIL import Image
 
 from .faces import skin_faces
 from .layout_spec import Box, LayoutSpec, ShapeLayer, TextLayer
-from .plan import Rect
+from .plan import Rect, avoid
 
 MAP_LONG_SIDE_PX = 160  # the detail map's size
 FACE_LONG_SIDE_PX = 200  # faces down to a tenth of the picture's long side are found (20 px here)
@@ -36,10 +37,11 @@ _ANALYSES = 16  # pictures remembered
 
 # the score's weights (lower is better)
 _W_SUBJECT_LOST = 0.8  # share of the picture's detail cropped away
-_W_FACE_UNDER_TEXT = 6.0  # per share of the text box a face would take
 _W_FACE_CUT = 3.0  # per share of a head cut off by the crop
-_W_BLOCKED = 1.5  # share of the text box taken by the photo slot or the logo
+_W_ROOM_LOST = 3.0  # (share of the text box given up to faces, the photo slot, the logo) ** 1.5
 _W_ORDER = 0.03  # per place in the layout's list
+_W_OFF_CENTRE = 0.12  # a crop at the picture's edge rather than its middle (photos centre their subject)
+_HOT = 0.5  # detail above this is the subject: text over it costs as much again as its share of the box
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ def cover_crops(width_px: int, height_px: int, canvas_width: int, canvas_height:
     """The largest crops of a picture with the canvas's shape, slid along the free axis."""
     scale = max(canvas_width / width_px, canvas_height / height_px)
     crop_w, crop_h = canvas_width / scale, canvas_height / scale
+    crop_w, crop_h = min(crop_w, float(width_px)), min(crop_h, float(height_px))  # no rounding past the edge
     free_x, free_y = width_px - crop_w, height_px - crop_h
     if free_x < 1 and free_y < 1:
         return [Rect(free_x / 2, free_y / 2, crop_w, crop_h)]
@@ -214,11 +217,14 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
     if not regions:
         raise ValueError("no text position to choose from")
     integral = _Integral(picture.detail)
+    hot = _Integral((picture.detail >= _HOT).astype(np.float32))  # the parts that draw the eye most
     k = picture.map_scale
     whole = integral.total(Rect(0, 0, integral.width, integral.height)) or 1.0
     best: tuple[float, int, Rect, float, float] | None = None
     per_position = [float("inf")] * len(regions)
-    for crop in cover_crops(picture.width_px, picture.height_px, canvas_width, canvas_height):
+    crops = cover_crops(picture.width_px, picture.height_px, canvas_width, canvas_height)
+    for step, crop in enumerate(crops):
+        off_centre = abs(step / (len(crops) - 1) - 0.5) * 2 if len(crops) > 1 else 0.0
         scale = canvas_width / crop.width  # canvas pixels per picture pixel
         crop_map = Rect(crop.x * k, crop.y * k, crop.width * k, crop.height * k)
         kept = integral.total(crop_map) / whole
@@ -226,16 +232,18 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
         # the share of each head (hair to chin) cut off by the crop's edge, or left out of it
         cut = sum(1 - _overlap(face, crop) / max(1.0, face.width * face.height) for face in picture.faces)
         for index, (_, box) in enumerate(regions):
-            box_map = Rect(crop.x * k + box.x / scale * k, crop.y * k + box.y / scale * k,
-                           box.width / scale * k, box.height / scale * k)
-            mean, spread = integral.mean_std(box_map)
-            busy = min(1.0, mean + 0.75 * spread)
+            # the text keeps clear of faces and obstacles as compose will make it: what is left
+            room = avoid(box, [*faces, *obstacles])
             area = max(1.0, box.width * box.height)
-            under_face = sum(_overlap(face, box) for face in faces) / area
-            blocked = min(1.0, sum(_overlap(obstacle, box) for obstacle in obstacles) / area)
-            text_detail = integral.total(box_map) / whole
-            score = (busy + _W_SUBJECT_LOST * (1 - kept + text_detail) + _W_FACE_UNDER_TEXT * under_face
-                     + _W_FACE_CUT * cut + _W_BLOCKED * blocked + _W_ORDER * index)
+            lost = 1 - max(0.0, room.width) * max(0.0, room.height) / area
+            room_map = Rect(crop.x * k + room.x / scale * k, crop.y * k + room.y / scale * k,
+                            room.width / scale * k, room.height / scale * k)
+            mean, spread = integral.mean_std(room_map)
+            hot_share, _ = hot.mean_std(room_map)
+            busy = min(1.0, mean + 0.5 * spread + hot_share)
+            text_detail = integral.total(room_map) / whole
+            score = (busy + _W_SUBJECT_LOST * (1 - kept + text_detail) + _W_ROOM_LOST * lost ** 1.5
+                     + _W_FACE_CUT * cut + _W_OFF_CENTRE * off_centre + _W_ORDER * index)
             per_position[index] = min(per_position[index], score)
             if best is None or score < best[0] - 1e-9:
                 best = (score, index, crop, busy, kept)

@@ -22,7 +22,7 @@ from .plan import Rect
 
 MIN_CONTRAST = 4.5
 TARGET_CONTRAST = 5.0  # aimed at, so that the whole ink box (not only the sample) reaches 4.5:1
-_WORST_PERCENTILE = 99.0  # "the brightest pixel behind the text", without single specks
+_WORST_PERCENTILE = 99.0  # "every pixel behind the text", but single specks
 _SAMPLE_SIDE_PX = 120  # the region behind the text is measured on a copy about this size
 _BLUR_SAVES = 0.06  # blur is kept only when it saves at least this much scrim opacity
 _SWAP_SAVES = 0.15  # the colours trade places only when that saves at least this much
@@ -53,22 +53,28 @@ def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, te
     mask_x, mask_y = _ramps(at, canvas.width, canvas.height, ink, pad, size_px)
     pixels, weights = _sample(canvas, region, mask_x, mask_y)
     before = _contrast(pixels, text_color)
-    kit_need = _needed(pixels, weights, text_color, scrim_color, scrim_max)
-    text, scrim, need = text_color, scrim_color, kit_need
-    if swap and kit_need > 0:
-        swap_need = _needed(pixels, weights, scrim_color, text_color, scrim_max)
-        if swap_need + _SWAP_SAVES < kit_need:
-            text, scrim, need = scrim_color, text_color, swap_need
-    blur = 0.0
-    if need > 0 and blur_max_px > 0:
+    schemes = [(text_color, scrim_color)] + ([(scrim_color, text_color)] if swap else [])
+    # (cost, text, scrim, scrim needed, blurred canvas, blur radius): the layout's colours and no
+    # blur, unless trading the colours or blurring saves enough scrim to be worth it
+    need = _needed(pixels, weights, text_color, scrim_color, scrim_max)
+    options: list[tuple[float, RGBA, RGBA, float, Image.Image | None, float]] = [(need, text_color, scrim_color, need, None, 0.0)]
+    if need > 0:
+        for text, scrim in schemes[1:]:
+            swapped_need = _needed(pixels, weights, text, scrim, scrim_max)
+            options.append((swapped_need + _SWAP_SAVES, text, scrim, swapped_need, None, 0.0))
         radius = blur_max_px * _busyness(pixels)
         if radius >= 1.0:
             blurred = _blurred(canvas, region, radius, mask_x, mask_y)
             blurred_pixels, _ = _sample(blurred, region, mask_x, mask_y)
-            blurred_need = _needed(blurred_pixels, weights, text, scrim, scrim_max)
-            if blurred_need + _BLUR_SAVES <= need:
-                canvas.paste(blurred)
-                pixels, need, blur = blurred_pixels, blurred_need, round(radius, 1)
+            for index, (text, scrim) in enumerate(schemes):
+                blurred_need = _needed(blurred_pixels, weights, text, scrim, scrim_max)
+                cost = blurred_need + _BLUR_SAVES + (_SWAP_SAVES if index else 0.0)
+                options.append((cost, text, scrim, blurred_need, blurred, radius))
+    _, text, scrim, need, blurred, radius = min(options, key=lambda option: option[0])
+    blur = 0.0
+    if blurred is not None:
+        canvas.paste(blurred)
+        blur = round(radius, 1)
     opacity = need
     if opacity > 0:
         _paint_scrim(canvas, scrim, opacity, mask_x, mask_y)
@@ -135,16 +141,13 @@ def _sample(canvas: Image.Image, region: Rect, mask_x: np.ndarray, mask_y: np.nd
     return pixels, weights
 
 
-def _worst(luminance: np.ndarray, text: RGBA) -> float:
-    """The background luminance the text must read against: the brightest under light text, the
-    darkest under dark text (a high percentile, not single specks)."""
-    light_text = relative_luminance(text) > float(np.median(luminance))
-    return float(np.percentile(luminance, _WORST_PERCENTILE if light_text else 100 - _WORST_PERCENTILE))
-
-
 def _contrast(pixels: np.ndarray, text: RGBA) -> float:
+    """The contrast of ``text`` that all but 1% of the pixels behind it reach (single specks do
+    not count): per pixel, WCAG's ratio against the text colour, whichever is lighter."""
     luminance = luminance_array(pixels)
-    return contrast_ratio(relative_luminance(text), _worst(luminance, text))
+    own = relative_luminance(text)
+    ratios = (np.maximum(luminance, own) + 0.05) / (np.minimum(luminance, own) + 0.05)
+    return float(np.percentile(ratios, 100 - _WORST_PERCENTILE))
 
 
 def _blend(pixels: np.ndarray, weights: np.ndarray, scrim: RGBA, opacity: float) -> np.ndarray:
