@@ -246,7 +246,8 @@ class Renderer:
             warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
         logo = self._assets.logo(request.logo_image, kit) if use_logo else None
         scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=scale, photo=photo, logo=logo, background_image=picture.image if picture else None, debug=debug)
+                      scale=scale, photo=photo, logo=logo, background_image=picture.image if picture else None, debug=debug,
+                      background_key=picture.key if picture else None, background_source=picture.source if picture else "")
         image, plan = self._composer.compose(scene)
         if warnings:
             plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
@@ -264,6 +265,12 @@ class Renderer:
     def kit_photo(self, kit: Kit):
         """The kit's presenter photo as the composer frames it (for previews); cut out once."""
         return self._assets.photo(None, kit)
+
+    def kit_picture(self, kit: Kit, title: str, *, width_px: int, height_px: int) -> Picture | None:
+        """The kit background a faceless ``title`` goes over, decoded to cover the size (for
+        previews); None when the kit lists no backgrounds."""
+        file = kit_background(kit, title)
+        return self._backgrounds.kit_picture(kit, file, width_px, height_px) if file else None
 
     def compose_scene(self, scene: Scene):
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""

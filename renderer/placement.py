@@ -105,14 +105,13 @@ def _rgb(picture: Image.Image) -> Image.Image:
     return picture if picture.mode == "RGB" else picture.convert("RGB")
 
 
-def find_picture_faces(picture: Image.Image) -> tuple[Rect, ...]:
-    """Faces anywhere in ``picture``, in its pixels, widened for hair and chin."""
+def find_picture_faces(picture: Image.Image, *, widened: bool = True) -> tuple[Rect, ...]:
+    """Faces anywhere in ``picture``, in its pixels: widened for hair and chin (what the text keeps
+    clear of), or as the detector boxes them (brows to mouth)."""
     small = _small(picture, FACE_LONG_SIDE_PX)
     k = picture.width / small.width
-    return tuple(
-        widen_face(Rect(box.left * k, box.top * k, box.width_px * k, box.height_px * k))
-        for box in skin_faces(small)
-    )
+    boxes = (Rect(box.left * k, box.top * k, box.width_px * k, box.height_px * k) for box in skin_faces(small))
+    return tuple(widen_face(box) if widened else box for box in boxes)
 
 
 def widen_face(face: Rect) -> Rect:

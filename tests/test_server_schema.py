@@ -19,7 +19,7 @@ KEY = "schema-key"
 OPERATIONS = [
     ("POST", "/v1/generate"), ("GET", "/v1/images/{image_id}"), ("HEAD", "/v1/images/{image_id}"), ("GET", "/v1/images"), ("POST", "/v1/jobs"),
     ("GET", "/v1/jobs/{job_id}"), ("GET", "/health"), ("GET", "/v1/catalog"), ("POST", "/v1/videos"),
-    ("GET", "/v1/videos/{video_id}"), ("GET", "/v1/videos/{video_id}/frames"),
+    ("GET", "/v1/videos/{video_id}"), ("GET", "/v1/videos/{video_id}/frames"), ("POST", "/v1/uploads"),
 ]
 EXAMPLES = {"/v1/generate": 30, "/v1/jobs": 20}  # rendering costs ~50 ms an example; the rest are cheap
 # Invalid requests only where the schema constrains something (a body, an integer query); a free
