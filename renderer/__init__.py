@@ -7,10 +7,10 @@
 """
 
 from .api import Renderer, Thumbnail, generate
-from .batch import BatchSummary, RowDefaults, RowEvent, run_batch
+from .batch.run import BatchSummary, RowDefaults, RowEvent, run_batch
 from .errors import AssetError, InputError, InternalError, SpecError, SpecProblem, ThumbkitError, UserError
 from .formats import FORMAT_NAMES, FORMATS, Format
-from .plan import Plan
+from .compose.plan import Plan
 
 __all__ = [
     "AssetError",

@@ -11,26 +11,27 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .assets import AssetResolver
-from .autolayout import choose_layout, get_layout
-from .backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
-from .catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
-from .categories import apply_category_to_kit
-from .compose import Composer, Scene
-from .context import render_context
+from .assets.backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
+from .assets.resolver import AssetResolver
+from .spec.auto_layout import resolve_layout
+from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
+from .kits.categories import apply_category_to_kit
+from .compose.composer import Composer
+from .compose.scene import Scene
+from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
-from .fonts import FontBook
-from .images import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, as_data_url, check_image
+from .text.fonts import FontBook
+from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, as_data_url, check_image
 from .formats import get_format
-from .layout_spec import LayoutSpec, PhotoLayer
+from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
-from .plan import Plan
+from .compose.plan import Plan
 from .request import GenerateRequest, parse_request
-from .templating import TemplateFillError, fill_tree
-from .validation import validate_doc
-from .yamlsource import SourceDoc
+from .spec.templating import TemplateFillError, fill_tree
+from .spec.diagnostics import validate_doc
+from .spec.yaml_source import SourceDoc
 
 DEFAULT_KIT = "default"
 
@@ -170,11 +171,8 @@ class Renderer:
         use_photo = request.use_photo or bool(request.photo_image)
         picture = background is not None or bool(request.background_image) or (
             not use_photo and kit_background(kit, request.title) is not None)
-        if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
-                                   use_photo=use_photo, picture=picture)
-        else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, picture=picture)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -213,11 +211,9 @@ class Renderer:
         # a kit's own backgrounds are for faceless thumbnails, when no picture is given
         kit_file = kit_background(kit, request.title) if background is None and video is None and not use_photo else None
         # The layout first: a bad name fails before any slow work (a video frame, a cutout).
-        if request.layout == "auto":
-            chosen = choose_layout(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts), use_photo=use_photo,
-                                   picture=background is not None or kit_file is not None or (video is not None and not frame_as_photo))
-        else:
-            chosen = get_layout(request.layout, fmt.name, self.layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
+                                use_photo=use_photo,
+                                picture=background is not None or kit_file is not None or (video is not None and not frame_as_photo))
         spec = self.filled_layout(chosen, request.title, kit)
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
         warnings: list[str] = []

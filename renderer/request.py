@@ -13,7 +13,7 @@ from typing import Any
 from .encode import OUTPUT_FORMATS, normalize_output_format
 from .errors import InputError
 from .formats import FORMAT_NAMES, get_format
-from .title import MAX_TITLE_CHARS, normalize_title
+from .text.title import MAX_TITLE_CHARS, normalize_title
 
 CATEGORIES = (
     "auto", "tech-saas", "business-finance", "lifestyle-vlog", "gaming", "education", "health-fitness",

@@ -179,6 +179,29 @@ def test_public_surface_is_small_and_sorted():
     assert {"generate", "Renderer", "Thumbnail", "InputError", "UserError", "ThumbkitError"} <= set(renderer.__all__)
 
 
+@pytest.mark.parametrize("package", ["renderer", "renderer.batch", "renderer.cli", "renderer.server", "renderer.video"])
+def test_every_public_package_lists_exactly_its_public_names(package):
+    """``__all__`` is sorted, each name imports from a fresh interpreter, and it lists every public
+    name the package binds (its subpackages and submodules aside), so nothing public is forgotten."""
+    import importlib
+    import subprocess
+    import sys
+    import types
+
+    module = importlib.import_module(package)
+    names = module.__all__
+    assert names == sorted(names)
+    bound = {
+        name for name, value in vars(module).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"
+    }
+    assert bound == set(names)
+    script = f"from {package} import {', '.join(names)}; print('imported', {len(names)})"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"imported {len(names)}"
+
+
 def test_bad_quality_and_photo_values_are_input_errors(renderer):
     for quality in (0, 101, 1000, "high", True):
         with pytest.raises(InputError, match="quality must be a whole number from 1 to 100"):

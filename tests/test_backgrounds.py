@@ -20,7 +20,7 @@ from PIL import Image, ImageFilter
 from renderer import InputError, Renderer, SpecError, generate
 from renderer.colors import luminance_array, parse_color, relative_luminance
 from renderer.formats import FORMAT_NAMES
-from renderer.placement import find_picture_faces
+from renderer.compose.placement import find_picture_faces
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field")
@@ -227,7 +227,7 @@ def test_cli_render_background(tmp_path):
 
 # -- bad and hostile pictures ----------------------------------------------------------------------
 def test_a_decompression_bomb_is_a_clear_input_error(renderer):
-    from tests.test_images import bomb_png
+    from tests.assets.test_decode import bomb_png
 
     with pytest.raises(InputError, match=r"^background is 30000x30000 pixels \(900\.0 megapixels\), too large"):
         renderer.render("Bomb", background=bomb_png(30000))
@@ -257,7 +257,7 @@ def test_a_picture_over_5_mb_is_refused():
 
 
 def test_a_large_jpeg_is_decoded_only_as_large_as_the_canvas_needs():
-    from renderer.images import decode_picture
+    from renderer.assets.decode import decode_picture
 
     big = photo("rocket").resize((4000, 2670))
     picture = decode_picture(jpeg(big), field="background", max_bytes=None, cover_px=(1280, 720))

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..formats import FORMAT_NAMES
 from ..request import CATEGORIES, IMAGE_STYLES
-from ..title import MAX_TITLE_CHARS
+from ..text.title import MAX_TITLE_CHARS
 
 
 class GenerateBody(BaseModel):

@@ -20,7 +20,7 @@ import anyio
 import anyio.to_thread
 
 from ..api import Renderer
-from ..backgrounds import Background
+from ..assets.backgrounds import Background
 from ..errors import InputError
 from ..request import GenerateRequest, parse_request
 from .cachekey import RequestKeys

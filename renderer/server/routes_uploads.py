@@ -14,7 +14,7 @@ from PIL import Image
 from starlette.responses import JSONResponse
 
 from ..errors import InputError
-from ..images import BACKGROUND_MAX_BYTES, decode_picture, sniff_format
+from ..assets.decode import BACKGROUND_MAX_BYTES, decode_picture, sniff_format
 from .auth import REQUIRES_KEY
 from .errors import ApiError
 from .openapi import errors

@@ -17,10 +17,10 @@ from .timecode import TimeValue, format_time_s, parse_time_s
 
 __all__ = [
     "FITS",
-    "OUTPUT_FORMATS",
     "Frame",
     "Moment",
     "MomentScores",
+    "OUTPUT_FORMATS",
     "TimeValue",
     "VideoInfo",
     "VideoInput",

@@ -1,7 +1,7 @@
 """Frontal faces in a small frame, for scoring a video's moments: how many, and how large.
 
 The detection itself (scikit-image's LBP cascade, checked for skin) is the renderer's
-:func:`renderer.faces.skin_faces`; greyscale frames never show faces.
+:func:`renderer.cutout.faces.skin_faces`; greyscale frames never show faces.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from ..faces import skin_faces
+from ..cutout.faces import skin_faces
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Assets: the photo and logo of a request, found and decoded safely."""

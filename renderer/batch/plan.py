@@ -1,0 +1,152 @@
+"""From a CSV row to a render job: defaults applied, request validated, output name decided, inputs hashed.
+
+Runs in the parent, in row order, and is cheap (no fonts, no images): a bad value fails its row
+here without costing a worker anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .csv_rows import CsvRow
+from .names import (
+    EXTENSIONS,
+    NameRegistry,
+    extension_format,
+    picture_in_folder,
+    safe_relative_name,
+    title_slug,
+)
+from ..assets.decode import BACKGROUND_MAX_BYTES, as_data_url
+from ..errors import InputError
+from ..request import GenerateRequest, parse_request
+from ..text.title import normalize_title
+
+HASH_SCHEMA = 1  # bump when the meaning of a request changes, to re-render everything once
+_TRUE = frozenset({"true", "1", "yes", "y", "on"})
+_FALSE = frozenset({"false", "0", "no", "n", "off"})
+_BOOLEAN_FIELDS = ("usePhoto", "useLogo")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowDefaults:
+    """Values for the columns a CSV does not have (or leaves empty). ``format=None``: the brand
+    kit's format, else youtube (as ThumbAPI)."""
+
+    format: str | None = None
+    image_style: str | None = None
+    brand: str | None = None
+    layout: str = "auto"
+    use_photo: bool = False
+    use_logo: bool = False
+    output_format: str = "webp"
+    category: str = "auto"
+    model: str = "sd"
+
+    def body(self) -> dict[str, Any]:
+        """These defaults as a ThumbAPI request body (without a title)."""
+        body: dict[str, Any] = {
+            "format": self.format, "imageStyle": self.image_style, "customAssetsId": self.brand,
+            "layout": self.layout, "usePhoto": self.use_photo, "useLogo": self.use_logo,
+            "outputFormat": self.output_format, "category": self.category, "model": self.model,
+        }
+        return {key: value for key, value in body.items() if value is not None}
+
+
+NO_DEFAULTS = RowDefaults()
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """A row ready to render: ``name`` is its output path relative to the output folder (POSIX)."""
+
+    line: int
+    number: int
+    title: str
+    request: GenerateRequest
+    name: str
+    input_hash: str
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    line: int
+    number: int
+    title: str
+    error: str
+
+
+def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry, csv_folder: Path | None = None) -> RenderJob | RowFailure:
+    """The job for ``row``, or why it cannot be rendered. Claims the row's output name. A
+    ``background`` cell is a picture file relative to ``csv_folder`` (and confined to it)."""
+    title = normalize_title(row.title)
+    try:
+        if row.problem:
+            raise InputError(row.problem)
+        request = _request(row, defaults, csv_folder)
+        name = _name(row, request, names)
+    except InputError as exc:
+        return RowFailure(line=row.line, number=row.number, title=title, error=exc.message)
+    return RenderJob(
+        line=row.line, number=row.number, title=request.title, request=request, name=name,
+        input_hash=input_hash(request),
+    )
+
+
+def input_hash(request: GenerateRequest) -> str:
+    """A digest of everything that decides the output's bytes from the row."""
+    payload = {"schema": HASH_SCHEMA, "request": dataclasses.asdict(request)}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _request(row: CsvRow, defaults: RowDefaults, csv_folder: Path | None) -> GenerateRequest:
+    body = defaults.body()
+    for field, cell in row.fields.items():
+        if field == "filename":
+            continue
+        if field == "background":
+            if csv_folder is None:
+                raise InputError("a background column needs the CSV's folder to find its files", field="background")
+            # read here (checked, capped) and sent as a data URL: the workers need no file access,
+            # and the input hash covers the picture's bytes, so a changed picture renders again
+            body["backgroundImage"] = as_data_url(picture_in_folder(csv_folder, cell), field="background",
+                                                  max_bytes=BACKGROUND_MAX_BYTES)
+            continue
+        body[field] = _boolean(field, cell) if field in _BOOLEAN_FIELDS else cell.strip()
+    body["title"] = row.title
+    request = parse_request(body)
+    wanted = extension_format(row.fields.get("filename", "").strip())
+    if wanted is not None and wanted != request.output_format:
+        if "outputFormat" in row.fields:
+            raise InputError(
+                f"filename's extension asks for {wanted} but outputFormat is {request.output_format}", field="filename"
+            )
+        request = dataclasses.replace(request, output_format=wanted)
+    return request
+
+
+def _name(row: CsvRow, request: GenerateRequest, names: NameRegistry) -> str:
+    filename = row.fields.get("filename", "").strip()
+    if filename:
+        name = safe_relative_name(filename, request.output_format)
+        names.claim(name, line=row.line)
+        return name
+    return names.claim_slug(title_slug(request.title), EXTENSIONS[request.output_format], line=row.line)
+
+
+def _boolean(field: str, cell: str) -> bool:
+    value = cell.strip().casefold()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InputError(f"{field} must be true or false, got {cell.strip()[:40]!r}", field=field)
+
+
+__all__ = ["NO_DEFAULTS", "RenderJob", "RowDefaults", "RowFailure", "input_hash", "plan_row"]

@@ -1,0 +1,179 @@
+"""``thumbkit bench``: render speed per format against a bare-Pillow floor measured in the same run.
+
+The floor is what any renderer must at least do: a canvas of the same size with a gradient, the
+same title drawn in two lines with no layout engine, encoded as WebP quality 80 method 0.
+Figures are medians over many titles; ratios compare numbers from this one process.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+
+import click
+
+TITLES = [
+    "Why your Python code is slow (and how to fix it)", "I tried every AI coding tool so you don't have to",
+    "The truth about remote work in 2026", "How I built a SaaS in a weekend", "Nobody talks about this Git feature",
+    "Stop writing tests like this", "The fastest way to learn Rust", "My home office tour on a budget",
+    "Docker explained in 10 minutes", "Never deploy on a Friday again", "What I learned shipping 100 side projects",
+    "Is this the end of JavaScript frameworks?", "The only productivity system that worked for me",
+    "Beginner mistakes every data scientist makes", "Build a CLI tool in Python from scratch",
+    "The hidden cost of microservices",
+]
+
+
+def _floor_render(title: str, width: int, height: int, font_path: str) -> tuple[bytes, float]:
+    from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+    started = time.perf_counter()
+    gradient = Image.linear_gradient("L").resize((width, height))
+    canvas = ImageOps.colorize(gradient, "#0b1220", "#1d2b4f")
+    font = ImageFont.truetype(font_path, max(40, height // 9))
+    words = title.split()
+    half = len(words) // 2
+    draw = ImageDraw.Draw(canvas)
+    draw.text((width * 0.08, height * 0.3), " ".join(words[:half]), font=font, fill="white")
+    draw.text((width * 0.08, height * 0.3 + font.size * 1.1), " ".join(words[half:]), font=font, fill="white")
+    buffer = io.BytesIO()
+    canvas.save(buffer, "WEBP", quality=80, method=0)
+    return buffer.getvalue(), time.perf_counter() - started
+
+
+def run(*, rounds: int = 3) -> list[dict]:
+    from ..api import Renderer
+    from ..encode import encode
+    from ..formats import FORMATS
+
+    renderer = Renderer()
+    font_path = str(renderer.fonts.face("league-spartan", "black").path)
+    results = []
+    for fmt in FORMATS.values():
+        renderer.render("warm up the caches", format=fmt.name)
+        render_times, encode_times, sizes, floor_times = [], [], [], []
+        for _ in range(rounds):
+            for title in TITLES:
+                started = time.perf_counter()
+                thumbnail = renderer.render(title, format=fmt.name)
+                render_times.append(time.perf_counter() - started)
+                sizes.append(len(thumbnail.data))
+                _, floor_s = _floor_render(title, fmt.width_px, fmt.height_px, font_path)
+                floor_times.append(floor_s)
+        # the share spent encoding: encode the final picture again, alone
+        from PIL import Image
+
+        picture = Image.open(io.BytesIO(thumbnail.data)).convert("RGB")
+        for _ in range(len(TITLES)):
+            started = time.perf_counter()
+            encode(picture, "webp")
+            encode_times.append(time.perf_counter() - started)
+        render_ms = statistics.median(render_times) * 1000
+        floor_ms = statistics.median(floor_times) * 1000
+        encode_ms = statistics.median(encode_times) * 1000
+        results.append({
+            "format": fmt.name, "render_ms": render_ms, "encode_share": encode_ms / render_ms,
+            "size_kib": statistics.median(sizes) / 1024, "floor_ms": floor_ms, "ratio": render_ms / floor_ms,
+        })
+    return results
+
+
+def encoder_table(renderer=None) -> list[dict]:
+    """WebP method/quality trade-off on a real thumbnail: time and size."""
+    from PIL import Image
+
+    from ..api import Renderer
+
+    renderer = renderer or Renderer()
+    picture = Image.open(io.BytesIO(renderer.render(TITLES[0], output_format="png").data)).convert("RGB")
+    rows = []
+    for method in (0, 2, 4, 6):
+        times, size = [], 0
+        for _ in range(9):
+            buffer = io.BytesIO()
+            started = time.perf_counter()
+            picture.save(buffer, "WEBP", quality=82, method=method)
+            times.append(time.perf_counter() - started)
+            size = len(buffer.getvalue())
+        rows.append({"method": method, "ms": statistics.median(times) * 1000, "kib": size / 1024})
+    return rows
+
+
+KITS_WITH_PHOTO = ("techpulse", "sunrise")  # the bundled kits with a presenter photo
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def photo_vs_faceless(*, rounds: int = 15) -> dict:
+    """A render with a (cached) cut-out photo against the same render without it.
+
+    Two comparisons: the same layout with and without the photo (what the photo itself costs), and
+    the call a user makes with and without ``use_photo`` (ThumbAPI's ``usePhoto`` against a
+    ``faceless`` request: the kit picks the layout for each), for each bundled kit with a photo. The
+    first is split into encoding and everything else by encoding each final picture again alone:
+    a photograph carries more detail than a gradient and WebP takes longer to code it.
+    """
+    from PIL import Image
+
+    from ..api import Renderer
+    from ..encode import encode
+
+    renderer = Renderer()
+    title = "I tried every AI coding tool so you don't have to"
+    calls = {
+        "photo": dict(layout="youtube-split", brand="techpulse", use_photo=True),
+        "faceless": dict(layout="youtube-split", brand="techpulse"),
+    }
+    for kit in KITS_WITH_PHOTO:
+        calls[f"{kit}_photo"] = dict(brand=kit, use_photo=True)
+        calls[f"{kit}_faceless"] = dict(brand=kit)
+    pictures = {}
+    for name, options in calls.items():  # warm: the cutout and every cache are made here
+        thumbnail = renderer.render(title, **options)
+        pictures[name] = Image.open(io.BytesIO(thumbnail.data)).convert("RGB")
+    render_s: dict[str, list[float]] = {name: [] for name in calls}
+    encode_s: dict[str, list[float]] = {"photo": [], "faceless": []}
+    for _ in range(rounds):  # interleaved, so every figure sees the same machine
+        for name, options in calls.items():
+            started = time.perf_counter()
+            renderer.render(title, **options)
+            render_s[name].append(time.perf_counter() - started)
+        for name in encode_s:
+            started = time.perf_counter()
+            encode(pictures[name], "webp")
+            encode_s[name].append(time.perf_counter() - started)
+    ms = {name: _median_ms(samples) for name, samples in render_s.items()}
+    encode_ms = {name: _median_ms(samples) for name, samples in encode_s.items()}
+    drawing_ms = {name: ms[name] - encode_ms[name] for name in encode_ms}
+    return {
+        "photo_ms": ms["photo"], "faceless_ms": ms["faceless"], "ratio": ms["photo"] / ms["faceless"],
+        "photo_encode_ms": encode_ms["photo"], "faceless_encode_ms": encode_ms["faceless"],
+        "photo_drawing_ms": drawing_ms["photo"], "faceless_drawing_ms": drawing_ms["faceless"],
+        "drawing_ratio": drawing_ms["photo"] / drawing_ms["faceless"],
+        "kits": {kit: {"photo_ms": ms[f"{kit}_photo"], "faceless_ms": ms[f"{kit}_faceless"],
+                       "ratio": ms[f"{kit}_photo"] / ms[f"{kit}_faceless"]} for kit in KITS_WITH_PHOTO},
+    }
+
+
+@click.command("bench")
+@click.option("--rounds", default=3, show_default=True, help="passes over the 16 titles per format")
+def bench_command(rounds: int) -> None:
+    """Print render speed per format against a bare-Pillow floor, and the WebP trade-off."""
+    click.echo(f"{'format':<10} {'median ms':>9} {'encode':>7} {'KiB':>6} {'floor ms':>9} {'ratio':>6}")
+    for row in run(rounds=rounds):
+        click.echo(f"{row['format']:<10} {row['render_ms']:9.1f} {row['encode_share']:6.0%} {row['size_kib']:6.1f} "
+                   f"{row['floor_ms']:9.1f} {row['ratio']:5.2f}x")
+    photo = photo_vs_faceless()
+    click.echo(f"\nyoutube-split with a cached cut-out photo: {photo['photo_ms']:.1f} ms, without: "
+               f"{photo['faceless_ms']:.1f} ms ({photo['ratio']:.2f}x)")
+    click.echo(f"  of which WebP coding: {photo['photo_encode_ms']:.1f} ms vs {photo['faceless_encode_ms']:.1f} ms; "
+               f"the rest: {photo['photo_drawing_ms']:.1f} ms vs {photo['faceless_drawing_ms']:.1f} ms "
+               f"({photo['drawing_ratio']:.2f}x)")
+    for kit, row in photo["kits"].items():
+        click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
+                   f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
+    click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
+    for row in encoder_table():
+        click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")

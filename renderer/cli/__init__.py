@@ -1,0 +1,5 @@
+"""The ``thumbkit`` command line (``python -m renderer.cli``). Only this package prints and exits."""
+
+from .commands import main
+
+__all__ = ["main"]

@@ -1,0 +1,156 @@
+"""The ``thumbkit`` command line. Only this module prints and exits; the library raises.
+
+Subcommands load lazily so that ``thumbkit render`` does not import the server, video or batch
+machinery (or rembg) it does not use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import UserError
+
+# name -> "module:attribute" of a click command, imported only when that command runs
+_LAZY_COMMANDS = {
+    "batch": "renderer.cli.batch:batch_command",
+    "serve": "renderer.cli.serve:serve_command",
+    "frame": "renderer.cli.video:frame_command",
+    "moments": "renderer.cli.video:moments_command",
+    "kit": "renderer.cli.kit:kit_command",
+    "bench": "renderer.bench.render:bench_command",
+    "samples": "renderer.cli.samples:samples_command",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *(n for n in _LAZY_COMMANDS if _available(n))})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None or name not in _LAZY_COMMANDS:
+            return command
+        module_name, attribute = _LAZY_COMMANDS[name].split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None
+            raise
+        return getattr(module, attribute)
+
+
+def _available(name: str) -> bool:
+    module_name = _LAZY_COMMANDS[name].split(":")[0]
+    return importlib.util.find_spec(module_name) is not None
+
+
+class UserFacingError(click.ClickException):
+    """A user error as one line on stderr, exit status 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"thumbkit: {self.format_message()}", err=True)
+
+
+def fail_on_user_error(func):
+    """Decorator for commands: ``UserError`` becomes a one-line message and exit status 2."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except UserError as exc:
+            raise UserFacingError(str(exc)) from None
+
+    return wrapper
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="thumbkit", prog_name="thumbkit")
+def main() -> None:
+    """thumbkit: turn a title into a branded thumbnail, offline."""
+
+
+@main.command()
+@click.argument("title")
+@click.option("-f", "--format", "format_name", default="youtube", show_default=True, help="youtube, instagram, x, blogpost or linkedin")
+@click.option("-l", "--layout", default="auto", show_default=True, help="a layout name (see `thumbkit layouts`) or auto")
+@click.option("-b", "--brand", default="default", show_default=True, help="brand kit id (customAssetsId)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="output file; its extension picks the encoding (default thumb.webp)")
+@click.option("--output-format", type=click.Choice(["webp", "png", "jpeg"]), default=None, help="encoding, when the file extension does not say")
+@click.option("--hd", is_flag=True, help="twice the resolution (ThumbAPI's model=hd)")
+@click.option("--debug", is_flag=True, help="draw the layout boxes and text lines")
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="also write the render plan as JSON")
+@click.option("--photo", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="a photo of the presenter to cut out")
+@click.option("--logo", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="a logo (PNG/WebP with transparency)")
+@click.option("--use-photo", is_flag=True, help="use the brand kit's photo")
+@click.option("--use-logo", is_flag=True, help="use the brand kit's logo")
+@click.option("--video", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="put the title over a frame of this video")
+@click.option("--at", "at", default="auto", show_default=True, help="with --video: seconds, HH:MM:SS.mmm or auto (the best moment)")
+@click.option("--video-as", type=click.Choice(["background", "photo"]), default="background", show_default=True, help="the frame as the background or as the photo to cut out")
+@click.option("--background", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="put the title over this picture (JPEG, PNG or WebP, at most 5 MB), where it leaves room")
+@click.option("--kits-dir", "kit_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="a folder of brand kits (repeatable; the user kit folder of `thumbkit kit new` is always searched)")
+@fail_on_user_error
+def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
+           hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
+           use_logo: bool, video: Path | None, at: str, video_as: str, background: Path | None, kit_dirs: tuple[Path, ...]) -> None:
+    """Render TITLE into a thumbnail file."""
+    from ..api import Renderer
+
+    output = output or Path("thumb.webp")
+    encoding = output_format or {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}.get(output.suffix.lower(), "webp")
+    time: float | str = at
+    if at != "auto":
+        try:
+            time = float(at)
+        except ValueError:
+            time = at  # HH:MM:SS.mmm, parsed and checked by the video module
+    thumbnail = Renderer(kit_dirs=kit_dirs).render(
+        title, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd, debug=debug,
+        photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time, video_use=video_as,
+        background=background,
+    )
+    thumbnail.save(output)
+    if plan_path is not None:
+        from ..files import write_atomic
+
+        write_atomic(plan_path, thumbnail.plan.to_json().encode("utf-8"))
+    for warning in thumbnail.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{output} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, {len(thumbnail.data) / 1024:.1f} KiB)")
+
+
+@main.command()
+@click.option("-f", "--format", "format_name", default=None, help="only this format")
+@fail_on_user_error
+def layouts(format_name: str | None) -> None:
+    """List the layouts per format."""
+    from ..api import Renderer
+
+    renderer = Renderer()
+    for name in renderer.layout_names(format_name):
+        spec = renderer.layouts[name].spec
+        click.echo(f"{spec.format:<10} {name:<22} [{', '.join(spec.picks)}] {spec.description}")
+
+
+@main.command()
+def formats() -> None:
+    """List the formats and their sizes."""
+    from ..formats import FORMATS
+
+    for fmt in FORMATS.values():
+        click.echo(f"{fmt.name:<10} {fmt.width_px}x{fmt.height_px}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

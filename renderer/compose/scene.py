@@ -1,0 +1,56 @@
+"""What the composer is given: the filled layout, the kit, and the photo and logo ready to draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image
+
+from ..spec.kit import KitSpec
+from ..spec.layout import Box, LayoutSpec
+from .plan import Rect
+
+
+@dataclass(frozen=True)
+class FramedPhoto:
+    image: Image.Image  # RGBA, exactly the slot size
+    face: Rect | None  # in slot coordinates
+    warnings: tuple[str, ...] = ()
+    # Where the photo's own edge cuts the subject inside the slot (left, top, right, bottom), in
+    # slot pixels, or None: faded out from there, with no outline or shadow along it.
+    cut_edges: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
+
+
+@dataclass(frozen=True)
+class LogoSource:
+    light: Image.Image  # RGBA; drawn on dark backgrounds (or always when there is no dark variant)
+    dark: Image.Image | None  # RGBA; drawn on light backgrounds
+    corner: str
+    max_width_px: int
+    max_height_px: int
+    margin_px: int
+    shadow: bool
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything compose needs besides the font book: filled layout, kit and assets."""
+
+    layout: LayoutSpec
+    layout_folder: Path
+    kit: KitSpec
+    kit_id: str
+    scale: float = 1.0
+    photo: Callable[[int, int], FramedPhoto] | None = None
+    logo: LogoSource | None = None
+    background_image: Image.Image | None = None  # a picture to put the text over (upright RGB)
+    debug: bool = False
+    background_key: str | None = None  # the picture's content key: its analysis is remembered under it
+    background_source: str = "backgroundImage"  # what the picture is, for the plan
+
+
+def scaled_rect(box: Box, scale: float) -> Rect:
+    """A layout box in canvas pixels at ``scale``."""
+    return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)

@@ -1,0 +1,190 @@
+"""A text layer: the title made into atoms, fitted into its box (around the photo and logo),
+placed line by line, coloured to read, and drawn."""
+
+from __future__ import annotations
+
+from PIL import ImageDraw
+
+from ..colors import ensure_contrast, parse_color, relative_luminance, to_hex, worst_contrast
+from ..spec.layout import TextLayer
+from ..text.fit import FitRules, FittedText
+from ..text.line_layout import line_pieces, title_direction
+from ..text.title import Atom, atoms_from_text, normalize_title
+from ..text.typeset import TextMeasure, Typeface, fit_with_leading
+from .canvas import Work, canvas_luminances, luminances_behind
+from .contrast import MIN_CONTRAST, draw_text_shadow, local_scrim, readable_accent, shadow_shows
+from .plan import PlanLine, PlanSegment, PlanText, Rect, avoid
+from .scene import Scene, scaled_rect
+
+
+def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: Typeface) -> None:
+    """Fit, place, colour and draw text layer ``index`` in ``typeface``, noting it in the plan."""
+    text = normalize_title(layer.text)
+    if not text:
+        return
+    kit, s = scene.kit, scene.scale
+    uppercase = (kit.style.transform if layer.transform == "kit" else layer.transform) == "upper"
+    emphasis_style = kit.style.emphasis if layer.emphasis.style == "kit" else layer.emphasis.style
+    atoms = atoms_from_text(text, auto_emphasis=layer.emphasis.auto and emphasis_style != "none", uppercase=uppercase)
+    if not atoms:
+        return
+    missing = typeface.missing("".join(a.text for a in atoms))
+    if missing:
+        work.warnings.append("no bundled font covers " + " ".join(f"U+{cp:04X}" for cp in missing[:12]))
+    box = scaled_rect(layer.box, s)
+    fit_box = avoid(box, work.obstacles)
+    if emphasis_style == "color" and layer.contrast == "ensure" and any(a.emphasis for a in atoms):
+        # An accent that cannot read over this backdrop (a bright video frame) becomes a
+        # highlight box instead of silently turning into the text colour.
+        accent_wanted = parse_color(layer.emphasis.color)
+        if worst_contrast(ensure_contrast(accent_wanted, luminances_behind(work, fit_box)), luminances_behind(work, fit_box)) < MIN_CONTRAST or \
+                readable_accent(accent_wanted, parse_color(layer.color), luminances_behind(work, fit_box)) == parse_color(layer.color):
+            emphasis_style = "highlight"
+    stroke_em = layer.stroke.width_em if layer.stroke else 0.0
+    pad = 0.12 if emphasis_style == "highlight" else 0.0  # highlight boxes reach past the glyphs
+    inset_em = stroke_em + pad
+    rules = FitRules(
+        min_size_px=max(8, round(layer.size_px.min * s)), max_size_px=max(8, round(layer.size_px.max * s)),
+        max_lines=layer.max_lines, line_height=layer.line_height, mode=layer.fit.mode,
+    )
+    measure = typeface.for_text(" ".join(a.text for a in atoms))
+    paragraph = title_direction(atoms)
+    fitted = _fit(atoms, fit_box, rules, measure, inset_em, paragraph)
+    if fitted.truncated:
+        work.warnings.append(f"text of layer {index} truncated with an ellipsis to fit {layer.max_lines} lines at {fitted.size_px}px")
+    if len(fitted.lines) > layer.max_lines:
+        work.warnings.append(f"text of layer {index} took {len(fitted.lines)} lines (the layout prefers {layer.max_lines}) at {fitted.size_px}px to keep every word")
+    if fitted.broke_words:
+        work.warnings.append(f"a word of layer {index} is wider than its box and was broken")
+    size = fitted.size_px
+    align = _MIRRORED_ALIGN[layer.align] if paragraph else layer.align  # alignment follows the direction
+    lines, ink = _place_lines(fitted, fit_box, align, layer.valign, measure, inset_em, paragraph,
+                              pill_pad_px=pad * fitted.size_px if emphasis_style == "highlight" else 0.0)
+
+    # Colours: adjusted against what is really behind the ink, unless the layout says keep.
+    layer_color = parse_color(layer.color)
+    if work.backdrop is not None and layer.contrast == "ensure":
+        # over a picture: blur and scrim it behind this text only as far as the colour needs to read
+        layer_color = work.backdrop.calm(work.canvas, ink, size_px=size, text_color=layer_color)
+    behind = luminances_behind(work, ink)
+    stroke_color = parse_color(layer.stroke.color) if layer.stroke else None
+    stroke_px = round(stroke_em * size)
+    reference = (relative_luminance(stroke_color),) if stroke_color and stroke_em >= 0.03 else behind
+    color = layer_color
+    accent = parse_color(layer.emphasis.color)
+    on_accent = parse_color(layer.emphasis.text_color)
+    if layer.contrast == "ensure":
+        color = ensure_contrast(color, reference, minimum_ratio=MIN_CONTRAST)
+        if emphasis_style == "highlight":
+            on_accent = ensure_contrast(on_accent, (relative_luminance(accent),), minimum_ratio=MIN_CONTRAST)
+        elif emphasis_style == "color":
+            accent = readable_accent(accent, color, reference)
+    ratio = worst_contrast(color, reference)
+    if layer.contrast == "ensure" and ratio < MIN_CONTRAST and reference is behind:
+        # No colour reads over this backdrop (a busy photo or video frame): calm the backdrop
+        # itself under the text with a feathered scrim, just as strong as needed.
+        for _ in range(4):  # the luminance model is approximate: measure again until it reads
+            local_scrim(work.canvas, ink.inflate(0.35 * size), color, behind, feather_px=0.3 * size)
+            behind = reference = canvas_luminances(work.canvas, ink)
+            if worst_contrast(color, reference) >= MIN_CONTRAST:
+                break
+        if emphasis_style == "color":
+            accent = readable_accent(parse_color(layer.emphasis.color), color, reference)
+        ratio = worst_contrast(color, reference)
+
+    draw = ImageDraw.Draw(work.canvas)
+    if emphasis_style == "highlight":
+        for line in lines:
+            for segment in line.segments:
+                if segment.emphasis:
+                    pad_px = pad * size
+                    top = line.baseline_px - typeface.cap_height_em * size - pad_px
+                    # the box hugs the glyphs: spaces carried inside the piece stay outside it
+                    lead = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.lstrip(), size)
+                    trail = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.rstrip(), size)
+                    x0 = segment.x_px + lead
+                    x1 = segment.x_px + segment.width_px - trail
+                    draw.rounded_rectangle((x0 - pad_px, top, x1 + pad_px, line.baseline_px + pad_px * 1.2),
+                                           radius=round(pad_px * 0.8), fill=accent)
+    if layer.shadow is not None and shadow_shows(parse_color(layer.shadow.color), color, behind):
+        draw_text_shadow(work.canvas, lines, typeface, size, ink, layer.shadow, stroke_px)
+    for line in lines:
+        for segment in line.segments:
+            if segment.emphasis and emphasis_style == "highlight":
+                fill = on_accent
+            elif segment.emphasis and emphasis_style == "color":
+                fill = accent
+            else:
+                fill = color
+            typeface.draw(work.canvas, segment.x_px, line.baseline_px, segment.text, size, fill=fill,
+                          stroke_width_px=stroke_px, stroke_fill=stroke_color, rtl=segment.rtl)
+    work.painted.append(ink.inflate(0.5 * size))
+    work.texts.append(PlanText(
+        layer=index, box=box, fit_box=fit_box, ink=ink, font=typeface.key, size_px=size,
+        line_height_px=fitted.line_height_px, lines=lines, truncated=fitted.truncated, broke_words=fitted.broke_words,
+        color=to_hex(color), emphasis_style=emphasis_style,
+        emphasis_color=to_hex(on_accent if emphasis_style == "highlight" else accent), contrast_ratio=round(ratio, 2),
+    ))
+
+
+def _fit(atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_em: float, paragraph: int) -> FittedText:
+    """Fit with em widths, then check the real hinted widths and step down if a line overflows."""
+    typeface = measure.typeface
+    while True:
+        inset = 2 * inset_em * rules.max_size_px
+        fitted = fit_with_leading(atoms, box_width_px=max(1.0, box.width - inset), box_height_px=max(1.0, box.height - inset),
+                                  rules=rules, measure=measure)  # leading: the scripts' floor and ink clearance
+        overflow = any(_real_width(line.atoms, typeface, fitted.size_px, paragraph) > box.width - 2 * inset_em * fitted.size_px + 0.5 for line in fitted.lines)
+        if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
+            return fitted
+        rules = FitRules(rules.min_size_px, fitted.size_px - 1, rules.max_lines, rules.line_height, rules.mode)
+
+
+def _real_width(atoms: tuple[Atom, ...], typeface: Typeface, size: int, paragraph: int) -> float:
+    return sum(typeface.width_px(piece.text, size) for piece in line_pieces(atoms, paragraph=paragraph))
+
+
+_MIRRORED_ALIGN = {"left": "right", "right": "left", "center": "center"}
+
+
+def _place_lines(fitted: FittedText, box: Rect, align: str, valign: str, measure: TextMeasure, inset_em: float,
+                 paragraph: int = 0, *, pill_pad_px: float = 0.0) -> tuple[tuple[PlanLine, ...], Rect]:
+    """Lines positioned in the box; ``pill_pad_px``: room on both sides of each highlighted piece,
+    so a highlight box neither crowds its neighbours nor hangs out of the text column."""
+    typeface = measure.typeface
+    size = fitted.size_px
+    inset = inset_em * size
+    inner = Rect(box.x + inset, box.y + inset, box.width - 2 * inset, box.height - 2 * inset)
+    n = len(fitted.lines)
+    ascent, descent, cap = measure.ascent_em * size, measure.descent_em * size, typeface.cap_height_em * size
+    span = (n - 1) * fitted.line_height_px  # first baseline to last baseline
+    optical = cap + span  # cap top of the first line to the last baseline
+    if valign == "top":
+        first = inner.y + cap
+    elif valign == "bottom":
+        first = inner.bottom - span
+    else:
+        first = inner.y + (inner.height - optical) / 2 + cap
+    # keep every ascender and descender inside the box
+    first = min(max(first, inner.y + ascent), inner.bottom - descent - span)
+    placed: list[PlanLine] = []
+    left, right = inner.right, inner.x
+    for i, line in enumerate(fitted.lines):
+        pieces = line_pieces(line.atoms, paragraph=paragraph)  # visual order, spaces inside
+        widths = [typeface.width_px(piece.text, size) for piece in pieces]
+        pills = sum(1 for piece in pieces if piece.emphasis) if pill_pad_px else 0
+        extra = min(pill_pad_px, max(0.0, (inner.width - sum(widths)) / (2 * pills))) if pills else 0.0
+        total = sum(widths) + 2 * extra * pills
+        x = inner.x if align == "left" else inner.right - total if align == "right" else inner.x + (inner.width - total) / 2
+        baseline = first + i * fitted.line_height_px
+        out, cursor = [], x
+        for piece, width in zip(pieces, widths):
+            pad_here = extra if piece.emphasis else 0.0
+            cursor += pad_here
+            out.append(PlanSegment(piece.text, round(cursor, 2), round(width, 2), piece.emphasis, piece.rtl))
+            cursor += width + pad_here
+        placed.append(PlanLine(round(baseline, 2), round(x, 2), round(total, 2), tuple(out)))
+        left, right = min(left, x), max(right, x + total)
+    top = first - ascent
+    bottom = first + span + descent
+    return tuple(placed), Rect(left, top, max(1.0, right - left), max(1.0, bottom - top))

@@ -1,0 +1,201 @@
+"""Calming a picture under the text: blur and a scrim, each only as far as the text's contrast needs.
+
+Measured, not guessed: the pixels behind the text (its ink box and a little around it) are read
+from the canvas, and the scrim's opacity is the smallest that brings the text colour to the target
+contrast against the brightest (or, for dark text, the darkest) of them. The scrim is a gradient
+from the canvas edge on the text's side (a band's edge for top and bottom, a soft box for centred
+text), in the layout's scrim colour (the kit's background colour by default), so the rest of the
+picture stays a picture. Blur comes first, only where the picture is busy and only when it saves
+scrim. When the text colour and the scrim colour may trade places (dark text on a light scrim
+instead of light text on a dark one), the pair that needs less scrim wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from ..colors import RGBA, contrast_ratio, luminance_array, relative_luminance
+from .plan import Rect
+
+MIN_CONTRAST = 4.5
+TARGET_CONTRAST = 5.0  # aimed at, so that the whole ink box (not only the sample) reaches 4.5:1
+_WORST_PERCENTILE = 99.0  # "every pixel behind the text", but single specks
+_SAMPLE_SIDE_PX = 120  # the region behind the text is measured on a copy about this size
+_BLUR_SAVES = 0.06  # blur is kept only when it saves at least this much scrim opacity
+_SWAP_SAVES = 0.15  # the colours trade places only when that saves at least this much
+
+
+@dataclass(frozen=True)
+class Treatment:
+    """What was done behind one text layer, and the contrast before and after."""
+
+    text_color: RGBA
+    swapped: bool  # the text took the scrim's colour and the scrim the text's
+    blur_px: float
+    scrim_color: RGBA
+    scrim_opacity: float
+    contrast_before: float  # the layout's text colour over the untouched picture
+    contrast_after: float  # the text colour used over the treated picture
+
+
+def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, text_color: RGBA, scrim_color: RGBA,
+                    blur_max_px: float, scrim_max: float, swap: bool) -> Treatment:
+    """Blur and scrim ``canvas`` (RGB, changed in place) behind ``ink`` until ``text_color`` (or
+    the scrim colour, with ``swap``) reaches TARGET_CONTRAST; returns what was done."""
+    pad = 0.3 * size_px
+    region = _clip(ink.inflate(pad), canvas.width, canvas.height)
+    if region is None:
+        return Treatment(text_color, False, 0.0, scrim_color, 0.0, 0.0, 0.0)
+    scrim_color = _scrim_against(text_color, scrim_color)
+    mask_x, mask_y = _ramps(at, canvas.width, canvas.height, ink, pad, size_px)
+    pixels, weights = _sample(canvas, region, mask_x, mask_y)
+    before = _contrast(pixels, text_color)
+    schemes = [(text_color, scrim_color)] + ([(scrim_color, text_color)] if swap else [])
+    # (cost, text, scrim, scrim needed, blurred canvas, blur radius): the layout's colours and no
+    # blur, unless trading the colours or blurring saves enough scrim to be worth it
+    need = _needed(pixels, weights, text_color, scrim_color, scrim_max)
+    options: list[tuple[float, RGBA, RGBA, float, Image.Image | None, float]] = [(need, text_color, scrim_color, need, None, 0.0)]
+    if need > 0:
+        for text, scrim in schemes[1:]:
+            swapped_need = _needed(pixels, weights, text, scrim, scrim_max)
+            options.append((swapped_need + _SWAP_SAVES, text, scrim, swapped_need, None, 0.0))
+        radius = blur_max_px * _busyness(pixels)
+        if radius >= 1.0:
+            blurred = _blurred(canvas, region, radius, mask_x, mask_y)
+            blurred_pixels, _ = _sample(blurred, region, mask_x, mask_y)
+            for index, (text, scrim) in enumerate(schemes):
+                blurred_need = _needed(blurred_pixels, weights, text, scrim, scrim_max)
+                cost = blurred_need + _BLUR_SAVES + (_SWAP_SAVES if index else 0.0)
+                options.append((cost, text, scrim, blurred_need, blurred, radius))
+    _, text, scrim, need, blurred, radius = min(options, key=lambda option: option[0])
+    blur = 0.0
+    if blurred is not None:
+        canvas.paste(blurred)
+        blur = round(radius, 1)
+    opacity = need
+    if opacity > 0:
+        _paint_scrim(canvas, scrim, opacity, mask_x, mask_y)
+    after = _contrast(_sample(canvas, region, mask_x, mask_y)[0], text)
+    while after < TARGET_CONTRAST and 0 < opacity < scrim_max:  # the blend model is approximate: measure again
+        step = min(0.05, scrim_max - opacity)
+        _paint_scrim(canvas, scrim, step / (1 - opacity), mask_x, mask_y)
+        opacity += step
+        after = _contrast(_sample(canvas, region, mask_x, mask_y)[0], text)
+    return Treatment(text, text != text_color, blur, scrim, round(opacity, 3), round(before, 2), round(after, 2))
+
+
+def _clip(rect: Rect, width: int, height: int) -> Rect | None:
+    x0, y0 = max(0.0, rect.x), max(0.0, rect.y)
+    x1, y1 = min(float(width), rect.right), min(float(height), rect.bottom)
+    return Rect(x0, y0, x1 - x0, y1 - y0) if x1 - x0 >= 2 and y1 - y0 >= 2 else None
+
+
+def _scrim_against(text: RGBA, scrim: RGBA) -> RGBA:
+    """The scrim colour, or black or white when it cannot make the text read (too close to it)."""
+    if contrast_ratio(relative_luminance(text), relative_luminance(scrim)) >= TARGET_CONTRAST:
+        return scrim
+    return (0, 0, 0, 255) if relative_luminance(text) >= 0.18 else (255, 255, 255, 255)
+
+
+def _smooth(t: np.ndarray) -> np.ndarray:
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def _ramps(at: str, width: int, height: int, ink: Rect, pad: float, size_px: int) -> tuple[np.ndarray, np.ndarray]:
+    """The scrim's shape as two 1-D ramps (x and y): full strength behind the text, fading away
+    from it towards the rest of the picture; their outer product is the mask."""
+    xs = np.arange(width, dtype=np.float32) + 0.5
+    ys = np.arange(height, dtype=np.float32) + 0.5
+    fade_x = max(2.5 * size_px, 0.22 * width)
+    fade_y = max(2.0 * size_px, 0.22 * height)
+    ones_x, ones_y = np.ones(width, np.float32), np.ones(height, np.float32)
+    if at == "left":
+        return 1 - _smooth((xs - (ink.right + pad)) / fade_x), ones_y
+    if at == "right":
+        return 1 - _smooth(((ink.x - pad) - xs) / fade_x), ones_y
+    if at == "bottom":
+        return ones_x, 1 - _smooth(((ink.y - pad) - ys) / fade_y)
+    if at == "top":
+        return ones_x, 1 - _smooth((ys - (ink.bottom + pad)) / fade_y)
+    # centre (or anything else): a soft box around the text
+    near_x = np.maximum((ink.x - pad) - xs, xs - (ink.right + pad))
+    near_y = np.maximum((ink.y - pad) - ys, ys - (ink.bottom + pad))
+    return 1 - _smooth(near_x / (1.2 * size_px)), 1 - _smooth(near_y / (1.2 * size_px))
+
+
+def _sample(canvas: Image.Image, region: Rect, mask_x: np.ndarray, mask_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every n-th pixel of the region (n, 3 in 0..1), about _SAMPLE_SIDE_PX on its short side, and
+    the scrim mask's value at each. Picked, not averaged: averaging would hide the bright specks
+    the text must read against."""
+    x0, y0 = int(region.x), int(region.y)
+    x1, y1 = int(np.ceil(region.right)), int(np.ceil(region.bottom))
+    step = max(1, min(x1 - x0, y1 - y0) // _SAMPLE_SIDE_PX)
+    cols = np.arange(x0, x1, step)
+    rows = np.arange(y0, y1, step)
+    pixels = np.asarray(canvas.crop((x0, y0, x1, y1)), dtype=np.float32)[::step, ::step, :3].reshape(-1, 3) / 255.0
+    weights = (mask_y[rows][:, None] * mask_x[cols][None, :]).reshape(-1)
+    return pixels, weights
+
+
+def _contrast(pixels: np.ndarray, text: RGBA) -> float:
+    """The contrast of ``text`` that all but 1% of the pixels behind it reach (single specks do
+    not count): per pixel, WCAG's ratio against the text colour, whichever is lighter."""
+    luminance = luminance_array(pixels)
+    own = relative_luminance(text)
+    ratios = (np.maximum(luminance, own) + 0.05) / (np.minimum(luminance, own) + 0.05)
+    return float(np.percentile(ratios, 100 - _WORST_PERCENTILE))
+
+
+def _blend(pixels: np.ndarray, weights: np.ndarray, scrim: RGBA, opacity: float) -> np.ndarray:
+    amount = (opacity * weights)[:, None]
+    return pixels * (1 - amount) + (np.array(scrim[:3], dtype=np.float32) / 255.0) * amount
+
+
+def _needed(pixels: np.ndarray, weights: np.ndarray, text: RGBA, scrim: RGBA, scrim_max: float) -> float:
+    """The smallest scrim opacity (0..scrim_max, to 0.01) that brings ``text`` to TARGET_CONTRAST;
+    scrim_max when even that is not enough."""
+    if _contrast(pixels, text) >= TARGET_CONTRAST:
+        return 0.0
+    if _contrast(_blend(pixels, weights, scrim, scrim_max), text) < TARGET_CONTRAST:
+        return scrim_max
+    low, high = 0.0, scrim_max
+    while high - low > 0.01:
+        middle = (low + high) / 2
+        if _contrast(_blend(pixels, weights, scrim, middle), text) >= TARGET_CONTRAST:
+            high = middle
+        else:
+            low = middle
+    return round(high, 3)
+
+
+def _busyness(pixels: np.ndarray) -> float:
+    """0 (flat, or a smooth gradient) to 1 (fine texture, scattered lights): how much the spread
+    of luminance behind the text comes from small detail rather than from broad shading."""
+    luminance = luminance_array(pixels)
+    spread = float(np.percentile(luminance, _WORST_PERCENTILE) - np.percentile(luminance, 50))
+    return float(np.clip((spread - 0.08) / 0.35, 0.0, 1.0))
+
+
+def _blurred(canvas: Image.Image, region: Rect, radius: float, mask_x: np.ndarray, mask_y: np.ndarray) -> Image.Image:
+    """``canvas`` with a blur of ``radius`` faded in through the scrim's mask (blurred at a quarter
+    of the size: 16x fewer pixels, and a soft blur shows no difference)."""
+    k = 4 if radius >= 4 else 2
+    width, height = canvas.size
+    small = canvas.reduce(k).filter(ImageFilter.GaussianBlur(radius / k))
+    blurred = small.resize((width, height), Image.Resampling.BILINEAR)
+    mask = Image.fromarray((np.outer(mask_y, mask_x) * 255).astype(np.uint8), "L")
+    out = canvas.copy()
+    out.paste(blurred, (0, 0), mask)
+    return out
+
+
+def _paint_scrim(canvas: Image.Image, color: RGBA, opacity: float, mask_x: np.ndarray, mask_y: np.ndarray) -> None:
+    mask = Image.fromarray((np.outer(mask_y, mask_x) * (255 * min(1.0, opacity))).astype(np.uint8), "L")
+    canvas.paste(Image.new("RGB", canvas.size, color[:3]), (0, 0), mask)
+
+
+__all__ = ["MIN_CONTRAST", "TARGET_CONTRAST", "Treatment", "calm_under_text"]

@@ -1,0 +1,111 @@
+"""Jinja2 fills string values in specs from the render context, sandboxed, undefined names are errors.
+
+Layouts hold values, not logic: ``{{ palette.accent }}`` and ``{{ title | upper }}`` are fine,
+``{% if %}`` blocks are rejected when the layout is loaded.
+"""
+
+from __future__ import annotations
+
+import colorsys
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from ..colors import mix, parse_color, to_hex
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def _alpha(color: str, opacity: float) -> str:
+    """``{{ palette.accent | alpha(0.3) }}``: the colour at that opacity."""
+    r, g, b, _ = parse_color(color)
+    return to_hex((r, g, b, max(0, min(255, round(opacity * 255)))))
+
+
+def _mix(color: str, other: str, amount: float) -> str:
+    """``{{ palette.background | mix('#ffffff', 0.1) }}``: moved towards ``other``."""
+    return to_hex(mix(parse_color(color), parse_color(other), amount))
+
+
+def _glow(color: str, other: str, amount: float) -> str:
+    """``{{ palette.surface | glow(palette.accent, 0.35) }}``: a glow of ``color`` tinted with
+    ``other`` when their hues are neighbours; complementary hues (navy and yellow) would mix to a
+    muddy olive, so the glow is then ``color`` lightened instead."""
+    base, tint = parse_color(color), parse_color(other)
+    base_hue, _, base_saturation = colorsys.rgb_to_hls(*(c / 255 for c in base[:3]))
+    tint_hue, _, tint_saturation = colorsys.rgb_to_hls(*(c / 255 for c in tint[:3]))
+    distance = abs(base_hue - tint_hue) * 360
+    distance = min(distance, 360 - distance)
+    if distance <= 90 or min(base_saturation, tint_saturation) < 0.15:
+        return to_hex(mix(base, tint, amount))
+    return to_hex(mix(base, (255, 255, 255, 255), amount * 0.6))
+
+
+_ENV.filters.update(alpha=_alpha, mix=_mix, glow=_glow)
+
+
+def is_template(value: str) -> bool:
+    return "{{" in value or "{%" in value or "{#" in value
+
+
+@lru_cache(maxsize=4096)
+def _compiled(source: str):
+    return _ENV.from_string(source)
+
+
+def template_problem(source: str) -> str | None:
+    """Why ``source`` is not an acceptable template, or None."""
+    if "{%" in source:
+        return "templates hold values, not logic: '{% ... %}' blocks are not allowed"
+    try:
+        _compiled(source)
+    except TemplateSyntaxError as exc:
+        return f"template syntax error: {exc.message}"
+    return None
+
+
+class TemplateFillError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def fill(source: str, context: dict[str, Any]) -> str:
+    if not is_template(source):
+        return source
+    try:
+        return _compiled(source).render(context)
+    except UndefinedError as exc:
+        raise TemplateFillError(f"{exc.message}; the context has: {', '.join(sorted(context))}") from exc
+    except (SecurityError, TemplateSyntaxError, ValueError, TypeError) as exc:
+        raise TemplateFillError(str(exc)) from exc
+
+
+def fill_tree(data: Any, context: dict[str, Any], loc: tuple = ()) -> Any:
+    """Every template string in ``data`` filled; raises TemplateFillError with ``.loc`` set."""
+    if isinstance(data, str):
+        try:
+            return fill(data, context)
+        except TemplateFillError as exc:
+            exc.loc = loc  # type: ignore[attr-defined]
+            raise
+    if isinstance(data, dict):
+        return {key: fill_tree(value, context, (*loc, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [fill_tree(value, context, (*loc, index)) for index, value in enumerate(data)]
+    return data
+
+
+def template_strings(data: Any, loc: tuple = ()):
+    """(loc, string) for every template string in ``data``."""
+    if isinstance(data, str):
+        if is_template(data):
+            yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from template_strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from template_strings(value, (*loc, index))

@@ -1,0 +1,2 @@
+"""Text: from a title to fitted, drawable lines (atoms, segmentation, bidi, font itemization,
+fonts, typesetting and fitting)."""

@@ -1,0 +1,63 @@
+"""The thumbkit command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def thumbkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "renderer.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+def test_render_writes_a_thumbnail(tmp_path):
+    result = thumbkit("render", "Ship your side project *today*, not next year", "-o", "out.webp", "--plan", "plan.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert Image.open(tmp_path / "out.webp").size == (1280, 720)
+    assert '"layout": "youtube-bold"' in (tmp_path / "plan.json").read_text()
+    assert "out.webp (1280x720, youtube-bold" in result.stdout
+
+
+def test_render_png_by_extension_and_debug_boxes(tmp_path):
+    result = thumbkit("render", "Debug me", "-f", "instagram", "-o", "d.png", "--debug", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    image = Image.open(tmp_path / "d.png")
+    assert image.format == "PNG" and image.size == (1080, 1080)
+    # the debug overlay outlines text boxes in magenta
+    pixels = np.asarray(image.convert("RGB"))
+    assert ((pixels[..., 0] == 255) & (pixels[..., 1] == 0) & (pixels[..., 2] == 255)).any()
+
+
+def test_a_user_error_is_one_line_and_exit_2(tmp_path):
+    result = thumbkit("render", "Hello", "-f", "tiktok", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "thumbkit: format must be one of: youtube, instagram, x, blogpost, linkedin"
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir()), "nothing is written when the render fails"
+
+
+def test_layouts_and_formats_list(tmp_path):
+    layouts = thumbkit("layouts", "-f", "linkedin", cwd=tmp_path)
+    assert layouts.returncode == 0 and "linkedin-bold" in layouts.stdout and "youtube" not in layouts.stdout
+    formats = thumbkit("formats", cwd=tmp_path)
+    assert "x          1200x675" in formats.stdout
+
+
+def test_the_faceless_path_imports_nothing_heavy(tmp_path):
+    code = (
+        "import sys, runpy; sys.argv=['thumbkit','render','Light imports','-o','t.webp'];\n"
+        "from renderer.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('rembg', 'onnxruntime', 'skimage', 'av', 'fastapi', 'uvicorn', 'dask') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr
