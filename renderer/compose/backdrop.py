@@ -98,7 +98,9 @@ def prepare(spec: LayoutSpec, picture: Image.Image, *, key: str | None, source: 
     width, height = round(spec.size.width * scale), round(spec.size.height * scale)
     regions = [(position.at, Rect(position.box.x * scale, position.box.y * scale, position.box.width * scale,
                                   position.box.height * scale)) for position in block.positions]
-    placement = choose(analyse(picture, key), width, height, regions, obstacles=obstacles)
+    title = max((layer for layer in spec.layers if isinstance(layer, TextLayer)), key=lambda layer: len(layer.text), default=None)
+    placement = choose(analyse(picture, key), width, height, regions, obstacles=obstacles,
+                       text_chars=len(title.text) if title else 0, text_lines=title.max_lines if title else 4)
     image = cover(picture, placement.crop, width, height)
     if block.treatment.darken > 0:
         image = Image.blend(image, Image.new("RGB", image.size, (0, 0, 0)), block.treatment.darken)

@@ -12,6 +12,7 @@ crop slides along the axis the canvas's shape leaves free):
 * how much of the box is left once the text keeps clear of the faces (never under the text), the
   presenter's photo slot and the logo, as compose will make it;
 * a head cut by the crop's edge, or left out of it; a crop away from the middle, a little;
+* a long title in a narrow box, which would be set small;
 * the layout's order, as a tie-break.
 
 Plain numpy on small arrays with integral images: a few milliseconds however large the picture.
@@ -39,6 +40,7 @@ _W_SUBJECT_LOST = 0.8  # share of the picture's detail cropped away
 _W_FACE_CUT = 3.0  # per share of a head cut off by the crop
 _W_ROOM_LOST = 3.0  # (share of the text box given up to faces, the photo slot, the logo) ** 1.5
 _W_ORDER = 0.03  # per place in the layout's list
+_W_SMALL = 1.0  # the title set smaller than reads in a feed (see _smallness)
 _W_OFF_CENTRE = 0.12  # a crop at the picture's edge rather than its middle (photos centre their subject)
 _HOT = 0.5  # detail above this is the subject: text over it costs as much again as its share of the box
 
@@ -199,10 +201,11 @@ def _overlap(a: Rect, b: Rect) -> float:
 
 
 def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: list[tuple[str, Rect]],
-           *, obstacles: tuple[Rect, ...] = ()) -> Placement:
+           *, obstacles: tuple[Rect, ...] = (), text_chars: int = 0, text_lines: int = 4) -> Placement:
     """The best (position, crop) for text in one of ``regions`` (``(at, box)`` in canvas pixels, in
     the layout's order of preference); ``obstacles``: canvas rectangles the text must leave alone
-    (the presenter's photo slot, the logo)."""
+    (the presenter's photo slot, the logo); ``text_chars``: the title's length, in at most
+    ``text_lines`` lines (a long title wants a wide box, or it is set small)."""
     if not regions:
         raise ValueError("no text position to choose from")
     integral = _Integral(picture.detail)
@@ -231,7 +234,8 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
             hot_share, _ = hot.mean_std(room_map)
             busy = min(1.0, mean + 0.5 * spread + hot_share)
             text_detail = integral.total(room_map) / whole
-            score = (busy + _W_SUBJECT_LOST * (1 - kept + text_detail) + _W_ROOM_LOST * lost ** 1.5
+            small = _smallness(room, text_chars, text_lines, canvas_height)
+            score = (busy + _W_SMALL * small + _W_SUBJECT_LOST * (1 - kept + text_detail) + _W_ROOM_LOST * lost ** 1.5
                      + _W_FACE_CUT * cut + _W_OFF_CENTRE * off_centre + _W_ORDER * index)
             per_position[index] = min(per_position[index], score)
             if best is None or score < best[0] - 1e-9:
@@ -243,6 +247,18 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
                   if face.right > 0 and face.bottom > 0 and face.x < canvas_width and face.y < canvas_height)
     return Placement(index=index, at=regions[index][0], crop=crop, faces=faces, busy=round(busy, 3), kept=round(kept, 3),
                      scores=tuple((at, round(score, 3)) for (at, _), score in zip(regions, per_position)))
+
+
+def _smallness(room: Rect, text_chars: int, text_lines: int, canvas_height: int) -> float:
+    """0 when ``text_chars`` of text fit ``room`` in ``text_lines`` lines at a size that reads in a
+    feed (an eighth of the canvas height), up to 1 as the size the room allows falls to nothing. A
+    character is about half the font size wide, and lines are about the font size apart."""
+    if text_chars <= 0 or room.width <= 0 or room.height <= 0:
+        return 0.0
+    size = min((room.width * room.height / (0.55 * text_chars)) ** 0.5,  # as many lines as fill the room
+               max(1, text_lines) * room.width / (0.55 * text_chars),  # no more lines than the layout takes
+               room.height)  # one line cannot be taller than the room
+    return max(0.0, 1.0 - size / (canvas_height / 8))
 
 
 def cover(picture: Image.Image, crop: Rect, width_px: int, height_px: int) -> Image.Image:
