@@ -160,7 +160,8 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
 @click.command("bench")
 @click.option("--rounds", default=3, show_default=True, help="passes over the 16 titles per format")
 def bench_command(rounds: int) -> None:
-    """Print render speed per format against a bare-Pillow floor, and the WebP trade-off."""
+    """Print render speed per format against a bare-Pillow floor, a presenter's and a background
+    picture's cost against a faceless render, and the WebP trade-off."""
     click.echo(f"{'format':<10} {'median ms':>9} {'encode':>7} {'KiB':>6} {'floor ms':>9} {'ratio':>6}")
     for row in run(rounds=rounds):
         click.echo(f"{row['format']:<10} {row['render_ms']:9.1f} {row['encode_share']:6.0%} {row['size_kib']:6.1f} "
@@ -174,6 +175,11 @@ def bench_command(rounds: int) -> None:
     for kit, row in photo["kits"].items():
         click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
                    f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
+    from .picture import picture_vs_faceless, report
+
+    click.echo("")
+    for line in report(picture_vs_faceless()):
+        click.echo(line)
     click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
     for row in encoder_table():
         click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from ..colors import RGBA, parse_color, to_hex
+from ..lru import LruCache
 from ..spec.layout import BackgroundLayer, Box, LayoutSpec, PictureBackground, PicturePosition, PictureTreatment, TextLayer
 from .placement import Placement, analyse, choose, cover, text_at
 from .plan import PlanPicture, Rect
@@ -26,7 +27,7 @@ _FRAME_SIDE = {"left": "left", "right": "right", "bottom": "bottom", "full": "ce
 class Backdrop:
     """One render's picture: decided before the layers are drawn, treated as each text is drawn."""
 
-    image: Image.Image  # the crop, at the canvas size, darkened as the layout asks (RGB)
+    image: Image.Image  # the crop, at the canvas size, darkened as the layout asks (RGB; shared, copy to draw)
     placement: Placement
     treatment: PictureTreatment
     scrim_color: RGBA
@@ -71,6 +72,22 @@ def _rounded(rect: Rect) -> Rect:
     return Rect(round(float(rect.x), 1), round(float(rect.y), 1), round(float(rect.width), 1), round(float(rect.height), 1))
 
 
+_COVERED: LruCache[tuple, Image.Image] = LruCache(8)
+
+
+def _covered(picture: Image.Image, key: str | None, crop: Rect, width: int, height: int, darken: float) -> Image.Image:
+    """The crop at the canvas size, darkened; remembered by the picture's key (the next title over
+    the same picture usually gets the same crop). Shared: drawn on only as a copy."""
+    cache_key = (key, crop, width, height, darken)
+    found = _COVERED.get(cache_key) if key is not None else None
+    if found is not None:
+        return found
+    image = cover(picture, crop, width, height)
+    if darken > 0:
+        image = Image.blend(image, Image.new("RGB", image.size, (0, 0, 0)), darken)
+    return _COVERED.put(cache_key, image) if key is not None else image
+
+
 def picture_block(spec: LayoutSpec) -> PictureBackground:
     """The layout's picture block; for a layout without one, a single position where its text is
     (the union of its text boxes) with its ``frame`` block as the treatment."""
@@ -101,9 +118,7 @@ def prepare(spec: LayoutSpec, picture: Image.Image, *, key: str | None, source: 
     title = max((layer for layer in spec.layers if isinstance(layer, TextLayer)), key=lambda layer: len(layer.text), default=None)
     placement = choose(analyse(picture, key), width, height, regions, obstacles=obstacles,
                        text_chars=len(title.text) if title else 0, text_lines=title.max_lines if title else 4)
-    image = cover(picture, placement.crop, width, height)
-    if block.treatment.darken > 0:
-        image = Image.blend(image, Image.new("RGB", image.size, (0, 0, 0)), block.treatment.darken)
+    image = _covered(picture, key, placement.crop, width, height, block.treatment.darken)
     moved = text_at(spec, placement.index) if spec.picture is not None else spec
     backdrop = Backdrop(image=image, placement=placement, treatment=block.treatment,
                         scrim_color=parse_color(block.treatment.scrim_color), source=source, picture_size=picture.size)

@@ -81,7 +81,10 @@ def analyse(picture: Image.Image, key: str | None = None) -> PictureMap:
     found = _ANALYSED.get(key) if key is not None else None
     if found is not None:
         return found
-    result = PictureMap(picture.width, picture.height, detail_map(picture), find_picture_faces(picture))
+    small = _small(picture, FACE_LONG_SIDE_PX)  # one reduction of a large picture serves both
+    k = picture.width / small.width
+    faces = tuple(Rect(face.x * k, face.y * k, face.width * k, face.height * k) for face in find_picture_faces(small))
+    result = PictureMap(picture.width, picture.height, detail_map(small), faces)
     return _ANALYSED.put(key, result) if key is not None else result
 
 

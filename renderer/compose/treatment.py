@@ -17,15 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
-from ..colors import RGBA, contrast_ratio, luminance_array, relative_luminance
+from ..colors import RGBA, contrast_ratio, linear_rgb, relative_luminance
 from .plan import Rect
 
 MIN_CONTRAST = 4.5
 TARGET_CONTRAST = 5.0  # aimed at, so that the whole ink box (not only the sample) reaches 4.5:1
 _WORST_PERCENTILE = 99.0  # "every pixel behind the text", but single specks
-_SAMPLE_SIDE_PX = 120  # the region behind the text is measured on a copy about this size
+_SAMPLE_PIXELS = 8000  # the region behind the text is measured on about this many of its pixels
 _BLUR_SAVES = 0.06  # blur is kept only when it saves at least this much scrim opacity
 _SWAP_SAVES = 0.15  # the colours trade places only when that saves at least this much
+
+
+_CHANNEL = linear_rgb(np.arange(256, dtype=np.float32) / 255)  # 8-bit sRGB code -> linear light
+_LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, te
         return Treatment(text_color, False, 0.0, scrim_color, 0.0, 0.0, 0.0)
     scrim_color = _scrim_against(text_color, scrim_color)
     mask_x, mask_y = _ramps(at, canvas.width, canvas.height, ink, pad, size_px)
+    mask = Image.fromarray((np.outer(mask_y, mask_x) * 255).astype(np.uint8), "L")
     pixels, weights = _sample(canvas, region, mask_x, mask_y)
     before = _contrast(pixels, text_color)
     schemes = [(text_color, scrim_color)] + ([(scrim_color, text_color)] if swap else [])
@@ -64,7 +69,7 @@ def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, te
             options.append((swapped_need + _SWAP_SAVES, text, scrim, swapped_need, None, 0.0))
         radius = blur_max_px * _busyness(pixels)
         if radius >= 1.0:
-            blurred = _blurred(canvas, region, radius, mask_x, mask_y)
+            blurred = _blurred(canvas, radius, mask)
             blurred_pixels, _ = _sample(blurred, region, mask_x, mask_y)
             for index, (text, scrim) in enumerate(schemes):
                 blurred_need = _needed(blurred_pixels, weights, text, scrim, scrim_max)
@@ -73,15 +78,16 @@ def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, te
     _, text, scrim, need, blurred, radius = min(options, key=lambda option: option[0])
     blur = 0.0
     if blurred is not None:
-        canvas.paste(blurred)
+        box = mask.getbbox()
+        canvas.paste(blurred.crop(box), box[:2])
         blur = round(radius, 1)
     opacity = need
     if opacity > 0:
-        _paint_scrim(canvas, scrim, opacity, mask_x, mask_y)
+        _paint_scrim(canvas, scrim, opacity, mask)
     after = _contrast(_sample(canvas, region, mask_x, mask_y)[0], text)
     while after < TARGET_CONTRAST and 0 < opacity < scrim_max:  # the blend model is approximate: measure again
         step = min(0.05, scrim_max - opacity)
-        _paint_scrim(canvas, scrim, step / (1 - opacity), mask_x, mask_y)
+        _paint_scrim(canvas, scrim, step / (1 - opacity), mask)
         opacity += step
         after = _contrast(_sample(canvas, region, mask_x, mask_y)[0], text)
     return Treatment(text, text != text_color, blur, scrim, round(opacity, 3), round(before, 2), round(after, 2))
@@ -128,12 +134,12 @@ def _ramps(at: str, width: int, height: int, ink: Rect, pad: float, size_px: int
 
 
 def _sample(canvas: Image.Image, region: Rect, mask_x: np.ndarray, mask_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every n-th pixel of the region (n, 3 in 0..1), about _SAMPLE_SIDE_PX on its short side, and
-    the scrim mask's value at each. Picked, not averaged: averaging would hide the bright specks
-    the text must read against."""
+    """Every n-th pixel of the region, in both directions (about _SAMPLE_PIXELS of them; n, 3 in
+    0..1), and the scrim mask's value at each. Picked, not averaged: averaging would hide the
+    bright specks the text must read against."""
     x0, y0 = int(region.x), int(region.y)
     x1, y1 = int(np.ceil(region.right)), int(np.ceil(region.bottom))
-    step = max(1, min(x1 - x0, y1 - y0) // _SAMPLE_SIDE_PX)
+    step = max(1, int(np.ceil(((x1 - x0) * (y1 - y0) / _SAMPLE_PIXELS) ** 0.5)))
     cols = np.arange(x0, x1, step)
     rows = np.arange(y0, y1, step)
     pixels = np.asarray(canvas.crop((x0, y0, x1, y1)), dtype=np.float32)[::step, ::step, :3].reshape(-1, 3) / 255.0
@@ -144,10 +150,17 @@ def _sample(canvas: Image.Image, region: Rect, mask_x: np.ndarray, mask_y: np.nd
 def _contrast(pixels: np.ndarray, text: RGBA) -> float:
     """The contrast of ``text`` that all but 1% of the pixels behind it reach (single specks do
     not count): per pixel, WCAG's ratio against the text colour, whichever is lighter."""
-    luminance = luminance_array(pixels)
+    luminance = _luminance(pixels)
     own = relative_luminance(text)
     ratios = (np.maximum(luminance, own) + 0.05) / (np.minimum(luminance, own) + 0.05)
-    return float(np.percentile(ratios, 100 - _WORST_PERCENTILE))
+    k = int(len(ratios) * (100 - _WORST_PERCENTILE) / 100)
+    return float(np.partition(ratios, k)[k])
+
+
+def _luminance(pixels: np.ndarray) -> np.ndarray:
+    """WCAG luminance of sRGB values in 0..1, as the 8-bit canvas will hold them (a table lookup)."""
+    codes = np.clip(pixels * 255 + 0.5, 0, 255).astype(np.uint8)
+    return _CHANNEL[codes] @ _LUMA
 
 
 def _blend(pixels: np.ndarray, weights: np.ndarray, scrim: RGBA, opacity: float) -> np.ndarray:
@@ -175,27 +188,31 @@ def _needed(pixels: np.ndarray, weights: np.ndarray, text: RGBA, scrim: RGBA, sc
 def _busyness(pixels: np.ndarray) -> float:
     """0 (flat, or a smooth gradient) to 1 (fine texture, scattered lights): how much the spread
     of luminance behind the text comes from small detail rather than from broad shading."""
-    luminance = luminance_array(pixels)
+    luminance = _luminance(pixels)
     spread = float(np.percentile(luminance, _WORST_PERCENTILE) - np.percentile(luminance, 50))
     return float(np.clip((spread - 0.08) / 0.35, 0.0, 1.0))
 
 
-def _blurred(canvas: Image.Image, region: Rect, radius: float, mask_x: np.ndarray, mask_y: np.ndarray) -> Image.Image:
-    """``canvas`` with a blur of ``radius`` faded in through the scrim's mask (blurred at a quarter
-    of the size: 16x fewer pixels, and a soft blur shows no difference)."""
+def _blurred(canvas: Image.Image, radius: float, mask: Image.Image) -> Image.Image:
+    """``canvas`` with a blur of ``radius`` faded in through the scrim's ``mask`` (blurred at a
+    quarter of the size: 16x fewer pixels, and a soft blur shows no difference)."""
     k = 4 if radius >= 4 else 2
     width, height = canvas.size
     small = canvas.reduce(k).filter(ImageFilter.GaussianBlur(radius / k))
     blurred = small.resize((width, height), Image.Resampling.BILINEAR)
-    mask = Image.fromarray((np.outer(mask_y, mask_x) * 255).astype(np.uint8), "L")
     out = canvas.copy()
-    out.paste(blurred, (0, 0), mask)
+    box = mask.getbbox()  # only where the mask is not zero
+    if box is not None:
+        out.paste(blurred.crop(box), box[:2], mask.crop(box))
     return out
 
 
-def _paint_scrim(canvas: Image.Image, color: RGBA, opacity: float, mask_x: np.ndarray, mask_y: np.ndarray) -> None:
-    mask = Image.fromarray((np.outer(mask_y, mask_x) * (255 * min(1.0, opacity))).astype(np.uint8), "L")
-    canvas.paste(Image.new("RGB", canvas.size, color[:3]), (0, 0), mask)
+def _paint_scrim(canvas: Image.Image, color: RGBA, opacity: float, mask: Image.Image) -> None:
+    amount = min(1.0, opacity)
+    box = mask.getbbox()  # only where the mask is not zero
+    if box is not None:
+        region = mask.crop(box).point(lambda value: round(value * amount))
+        canvas.paste(Image.new("RGB", region.size, color[:3]), box[:2], region)
 
 
 __all__ = ["MIN_CONTRAST", "TARGET_CONTRAST", "Treatment", "calm_under_text"]
