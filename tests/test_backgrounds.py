@@ -263,3 +263,160 @@ def test_a_large_jpeg_is_decoded_only_as_large_as_the_canvas_needs():
     picture = decode_picture(jpeg(big), field="background", max_bytes=None, cover_px=(1280, 720))
     assert picture.size == (2000, 1335)  # JPEG draft mode: half size still covers 1280x720
     assert picture.mode == "RGB"
+
+
+# -- the CSV column ------------------------------------------------------------------------------
+def test_a_csv_background_is_a_file_beside_the_csv_and_stays_in_its_folder(tmp_path):
+    import csv
+
+    from renderer.batch.run import run_batch
+
+    folder = tmp_path / "csv"
+    (folder / "pictures").mkdir(parents=True)
+    (folder / "pictures" / "cup.jpg").write_bytes(jpeg(photo("coffee")))
+    (tmp_path / "secret.jpg").write_bytes(jpeg(photo("rocket")))
+    (folder / "pictures" / "escape.jpg").symlink_to(tmp_path / "secret.jpg")
+    (folder / "titles.csv").write_text(
+        "title,background,filename\n"
+        "Over a cup,pictures/cup.jpg,cup\n"
+        f"Absolute,{tmp_path / 'secret.jpg'},abs\n"
+        "Climbing out,../secret.jpg,up\n"
+        "Through a link,pictures/escape.jpg,link\n"
+        "Not there,pictures/none.jpg,none\n", encoding="utf-8")
+    summary = run_batch(folder / "titles.csv", out_dir=tmp_path / "out", workers=0)
+    assert (summary.rendered, summary.failed) == (1, 4)
+    assert Image.open(tmp_path / "out" / "cup.webp").size == (1280, 720)
+    with open(summary.failures_path, encoding="utf-8", newline="") as handle:
+        errors = {row["title"]: row["error"] for row in csv.DictReader(handle)}
+    assert "must be a path relative to the CSV's folder" in errors["Absolute"]
+    assert "must stay inside the CSV's folder" in errors["Climbing out"]
+    assert "leads outside the CSV's folder" in errors["Through a link"]
+    assert "background file" in errors["Not there"] and "does not exist" in errors["Not there"]
+
+
+def test_a_changed_csv_picture_renders_the_row_again(tmp_path):
+    from renderer.batch.run import run_batch
+
+    (tmp_path / "bg.jpg").write_bytes(jpeg(photo("coffee")))
+    (tmp_path / "t.csv").write_text("title,background\nOver a picture,bg.jpg\n", encoding="utf-8")
+    assert run_batch(tmp_path / "t.csv", out_dir=tmp_path / "out", workers=0).rendered == 1
+    assert run_batch(tmp_path / "t.csv", out_dir=tmp_path / "out", workers=0).skipped == 1
+    (tmp_path / "bg.jpg").write_bytes(jpeg(photo("rocket")))
+    assert run_batch(tmp_path / "t.csv", out_dir=tmp_path / "out", workers=0).rendered == 1
+
+
+# -- the server ------------------------------------------------------------------------------------
+def test_the_server_takes_an_uploaded_picture_by_id_or_a_data_url(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from renderer.server import ServerSettings, create_app
+    from renderer.server.keys import load_or_create_keys
+
+    settings = ServerSettings(data_dir=tmp_path)
+    key = {"x-api-key": load_or_create_keys(settings, {}).keys[0]}
+    raw = jpeg(photo("rocket"))
+    with TestClient(create_app(settings)) as client:
+        uploaded = client.post("/v1/uploads", content=raw, headers={**key, "content-type": "image/jpeg"})
+        assert uploaded.status_code == 201, uploaded.text
+        body = uploaded.json()
+        assert (body["width"], body["height"], body["mediaType"]) == (640, 427, "image/jpeg")
+        by_id = client.post("/v1/generate", json={"title": "Launch day", "backgroundImage": body["id"]}, headers=key)
+        assert by_id.status_code == 200, by_id.text
+        url = "data:image/jpeg;base64," + base64.b64encode(raw).decode()
+        by_url = client.post("/v1/generate", json={"title": "Launch day", "backgroundImage": url}, headers=key)
+        assert by_url.status_code == 200 and by_url.json()["image"] == by_id.json()["image"]
+        unknown = client.post("/v1/generate", json={"title": "Nope", "backgroundImage": "0" * 64}, headers=key)
+        assert unknown.status_code == 422 and "is not a stored image" in unknown.json()["error"]
+        job = client.post("/v1/jobs", json={"kind": "generate", "input": {"title": "Later", "backgroundImage": "1" * 64}},
+                          headers=key)
+        assert job.status_code == 422 and "is not a stored image" in job.json()["error"]
+        broken = client.post("/v1/uploads", content=raw[: len(raw) // 2], headers=key)
+        assert broken.status_code == 422 and "truncated or corrupt JPEG" in broken.json()["error"]
+        not_image = client.post("/v1/uploads", content=b"%PDF-1.4 not a picture", headers=key)
+        assert not_image.status_code == 422 and "is a PDF image" in not_image.json()["error"]
+        too_big = client.post("/v1/uploads", content=b"\xff\xd8\xff" + bytes(6 * 1024 * 1024), headers=key)
+        assert too_big.status_code == 413 and too_big.json()["error"] == "backgroundImage exceeds 5MB cap"
+
+
+# -- layouts -----------------------------------------------------------------------------------------
+PICTURE_LAYOUT = """\
+name: pic
+format: youtube
+size: {{width: 1280, height: 720}}
+layers:
+  - kind: background
+    fill: "#000000"
+    picture:
+      positions:
+{positions}
+  - kind: text
+    box: {{x: 80, y: 80, width: 500, height: 560}}
+    size_px: {{min: 40, max: 120}}
+"""
+
+
+def layout_problems(tmp_path, positions: str) -> list[str]:
+    folder = tmp_path / "layouts"
+    folder.mkdir(exist_ok=True)
+    (folder / "pic.yaml").write_text(PICTURE_LAYOUT.format(positions=positions), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        Renderer(layouts_dir=folder)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_picture_block_is_closed_and_located(tmp_path):
+    problems = layout_problems(tmp_path, "        - {at: left, box: {x: 80, y: 80, width: 500, height: 560}, shade: 3}\n"
+                                         "        - {at: middle, box: {x: 700, y: 80, width: 500, height: 560}}\n")
+    assert any(p.startswith("layouts/pic.yaml:9:") and "positions[0].shade: unknown key; allowed: at, box, align, valign" in p
+               for p in problems), problems
+    assert any(p.startswith("layouts/pic.yaml:10:12: layers[0].picture.positions[1].at: expected 'left'")
+               and "'center', got 'middle'" in p for p in problems), problems
+
+
+def test_a_picture_block_lists_each_position_once_on_the_canvas_around_the_text(tmp_path):
+    twice = layout_problems(tmp_path, "        - {at: left, box: {x: 80, y: 80, width: 500, height: 560}}\n"
+                                      "        - {at: left, box: {x: 700, y: 80, width: 500, height: 560}}\n")
+    assert any("each position may be listed once; left is listed twice" in p for p in twice), twice
+    off = layout_problems(tmp_path, "        - {at: left, box: {x: 80, y: 80, width: 500, height: 560}}\n"
+                                    "        - {at: right, box: {x: 900, y: 80, width: 500, height: 560}}\n")
+    assert any("positions[1].box: box 900,80 500x560 leaves the 1280x720 canvas" in p for p in off), off
+    empty = layout_problems(tmp_path, "        - {at: right, box: {x: 700, y: 80, width: 500, height: 560}}\n")
+    assert any("no text layer lies inside the first position's box (right)" in p for p in empty), empty
+
+
+def test_auto_prefers_picture_layouts_only_when_there_is_a_picture(renderer):
+    assert renderer.render("Why your code is slow").layout != "youtube-scene"
+    assert renderer.render("Why your code is slow", background=photo("coffee")).layout == "youtube-scene"
+
+
+def test_picture_layouts_keep_the_text_out_of_the_safe_zones(renders):
+    """Nothing under YouTube's duration badge (x >= 1100, y >= 640 at 1280x720); Instagram text in
+    the centre 3:4 (x 135..945 of 1080)."""
+    for (name, fmt, index), thumbnail in renders.items():
+        for text in thumbnail.plan.texts:
+            ink = text.ink
+            if fmt == "youtube":
+                assert not (ink.right > 1100 and ink.bottom > 640), (name, index, ink)
+            if fmt == "instagram":
+                assert ink.x >= 135 and ink.right <= 945, (name, index, ink)
+
+
+# -- kit new ---------------------------------------------------------------------------------------
+def test_kit_new_copies_backgrounds_into_the_kit(tmp_path):
+    from renderer.kits.new import create_kit
+
+    (tmp_path / "ref.jpg").write_bytes(jpeg(photo("coffee")))
+    (tmp_path / "bg.png").write_bytes(_png(photo("rocket")))
+    folder = create_kit("cafe", [tmp_path / "ref.jpg"], kits_dir=tmp_path / "kits",
+                        backgrounds=[tmp_path / "ref.jpg", tmp_path / "bg.png"])
+    kit = Renderer(kit_dirs=(tmp_path / "kits",)).kit("cafe")
+    assert kit.spec.backgrounds == ["background-1.jpg", "background-2.jpg"]
+    assert all(Image.open(folder / name).format == "JPEG" for name in kit.spec.backgrounds)
+    thumbnail = Renderer(kit_dirs=(tmp_path / "kits",)).render("A faceless title", brand="cafe")
+    assert thumbnail.plan.picture is not None and thumbnail.plan.picture.source.startswith("kit cafe background-")
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
