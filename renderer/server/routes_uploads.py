@@ -20,20 +20,11 @@ from .errors import ApiError
 from .openapi import errors
 from .routes_generate import image_url, services
 from .store import ImageStore, StoredImage
-from .upload_body import video_chunks
+from .upload_body import openapi_body, video_chunks
 
 router = APIRouter(tags=["Store"], dependencies=REQUIRES_KEY)
 
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "the picture (JPEG, PNG or WebP, at most 5 MB): the raw body, or the multipart field 'file'",
-        "content": {
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-        },
-    },
-}
+UPLOAD_BODY = openapi_body("the picture (JPEG, PNG or WebP, at most 5 MB): the raw body, or the multipart field 'file'")
 _FORMATS = {"JPEG": ("image/jpeg", "jpeg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 _CHECK_SIZE = (160, 90)  # decoded this small (a JPEG in draft mode still reads all its data) to prove it whole
 

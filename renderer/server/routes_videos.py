@@ -20,23 +20,14 @@ from .auth import REQUIRES_KEY
 from .errors import ApiError
 from .openapi import errors
 from .routes_generate import image_url, services
-from .upload_body import too_large, video_chunks
+from .upload_body import openapi_body, too_large, video_chunks
 from .uploads import Received, TooLarge
 from .video_index import VideoRecord
 from .video_services import VideoServices, video_services
 
 router = APIRouter(tags=["Videos"], dependencies=REQUIRES_KEY)
 
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "the video file: the raw body, or the multipart field 'file'",
-        "content": {
-            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-        },
-    },
-}
+UPLOAD_BODY = openapi_body("the video file: the raw body, or the multipart field 'file'")
 
 
 def videos(request: Request) -> VideoServices:

@@ -27,6 +27,16 @@ _ENVELOPE_BYTES = 64 * 1024  # room for a multipart body's boundaries and part h
 _HOW = "send the {what} as the request body or as the multipart field 'file'"
 
 
+def openapi_body(description: str) -> dict:
+    """``openapi_extra`` for a route that reads an uploaded file itself: the raw body, or the
+    multipart field ``file``."""
+    binary = {"type": "string", "format": "binary"}
+    return {"requestBody": {"required": True, "description": description, "content": {
+        "application/octet-stream": {"schema": binary},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": binary}}},
+    }}}
+
+
 def too_large(limit: int, *, what: str = "Video") -> ApiError:
     return ApiError(413, f"{what} exceeds {size_text(limit)} cap")
 
