@@ -35,14 +35,16 @@ class Backdrop:
     picture_size: tuple[int, int]
     treatments: list[Treatment] = field(default_factory=list)
 
-    def calm(self, canvas: Image.Image, ink: Rect, *, size_px: int, text_color: RGBA) -> RGBA:
+    def calm(self, canvas: Image.Image, ink: Rect, *, size_px: int, text_color: RGBA,
+             keep: tuple[tuple[tuple[int, int], Image.Image], ...] = ()) -> RGBA:
         """Blur and scrim ``canvas`` behind ``ink`` as far as ``text_color`` needs to read (or the
-        colours trade places, once for the whole render); returns the text colour to draw with."""
+        colours trade places, once for the whole render), leaving ``keep`` (what is drawn over the
+        picture already, ``(xy, alpha)``) as it is; returns the text colour to draw with."""
         swapped = any(t.swapped for t in self.treatments)
         text, scrim = (self.scrim_color, text_color) if swapped else (text_color, self.scrim_color)
         done = calm_under_text(canvas, ink, at=self.placement.at, size_px=size_px, text_color=text, scrim_color=scrim,
                                blur_max_px=self.treatment.blur_max_px, scrim_max=self.treatment.scrim_max,
-                               swap=self.treatment.swap_colors and not self.treatments)
+                               swap=self.treatment.swap_colors and not self.treatments, keep=keep)
         self.treatments.append(done if not swapped else _swapped(done))
         return done.text_color
 

@@ -31,6 +31,8 @@ class Work:
     images: list[PlanImage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     backdrop: Backdrop | None = None  # a picture behind the text: placed, and calmed as each text is drawn
+    # what is drawn over that picture before the text (shapes, the presenter): (xy, alpha), left as it is
+    over_picture: list[tuple[tuple[int, int], Image.Image]] = field(default_factory=list)
     _own_canvas: Image.Image | None = None
 
     @property

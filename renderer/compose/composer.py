@@ -73,8 +73,10 @@ class Composer:
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
-                self._shape(work.canvas, scene, layer)
+                drawn_at = self._shape(work.canvas, scene, layer)
                 work.painted.append(scaled_rect(layer.box, scene.scale))
+                if backdrop is not None:
+                    work.over_picture.append(drawn_at)
             elif isinstance(layer, PhotoLayer):
                 self._photo(work, scene, index, layer)
                 work.untouched_key = None
@@ -144,7 +146,9 @@ class Composer:
         work.luminance_grid = None
         work.obstacles.extend(work.backdrop.placement.faces)  # the text goes around faces
 
-    def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
+    def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *,
+               box: Rect | None = None) -> tuple[tuple[int, int], Image.Image]:
+        """Draw ``layer`` (at ``box`` when given); returns where, and the alpha it was drawn with."""
         box = box or scaled_rect(layer.box, scene.scale)
         w, h = round(box.width), round(box.height)
         paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
@@ -152,7 +156,9 @@ class Composer:
         alpha = paint.getchannel("A")
         alpha = Image.fromarray((np.asarray(alpha, np.uint16) * np.asarray(mask, np.uint16) * layer.opacity / 255).astype(np.uint8))
         paint.putalpha(alpha)
-        paint_over(canvas, paint, (round(box.x), round(box.y)))
+        xy = (round(box.x), round(box.y))
+        paint_over(canvas, paint, xy)
+        return xy, alpha
 
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
         if scene.photo is None:
@@ -181,6 +187,8 @@ class Composer:
                 self._with_photo.put(key, (sprite, work.canvas.copy()))
         else:
             paint_over(work.canvas, sprite, xy)
+        if work.backdrop is not None:
+            work.over_picture.append((xy, sprite.getchannel("A")))
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"

@@ -65,7 +65,8 @@ def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: 
     layer_color = parse_color(layer.color)
     if work.backdrop is not None and layer.contrast == "ensure":
         # over a picture: blur and scrim it behind this text only as far as the colour needs to read
-        layer_color = work.backdrop.calm(work.canvas, ink, size_px=size, text_color=layer_color)
+        layer_color = work.backdrop.calm(work.canvas, ink, size_px=size, text_color=layer_color,
+                                         keep=tuple(work.over_picture))
     behind = luminances_behind(work, ink)
     stroke_color = parse_color(layer.stroke.color) if layer.stroke else None
     stroke_px = round(stroke_em * size)

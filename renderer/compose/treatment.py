@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageChops, ImageFilter
 
 from ..colors import RGBA, contrast_ratio, linear_rgb, relative_luminance
 from .plan import Rect
@@ -46,17 +46,20 @@ class Treatment:
 
 
 def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, text_color: RGBA, scrim_color: RGBA,
-                    blur_max_px: float, scrim_max: float, swap: bool) -> Treatment:
+                    blur_max_px: float, scrim_max: float, swap: bool,
+                    keep: tuple[tuple[tuple[int, int], Image.Image], ...] = ()) -> Treatment:
     """Blur and scrim ``canvas`` (RGB, changed in place) behind ``ink`` until ``text_color`` (or
-    the scrim colour, with ``swap``) reaches TARGET_CONTRAST; returns what was done."""
+    the scrim colour, with ``swap``) reaches TARGET_CONTRAST; returns what was done. ``keep``:
+    what is drawn over the picture already (a panel, the presenter), as ``(xy, alpha)``: left as
+    it is, as far as it covers the picture."""
     pad = 0.3 * size_px
     region = _clip(ink.inflate(pad), canvas.width, canvas.height)
     if region is None:
         return Treatment(text_color, False, 0.0, scrim_color, 0.0, 0.0, 0.0)
     scrim_color = _scrim_against(text_color, scrim_color)
     mask_x, mask_y = _ramps(at, canvas.width, canvas.height, ink, pad, size_px)
-    mask = Image.fromarray((np.outer(mask_y, mask_x) * 255).astype(np.uint8), "L")
-    pixels, weights = _sample(canvas, region, mask_x, mask_y)
+    mask = _kept_out(Image.fromarray((np.outer(mask_y, mask_x) * 255).astype(np.uint8), "L"), keep)
+    pixels, weights = _sample(canvas, region, mask)
     before = _contrast(pixels, text_color)
     schemes = [(text_color, scrim_color)] + ([(scrim_color, text_color)] if swap else [])
     # (cost, text, scrim, scrim needed, blurred canvas, blur radius): the layout's colours and no
@@ -70,7 +73,7 @@ def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, te
         radius = blur_max_px * _busyness(pixels)
         if radius >= 1.0:
             blurred = _blurred(canvas, radius, mask)
-            blurred_pixels, _ = _sample(blurred, region, mask_x, mask_y)
+            blurred_pixels, _ = _sample(blurred, region, mask)
             for index, (text, scrim) in enumerate(schemes):
                 blurred_need = _needed(blurred_pixels, weights, text, scrim, scrim_max)
                 cost = blurred_need + _BLUR_SAVES + (_SWAP_SAVES if index else 0.0)
@@ -84,12 +87,12 @@ def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, te
     opacity = need
     if opacity > 0:
         _paint_scrim(canvas, scrim, opacity, mask)
-    after = _contrast(_sample(canvas, region, mask_x, mask_y)[0], text)
+    after = _contrast(_sample(canvas, region, mask)[0], text)
     while after < TARGET_CONTRAST and 0 < opacity < scrim_max:  # the blend model is approximate: measure again
         step = min(0.05, scrim_max - opacity)
         _paint_scrim(canvas, scrim, step / (1 - opacity), mask)
         opacity += step
-        after = _contrast(_sample(canvas, region, mask_x, mask_y)[0], text)
+        after = _contrast(_sample(canvas, region, mask)[0], text)
     return Treatment(text, text != text_color, blur, scrim, round(opacity, 3), round(before, 2), round(after, 2))
 
 
@@ -133,17 +136,29 @@ def _ramps(at: str, width: int, height: int, ink: Rect, pad: float, size_px: int
     return 1 - _smooth(near_x / (1.2 * size_px)), 1 - _smooth(near_y / (1.2 * size_px))
 
 
-def _sample(canvas: Image.Image, region: Rect, mask_x: np.ndarray, mask_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _kept_out(mask: Image.Image, keep: tuple[tuple[tuple[int, int], Image.Image], ...]) -> Image.Image:
+    """``mask`` lowered where ``keep``'s layers cover the picture (by their alpha)."""
+    box = mask.getbbox()
+    covering = [(xy, alpha) for xy, alpha in keep
+                if box is not None and xy[0] < box[2] and xy[1] < box[3] and xy[0] + alpha.width > box[0] and xy[1] + alpha.height > box[1]]
+    if not covering:
+        return mask
+    covered = Image.new("L", mask.size, 0)
+    for xy, alpha in covering:
+        region = (xy[0], xy[1], xy[0] + alpha.width, xy[1] + alpha.height)
+        covered.paste(ImageChops.lighter(covered.crop(region), alpha), xy)
+    return ImageChops.multiply(mask, ImageChops.invert(covered))
+
+
+def _sample(canvas: Image.Image, region: Rect, mask: Image.Image) -> tuple[np.ndarray, np.ndarray]:
     """Every n-th pixel of the region, in both directions (about _SAMPLE_PIXELS of them; n, 3 in
     0..1), and the scrim mask's value at each. Picked, not averaged: averaging would hide the
     bright specks the text must read against."""
     x0, y0 = int(region.x), int(region.y)
     x1, y1 = int(np.ceil(region.right)), int(np.ceil(region.bottom))
     step = max(1, int(np.ceil(((x1 - x0) * (y1 - y0) / _SAMPLE_PIXELS) ** 0.5)))
-    cols = np.arange(x0, x1, step)
-    rows = np.arange(y0, y1, step)
     pixels = np.asarray(canvas.crop((x0, y0, x1, y1)), dtype=np.float32)[::step, ::step, :3].reshape(-1, 3) / 255.0
-    weights = (mask_y[rows][:, None] * mask_x[cols][None, :]).reshape(-1)
+    weights = np.asarray(mask, dtype=np.float32)[y0:y1:step, x0:x1:step].reshape(-1) / 255.0
     return pixels, weights
 
 
