@@ -21,6 +21,7 @@ Plain numpy on small arrays with integral images: a few milliseconds however lar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PIL import Image
@@ -58,6 +59,16 @@ class PictureMap:
     def map_scale(self) -> float:
         """Map pixels per picture pixel."""
         return self.detail.shape[1] / self.width_px
+
+    @cached_property
+    def sums(self) -> "_Integral":
+        """The detail map's integral images (made once per picture, kept with its analysis)."""
+        return _Integral(self.detail)
+
+    @cached_property
+    def hot_sums(self) -> "_Integral":
+        """Integral images of where the detail map is hot (the subject)."""
+        return _Integral((self.detail >= _HOT).astype(np.float32))
 
 
 @dataclass(frozen=True)
@@ -211,8 +222,7 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
     ``text_lines`` lines (a long title wants a wide box, or it is set small)."""
     if not regions:
         raise ValueError("no text position to choose from")
-    integral = _Integral(picture.detail)
-    hot = _Integral((picture.detail >= _HOT).astype(np.float32))  # the parts that draw the eye most
+    integral, hot = picture.sums, picture.hot_sums  # hot: the parts that draw the eye most
     k = picture.map_scale
     whole = integral.total(Rect(0, 0, integral.width, integral.height)) or 1.0
     best: tuple[float, int, Rect, float, float] | None = None

@@ -23,7 +23,8 @@ from .plan import Rect
 MIN_CONTRAST = 4.5
 TARGET_CONTRAST = 5.0  # aimed at, so that the whole ink box (not only the sample) reaches 4.5:1
 _WORST_PERCENTILE = 99.0  # "every pixel behind the text", but single specks
-_SAMPLE_PIXELS = 8000  # the region behind the text is measured on about this many of its pixels
+_SAMPLE_PIXELS = 5000  # the region behind the text is measured on about this many of its pixels
+_MASK_STEP_PX = 4  # the scrim's smooth mask is made at a quarter of the size and enlarged
 _BLUR_SAVES = 0.06  # blur is kept only when it saves at least this much scrim opacity
 _SWAP_SAVES = 0.15  # the colours trade places only when that saves at least this much
 
@@ -57,32 +58,33 @@ def calm_under_text(canvas: Image.Image, ink: Rect, *, at: str, size_px: int, te
     if region is None:
         return Treatment(text_color, False, 0.0, scrim_color, 0.0, 0.0, 0.0)
     scrim_color = _scrim_against(text_color, scrim_color)
-    mask_x, mask_y = _ramps(at, canvas.width, canvas.height, ink, pad, size_px)
-    mask = _kept_out(Image.fromarray((np.outer(mask_y, mask_x) * 255).astype(np.uint8), "L"), keep)
+    mask = _kept_out(_mask(at, canvas.size, ink, pad, size_px), keep)
     pixels, weights = _sample(canvas, region, mask)
     before = _contrast(pixels, text_color)
     schemes = [(text_color, scrim_color)] + ([(scrim_color, text_color)] if swap else [])
-    # (cost, text, scrim, scrim needed, blurred canvas, blur radius): the layout's colours and no
-    # blur, unless trading the colours or blurring saves enough scrim to be worth it
+    # (cost, text, scrim, scrim needed, blur radius): the layout's colours and no blur, unless
+    # trading the colours or blurring saves enough scrim to be worth it
     need = _needed(pixels, weights, text_color, scrim_color, scrim_max)
-    options: list[tuple[float, RGBA, RGBA, float, Image.Image | None, float]] = [(need, text_color, scrim_color, need, None, 0.0)]
+    options: list[tuple[float, RGBA, RGBA, float, float]] = [(need, text_color, scrim_color, need, 0.0)]
     if need > 0:
         for text, scrim in schemes[1:]:
             swapped_need = _needed(pixels, weights, text, scrim, scrim_max)
-            options.append((swapped_need + _SWAP_SAVES, text, scrim, swapped_need, None, 0.0))
+            options.append((swapped_need + _SWAP_SAVES, text, scrim, swapped_need, 0.0))
         radius = blur_max_px * _busyness(pixels)
-        if radius >= 1.0:
-            blurred = _blurred(canvas, radius, mask)
-            blurred_pixels, _ = _sample(blurred, region, mask)
+        if radius >= 1.0:  # judged on the region alone; the whole masked area is blurred only if chosen
+            box = _box(region)
+            blurred_pixels, _ = _sample(_blurred(canvas, box, radius), Rect(0, 0, box[2] - box[0], box[3] - box[1]),
+                                        mask.crop(box))
+            blurred_pixels = pixels + (blurred_pixels - pixels) * weights[:, None]  # faded in through the mask
             for index, (text, scrim) in enumerate(schemes):
                 blurred_need = _needed(blurred_pixels, weights, text, scrim, scrim_max)
                 cost = blurred_need + _BLUR_SAVES + (_SWAP_SAVES if index else 0.0)
-                options.append((cost, text, scrim, blurred_need, blurred, radius))
-    _, text, scrim, need, blurred, radius = min(options, key=lambda option: option[0])
+                options.append((cost, text, scrim, blurred_need, radius))
+    _, text, scrim, need, radius = min(options, key=lambda option: option[0])
     blur = 0.0
-    if blurred is not None:
-        box = mask.getbbox()
-        canvas.paste(blurred.crop(box), box[:2])
+    masked = mask.getbbox()
+    if radius > 0 and masked is not None:
+        canvas.paste(_blurred(canvas, masked, radius), masked[:2], mask.crop(masked))
         blur = round(radius, 1)
     opacity = need
     if opacity > 0:
@@ -114,14 +116,25 @@ def _smooth(t: np.ndarray) -> np.ndarray:
     return t * t * (3 - 2 * t)
 
 
-def _ramps(at: str, width: int, height: int, ink: Rect, pad: float, size_px: int) -> tuple[np.ndarray, np.ndarray]:
-    """The scrim's shape as two 1-D ramps (x and y): full strength behind the text, fading away
-    from it towards the rest of the picture; their outer product is the mask."""
-    xs = np.arange(width, dtype=np.float32) + 0.5
-    ys = np.arange(height, dtype=np.float32) + 0.5
-    fade_x = max(2.5 * size_px, 0.22 * width)
-    fade_y = max(2.0 * size_px, 0.22 * height)
-    ones_x, ones_y = np.ones(width, np.float32), np.ones(height, np.float32)
+def _mask(at: str, size: tuple[int, int], ink: Rect, pad: float, size_px: int) -> Image.Image:
+    """The scrim's shape (L, the canvas's size): full strength behind the text, fading away from
+    it towards the rest of the picture."""
+    width, height = size
+    k = _MASK_STEP_PX
+    mask_x, mask_y = _ramps(at, -(-width // k), -(-height // k), ink, pad, size_px, step=k)
+    small = Image.fromarray((np.outer(mask_y, mask_x) * 255 + 0.5).astype(np.uint8), "L")
+    return small.resize((width, height), Image.Resampling.BILINEAR)
+
+
+def _ramps(at: str, columns: int, rows: int, ink: Rect, pad: float, size_px: int, *, step: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The scrim's shape as two 1-D ramps (x and y) of ``columns`` and ``rows`` values, one every
+    ``step`` canvas pixels: full strength behind the text, fading away from it towards the rest of
+    the picture; their outer product is the mask."""
+    xs = (np.arange(columns, dtype=np.float32) + 0.5) * step
+    ys = (np.arange(rows, dtype=np.float32) + 0.5) * step
+    fade_x = max(2.5 * size_px, 0.22 * columns * step)
+    fade_y = max(2.0 * size_px, 0.22 * rows * step)
+    ones_x, ones_y = np.ones(columns, np.float32), np.ones(rows, np.float32)
     if at == "left":
         return 1 - _smooth((xs - (ink.right + pad)) / fade_x), ones_y
     if at == "right":
@@ -158,7 +171,7 @@ def _sample(canvas: Image.Image, region: Rect, mask: Image.Image) -> tuple[np.nd
     x1, y1 = int(np.ceil(region.right)), int(np.ceil(region.bottom))
     step = max(1, int(np.ceil(((x1 - x0) * (y1 - y0) / _SAMPLE_PIXELS) ** 0.5)))
     pixels = np.asarray(canvas.crop((x0, y0, x1, y1)), dtype=np.float32)[::step, ::step, :3].reshape(-1, 3) / 255.0
-    weights = np.asarray(mask, dtype=np.float32)[y0:y1:step, x0:x1:step].reshape(-1) / 255.0
+    weights = np.asarray(mask.crop((x0, y0, x1, y1)), dtype=np.float32)[::step, ::step].reshape(-1) / 255.0
     return pixels, weights
 
 
@@ -184,14 +197,14 @@ def _blend(pixels: np.ndarray, weights: np.ndarray, scrim: RGBA, opacity: float)
 
 
 def _needed(pixels: np.ndarray, weights: np.ndarray, text: RGBA, scrim: RGBA, scrim_max: float) -> float:
-    """The smallest scrim opacity (0..scrim_max, to 0.01) that brings ``text`` to TARGET_CONTRAST;
+    """The smallest scrim opacity (0..scrim_max, to 0.02) that brings ``text`` to TARGET_CONTRAST;
     scrim_max when even that is not enough."""
     if _contrast(pixels, text) >= TARGET_CONTRAST:
         return 0.0
     if _contrast(_blend(pixels, weights, scrim, scrim_max), text) < TARGET_CONTRAST:
         return scrim_max
     low, high = 0.0, scrim_max
-    while high - low > 0.01:
+    while high - low > 0.02:
         middle = (low + high) / 2
         if _contrast(_blend(pixels, weights, scrim, middle), text) >= TARGET_CONTRAST:
             high = middle
@@ -208,18 +221,21 @@ def _busyness(pixels: np.ndarray) -> float:
     return float(np.clip((spread - 0.08) / 0.35, 0.0, 1.0))
 
 
-def _blurred(canvas: Image.Image, radius: float, mask: Image.Image) -> Image.Image:
-    """``canvas`` with a blur of ``radius`` faded in through the scrim's ``mask`` (blurred at a
-    quarter of the size: 16x fewer pixels, and a soft blur shows no difference)."""
+def _box(rect: Rect) -> tuple[int, int, int, int]:
+    return int(rect.x), int(rect.y), int(np.ceil(rect.right)), int(np.ceil(rect.bottom))
+
+
+def _blurred(canvas: Image.Image, box: tuple[int, int, int, int], radius: float) -> Image.Image:
+    """``box`` of ``canvas`` blurred by ``radius`` (with the pixels around it, so its edges blur as
+    the inside does), made at a half or a quarter of the size: a soft blur shows no difference."""
     k = 4 if radius >= 4 else 2
-    width, height = canvas.size
-    small = canvas.reduce(k).filter(ImageFilter.GaussianBlur(radius / k))
-    blurred = small.resize((width, height), Image.Resampling.BILINEAR)
-    out = canvas.copy()
-    box = mask.getbbox()  # only where the mask is not zero
-    if box is not None:
-        out.paste(blurred.crop(box), box[:2], mask.crop(box))
-    return out
+    margin = int(3 * radius) + 2 * k
+    x0, y0 = max(0, box[0] - margin), max(0, box[1] - margin)
+    x1, y1 = min(canvas.width, box[2] + margin), min(canvas.height, box[3] + margin)
+    part = canvas.crop((x0, y0, x1, y1))
+    small = part.reduce(k).filter(ImageFilter.GaussianBlur(radius / k))
+    whole = small.resize(part.size, Image.Resampling.BILINEAR)
+    return whole.crop((box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0))
 
 
 def _paint_scrim(canvas: Image.Image, color: RGBA, opacity: float, mask: Image.Image) -> None:
