@@ -9,15 +9,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from pydantic import ValidationError
 
 from .assets.backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
-from .assets.resolver import AssetResolver
+from .assets.resolver import AssetResolver, Framer
 from .spec.auto_layout import resolve_layout
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
-from .compose.scene import Scene
+from .compose.scene import LogoSource, Scene
 from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
@@ -182,8 +183,10 @@ class Renderer:
             self._assets.require_logo(request.logo_image, kit)
         if request.logo_image:
             check_image(request.logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES)
-        if background is not None or request.background_image:
-            self._backgrounds.check(background or Background(request.background_image))
+        if background is None and request.background_image:
+            background = Background(request.background_image)
+        if background is not None:
+            self._backgrounds.check(background)
 
     def render_request(
         self,
@@ -254,11 +257,11 @@ class Renderer:
             warnings=plan.warnings,
         )
 
-    def kit_logo(self, kit: Kit):
+    def kit_logo(self, kit: Kit) -> LogoSource:
         """The kit's logo as the composer draws it (for previews)."""
         return self._assets.logo(None, kit)
 
-    def kit_photo(self, kit: Kit):
+    def kit_photo(self, kit: Kit) -> Framer:
         """The kit's presenter photo as the composer frames it (for previews); cut out once."""
         return self._assets.photo(None, kit)
 
@@ -268,7 +271,7 @@ class Renderer:
         file = kit_background(kit, title)
         return self._backgrounds.kit_picture(kit, file, width_px, height_px) if file else None
 
-    def compose_scene(self, scene: Scene):
+    def compose_scene(self, scene: Scene) -> tuple[Image.Image, Plan]:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
@@ -301,7 +304,7 @@ class VideoSource:
             raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
         return cls(Path(video), time, use)
 
-    def picture(self, width_px: int, height_px: int):
+    def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:
         """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
         from .video import frame, moments
 

@@ -54,7 +54,8 @@ def linear_rgb(values: np.ndarray) -> np.ndarray:
 
 def luminance_array(rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of ``(..., 3)`` sRGB values in 0..1."""
-    return linear_rgb(rgb) @ _LUMA.astype(rgb.dtype, copy=False)
+    luminance: np.ndarray = linear_rgb(rgb) @ _LUMA.astype(rgb.dtype, copy=False)
+    return luminance
 
 
 def relative_luminance(color: RGBA | tuple[int, int, int]) -> float:

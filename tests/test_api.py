@@ -180,6 +180,7 @@ def test_public_surface_is_small_and_sorted():
 
 
 @pytest.mark.parametrize("package", ["renderer", "renderer.batch", "renderer.cli", "renderer.server", "renderer.video"])
+@pytest.mark.slow
 def test_every_public_package_lists_exactly_its_public_names(package):
     """``__all__`` is sorted, each name imports from a fresh interpreter, and it lists every public
     name the package binds (its subpackages and submodules aside), so nothing public is forgotten."""

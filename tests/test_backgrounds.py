@@ -83,6 +83,7 @@ def renders(renderer) -> dict[tuple[str, str, int], object]:
     return made
 
 
+@pytest.mark.slow  # every sample photo in every format
 def test_auto_takes_the_picture_layout_and_plans_the_picture(renders):
     for (name, fmt, _), thumbnail in renders.items():
         assert thumbnail.layout == f"{fmt}-scene"
@@ -93,6 +94,7 @@ def test_auto_takes_the_picture_layout_and_plans_the_picture(renders):
         assert thumbnail.warnings == (), (name, fmt, thumbnail.warnings)
 
 
+@pytest.mark.slow  # every sample photo in every format
 def test_the_title_never_covers_a_face_found_in_the_output(renders):
     faces_seen = 0
     for key, thumbnail in renders.items():
@@ -104,6 +106,7 @@ def test_the_title_never_covers_a_face_found_in_the_output(renders):
     assert faces_seen >= 5, "the astronaut's face should be found in her renders: the check would be empty"
 
 
+@pytest.mark.slow  # every sample photo in every format
 def test_the_text_reads_at_4_5_to_1_on_the_pixels_behind_it(renders):
     for key, thumbnail in renders.items():
         output = decoded(thumbnail.data)
@@ -111,6 +114,7 @@ def test_the_text_reads_at_4_5_to_1_on_the_pixels_behind_it(renders):
             assert contrast_on_pixels(output, text) >= 4.5, key
 
 
+@pytest.mark.slow  # every sample photo in every format
 def test_the_picture_still_looks_like_a_picture(renders):
     """Calmed behind the text only: away from it the picture keeps most of its light."""
     for (name, fmt, index), thumbnail in renders.items():
@@ -133,6 +137,7 @@ def test_the_plan_records_position_crop_treatment_and_contrast(renderer):
     assert record["crop"]["width"] == 600  # the whole width of a 3:2 picture shows on a 16:9 canvas
 
 
+@pytest.mark.slow  # a real video decoded
 def test_a_video_frame_goes_through_the_same_path(renderer, tmp_path):
     from tests.video_fixtures import edit_video
 
@@ -214,6 +219,7 @@ def test_generate_takes_background_image():
     assert image.size == (1080, 1080)
 
 
+@pytest.mark.slow  # the command line in a new process
 def test_cli_render_background(tmp_path):
     (tmp_path / "bg.jpg").write_bytes(jpeg(photo("chelsea")))
     result = subprocess.run(
@@ -285,7 +291,8 @@ def test_a_csv_background_is_a_file_beside_the_csv_and_stays_in_its_folder(tmp_p
         "Not there,pictures/none.jpg,none\n", encoding="utf-8")
     summary = run_batch(folder / "titles.csv", out_dir=tmp_path / "out", workers=0)
     assert (summary.rendered, summary.failed) == (1, 4)
-    assert Image.open(tmp_path / "out" / "cup.webp").size == (1280, 720)
+    with Image.open(tmp_path / "out" / "cup.webp") as cup:
+        assert cup.size == (1280, 720)
     with open(summary.failures_path, encoding="utf-8", newline="") as handle:
         errors = {row["title"]: row["error"] for row in csv.DictReader(handle)}
     assert "must be a path relative to the CSV's folder" in errors["Absolute"]
@@ -306,6 +313,7 @@ def test_a_changed_csv_picture_renders_the_row_again(tmp_path):
 
 
 # -- the server ------------------------------------------------------------------------------------
+@pytest.mark.slow  # the server app, in process
 def test_the_server_takes_an_uploaded_picture_by_id_or_a_data_url(tmp_path):
     from fastapi.testclient import TestClient
 
@@ -389,6 +397,7 @@ def test_auto_prefers_picture_layouts_only_when_there_is_a_picture(renderer):
     assert renderer.render("Why your code is slow", background=photo("coffee")).layout == "youtube-scene"
 
 
+@pytest.mark.slow  # every sample photo in every format
 def test_picture_layouts_keep_the_text_out_of_the_safe_zones(renders):
     """Nothing under YouTube's duration badge (x >= 1100, y >= 640 at 1280x720); Instagram text in
     the centre 3:4 (x 135..945 of 1080)."""
@@ -411,7 +420,9 @@ def test_kit_new_copies_backgrounds_into_the_kit(tmp_path):
                         backgrounds=[tmp_path / "ref.jpg", tmp_path / "bg.png"])
     kit = Renderer(kit_dirs=(tmp_path / "kits",)).kit("cafe")
     assert kit.spec.backgrounds == ["background-1.jpg", "background-2.jpg"]
-    assert all(Image.open(folder / name).format == "JPEG" for name in kit.spec.backgrounds)
+    for name in kit.spec.backgrounds:
+        with Image.open(folder / name) as copied:
+            assert copied.format == "JPEG"
     thumbnail = Renderer(kit_dirs=(tmp_path / "kits",)).render("A faceless title", brand="cafe")
     assert thumbnail.plan.picture is not None and thumbnail.plan.picture.source.startswith("kit cafe background-")
 

@@ -17,9 +17,10 @@ import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 from ..errors import InputError
 
@@ -287,13 +288,13 @@ def _open_header(raw: bytes, fmt: str, *, field: str) -> Image.Image:
     The plugin class is used directly rather than ``Image.open`` so that Pillow's global
     decompression-bomb limit doesn't step in first: :func:`_check_size` decides, with our limit.
     """
-    opener = {
+    openers: dict[str, Callable[[BinaryIO], ImageFile.ImageFile]] = {
         "PNG": PngImagePlugin.PngImageFile,
         "JPEG": JpegImagePlugin.JpegImageFile,
         "WEBP": WebPImagePlugin.WebPImageFile,
-    }[fmt]
+    }
     try:
-        return opener(io.BytesIO(raw))
+        return openers[fmt](io.BytesIO(raw))
     except Exception as exc:  # Pillow's plugins raise many types for a broken header
         raise InputError(_corrupt(field, fmt), field=field) from exc
 

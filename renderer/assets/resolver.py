@@ -4,6 +4,7 @@ safely, cut out (photo) and handed to the composer. ThumbAPI's messages when one
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,11 +16,13 @@ from ..compose.scene import FramedPhoto, LogoSource
 from ..errors import InputError
 from ..lru import LruCache
 from .decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, content_hash, decode_image, read_image_bytes
-from ..compose.plan import Rect
 
 if TYPE_CHECKING:
     from ..cutout.engine import CutoutEngine
     from ..cutout.results import Cutout
+
+#: The photo slot's framer: ``(width_px, height_px) -> FramedPhoto``.
+Framer = Callable[[int, int], FramedPhoto]
 
 PHOTO_REQUIRED = "Photo asset required: set photoImage or upload a Personal Photo"
 LOGO_REQUIRED = "Logo asset required: set logoImage or upload a Logo"
@@ -60,7 +63,7 @@ class AssetResolver:
         if not logo_image and kit.spec.logo is None:
             raise InputError(LOGO_REQUIRED, field="useLogo")
 
-    def photo(self, photo_image: str | None, kit: Kit):
+    def photo(self, photo_image: str | None, kit: Kit) -> Framer:
         """A framer for the photo slot: ``(width, height) -> FramedPhoto``."""
         if photo_image:
             raw = read_image_bytes(photo_image, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
@@ -76,14 +79,14 @@ class AssetResolver:
             cutout = self._cutouts.put(key, self.engine.cutout(image, image_bytes_hash=key))
         return self._framer(key, cutout)
 
-    def photo_from_image(self, image: Image.Image, key: str):
+    def photo_from_image(self, image: Image.Image, key: str) -> Framer:
         """A framer for an already decoded picture (a video frame), cached under ``key``."""
         cutout = self._cutouts.get(key)
         if cutout is None:
             cutout = self._cutouts.put(key, self.engine.cutout(image, image_bytes_hash=key))
         return self._framer(key, cutout)
 
-    def _framer(self, key: str, cutout: Cutout):
+    def _framer(self, key: str, cutout: Cutout) -> Framer:
 
         def frame(width_px: int, height_px: int) -> FramedPhoto:
             slot = (key, width_px, height_px)
@@ -93,9 +96,7 @@ class AssetResolver:
             from ..cutout.framing import frame_subject
 
             framed = frame_subject(cutout, slot_width_px=width_px, slot_height_px=height_px)
-            face = framed.face_box
-            rect = Rect(face.left, face.top, face.right - face.left, face.bottom - face.top) if face else None
-            result = FramedPhoto(framed.image, rect, tuple(dict.fromkeys(cutout.warnings + framed.warnings)),
+            result = FramedPhoto(framed.image, framed.face_box, tuple(dict.fromkeys(cutout.warnings + framed.warnings)),
                                  framed.cut_edges)
             return self._framed.put(slot, result)
 

@@ -62,7 +62,8 @@ def _outcomes(future: Any, chunk: Chunk) -> tuple[RenderOutcome, ...]:
     """The task's outcomes; a task that raised (thumbkit missing on the worker, a worker killed
     again and again by these rows) fails its rows, or stops the batch when thumbkit is missing."""
     if future.status == "finished":
-        return future.result()
+        outcomes: tuple[RenderOutcome, ...] = future.result()
+        return outcomes
     try:
         exception = future.exception()
     except Exception as exc:  # noqa: BLE001 - a cancelled future raises here

@@ -103,7 +103,8 @@ class Manifest:
         self._put(name, input_hash, "failed", None, line, title, error)
 
     def count(self, status: Status = "done") -> int:
-        return self._db.execute("SELECT count(*) FROM outputs WHERE status = ?", (status,)).fetchone()[0]
+        count: int = self._db.execute("SELECT count(*) FROM outputs WHERE status = ?", (status,)).fetchone()[0]
+        return count
 
     def close(self) -> None:
         self._db.close()

@@ -15,6 +15,11 @@ from __future__ import annotations
 import io
 import statistics
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..api import Thumbnail
 
 TITLES = ("Why your Python code is slow", "The truth about remote work", "How I built a SaaS in a weekend",
           "Stop writing tests like this", "Never deploy on a Friday again", "The fastest way to learn Rust")
@@ -40,7 +45,7 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def picture_vs_faceless(*, rounds: int = 5) -> dict:
+def picture_vs_faceless(*, rounds: int = 5) -> dict[str, dict[str, float]]:
     from PIL import Image
 
     from ..api import Renderer
@@ -49,7 +54,7 @@ def picture_vs_faceless(*, rounds: int = 5) -> dict:
     renderer = Renderer()
     cold = iter(picture_bytes(rounds * len(TITLES) + 2))
     warm = next(cold)
-    calls = {
+    calls: dict[str, Callable[[str], Thumbnail]] = {
         "cold": lambda title: renderer.render(title, background=next(cold)),
         "warm": lambda title: renderer.render(title, background=warm),
         "layout": lambda title: renderer.render(title, layout="youtube-scene"),
@@ -79,7 +84,7 @@ def picture_vs_faceless(*, rounds: int = 5) -> dict:
     }
 
 
-def report(result: dict) -> list[str]:
+def report(result: dict[str, dict[str, float]]) -> list[str]:
     ms, encode_ms, ratio = result["ms"], result["encode_ms"], result["ratio"]
     lines = [
         f"youtube over a 2-megapixel JPEG background ({PICTURE_SIZE[0]}x{PICTURE_SIZE[1]}), placement included:",

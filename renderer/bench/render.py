@@ -10,8 +10,12 @@ from __future__ import annotations
 import io
 import statistics
 import time
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..api import Renderer
 
 TITLES = [
     "Why your Python code is slow (and how to fix it)", "I tried every AI coding tool so you don't have to",
@@ -41,7 +45,7 @@ def _floor_render(title: str, width: int, height: int, font_path: str) -> tuple[
     return buffer.getvalue(), time.perf_counter() - started
 
 
-def run(*, rounds: int = 3) -> list[dict]:
+def run(*, rounds: int = 3) -> list[dict[str, Any]]:
     from ..api import Renderer
     from ..encode import encode
     from ..formats import FORMATS
@@ -78,7 +82,7 @@ def run(*, rounds: int = 3) -> list[dict]:
     return results
 
 
-def encoder_table(renderer=None) -> list[dict]:
+def encoder_table(renderer: Renderer | None = None) -> list[dict[str, Any]]:
     """WebP method/quality trade-off on a real thumbnail: time and size."""
     from PIL import Image
 
@@ -106,7 +110,7 @@ def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def photo_vs_faceless(*, rounds: int = 15) -> dict:
+def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
     """A render with a (cached) cut-out photo against the same render without it.
 
     Two comparisons: the same layout with and without the photo (what the photo itself costs), and
@@ -122,7 +126,7 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict:
 
     renderer = Renderer()
     title = "I tried every AI coding tool so you don't have to"
-    calls = {
+    calls: dict[str, dict[str, Any]] = {
         "photo": dict(layout="youtube-split", brand="techpulse", use_photo=True),
         "faceless": dict(layout="youtube-split", brand="techpulse"),
     }

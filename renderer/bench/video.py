@@ -30,9 +30,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
+from PIL import Image
 
 WIDTH_PX, HEIGHT_PX, FPS = 1280, 720, 30
 SEGMENT_S = 60
@@ -180,7 +182,7 @@ def _segment_pictures() -> Iterator[np.ndarray]:
             yield out
 
 
-def _yuv_planes(image) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _yuv_planes(image: Image.Image) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     yuv = av.VideoFrame.from_image(image).reformat(format="yuv420p")
     return tuple(np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width].copy()
                  for plane in yuv.planes)  # type: ignore[return-value]
@@ -204,7 +206,7 @@ def _repeat_segment(segment: Path, path: Path, *, copies: int) -> None:
                 target.mux(clone)
 
 
-def _one_by_one(frame: Callable, video: Path, times: list[float]) -> list[object]:
+def _one_by_one(frame: Callable[..., Any], video: Path, times: list[float]) -> list[object]:
     return [frame(video, time_s) for time_s in times]
 
 
@@ -217,7 +219,7 @@ def _shot_at(time_s: float) -> str:
     return "end"
 
 
-def _same_frame_as_ffmpeg(ffmpeg: str, video: Path, time_s: float, frame: Callable) -> str:
+def _same_frame_as_ffmpeg(ffmpeg: str, video: Path, time_s: float, frame: Callable[..., Any]) -> str:
     """Which of our frames around ``time_s`` ffmpeg's output matches (mean absolute RGB difference)."""
     raw = subprocess.run([ffmpeg, "-v", "error", "-ss", f"{time_s:.6f}", "-i", str(video), "-frames:v", "1",
                           "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], check=True, capture_output=True).stdout

@@ -6,14 +6,20 @@ machinery (or rembg) it does not use.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any, ParamSpec, TypeVar
 
 import click
 
 from ..errors import UserError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # name -> "module:attribute" of a click command, imported only when that command runs
 _LAZY_COMMANDS = {
@@ -42,7 +48,9 @@ class _LazyGroup(click.Group):
             if exc.name == module_name:
                 return None
             raise
-        return getattr(module, attribute)
+        command = getattr(module, attribute)
+        assert isinstance(command, click.Command), _LAZY_COMMANDS[name]
+        return command
 
 
 def _available(name: str) -> bool:
@@ -55,16 +63,15 @@ class UserFacingError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"thumbkit: {self.format_message()}", err=True)
 
 
-def fail_on_user_error(func):
+def fail_on_user_error(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for commands: ``UserError`` becomes a one-line message and exit status 2."""
-    import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except UserError as exc:

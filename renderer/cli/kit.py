@@ -61,7 +61,8 @@ def show_command(name: str, output: Path | None, kits_dir: Path | None) -> None:
     """Render a preview sheet of the kit NAME: every format, palette, logo."""
     import io
 
-    from ..api import Renderer, write_atomic
+    from ..api import Renderer
+    from ..files import write_atomic
     from ..kits.preview import preview_sheet
     from ..kits.new import default_kits_dir
 

@@ -10,6 +10,7 @@ its text already is, with its ``frame`` block as the treatment: the same path, o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from PIL import Image
 
@@ -17,10 +18,12 @@ from ..colors import RGBA, parse_color, to_hex
 from ..lru import LruCache
 from ..spec.layout import BackgroundLayer, Box, LayoutSpec, PictureBackground, PicturePosition, PictureTreatment, TextLayer
 from .placement import Placement, analyse, choose, cover, text_at
-from .plan import PlanPicture, Rect
+from ..rect import Rect
+from .plan import PlanPicture
 from .treatment import Treatment, calm_under_text
 
-_FRAME_SIDE = {"left": "left", "right": "right", "bottom": "bottom", "full": "center", "none": "center"}
+_FRAME_SIDE: dict[str, Literal["left", "right", "top", "bottom", "center"]] = {
+    "left": "left", "right": "right", "bottom": "bottom", "full": "center", "none": "center"}
 
 
 @dataclass
@@ -74,20 +77,20 @@ def _rounded(rect: Rect) -> Rect:
     return Rect(round(float(rect.x), 1), round(float(rect.y), 1), round(float(rect.width), 1), round(float(rect.height), 1))
 
 
-_COVERED: LruCache[tuple, Image.Image] = LruCache(8)
+_COVERED: LruCache[tuple[str, Rect, int, int, float], Image.Image] = LruCache(8)
 
 
 def _covered(picture: Image.Image, key: str | None, crop: Rect, width: int, height: int, darken: float) -> Image.Image:
     """The crop at the canvas size, darkened; remembered by the picture's key (the next title over
     the same picture usually gets the same crop). Shared: drawn on only as a copy."""
-    cache_key = (key, crop, width, height, darken)
-    found = _COVERED.get(cache_key) if key is not None else None
+    cache_key = (key, crop, width, height, darken) if key is not None else None
+    found = _COVERED.get(cache_key) if cache_key is not None else None
     if found is not None:
         return found
     image = cover(picture, crop, width, height)
     if darken > 0:
         image = Image.blend(image, Image.new("RGB", image.size, (0, 0, 0)), darken)
-    return _COVERED.put(cache_key, image) if key is not None else image
+    return _COVERED.put(cache_key, image) if cache_key is not None else image
 
 
 def picture_block(spec: LayoutSpec) -> PictureBackground:
@@ -98,7 +101,7 @@ def picture_block(spec: LayoutSpec) -> PictureBackground:
     background = next((layer for layer in spec.layers if isinstance(layer, BackgroundLayer)), None)
     texts = [layer.box for layer in spec.layers if isinstance(layer, TextLayer)]
     x0, y0 = min(box.x for box in texts), min(box.y for box in texts)
-    x1, y1 = max(box.right() for box in texts), max(box.bottom() for box in texts)
+    x1, y1 = max(box.x + box.width for box in texts), max(box.y + box.height for box in texts)
     frame = background.frame if background is not None else None
     at = _FRAME_SIDE[frame.scrim] if frame is not None else "center"
     treatment = PictureTreatment(

@@ -8,8 +8,9 @@ import numpy as np
 from PIL import Image
 
 from ..colors import luminance_array
+from ..rect import Rect
 from .backdrop import Backdrop
-from .plan import PlanImage, PlanText, Rect
+from .plan import PlanImage, PlanText
 
 GRID_STEP_PX = 8  # the luminance grid of a cached background: one sample per 8x8 pixels
 

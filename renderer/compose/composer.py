@@ -15,9 +15,10 @@ from PIL import Image, ImageDraw
 
 from ..lru import LruCache
 from ..spec.kit import KitSpec
-from ..spec.layout import BackgroundLayer, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
+from ..rect import Rect
 from .canvas import GRID_STEP_PX, Work, image_luminances
 from .backdrop import prepare as prepare_backdrop
 from .fills import fill_image
@@ -25,8 +26,8 @@ from .logo import draw_logo, place_logo, small_panels
 from .masks import paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
-from .plan import Plan, PlanImage, Rect
-from .scene import FramedPhoto, LogoSource, Scene, scaled_rect
+from .plan import Plan, PlanImage
+from .scene import FramedPhoto, LogoSource, Scene
 from .text_layer import draw_text
 
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
@@ -47,7 +48,7 @@ class Composer:
         scene = mirror_for_rtl(scene)  # a right-to-left title gets the layout mirrored
         backdrop = None
         if scene.background_image is not None:  # the text goes where the picture leaves room
-            slots = tuple(scaled_rect(layer.box, scene.scale) for layer in scene.layout.layers
+            slots = tuple(layer.box.rect(scene.scale) for layer in scene.layout.layers
                           if isinstance(layer, PhotoLayer) and scene.photo is not None)
             moved, backdrop = prepare_backdrop(scene.layout, scene.background_image, key=scene.background_key,
                                                source=scene.background_source, scale=scene.scale, obstacles=slots)
@@ -56,9 +57,7 @@ class Composer:
         width, height = round(spec.size.width * s), round(spec.size.height * s)
         layers = spec.layers
         prefix = 0
-        while prefix < len(layers) and isinstance(layers[prefix], (BackgroundLayer, ShapeLayer)) and not (
-            scene.background_image is not None and isinstance(layers[prefix], BackgroundLayer)
-        ) and not (isinstance(layers[prefix], ShapeLayer) and layers[prefix].track is not None):
+        while prefix < len(layers) and _is_static(layers[prefix], scene):
             prefix += 1
         canvas, grid, key = self._static_prefix(scene, prefix, width, height)
         work = Work(canvas, grid, untouched_key=key, backdrop=backdrop)
@@ -74,7 +73,7 @@ class Composer:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
                 drawn_at = self._shape(work.canvas, scene, layer)
-                work.painted.append(scaled_rect(layer.box, scene.scale))
+                work.painted.append(layer.box.rect(scene.scale))
                 if backdrop is not None:
                     work.over_picture.append(drawn_at)
             elif isinstance(layer, PhotoLayer):
@@ -116,7 +115,7 @@ class Composer:
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
                 canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder)
-            else:
+            elif isinstance(layer, ShapeLayer):
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = image_luminances(canvas.reduce(GRID_STEP_PX))
@@ -128,7 +127,7 @@ class Composer:
         rects = []
         for layer in scene.layout.layers:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
-                rects.append(scaled_rect(layer.box, scene.scale))
+                rects.append(layer.box.rect(scene.scale))
         if scene.logo is not None:
             work.logo_rect, work.logo_note = place_logo(scene, avoid=list(rects) + small_panels(scene))
             rects.append(work.logo_rect.inflate(12 * scene.scale))
@@ -149,7 +148,7 @@ class Composer:
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *,
                box: Rect | None = None) -> tuple[tuple[int, int], Image.Image]:
         """Draw ``layer`` (at ``box`` when given); returns where, and the alpha it was drawn with."""
-        box = box or scaled_rect(layer.box, scene.scale)
+        box = box or layer.box.rect(scene.scale)
         w, h = round(box.width), round(box.height)
         paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
         mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
@@ -163,7 +162,7 @@ class Composer:
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
         if scene.photo is None:
             return
-        box = scaled_rect(layer.box, scene.scale)
+        box = layer.box.rect(scene.scale)
         framed = scene.photo(round(box.width), round(box.height))
         work.warnings.extend(framed.warnings)
         width, height = work.size
@@ -221,17 +220,25 @@ class Composer:
             draw.rectangle(_xyxy(image.box), outline=(255, 255, 0, 255), width=2)
         for layer in scene.layout.layers:
             if isinstance(layer, (PhotoLayer, LogoLayer)):
-                draw.rectangle(_xyxy(scaled_rect(layer.box, scene.scale)), outline=(255, 200, 0, 255), width=1)
+                draw.rectangle(_xyxy(layer.box.rect(scene.scale)), outline=(255, 200, 0, 255), width=1)
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _is_static(layer: Layer, scene: Scene) -> bool:
+    """Drawn the same in every render of the layout (cached): a background fill (not a video frame)
+    or a shape that does not follow the text."""
+    if isinstance(layer, BackgroundLayer):
+        return scene.background_image is None
+    return isinstance(layer, ShapeLayer) and layer.track is None
+
+
 def _xyxy(rect: Rect) -> tuple[float, float, float, float]:
     return (rect.x, rect.y, rect.right, rect.bottom)
 
 
 def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
     """Where a tracking shape goes against the text's ink (its own box when there is no text)."""
-    own = scaled_rect(shape.box, scale)
+    own = shape.box.rect(scale)
     if ink is None or shape.track is None:
         return own
     gap = shape.track.gap_px * scale

@@ -6,8 +6,10 @@ from __future__ import annotations
 from PIL import Image, ImageDraw, ImageFilter
 
 from ..colors import RGBA, contrast_ratio, ensure_contrast, parse_color, relative_luminance
+from ..spec.layout import Shadow
 from ..text.typeset import Typeface
-from .plan import PlanLine, Rect
+from ..rect import Rect
+from .plan import PlanLine
 
 MIN_CONTRAST = 4.5
 
@@ -21,7 +23,7 @@ def readable_accent(accent: RGBA, text_color: RGBA, behind: tuple[float, ...]) -
     return adjusted
 
 
-def draw_text_shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface, size: int, ink: Rect, shadow, stroke_px: int) -> None:
+def draw_text_shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface: Typeface, size: int, ink: Rect, shadow: Shadow, stroke_px: int) -> None:
     """A soft drop shadow: the glyphs drawn into a mask at a quarter of the size, blurred there
     (16x fewer pixels than at full size) and scaled back up, then painted through that mask."""
     blur = shadow.blur_em * size

@@ -9,10 +9,11 @@ from PIL import Image, ImageFilter
 from ..colors import RGBA, contrast_ratio, luminance_array, parse_color, relative_luminance, to_hex
 from ..spec.kit import KitSpec
 from ..spec.layout import LogoLayer, ShapeLayer
+from ..rect import Rect
 from .canvas import Work, luminances_behind
 from .masks import paint_over, shape_mask
-from .plan import PlanImage, Rect
-from .scene import Scene, scaled_rect
+from .plan import PlanImage
+from .scene import Scene
 
 LOGO_MAX_UPSCALE = 2.0  # a small logo is enlarged at most this much (more is visibly blurred)
 LOGO_MIN_SIDE_PX = 16  # a logo drawn thinner than this cannot be made out: warned
@@ -121,7 +122,7 @@ def small_panels(scene: Scene) -> list[Rect]:
     """Rectangular shapes smaller than half the canvas (badges, bars): a logo stays off them."""
     canvas_area = scene.layout.size.width * scene.layout.size.height
     return [
-        scaled_rect(layer.box, scene.scale)
+        layer.box.rect(scene.scale)
         for layer in scene.layout.layers
         if isinstance(layer, ShapeLayer) and layer.shape == "rect" and layer.box.width * layer.box.height < canvas_area / 2
     ]
@@ -130,5 +131,5 @@ def small_panels(scene: Scene) -> list[Rect]:
 def _logo_region(scene: Scene) -> Rect:
     for layer in scene.layout.layers:
         if isinstance(layer, LogoLayer):
-            return scaled_rect(layer.box, scene.scale)
+            return layer.box.rect(scene.scale)
     return Rect(0, 0, scene.layout.size.width * scene.scale, scene.layout.size.height * scene.scale)

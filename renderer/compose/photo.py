@@ -8,15 +8,16 @@ from PIL import Image, ImageFilter
 
 from ..colors import parse_color
 from ..lru import LruCache
+from ..spec.layout import PhotoEffects
+from ..rect import Rect
 from .masks import outline_of
-from .plan import Rect
 
 
 # per framed image and effects: (the image, kept alive so that its id is not reused; its sprite)
-_SPRITES: LruCache[tuple, tuple[Image.Image, Image.Image]] = LruCache(16)
+_SPRITES: LruCache[tuple[object, ...], tuple[Image.Image, Image.Image]] = LruCache(16)
 
 
-def photo_sprite(image: Image.Image, effects, scale: float, inner_edges: tuple[bool, bool, bool, bool],
+def photo_sprite(image: Image.Image, effects: PhotoEffects, scale: float, inner_edges: tuple[bool, bool, bool, bool],
                   cut_edges: tuple[int | None, ...] = (None, None, None, None), face: Rect | None = None) -> Image.Image:
     """The framed photo with its drop shadow and outline composed into one RGBA image of the slot's
     size, remembered per framed image: a presenter's next thumbnail pastes it once, nothing more.

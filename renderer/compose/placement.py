@@ -20,6 +20,7 @@ Plain numpy on small arrays with integral images: a few milliseconds however lar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -29,7 +30,7 @@ from PIL import Image
 from ..cutout.faces import skin_faces
 from ..lru import LruCache
 from ..spec.layout import Box, LayoutSpec, ShapeLayer, TextLayer
-from .plan import Rect, avoid
+from ..rect import Rect, avoid
 
 MAP_LONG_SIDE_PX = 160  # the detail map's size
 FACE_LONG_SIDE_PX = 200  # faces down to a tenth of the picture's long side are found (20 px here)
@@ -58,7 +59,7 @@ class PictureMap:
     @property
     def map_scale(self) -> float:
         """Map pixels per picture pixel."""
-        return self.detail.shape[1] / self.width_px
+        return float(self.detail.shape[1]) / self.width_px
 
     @cached_property
     def sums(self) -> "_Integral":
@@ -116,7 +117,7 @@ def find_picture_faces(picture: Image.Image, *, widened: bool = True) -> tuple[R
     clear of), or as the detector boxes them (brows to mouth)."""
     small = _small(picture, FACE_LONG_SIDE_PX)
     k = picture.width / small.width
-    boxes = (Rect(box.left * k, box.top * k, box.width_px * k, box.height_px * k) for box in skin_faces(small))
+    boxes = (Rect(box.x * k, box.y * k, box.width * k, box.height * k) for box in skin_faces(small))
     return tuple(widen_face(box) if widened else box for box in boxes)
 
 
@@ -143,7 +144,8 @@ def detail_map(picture: Image.Image) -> np.ndarray:
     surround = np.stack([box_blur(opponent[..., c], wide) for c in range(3)], axis=-1)
     colour = np.sqrt((((centre - surround) * np.array([0.5, 1.0, 1.0], dtype=np.float32)) ** 2).sum(axis=-1))
     combined = 0.7 * _normalise(detail) + 0.3 * _normalise(colour)
-    return np.clip(_normalise(combined), 0.0, 1.0).astype(np.float32)
+    result: np.ndarray = np.clip(_normalise(combined), 0.0, 1.0).astype(np.float32)
+    return result
 
 
 def _normalise(values: np.ndarray) -> np.ndarray:
@@ -157,7 +159,8 @@ def box_blur(values: np.ndarray, radius: int) -> np.ndarray:
     integral = np.pad(padded.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
     size = 2 * radius + 1
     total = integral[size:, size:] - integral[:-size, size:] - integral[size:, :-size] + integral[:-size, :-size]
-    return (total / (size * size)).astype(values.dtype)
+    mean: np.ndarray = (total / (size * size)).astype(values.dtype)
+    return mean
 
 
 class _Integral:
@@ -214,7 +217,7 @@ def _overlap(a: Rect, b: Rect) -> float:
     return max(0.0, width) * max(0.0, height)
 
 
-def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: list[tuple[str, Rect]],
+def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: Sequence[tuple[str, Rect]],
            *, obstacles: tuple[Rect, ...] = (), text_chars: int = 0, text_lines: int = 4) -> Placement:
     """The best (position, crop) for text in one of ``regions`` (``(at, box)`` in canvas pixels, in
     the layout's order of preference); ``obstacles``: canvas rectangles the text must leave alone
@@ -256,9 +259,9 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
     assert best is not None
     _, index, crop, busy, kept = best
     scale = canvas_width / crop.width
-    faces = tuple(face for face in (_to_canvas(f, crop, scale) for f in picture.faces)
+    shown = tuple(face for face in (_to_canvas(f, crop, scale) for f in picture.faces)
                   if face.right > 0 and face.bottom > 0 and face.x < canvas_width and face.y < canvas_height)
-    return Placement(index=index, at=regions[index][0], crop=crop, faces=faces, busy=round(busy, 3), kept=round(kept, 3),
+    return Placement(index=index, at=regions[index][0], crop=crop, faces=shown, busy=round(busy, 3), kept=round(kept, 3),
                      scores=tuple((at, round(score, 3)) for (at, _), score in zip(regions, per_position)))
 
 
@@ -271,7 +274,7 @@ def _smallness(room: Rect, text_chars: int, text_lines: int, canvas_height: int)
     size = min((room.width * room.height / (0.55 * text_chars)) ** 0.5,  # as many lines as fill the room
                max(1, text_lines) * room.width / (0.55 * text_chars),  # no more lines than the layout takes
                room.height)  # one line cannot be taller than the room
-    return max(0.0, 1.0 - size / (canvas_height / 8))
+    return float(max(0.0, 1.0 - size / (canvas_height / 8)))
 
 
 def cover(picture: Image.Image, crop: Rect, width_px: int, height_px: int) -> Image.Image:
@@ -301,8 +304,8 @@ def text_at(spec: LayoutSpec, index: int) -> LayoutSpec:
 
     layers = []
     for layer in spec.layers:
-        if isinstance(layer, (TextLayer, ShapeLayer)) and source.contains(layer.box):
-            update: dict = {"box": mapped(layer.box, keep_size=isinstance(layer, ShapeLayer) and layer.track is not None)}
+        if isinstance(layer, (TextLayer, ShapeLayer)) and source.rect().contains(layer.box.rect()):
+            update: dict[str, object] = {"box": mapped(layer.box, keep_size=isinstance(layer, ShapeLayer) and layer.track is not None)}
             if isinstance(layer, TextLayer):
                 update.update({key: value for key, value in (("align", target.align), ("valign", target.valign)) if value})
             layer = layer.model_copy(update=update)

@@ -7,49 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
-
-@dataclass(frozen=True)
-class Rect:
-    x: float
-    y: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.height
-
-    def intersects(self, other: "Rect") -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
-
-    def contains(self, other: "Rect") -> bool:
-        return self.x <= other.x and self.y <= other.y and other.right <= self.right and other.bottom <= self.bottom
-
-    def inflate(self, by: float) -> "Rect":
-        return Rect(self.x - by, self.y - by, self.width + 2 * by, self.height + 2 * by)
-
-
-def avoid(box: Rect, obstacles: list[Rect]) -> Rect:
-    """The largest part of ``box`` left of, right of, above or below each obstacle it meets (where
-    a text box goes around the photo slot, the logo, a face)."""
-    for obstacle in obstacles:
-        if not box.intersects(obstacle):
-            continue
-        candidates = [
-            Rect(box.x, box.y, obstacle.x - box.x, box.height),
-            Rect(obstacle.right, box.y, box.right - obstacle.right, box.height),
-            Rect(box.x, box.y, box.width, obstacle.y - box.y),
-            Rect(box.x, obstacle.bottom, box.width, box.bottom - obstacle.bottom),
-        ]
-        candidates = [c for c in candidates if c.width > 0 and c.height > 0]
-        if candidates:
-            box = max(candidates, key=lambda c: (min(c.width / 4, c.height), c.width * c.height))
-    return box
+from ..rect import Rect
 
 
 @dataclass(frozen=True)
@@ -129,7 +89,7 @@ class Plan:
     warnings: tuple[str, ...]
     picture: PlanPicture | None = None  # a picture behind the text (backgroundImage, kit background, video frame)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:

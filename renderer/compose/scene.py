@@ -9,8 +9,8 @@ from typing import Callable
 from PIL import Image
 
 from ..spec.kit import KitSpec
-from ..spec.layout import Box, LayoutSpec
-from .plan import Rect
+from ..spec.layout import LayoutSpec
+from ..rect import Rect
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,3 @@ class Scene:
     background_key: str | None = None  # the picture's content key: its analysis is remembered under it
     background_source: str = "backgroundImage"  # what the picture is, for the plan
 
-
-def scaled_rect(box: Box, scale: float) -> Rect:
-    """A layout box in canvas pixels at ``scale``."""
-    return Rect(box.x * scale, box.y * scale, box.width * scale, box.height * scale)

@@ -9,12 +9,14 @@ from ..colors import ensure_contrast, parse_color, relative_luminance, to_hex, w
 from ..spec.layout import TextLayer
 from ..text.fit import FitRules, FittedText
 from ..text.line_layout import line_pieces, title_direction
-from ..text.title import Atom, atoms_from_text, normalize_title
+from ..text.segment import Atom
+from ..text.title import atoms_from_text, normalize_title
 from ..text.typeset import TextMeasure, Typeface, fit_with_leading
+from ..rect import Rect, avoid
 from .canvas import Work, canvas_luminances, luminances_behind
 from .contrast import MIN_CONTRAST, draw_text_shadow, local_scrim, readable_accent, shadow_shows
-from .plan import PlanLine, PlanSegment, PlanText, Rect, avoid
-from .scene import Scene, scaled_rect
+from .plan import PlanLine, PlanSegment, PlanText
+from .scene import Scene
 
 
 def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: Typeface) -> None:
@@ -31,7 +33,7 @@ def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: 
     missing = typeface.missing("".join(a.text for a in atoms))
     if missing:
         work.warnings.append("no bundled font covers " + " ".join(f"U+{cp:04X}" for cp in missing[:12]))
-    box = scaled_rect(layer.box, s)
+    box = layer.box.rect(s)
     fit_box = avoid(box, work.obstacles)
     if emphasis_style == "color" and layer.contrast == "ensure" and any(a.emphasis for a in atoms):
         # An accent that cannot read over this backdrop (a bright video frame) becomes a

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
 from ..colors import RGBA, contrast_ratio, linear_rgb, relative_luminance
-from .plan import Rect
+from ..rect import Rect
 
 MIN_CONTRAST = 4.5
 TARGET_CONTRAST = 5.0  # aimed at, so that the whole ink box (not only the sample) reaches 4.5:1
@@ -112,8 +112,9 @@ def _scrim_against(text: RGBA, scrim: RGBA) -> RGBA:
 
 
 def _smooth(t: np.ndarray) -> np.ndarray:
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3 - 2 * t)
+    clipped: np.ndarray = np.clip(t, 0.0, 1.0)
+    smooth: np.ndarray = clipped * clipped * (3 - 2 * clipped)
+    return smooth
 
 
 def _mask(at: str, size: tuple[int, int], ink: Rect, pad: float, size_px: int) -> Image.Image:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from .faces import Box
+from ..rect import Rect
 from .masks import apply_mask
 from .results import Cutout
 
@@ -38,8 +38,8 @@ def mask_png(value: Cutout, mask: Image.Image) -> bytes:
     meta = {
         "version": CACHE_VERSION,
         "size": list(mask.size),
-        "mask_box": list(value.mask_box.as_tuple()),
-        "face_box": list(value.face_box.as_tuple()) if value.face_box else None,
+        "mask_box": list(value.mask_box.edges_px()),
+        "face_box": list(value.face_box.edges_px()) if value.face_box else None,
         "warnings": list(value.warnings),
     }
     info = PngImagePlugin.PngInfo()
@@ -51,6 +51,7 @@ def mask_png(value: Cutout, mask: Image.Image) -> bytes:
 
 def cutout_from_mask_png(data: bytes, image: Image.Image) -> Cutout | None:
     with Image.open(io.BytesIO(data), formats=["PNG"]) as stored:
+        assert isinstance(stored, PngImagePlugin.PngImageFile)
         meta = json.loads(stored.text[_CACHE_META_KEY])
         mask = stored.convert("L")
     if meta["version"] != CACHE_VERSION or tuple(meta["size"]) != image.size:
@@ -58,7 +59,7 @@ def cutout_from_mask_png(data: bytes, image: Image.Image) -> Cutout | None:
     return apply_mask(
         image,
         mask,
-        mask_box=Box(*meta["mask_box"]),
-        face_box=Box(*meta["face_box"]) if meta["face_box"] else None,
+        mask_box=Rect.from_edges(*meta["mask_box"]),
+        face_box=Rect.from_edges(*meta["face_box"]) if meta["face_box"] else None,
         warnings=tuple(meta["warnings"]),
     )

@@ -126,7 +126,8 @@ class CutoutEngine:
     def _predict_mask(self, image: Image.Image) -> Image.Image:
         with np.errstate(all="ignore"):  # a flat photo gives 0/0 in rembg's normalisation
             mask = self.session().predict(image.convert("RGB"))[0]
-        return mask.convert("L")
+        grey: Image.Image = mask.convert("L")
+        return grey
 
     # --- the cache ----------------------------------------------------------------------------
 

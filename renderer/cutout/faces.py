@@ -9,45 +9,13 @@ scikit-image is imported on the first :func:`find_face`, not with this module.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-
-@dataclass(frozen=True)
-class Box:
-    """A pixel rectangle: ``left``/``top`` inclusive, ``right``/``bottom`` exclusive."""
-
-    left: int
-    top: int
-    right: int
-    bottom: int
-
-    @property
-    def width_px(self) -> int:
-        return self.right - self.left
-
-    @property
-    def height_px(self) -> int:
-        return self.bottom - self.top
-
-    @property
-    def area_px(self) -> int:
-        return max(self.width_px, 0) * max(self.height_px, 0)
-
-    def as_tuple(self) -> tuple[int, int, int, int]:
-        return (self.left, self.top, self.right, self.bottom)
-
-    def contains(self, other: Box) -> bool:
-        return (
-            self.left <= other.left
-            and self.top <= other.top
-            and other.right <= self.right
-            and other.bottom <= self.bottom
-        )
+from ..rect import Rect
 
 
 # The LBP cascade's window is 24 px, so a face is found once it spans about 24 px in the search
@@ -68,16 +36,16 @@ _MIN_MASK_COVER = 0.6
 _CASCADE_LOCK = threading.Lock()
 
 
-def find_face(image: Image.Image, mask: Image.Image, subject_box: Box) -> Box | None:
+def find_face(image: Image.Image, mask: Image.Image, subject_box: Rect) -> Rect | None:
     """The largest frontal face inside ``subject_box`` and on ``mask`` (L), in image pixels."""
     search_height_px = max(
-        round(subject_box.height_px * _SEARCH_TOP_FRACTION), subject_box.width_px
+        round(subject_box.height * _SEARCH_TOP_FRACTION), subject_box.width
     )
-    region = Box(
-        subject_box.left,
-        subject_box.top,
+    region = Rect.from_edges(
+        subject_box.x,
+        subject_box.y,
         subject_box.right,
-        subject_box.top + max(1, min(subject_box.height_px, search_height_px)),
+        subject_box.y + max(1, min(subject_box.height, search_height_px)),
     )
     grey = _subject_on_grey(image, mask, region)
     mask_array = np.asarray(mask)
@@ -88,11 +56,11 @@ def find_face(image: Image.Image, mask: Image.Image, subject_box: Box) -> Box | 
             if _mask_cover(mask_array, face) >= _MIN_MASK_COVER
         ]
         if faces:
-            return max(faces, key=lambda face: face.area_px)
+            return max(faces, key=lambda face: face.area)
     return None
 
 
-def _detect(grey: Image.Image, region: Box, width_px: int) -> list[Box]:
+def _detect(grey: Image.Image, region: Rect, width_px: int) -> list[Rect]:
     scale = min(1.0, width_px / grey.width)
     small = grey.resize(
         (max(1, round(grey.width * scale)), max(1, round(grey.height * scale))),
@@ -110,11 +78,11 @@ def _detect(grey: Image.Image, region: Box, width_px: int) -> list[Box]:
         min_neighbor_number=_MIN_NEIGHBOURS,
     )
     return [
-        Box(
-            region.left + round(hit["c"] / scale),
-            region.top + round(hit["r"] / scale),
-            region.left + round((hit["c"] + hit["width"]) / scale),
-            region.top + round((hit["r"] + hit["height"]) / scale),
+        Rect.from_edges(
+            region.x + round(hit["c"] / scale),
+            region.y + round(hit["r"] / scale),
+            region.x + round((hit["c"] + hit["width"]) / scale),
+            region.y + round((hit["r"] + hit["height"]) / scale),
         )
         for hit in found
     ]
@@ -124,7 +92,8 @@ def detect_multi_scale(image: np.ndarray, **options: Any) -> list[dict[str, int]
     """Detections of the one shared cascade (the cutout's and the video moments' faces); its
     thread-safety is not documented, so calls are serialised."""
     with _CASCADE_LOCK:
-        return face_cascade().detect_multi_scale(image, **options)
+        found: list[dict[str, int]] = face_cascade().detect_multi_scale(image, **options)
+        return found
 
 
 # Faces anywhere in a picture (a video frame, a background photo), not only on a cut-out subject:
@@ -138,7 +107,7 @@ _CR_RANGE = (133, 173)
 _CB_RANGE = (77, 127)
 
 
-def skin_faces(image: Image.Image) -> list[Box]:
+def skin_faces(image: Image.Image) -> list[Rect]:
     """Frontal faces with skin-coloured boxes in ``image`` (RGB, about 240 px wide), in its pixels."""
     grey = np.asarray(image.convert("L"), dtype=np.float64) / 255
     height_px = grey.shape[0]
@@ -153,12 +122,13 @@ def skin_faces(image: Image.Image) -> list[Box]:
         min_neighbor_number=_SKIN_MIN_NEIGHBOURS,
     )
     ycbcr = np.asarray(image.convert("YCbCr"))
-    boxes = [Box(d["c"], d["r"], d["c"] + d["width"], d["r"] + d["height"]) for d in detections]
+    boxes = [Rect(d["c"], d["r"], d["width"], d["height"]) for d in detections]
     return [box for box in boxes if _skin_fraction(ycbcr, box) >= _MIN_SKIN_FRACTION]
 
 
-def _skin_fraction(ycbcr: np.ndarray, box: Box) -> float:
-    pixels = ycbcr[box.top : box.bottom, box.left : box.right]
+def _skin_fraction(ycbcr: np.ndarray, box: Rect) -> float:
+    left, top, right, bottom = box.edges_px()
+    pixels = ycbcr[top:bottom, left:right]
     if pixels.size == 0:
         return 0.0
     cb, cr = pixels[..., 1], pixels[..., 2]
@@ -175,19 +145,19 @@ def face_cascade() -> Any:
     return Cascade(lbp_frontal_face_cascade_filename())
 
 
-def _subject_on_grey(image: Image.Image, mask: Image.Image, region: Box) -> Image.Image:
+def _subject_on_grey(image: Image.Image, mask: Image.Image, region: Rect) -> Image.Image:
     """The region of ``image`` in grey levels, with everything off the mask set to mid-grey."""
-    box = region.as_tuple()
+    box = region.edges_px()
     grey = image.crop(box).convert("L")
     background = Image.new("L", grey.size, 128)
     return Image.composite(grey, background, mask.crop(box))
 
 
-def _mask_cover(mask: np.ndarray, face: Box) -> float:
+def _mask_cover(mask: np.ndarray, face: Rect) -> float:
     """Share of the face box's central half (by side) where the mask is solid."""
-    quarter_w, quarter_h = face.width_px // 4, face.height_px // 4
+    quarter_w, quarter_h = face.width // 4, face.height // 4
     centre = mask[
-        face.top + quarter_h : face.bottom - quarter_h,
-        face.left + quarter_w : face.right - quarter_w,
+        face.y + quarter_h : face.bottom - quarter_h,
+        face.x + quarter_w : face.right - quarter_w,
     ]
     return float((centre >= 128).mean()) if centre.size else 0.0

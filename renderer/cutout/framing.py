@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InputError
-from .faces import Box
+from ..rect import Rect
 from .masks import SOLID_LEVEL
 from .results import CUTOUT_MAX_SIDE_PX, Cutout, Framed
 
@@ -119,23 +119,23 @@ def _overlaps(span: tuple[int, int] | None, start: float, end: float) -> bool:
     return span is not None and span[0] < end and span[1] > start
 
 
-def _estimate_head(image: Image.Image, face: Box) -> _Head:
-    height = face.height_px
+def _estimate_head(image: Image.Image, face: Rect) -> _Head:
+    height = face.height
     hair_top = _hair_top(np.asarray(image.getchannel("A")), face)
     return _Head(
-        left=face.left - 0.25 * face.width_px,
-        top=min(hair_top, face.top - 0.3 * height),
-        right=face.right + 0.25 * face.width_px,
+        left=face.x - 0.25 * face.width,
+        top=min(hair_top, face.y - 0.3 * height),
+        right=face.right + 0.25 * face.width,
         chin=face.bottom + 0.15 * height,
     )
 
 
-def _hair_top(alpha: np.ndarray, face: Box) -> float:
+def _hair_top(alpha: np.ndarray, face: Rect) -> float:
     """The top of the solid mask run above the face's middle columns, at most 1.2 faces up."""
-    band = alpha[:, face.left + face.width_px // 4 : face.right - face.width_px // 4]
-    highest = max(0, round(face.top - 1.2 * face.height_px))
-    rows_solid = band[highest : face.top].max(axis=1, initial=0) >= 128
-    top = face.top
+    band = alpha[:, face.x + face.width // 4 : face.right - face.width // 4]
+    highest = max(0, round(face.y - 1.2 * face.height))
+    rows_solid = band[highest : face.y].max(axis=1, initial=0) >= 128
+    top = face.y
     while top > highest and rows_solid[top - 1 - highest]:
         top -= 1
     return float(top)
@@ -145,7 +145,7 @@ Crop = tuple[float, float, float, float]
 
 
 def _head_and_shoulders_crop(
-    head: _Head, subject_bottom: int, aspect: float, align: str, cuts: PhotoCuts, photo_width: int
+    head: _Head, subject_bottom: float, aspect: float, align: str, cuts: PhotoCuts, photo_width: int
 ) -> Crop:
     # The least height that holds the whole head: never crop into it, whatever else is wanted.
     least = max(head.height / HEAD_SHARE_MAX, head.width * (1 + 2 * SIDE_MARGIN_SHARE) / aspect)
@@ -220,28 +220,28 @@ def _fit_horizontally(
 
 
 def _whole_subject_crop(
-    box: Box, aspect: float, align: str, cuts: PhotoCuts, mask: Image.Image
+    box: Rect, aspect: float, align: str, cuts: PhotoCuts, mask: Image.Image
 ) -> Crop:
     cut_top, cut_left, cut_right, cut_bottom = (
         side is not None for side in (cuts.top, cuts.left, cuts.right, cuts.bottom)
     )
     top_margin = 0.0 if cut_top else TOP_MARGIN_SHARE
-    margin = NO_FACE_SIDE_MARGIN_SHARE * box.width_px  # a side the photo cuts needs none
-    keep = (box.left - (0 if cut_left else margin), box.right + (0 if cut_right else margin))
-    height = max(box.height_px / (1 - top_margin), (keep[1] - keep[0]) / aspect)
-    if cut_left and cut_right and height * aspect > box.width_px:
+    margin = NO_FACE_SIDE_MARGIN_SHARE * box.width  # a side the photo cuts needs none
+    keep = (box.x - (0 if cut_left else margin), box.right + (0 if cut_right else margin))
+    height = max(box.height / (1 - top_margin), (keep[1] - keep[0]) / aspect)
+    if cut_left and cut_right and height * aspect > box.width:
         # Cut on both sides: zoom in so the photo's sides stay out of view.
-        height = max(box.width_px / aspect, NO_FACE_LEAST_SHARE * box.height_px)
+        height = max(box.width / aspect, NO_FACE_LEAST_SHARE * box.height)
     if cut_top and cut_bottom:
-        height = min(height, box.height_px)  # both cuts on the slot's edges, before the width
-    top = box.top - top_margin * height
+        height = min(height, box.height)  # both cuts on the slot's edges, before the width
+    top = box.y - top_margin * height
     # Only room left below the subject is shared out by ``align``; a zoomed-in crop keeps its top.
     shift = _align_shift(max(0.0, top + height - box.bottom), align)
     if cut_top:
         shift = min(shift, max(0.0, top))  # the photo's top edge stays on the slot's top edge
     top -= shift
     width = height * aspect
-    centre_x = (box.left + box.right) / 2
+    centre_x = (box.x + box.right) / 2
     if width < keep[1] - keep[0]:  # zoomed in: centred on the subject's top, a head mostly
         centre_x = _top_centre(mask, box)
         keep = (centre_x, centre_x)
@@ -251,14 +251,14 @@ def _whole_subject_crop(
     return (left, top, left + width, top + height)
 
 
-def _top_centre(mask: Image.Image, box: Box) -> float:
+def _top_centre(mask: Image.Image, box: Rect) -> float:
     """The middle of the solid subject in the top fifth of ``box``."""
-    rows = np.asarray(mask)[box.top : box.top + max(1, box.height_px // 5), box.left : box.right]
+    rows = np.asarray(mask)[box.y : box.y + max(1, box.height // 5), box.x : box.right]
     columns = np.flatnonzero((rows >= SOLID_LEVEL).any(axis=0))
     if columns.size == 0:
-        return (box.left + box.right) / 2
+        return (box.x + box.right) / 2
     weights = (rows >= SOLID_LEVEL).sum(axis=0)[columns]
-    return box.left + float(np.average(columns, weights=weights)) + 0.5
+    return box.x + float(np.average(columns, weights=weights)) + 0.5
 
 
 def _align_shift(gap: float, align: str) -> float:
@@ -289,9 +289,9 @@ def _render_crop(
     face_box = None
     if cutout.face_box is not None:
         face = cutout.face_box
-        face_box = Box(
-            round((face.left - left) * scale),
-            round((face.top - top) * scale),
+        face_box = Rect.from_edges(
+            round((face.x - left) * scale),
+            round((face.y - top) * scale),
             round((face.right - left) * scale),
             round((face.bottom - top) * scale),
         )

@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InputError
-from .faces import Box
+from ..rect import Rect
 from .results import Cutout
 
 #: Mask levels: at or below the floor is haze from the model's min-max normalisation (made fully
@@ -67,12 +67,12 @@ def drop_specks(mask: Image.Image) -> Image.Image:
     return Image.fromarray(alpha)
 
 
-def clean_mask(mask: Image.Image, face: Box | None = None) -> Image.Image:
+def clean_mask(mask: Image.Image, face: Rect | None = None) -> Image.Image:
     """The levelled ``mask`` (L) reduced to the subject: see :func:`_keep_subject`."""
     return Image.fromarray(_keep_subject(np.array(mask), face))
 
 
-def _keep_subject(alpha: np.ndarray, face: Box | None) -> np.ndarray:
+def _keep_subject(alpha: np.ndarray, face: Rect | None) -> np.ndarray:
     """``alpha`` (uint8, levelled) with only the subject left in it.
 
     Kept: the core blob holding ``face`` and the largest one (a second subject, or a part near
@@ -93,7 +93,7 @@ def _keep_subject(alpha: np.ndarray, face: Box | None) -> np.ndarray:
     small = np.asarray(Image.fromarray(alpha).resize(small_size, Image.Resampling.BOX))
     small_face = None
     if face is not None:
-        small_face = Box(*(round(v * k) for v in face.as_tuple()))
+        small_face = Rect.from_edges(*(round(v * k) for v in face.edges_px()))
     kept = _keep_subject_at(small, small_face).astype(np.float32)
     # The share of each small pixel that was kept (1 where untouched); where the small mask is
     # empty, 1 next to what is kept (thin details the box filter faded out) and 0 elsewhere.
@@ -106,10 +106,11 @@ def _keep_subject(alpha: np.ndarray, face: Box | None) -> np.ndarray:
     full = Image.fromarray(factor, "F").resize(
         (alpha.shape[1], alpha.shape[0]), Image.Resampling.BILINEAR
     )
-    return np.round(alpha * np.clip(np.asarray(full), 0.0, 1.0)).astype(np.uint8)
+    result: np.ndarray = np.round(alpha * np.clip(np.asarray(full), 0.0, 1.0)).astype(np.uint8)
+    return result
 
 
-def _keep_subject_at(alpha: np.ndarray, face: Box | None) -> np.ndarray:
+def _keep_subject_at(alpha: np.ndarray, face: Rect | None) -> np.ndarray:
     """:func:`_keep_subject` at the mask's own size."""
     from scipy import ndimage
 
@@ -125,7 +126,7 @@ def _keep_subject_at(alpha: np.ndarray, face: Box | None) -> np.ndarray:
     main = np.zeros(count + 1, dtype=bool)
     main[int(np.argmax(sizes))] = True
     if face is not None:
-        on_face = labels[face.top : face.bottom, face.left : face.right]
+        on_face = labels[face.y : face.bottom, face.x : face.right]
         on_face = on_face[on_face > 0]
         if on_face.size:
             main[int(np.bincount(on_face).argmax())] = True
@@ -183,17 +184,17 @@ def _keep_subject_at(alpha: np.ndarray, face: Box | None) -> np.ndarray:
     return cleaned
 
 
-def _head_zone(face: Box, shape: tuple[int, ...]) -> np.ndarray:
+def _head_zone(face: Rect, shape: tuple[int, ...]) -> np.ndarray:
     """Where the hair and ears around ``face`` can be: its soft edges are never dropped."""
     zone = np.zeros(shape[:2], dtype=bool)
-    top = max(0, round(face.top - 1.2 * face.height_px))
-    left = max(0, round(face.left - 0.8 * face.width_px))
-    right = round(face.right + 0.8 * face.width_px)
+    top = max(0, round(face.y - 1.2 * face.height))
+    left = max(0, round(face.x - 0.8 * face.width))
+    right = round(face.right + 0.8 * face.width)
     zone[top : face.bottom, left:right] = True
     return zone
 
 
-def subject_box(mask: Image.Image) -> tuple[Box, float]:
+def subject_box(mask: Image.Image) -> tuple[Rect, float]:
     """The box of ``mask`` and the share of the photo that is solid subject; an InputError when
     there is too little subject to call it one."""
     solid_share = float((np.asarray(mask) >= SOLID_LEVEL).mean())
@@ -207,17 +208,17 @@ def subject_box(mask: Image.Image) -> tuple[Box, float]:
     return mask_box, solid_share
 
 
-def mask_box_of(mask: Image.Image) -> Box | None:
+def mask_box_of(mask: Image.Image) -> Rect | None:
     box = mask.getbbox()
-    return Box(*box) if box else None
+    return Rect.from_edges(*box) if box else None
 
 
 def apply_mask(
     image: Image.Image,
     mask: Image.Image,
     *,
-    mask_box: Box,
-    face_box: Box | None,
+    mask_box: Rect,
+    face_box: Rect | None,
     warnings: tuple[str, ...],
 ) -> Cutout:
     """The photo with ``mask`` as its alpha; fully transparent pixels become transparent black."""

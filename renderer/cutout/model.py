@@ -52,7 +52,8 @@ def _rembg_sessions() -> dict[str, Any]:
             f"the face cutout needs rembg and onnxruntime, which are not installed ({exc}); "
             "install them with thumbkit's cutout dependencies"
         ) from exc
-    return sessions
+    found: dict[str, Any] = sessions
+    return found
 
 
 def _rembg_model_file(model: str) -> Path:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from .faces import Box
+from ..rect import Rect
 
 #: Photos are cut out at most this many pixels on their longer side (larger ones are reduced first).
 CUTOUT_MAX_SIDE_PX = 2048
@@ -21,8 +21,8 @@ class Cutout:
     """
 
     image: Image.Image
-    mask_box: Box
-    face_box: Box | None
+    mask_box: Rect
+    face_box: Rect | None
     warnings: tuple[str, ...] = ()
 
 
@@ -31,7 +31,7 @@ class Framed:
     """A cutout fitted to a slot: ``image`` is RGBA of exactly the slot's size."""
 
     image: Image.Image
-    face_box: Box | None
+    face_box: Rect | None
     scale: float
     warnings: tuple[str, ...] = ()
     #: Where the photo's own edge cuts the subject inside the slot, per side (left, top, right,

@@ -170,7 +170,10 @@ def apply_category_to_kit(kit: Kit, category: str) -> Kit:
     return kit if spec is kit.spec else Kit(kit.id, spec, kit.folder)
 
 
-def _emphasis_for(palette: Palette, wanted: str) -> str:
+Emphasis = Literal["color", "highlight", "none"]
+
+
+def _emphasis_for(palette: Palette, wanted: Emphasis) -> Emphasis:
     """``wanted``, unless it is accent-coloured words and the brand's accent does not read as text
     on its background (a light kit's coral, say): then highlight boxes, which do."""
     if wanted == "color" and _contrast(palette.accent, palette.background) < READABLE_TEXT_CONTRAST:

@@ -248,7 +248,8 @@ def _png(image: Image.Image) -> bytes:
 def _photo_file(source: Source) -> tuple[str, bytes]:
     image = _reduced(_user_image(source, "photo"), PHOTO_MAX_SIDE_PX, _label(source, "photo"), "photo")
     buffer = io.BytesIO()
-    if image.getchannel("A").getextrema()[0] < 255:  # a cut-out: keep its transparency
+    lowest_alpha = image.getchannel("A").getextrema()[0]
+    if isinstance(lowest_alpha, (int, float)) and lowest_alpha < 255:  # a cut-out: keep its transparency
         image.save(buffer, "PNG", optimize=True)
         return "photo.png", buffer.getvalue()
     image.convert("RGB").save(buffer, "JPEG", quality=PHOTO_JPEG_QUALITY, optimize=True)

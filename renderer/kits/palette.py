@@ -11,9 +11,9 @@ lightness until it reaches ``ACCENT_CONTRAST``, and ``on_accent`` reads on the a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from PIL import Image
@@ -84,7 +84,7 @@ def _merge(colors: np.ndarray, shares: np.ndarray) -> tuple[Swatch, ...]:
     """Greedy merge, largest first: a cluster within ``MERGE_DELTA_E`` of a kept one joins it."""
     order = np.argsort(-shares)
     labs = srgb_to_lab(colors.astype(np.float64))
-    kept: list[list] = []  # [lab_sum_weighted, share, rgb of the largest member]
+    kept: list[list[Any]] = []  # [lab_sum_weighted, share, rgb of the largest member]
     for index in order:
         lab, share = labs[index], float(shares[index])
         for entry in kept:
@@ -97,7 +97,7 @@ def _merge(colors: np.ndarray, shares: np.ndarray) -> tuple[Swatch, ...]:
     swatches = []
     for lab_sum, share, _ in kept:
         lab = lab_sum / share
-        swatches.append(Swatch(rgb=lab_to_rgb(tuple(lab)), share=round(share, 4), lab=tuple(float(v) for v in lab)))
+        swatches.append(Swatch(rgb=lab_to_rgb(tuple(lab)), share=round(share, 4), lab=(float(lab[0]), float(lab[1]), float(lab[2]))))
     return tuple(sorted(swatches, key=lambda s: -s.share))
 
 
@@ -207,7 +207,7 @@ def _muted(text: RGB, background: RGB) -> RGB:
     return text
 
 
-def _until(make, start: float, direction: int, good) -> RGB:
+def _until(make: Callable[[float], RGB], start: float, direction: int, good: Callable[[RGB], bool]) -> RGB:
     """``make(lightness)`` from ``start`` in steps of 2 towards ``direction`` until ``good``."""
     lightness = start
     while True:
@@ -236,7 +236,8 @@ def _lab_to_linear(lab: Lab) -> np.ndarray:
     fy = (lightness + 16) / 116
     f = np.array([fy + a / 500, fy, fy - b / 200])
     xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * _WHITE
-    return _M_INV @ xyz
+    rgb: np.ndarray = _M_INV @ xyz
+    return rgb
 
 
 def lab_to_rgb(lab: Lab) -> RGB:
@@ -261,7 +262,8 @@ def lab_to_rgb(lab: Lab) -> RGB:
 
 
 def _lab(rgb: RGB) -> Lab:
-    return tuple(float(v) for v in srgb_to_lab(np.array(rgb, dtype=np.float64)))
+    lab = srgb_to_lab(np.array(rgb, dtype=np.float64))
+    return (float(lab[0]), float(lab[1]), float(lab[2]))
 
 
 def _lch(lab: Lab) -> tuple[float, float, float]:

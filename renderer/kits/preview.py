@@ -7,14 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from ..spec.catalog import Kit
 from .categories import apply_category_to_kit
 from ..colors import contrast_ratio, parse_color, relative_luminance
 from ..formats import FORMAT_NAMES
 from .render import load_logo_source, render_with_kit
-from ..spec.kit import PALETTE_ROLES
+from ..compose.scene import LogoSource
+from ..spec.kit import PALETTE_ROLES, Palette
 
 if TYPE_CHECKING:
     from ..api import Renderer
@@ -91,7 +92,7 @@ def preview_sheet(renderer: "Renderer", kit: Kit) -> Image.Image:
     return sheet
 
 
-def preview_tiles(renderer: "Renderer", kit: Kit, logo) -> list[_Tile]:
+def preview_tiles(renderer: "Renderer", kit: Kit, logo: LogoSource | None) -> list[_Tile]:
     """One render per format, one with the kit's presenter photo when it has one, and one over a
     kit background when it lists some."""
     tiles = [_tile(renderer, kit, fmt, index, logo) for index, fmt in enumerate(FORMAT_NAMES)]
@@ -107,7 +108,7 @@ def preview_tiles(renderer: "Renderer", kit: Kit, logo) -> list[_Tile]:
     return tiles
 
 
-def _tile(renderer: "Renderer", kit: Kit, fmt: str, index: int, logo) -> _Tile:
+def _tile(renderer: "Renderer", kit: Kit, fmt: str, index: int, logo: LogoSource | None) -> _Tile:
     preferred = next((name for name in kit.spec.layouts if name in renderer.layouts and renderer.layouts[name].spec.format == fmt), None)
     layout = renderer.layouts[preferred] if preferred else None
     picks = layout.spec.picks if layout else ()
@@ -132,7 +133,7 @@ def _rows(tiles: list[_Tile]) -> list[list[_Tile]]:
     return rows
 
 
-def _swatches(draw: ImageDraw.ImageDraw, fonts: "_Fonts", palette, x: int, y: int) -> None:
+def _swatches(draw: ImageDraw.ImageDraw, fonts: "_Fonts", palette: Palette, x: int, y: int) -> None:
     size_w, size_h = 200, 120
     for index, role in enumerate(PALETTE_ROLES):
         value = getattr(palette, role)
@@ -148,7 +149,7 @@ def _swatches(draw: ImageDraw.ImageDraw, fonts: "_Fonts", palette, x: int, y: in
             draw.text((left + 14, y + 84), note, font=fonts.body(18), fill=label)
 
 
-def _contrast_note(role: str, palette) -> str:
+def _contrast_note(role: str, palette: Palette) -> str:
     """The contrast that matters for a role: what is drawn on what."""
     lum = {r: relative_luminance(parse_color(getattr(palette, r))) for r in PALETTE_ROLES}
     pairs = {"surface": ("text", "surface", "text on it"), "text": ("text", "background", "on bg"),
@@ -160,7 +161,7 @@ def _contrast_note(role: str, palette) -> str:
     return f"{contrast_ratio(lum[fg], lum[bg]):.1f}:1 {words}"
 
 
-def _logos(sheet: Image.Image, draw: ImageDraw.ImageDraw, fonts: "_Fonts", logo, palette, x: int, y: int) -> None:
+def _logos(sheet: Image.Image, draw: ImageDraw.ImageDraw, fonts: "_Fonts", logo: LogoSource, palette: Palette, x: int, y: int) -> None:
     """Each variant where the renderer uses it: ``file`` on dark grounds, ``file_dark`` on light."""
     grounds = (palette.background, palette.text)  # one of them is dark, the other light
     dark_ground, light_ground = sorted(grounds, key=lambda c: relative_luminance(parse_color(c)))
@@ -183,5 +184,5 @@ class _Fonts:
     def __init__(self, renderer: "Renderer") -> None:
         self._book = renderer.fonts
 
-    def body(self, size_px: int):
+    def body(self, size_px: int) -> ImageFont.FreeTypeFont:
         return self._book.face("inter", "bold").at(size_px)

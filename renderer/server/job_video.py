@@ -12,13 +12,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 
 from ..errors import AssetError, InputError, UserError
 from ..video import Frame, frame, moments, probe
 from .frame_images import store_frame
-from .job_kinds import JobContext, JobInput, JobOutputs, job_kind
+from .job_kinds import JobContext, JobInput, JobOutputs, Runner, job_kind
 from .media import path_video_id, resolve_media_path
 from .store import StoredImage
 from .video_index import StoredFrame, VideoRecord
@@ -49,17 +49,30 @@ class FoundVideo:
         return self.record.name or self.record.id
 
 
-# -- frame ---------------------------------------------------------------------------------------------
-def _check_frame(input: JobInput, context: JobContext) -> JobInput:
-    checked = read_frame_input(input)
-    check_video_ref(checked.video, context.settings.media_root, _services(context).uploads)
-    return checked.to_json()
+# -- the two kinds: their input checked at submit time (its video found), run in a worker thread ------
+class _VideoJob(Protocol):
+    @property
+    def video(self) -> VideoRef: ...
+
+    def to_json(self) -> dict[str, Any]: ...
 
 
-@job_kind("frame", check=_check_frame)
-async def run_frame(context: JobContext, input: JobInput) -> JobOutputs:
-    job = read_frame_input(input)
-    return await context.run_sync(_make_frame, _services(context), job)
+J = TypeVar("J", bound=_VideoJob)
+
+
+def _video_job_kind(name: str, read: Callable[[JobInput], J], make: Callable[[VideoServices, J], JobOutputs]) -> Runner:
+    """Register job kind ``name``: ``read`` checks its input (and the video must be there) when the
+    job is submitted; ``make`` does the work in a worker thread when it runs."""
+
+    def check(input: JobInput, context: JobContext) -> JobInput:
+        checked = read(input)
+        check_video_ref(checked.video, context.settings.media_root, _services(context).uploads)
+        return checked.to_json()
+
+    async def run(context: JobContext, input: JobInput) -> JobOutputs:
+        return await context.run_sync(make, _services(context), read(input))
+
+    return job_kind(name, check=check)(run)
 
 
 def _make_frame(services: VideoServices, job: FrameInput) -> JobOutputs:
@@ -73,19 +86,6 @@ def _make_frame(services: VideoServices, job: FrameInput) -> JobOutputs:
     image = store_frame(services.images, services.database, shot, video.label)
     services.index.add_frames([_stored(video, image, shot, "frame", job.time_s)])
     return [_output(video, image, shot, job.time_s)]
-
-
-# -- moments -------------------------------------------------------------------------------------------
-def _check_moments(input: JobInput, context: JobContext) -> JobInput:
-    checked = read_moments_input(input)
-    check_video_ref(checked.video, context.settings.media_root, _services(context).uploads)
-    return checked.to_json()
-
-
-@job_kind("moments", check=_check_moments)
-async def run_moments(context: JobContext, input: JobInput) -> JobOutputs:
-    job = read_moments_input(input)
-    return await context.run_sync(_make_moments, _services(context), job)
 
 
 def _make_moments(services: VideoServices, job: MomentsInput) -> JobOutputs:
@@ -102,6 +102,10 @@ def _make_moments(services: VideoServices, job: MomentsInput) -> JobOutputs:
                         "score": moment.score, "reason": moment.reason})
     services.index.add_frames(stored)
     return outputs
+
+
+run_frame = _video_job_kind("frame", read_frame_input, _make_frame)
+run_moments = _video_job_kind("moments", read_moments_input, _make_moments)
 
 
 # -- shared --------------------------------------------------------------------------------------------

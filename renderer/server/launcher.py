@@ -40,7 +40,8 @@ class ServerProcess:
 
     def health(self) -> dict[str, object]:
         with urllib.request.urlopen(f"{self.url}/health", timeout=5) as response:
-            return json.loads(response.read())
+            answer: dict[str, object] = json.loads(response.read())
+            return answer
 
     def stop(self, timeout: float = 30.0) -> bool:
         """SIGTERM, then wait; SIGKILL if it does not stop in time. True when it stopped cleanly:
@@ -62,13 +63,14 @@ class ServerProcess:
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-            if (match := CREATED_KEY.search(line)) is not None:
-                self.created_key = match.group(1)
-            if not self.url and (match := SERVING.search(line)) is not None:
-                self.url = match.group(1)
-                self._started.set()
+        with self.process.stdout:  # closed once the process has ended and its output is read
+            for line in self.process.stdout:
+                self.lines.append(line)
+                if (match := CREATED_KEY.search(line)) is not None:
+                    self.created_key = match.group(1)
+                if not self.url and (match := SERVING.search(line)) is not None:
+                    self.url = match.group(1)
+                    self._started.set()
         self._started.set()  # the process ended: stop waiting
 
 

@@ -28,7 +28,8 @@ STORE_HEADER = "X-Thumbkit-Store"  # hit: answered from the store, miss: rendere
 
 
 def services(request: Request) -> Services:
-    return request.app.state.services
+    services: Services = request.app.state.services
+    return services
 
 
 def image_url(request: Request, image_id: str) -> str:

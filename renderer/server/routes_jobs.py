@@ -30,7 +30,8 @@ def job_json(request: Request, job: Job) -> dict[str, Any]:
 
 
 def key_id(request: Request) -> str:
-    return request.scope["state"]["key_id"]
+    key_id: str = request.scope["state"]["key_id"]
+    return key_id
 
 
 @router.post(

@@ -47,9 +47,10 @@ async def upload_picture(request: Request) -> JSONResponse:
                          field="file")
     store = services(request).store
     image = await anyio.to_thread.run_sync(keep_picture, store, data)
-    body = {"id": image.id, "url": image_url(request, image.id), "mediaType": image.media_type,
-            "width": image.width, "height": image.height, "sizeBytes": image.size_bytes}
-    return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
+    url = image_url(request, image.id)
+    body = {"id": image.id, "url": url, "mediaType": image.media_type, "width": image.width, "height": image.height,
+            "sizeBytes": image.size_bytes}
+    return JSONResponse(body, status_code=201, headers={"Location": url})
 
 
 def keep_picture(store: ImageStore, data: bytes) -> StoredImage:

@@ -27,7 +27,7 @@ _ENVELOPE_BYTES = 64 * 1024  # room for a multipart body's boundaries and part h
 _HOW = "send the {what} as the request body or as the multipart field 'file'"
 
 
-def openapi_body(description: str) -> dict:
+def openapi_body(description: str) -> dict[str, object]:
     """``openapi_extra`` for a route that reads an uploaded file itself: the raw body, or the
     multipart field ``file``."""
     binary = {"type": "string", "format": "binary"}

@@ -107,7 +107,7 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
         problems.append(doc.problem(("layers",), "a layout needs at least one text layer"))
     for index, layer in enumerate(spec.layers):
         box = getattr(layer, "box", None)
-        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.right() > spec.size.width or box.bottom() > spec.size.height):
+        if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height):
             problems.append(doc.problem(("layers", index, "box"), f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
         if isinstance(layer, TextLayer):
             problem = font_problem(layer.font, layer.weight, fonts, kit)
@@ -142,11 +142,11 @@ def _picture_problems(spec: LayoutSpec, doc: SourceDoc, index: int, layer: Backg
     problems = []
     for number, position in enumerate(layer.picture.positions):
         box = position.box
-        if box.x < 0 or box.y < 0 or box.right() > spec.size.width or box.bottom() > spec.size.height:
+        if box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height:
             problems.append(doc.problem((*loc, "positions", number, "box"),
                                         f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
     reference = layer.picture.positions[0]
-    if not any(isinstance(other, TextLayer) and reference.box.contains(other.box) for other in spec.layers):
+    if not any(isinstance(other, TextLayer) and reference.box.rect().contains(other.box.rect()) for other in spec.layers):
         problems.append(doc.problem((*loc, "positions", 0, "box"),
                                     f"no text layer lies inside the first position's box ({reference.at}): the text layers "
                                     "are drawn there and moved to the position chosen"))
@@ -177,7 +177,7 @@ class KitStore:
         return cls((data_dir("brand_kits"), *extra_roots), fonts)
 
     def ids(self) -> list[str]:
-        found = set()
+        found: set[str] = set()
         for root in self.roots:
             if root.is_dir():
                 found.update(p.parent.name for p in root.glob("*/kit.yaml") if KIT_ID.fullmatch(p.parent.name))
@@ -241,7 +241,7 @@ def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layou
             continue
         family, weight = font["family"], font.get("weight", KitFont.model_fields["weight"].default)
         if family not in fonts.families:
-            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "")))
+            problems.append(doc.problem(("fonts", role, "family"), fonts.describe(family, "") or f"unknown font family {family!r}"))
         elif isinstance(weight, str) and (problem := fonts.describe(family, weight)):
             problems.append(doc.problem(("fonts", role, "weight"), problem))
     layouts = data.get("layouts")
@@ -251,9 +251,9 @@ def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layou
     shown_dir = doc.path.rsplit("/", 1)[0]
     backgrounds = data.get("backgrounds")
     files: list[tuple[tuple[str | int, ...], object]] = []
-    for loc in (("logo", "file"), ("logo", "file_dark"), ("photo", "file")):
-        section = data.get(loc[0])
-        files.append((loc, section.get(loc[1]) if isinstance(section, dict) else None))
+    for role, key in (("logo", "file"), ("logo", "file_dark"), ("photo", "file")):
+        section = data.get(role)
+        files.append(((role, key), section.get(key) if isinstance(section, dict) else None))
     files += [(("backgrounds", index), name) for index, name in enumerate(backgrounds if isinstance(backgrounds, list) else ())]
     for loc, relative in files:
         if not isinstance(relative, str):

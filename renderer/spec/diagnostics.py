@@ -12,7 +12,7 @@ from ..errors import SpecProblem
 from .yaml_source import PathKey, SourceDoc
 
 
-def validate_doc(model: type[BaseModel], doc: SourceDoc, *, context: dict | None = None) -> tuple[Any, list[SpecProblem]]:
+def validate_doc(model: type[BaseModel], doc: SourceDoc, *, context: dict[str, Any] | None = None) -> tuple[Any, list[SpecProblem]]:
     """``model`` validated from ``doc``; on failure ``None`` and every problem, located."""
     try:
         return model.model_validate(doc.data, context=context), []
@@ -63,7 +63,7 @@ def _data_loc(data: Any, loc: PathKey) -> PathKey:
 
 
 def _is_last_key(loc: PathKey, part: str | int) -> bool:
-    return loc and loc[-1] == part
+    return bool(loc) and loc[-1] == part
 
 
 def _allowed_keys(model: type[BaseModel], data: Any, loc: PathKey) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..colors import COLOR_FORMS, parse_color
+from ..rect import Rect
 from .templating import is_template
 
 PICKS = ("default", "listicle", "short", "long", "photo")
@@ -35,19 +36,17 @@ ColorText = Annotated[str, Field(min_length=1)]
 
 
 class Box(Closed):
+    """A box as a layout file writes it (whole pixels of the format's size); :meth:`rect` gives it
+    as thumbkit's one rectangle type."""
+
     x: int
     y: int
     width: Annotated[int, Field(gt=0)]
     height: Annotated[int, Field(gt=0)]
 
-    def right(self) -> int:
-        return self.x + self.width
-
-    def bottom(self) -> int:
-        return self.y + self.height
-
-    def contains(self, other: "Box") -> bool:
-        return self.x <= other.x and self.y <= other.y and other.right() <= self.right() and other.bottom() <= self.bottom()
+    def rect(self, scale: float = 1.0) -> Rect:
+        """The box on a canvas drawn at ``scale`` (2 for hd), in pixels."""
+        return Rect(self.x * scale, self.y * scale, self.width * scale, self.height * scale)
 
 
 class Size(Closed):

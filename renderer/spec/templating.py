@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import colorsys
 from functools import lru_cache
+from collections.abc import Iterator
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import Template
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from ..colors import mix, parse_color, to_hex
 
@@ -51,7 +54,7 @@ def is_template(value: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _compiled(source: str):
+def _compiled(source: str) -> Template:
     return _ENV.from_string(source)
 
 
@@ -76,14 +79,15 @@ def fill(source: str, context: dict[str, Any]) -> str:
     if not is_template(source):
         return source
     try:
-        return _compiled(source).render(context)
+        rendered: str = _compiled(source).render(context)
+        return rendered
     except UndefinedError as exc:
         raise TemplateFillError(f"{exc.message}; the context has: {', '.join(sorted(context))}") from exc
     except (SecurityError, TemplateSyntaxError, ValueError, TypeError) as exc:
         raise TemplateFillError(str(exc)) from exc
 
 
-def fill_tree(data: Any, context: dict[str, Any], loc: tuple = ()) -> Any:
+def fill_tree(data: Any, context: dict[str, Any], loc: tuple[str | int, ...] = ()) -> Any:
     """Every template string in ``data`` filled; raises TemplateFillError with ``.loc`` set."""
     if isinstance(data, str):
         try:
@@ -98,7 +102,7 @@ def fill_tree(data: Any, context: dict[str, Any], loc: tuple = ()) -> Any:
     return data
 
 
-def template_strings(data: Any, loc: tuple = ()):
+def template_strings(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(loc, string) for every template string in ``data``."""
     if isinstance(data, str):
         if is_template(data):

@@ -113,6 +113,7 @@ def _event_problems(text: str, shown: str) -> list[SpecProblem]:
         if isinstance(event, yaml.NodeEvent):  # a scalar, an alias or the start of a collection
             loc = stack[-1].next_loc() if stack else ()
             mark = event.start_mark
+            assert mark is not None  # the parser marks every event it emits
             if isinstance(event, yaml.AliasEvent):
                 problems.append(SpecProblem(shown, mark.line + 1, mark.column + 1, dotted(loc), ALIAS_MESSAGE))
             elif event.anchor is not None:
@@ -132,7 +133,8 @@ def _event_problems(text: str, shown: str) -> list[SpecProblem]:
     return problems
 
 
-def _convert(node: yaml.Node, loc: PathKey, positions: dict, problems: list, shown: str) -> Any:
+def _convert(node: yaml.Node, loc: PathKey, positions: dict[PathKey, tuple[int, int]], problems: list[SpecProblem],
+             shown: str) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -160,7 +162,7 @@ def _convert(node: yaml.Node, loc: PathKey, positions: dict, problems: list, sho
     return _scalar(node, loc, problems, shown)
 
 
-def _scalar(node: yaml.Node, loc: PathKey, problems: list, shown: str) -> Any:
+def _scalar(node: yaml.Node, loc: PathKey, problems: list[SpecProblem], shown: str) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)

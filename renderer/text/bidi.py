@@ -184,7 +184,7 @@ def _resolve_neutrals(types: list[str], level: int, sos: str) -> None:
             end += 1
         before = _strong_direction(types[index - 1]) if index > 0 else sos
         after = _strong_direction(types[end]) if end < len(types) else sos
-        direction = before if before == after else embedding
+        direction = before if before == after and before is not None else embedding
         types[index:end] = [direction] * (end - index)
         index = end
 

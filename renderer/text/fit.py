@@ -14,12 +14,13 @@ monospace measure. The painter checks the real hinted widths afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 import regex
 
-from .title import Atom
+from .segment import Atom
 
 ELLIPSIS = "…"
 FitMode = Literal["shrink", "truncate"]
@@ -80,7 +81,7 @@ class _Metrics:
 
 
 def fit_text(
-    atoms: tuple[Atom, ...] | list[Atom],
+    atoms: Sequence[Atom],
     *,
     box_width_px: float,
     box_height_px: float,

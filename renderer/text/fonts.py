@@ -55,6 +55,13 @@ class FontFace:
         return self.bitmap_size_px is not None
 
     @property
+    def strike_px(self) -> int:
+        """The one size a colour bitmap font is drawn at (only for ``is_bitmap`` faces)."""
+        if self.bitmap_size_px is None:
+            raise TypeError(f"{self.family} {self.weight} is not a bitmap font")
+        return self.bitmap_size_px
+
+    @property
     def feature_list(self) -> list[str] | None:
         """``features`` as Pillow takes them (None: the font's defaults)."""
         return list(self.features) or None

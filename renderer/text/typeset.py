@@ -157,7 +157,7 @@ class TextMeasure:
 
 def script_line_height(text: str) -> float:
     """The comfort floor of the line height for ``text``: the largest of its scripts' (0 if none)."""
-    found = {match.lastgroup for match in _SCRIPTS.finditer(text)}
+    found = {match.lastgroup for match in _SCRIPTS.finditer(text) if match.lastgroup is not None}
     return max((SCRIPT_LINE_HEIGHT[name] for name in found), default=0.0)
 
 
@@ -234,7 +234,7 @@ def _bitmap_tile(face: FontFace, text: str, size_px: int) -> tuple[Image.Image, 
     left, top, right, bottom = font.getbbox(text, anchor="ls")
     if right <= left or bottom <= top:
         return None
-    tile = Image.new("RGBA", (right - left, bottom - top), (0, 0, 0, 0))
+    tile = Image.new("RGBA", (int(right - left), int(bottom - top)), (0, 0, 0, 0))
     ImageDraw.Draw(tile).text((-left, -top), text, font=font, anchor="ls", embedded_color=True)
     scale = _bitmap_scale(face, size_px)
     width, height = max(1, round(tile.width * scale)), max(1, round(tile.height * scale))
@@ -258,7 +258,7 @@ def _draw_bitmap_run(canvas: Image.Image, x_px: float, baseline_px: float, run: 
 @lru_cache(maxsize=65536)
 def _run_width_em(face: FontFace, text: str) -> float:
     if face.is_bitmap:
-        return face.at(0).getlength(text) / face.bitmap_size_px
+        return face.at(0).getlength(text) / face.strike_px
     return face.width_em(text)
 
 
@@ -275,7 +275,7 @@ def _ink_extents(typeface: Typeface, text: str) -> tuple[float, float]:
         if not run.text.strip():
             continue
         if run.face.is_bitmap:
-            reference = run.face.bitmap_size_px
+            reference = run.face.strike_px
             _, y0, _, y1 = run.face.at(0).getbbox(run.text, anchor="ls")
         else:
             reference = _REFERENCE_PX
@@ -293,12 +293,12 @@ def _ink_extents_px(typeface: Typeface, text: str, size_px: int) -> tuple[int, i
         if not run.text.strip():
             continue
         if run.face.is_bitmap:
-            scale = size_px / run.face.bitmap_size_px
+            scale = size_px / run.face.strike_px
             _, y0, _, y1 = run.face.at(0).getbbox(run.text, anchor="ls")
             y0, y1 = math.floor(y0 * scale), math.ceil(y1 * scale)
         else:
             _, y0, _, y1 = run.face.at(size_px).getbbox(run.text, anchor="ls", features=run.face.feature_list)
-        top, bottom = min(top, y0), max(bottom, y1)
+        top, bottom = min(top, int(y0)), max(bottom, int(y1))
     return -top, bottom
 
 

@@ -24,7 +24,7 @@ NO_FACES = Faces(count=0, largest_height_fraction=0.0)
 
 def find_faces(image: Image.Image) -> Faces:
     """Faces in ``image`` (RGB, ~240 px wide)."""
-    heights = [box.height_px for box in skin_faces(image)]
+    heights = [box.height for box in skin_faces(image)]
     if not heights:
         return NO_FACES
     return Faces(count=len(heights), largest_height_fraction=max(heights) / image.height)

@@ -69,7 +69,8 @@ def _histogram(rgb: np.ndarray) -> np.ndarray:
     quantised = (rgb >> shift).astype(np.int32)
     bins = (quantised[..., 0] * _HIST_LEVELS + quantised[..., 1]) * _HIST_LEVELS + quantised[..., 2]
     counts = np.bincount(bins.ravel(), minlength=_HIST_LEVELS**3).astype(np.float32)
-    return counts / counts.sum()
+    shares: np.ndarray = counts / counts.sum()
+    return shares
 
 
 def _difference_hash(luma: np.ndarray) -> np.ndarray:

@@ -75,7 +75,7 @@ def moments(
         width=None, height=None, fit="cover", output_format=output_format, background="#000000", quality=quality
     )
     if hasattr(video, "read"):
-        video = video.read()  # type: ignore[union-attr]  # read twice below: analysis, then extraction
+        video = video.read()  # read twice below: analysis, then extraction
     with open_video(video) as opened:
         sampled = sample_video(opened, plan_sampling(opened))
     samples = sampled.samples

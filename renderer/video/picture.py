@@ -70,7 +70,7 @@ def output_options(
         height_px=_side(height, "height"),
         fit=fit,  # type: ignore[arg-type]
         output_format=fmt,  # type: ignore[arg-type]
-        background_rgb=background_rgb,  # type: ignore[arg-type]
+        background_rgb=background_rgb,
         quality=quality,
     )
 

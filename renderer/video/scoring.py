@@ -37,7 +37,7 @@ class MomentScores:
 
     @property
     def quality(self) -> float:
-        return sum(weight * getattr(self, name) for name, weight in WEIGHTS.items())
+        return float(sum(weight * getattr(self, name) for name, weight in WEIGHTS.items()))
 
 
 def score(measures: Measures, faces: Faces) -> MomentScores:

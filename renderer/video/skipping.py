@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import av
 
@@ -32,7 +33,7 @@ def decode_for_targets(video: OpenVideo, targets_s: Sequence[float]) -> Iterator
     context = video.stream.codec_context
     first_ticks = sorted(timing.first_shown_ticks(t) for t in targets_s)
     packets = video.container.demux(video.stream)
-    lookahead: deque[av.Packet] = deque()
+    lookahead: deque[av.Packet[Any]] = deque()
     behind: deque[int] = deque(maxlen=LOOKAHEAD_PACKETS)  # pts of the packets just before
     try:
         while True:
@@ -51,8 +52,8 @@ def decode_for_targets(video: OpenVideo, targets_s: Sequence[float]) -> Iterator
 
 
 def _provably_not_shown(
-    packet: av.Packet, first_ticks: list[int], behind: deque[int], lookahead: deque[av.Packet],
-    packets: Iterator[av.Packet],
+    packet: av.Packet[Any], first_ticks: list[int], behind: deque[int], lookahead: deque[av.Packet[Any]],
+    packets: Iterator[av.Packet[Any]],
 ) -> bool:
     if packet.pts is None or not packet.size or packet.is_keyframe:
         return False

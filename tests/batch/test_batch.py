@@ -214,7 +214,8 @@ def test_slug_collisions_get_suffixes_in_row_order_and_exact_names_clash_case_in
 def test_an_accepted_filename_always_stays_inside_the_folder(filename: str) -> None:
     try:
         name = safe_relative_name(filename, "webp")
-    except InputError:
+    except InputError as refused:  # refused, then with a message naming the field and the rule
+        assert refused.field == "filename" and str(refused).startswith("filename ")
         return
     base = Path("/srv/out")
     target = Path(os.path.normpath(base / name))
@@ -362,6 +363,7 @@ def test_cli_options_are_defaults_for_missing_columns(tmp_path: Path) -> None:
     assert assert_decodes(tmp_path / "out/wide-one.png") == (1280, 720)
 
 
+@pytest.mark.slow
 def test_cli_exit_status_1_with_failures_and_summary(tmp_path: Path) -> None:
     path = write(tmp_path / "t.csv", "title,format\nGood one,youtube\nBad,tiktok\n")
     result = CliRunner().invoke(batch_command, [str(path), "--out", str(tmp_path / "out"), "-w", "0", "-q"])
@@ -380,6 +382,7 @@ def test_cli_exit_status_2_for_an_unusable_csv(tmp_path: Path) -> None:
 
 # -- worker processes ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_sigkill_at_any_moment_then_rerun_gives_every_thumbnail_exactly_once(tmp_path: Path) -> None:
     """The first run is the CLI in its own process group, killed with SIGKILL once some rows are
     recorded: the batch process alone, so its workers must notice and exit by themselves. The
@@ -420,6 +423,7 @@ def test_sigkill_at_any_moment_then_rerun_gives_every_thumbnail_exactly_once(tmp
 
 # -- Dask ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_dask_local_cluster_renders_and_resumes_like_local_workers(tmp_path: Path) -> None:
     """By address (as the CLI does, with no default client around) and with a Client object."""
     import distributed

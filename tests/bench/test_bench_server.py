@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from renderer.bench.server import main, percentile
+
+pytestmark = pytest.mark.slow  # a load run against real server processes
 
 
 def test_percentiles() -> None:

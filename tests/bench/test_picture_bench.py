@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pytest
 from PIL import Image
 
 from renderer.bench.picture import PICTURE_SIZE, picture_bytes, picture_vs_faceless, report
@@ -20,6 +21,7 @@ def test_every_cold_render_gets_new_bytes_of_the_same_2_megapixel_picture() -> N
     assert pictures[0].convert("RGB").tobytes() == pictures[1].convert("RGB").tobytes()
 
 
+@pytest.mark.slow  # a few dozen renders
 def test_a_short_run_reports_every_figure() -> None:
     result = picture_vs_faceless(rounds=1)
     assert set(result["ms"]) == {"cold", "warm", "layout", "faceless"}

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
+
+pytestmark = pytest.mark.slow  # each test runs the command line in a new process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +23,8 @@ def thumbkit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_render_writes_a_thumbnail(tmp_path):
     result = thumbkit("render", "Ship your side project *today*, not next year", "-o", "out.webp", "--plan", "plan.json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert Image.open(tmp_path / "out.webp").size == (1280, 720)
+    with Image.open(tmp_path / "out.webp") as image:
+        assert image.size == (1280, 720)
     assert '"layout": "youtube-bold"' in (tmp_path / "plan.json").read_text()
     assert "out.webp (1280x720, youtube-bold" in result.stdout
 

@@ -8,9 +8,8 @@ import pytest
 
 from renderer import Renderer
 from renderer.colors import contrast_ratio, parse_color, relative_luminance
-from renderer.compose.plan import avoid
 from renderer.paths import data_dir
-from renderer.compose.plan import Rect
+from renderer.rect import Rect, avoid
 
 
 def kit_with(tmp_path, **replacements: str):
@@ -83,6 +82,7 @@ def test_an_accent_bar_tracks_the_ink_of_the_text_beside_it(renderer):
     dict(layout="youtube-bold"),
     dict(layout="youtube-split", brand="techpulse", use_photo=True, use_logo=True),
 ], ids=["faceless", "photo"])
+@pytest.mark.slow
 def test_cached_backgrounds_are_never_drawn_on(renderer, options):
     # Renders start from shared cached pictures (the background, the background with the
     # presenter) and copy them on first write: another title in between must not leak into them.
@@ -145,3 +145,17 @@ def test_the_plan_says_why_the_logo_left_the_kits_corner(renderer):
     photo = next(image for image in thumbnail.plan.images if image.kind == "photo")
     assert not logo.box.intersects(photo.box)  # techpulse's corner (bottom-right) is the photo's
     assert f"not {kit_corner}: the photo or a panel is there" in logo.detail, logo.detail
+
+
+def test_the_photo_outline_surrounds_the_subject_with_the_colour():
+    from PIL import Image, ImageDraw
+
+    from renderer.compose.masks import outline_of
+
+    subject = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(subject).ellipse((30, 30, 70, 70), fill=(255, 0, 0, 255))
+    outline = outline_of(subject, 5, (0, 255, 0, 255))
+    assert outline.size == subject.size
+    assert outline.getpixel((50, 27)) == (0, 255, 0, 255)  # 3 px above the subject's top edge: stroke
+    assert outline.getpixel((50, 20))[3] == 0  # 10 px above: beyond the stroke
+    assert subject.getpixel((50, 27))[3] == 0  # the subject is not modified

@@ -54,7 +54,7 @@ def test_picture_layout_matches_its_golden(renderer, golden, fmt):
 
 
 def test_golden_comparison_catches_a_changed_title(renderer):
-    from conftest import Golden
+    from tests.goldens import Golden
 
     thumbnail = renderer.render("A completely different title", format="youtube", layout="youtube-bold", output_format="png")
     with pytest.raises(pytest.fail.Exception, match="differs from its golden"):
@@ -63,7 +63,7 @@ def test_golden_comparison_catches_a_changed_title(renderer):
 
 
 def test_a_moved_box_in_the_plan_is_a_difference_and_a_subpixel_shift_is_not():
-    from conftest import plan_differences
+    from tests.goldens import plan_differences
 
     golden_plan = {"texts": [{"box": {"x": 77.0, "width": 563.0}, "font": "inter:bold", "size_px": 82, "truncated": False}]}
     shifted = {"texts": [{"box": {"x": 77.4, "width": 562.7}, "font": "inter:bold", "size_px": 82, "truncated": False}]}

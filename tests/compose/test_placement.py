@@ -11,7 +11,7 @@ from PIL import Image
 from renderer.colors import contrast_ratio, luminance_array, relative_luminance
 from renderer.spec.layout import LayoutSpec
 from renderer.compose.placement import analyse, choose, cover, cover_crops, detail_map, text_at
-from renderer.compose.plan import Rect
+from renderer.rect import Rect
 from renderer.compose.treatment import MIN_CONTRAST, calm_under_text
 
 WHITE, BLACK, NAVY = (255, 255, 255, 255), (0, 0, 0, 255), (11, 18, 32, 255)

@@ -21,14 +21,15 @@ from PIL import Image, ImageDraw
 from renderer.cutout import masks as cutout_masks
 from renderer.cutout import model as cutout_model
 from renderer.cutout.disk_cache import default_cache_dir
-from renderer.cutout.effects import add_drop_shadow, add_glow, add_outline
 from renderer.cutout.engine import NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING, CutoutEngine
 from renderer.cutout.framing import frame_subject
 from renderer.cutout.model import MODEL_MD5, model_path
 from renderer.cutout.results import Cutout
 from renderer.errors import AssetError, InputError
-from renderer.cutout.faces import Box
+from renderer.rect import Rect
 from renderer.assets.decode import content_hash, decode_image
+
+pytestmark = pytest.mark.slow  # the real cutout model on real photos
 
 # Where the astronaut's face is (by eye): it must be inside the detected box's neighbourhood.
 FACE_CENTRE_PX = (222, 118)
@@ -105,13 +106,13 @@ def test_background_corners_come_out_transparent(astronaut_cutout: Cutout) -> No
 def test_face_is_found_and_stays_opaque(astronaut_cutout: Cutout) -> None:
     face = astronaut_cutout.face_box
     assert face is not None
-    assert face.left < FACE_CENTRE_PX[0] < face.right and face.top < FACE_CENTRE_PX[1] < face.bottom
-    assert 70 <= face.width_px <= 140  # the face is about 100 px wide
+    assert face.x < FACE_CENTRE_PX[0] < face.right and face.y < FACE_CENTRE_PX[1] < face.bottom
+    assert 70 <= face.width <= 140  # the face is about 100 px wide
     alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
     # The box is a square around an oval face: its middle 60% must be solid subject.
-    inset_x, inset_y = round(face.width_px * 0.2), round(face.height_px * 0.2)
+    inset_x, inset_y = round(face.width * 0.2), round(face.height * 0.2)
     inner = alpha[
-        face.top + inset_y : face.bottom - inset_y, face.left + inset_x : face.right - inset_x
+        face.y + inset_y : face.bottom - inset_y, face.x + inset_x : face.right - inset_x
     ]
     assert inner.min() >= 250
     assert astronaut_cutout.mask_box.contains(face)
@@ -124,8 +125,8 @@ def test_face_is_found_in_a_crop_ending_at_the_collar(
     short = engine.cutout(astronaut.crop((0, 0, 512, 220)))
     face = short.face_box
     assert face is not None
-    assert face.left < FACE_CENTRE_PX[0] < face.right and face.top < FACE_CENTRE_PX[1] < face.bottom
-    assert 70 <= face.width_px <= 140
+    assert face.x < FACE_CENTRE_PX[0] < face.right and face.y < FACE_CENTRE_PX[1] < face.bottom
+    assert 70 <= face.width <= 140
 
 
 def test_transparent_pixels_carry_no_colour(astronaut_cutout: Cutout) -> None:
@@ -179,8 +180,8 @@ def test_framing_keeps_the_whole_head_inside_the_slot(
     face = framed.face_box
     assert face is not None
     margin_x, margin_y = 0.05 * width_px, 0.05 * height_px
-    assert face.left >= margin_x and face.right <= width_px - margin_x
-    assert face.top >= margin_y and face.bottom <= height_px - margin_y
+    assert face.x >= margin_x and face.right <= width_px - margin_x
+    assert face.y >= margin_y and face.bottom <= height_px - margin_y
     alpha = np.asarray(framed.image.getchannel("A"))
     # The hair is the subject's highest point: a clear top row means the head is not cut.
     assert alpha[: max(1, height_px // 50)].max() == 0
@@ -190,10 +191,10 @@ def test_tall_slot_is_a_head_and_shoulders_shot(astronaut_cutout: Cutout) -> Non
     framed = frame_subject(astronaut_cutout, slot_width_px=600, slot_height_px=720)
     face = framed.face_box
     assert face is not None
-    assert 0.2 <= face.height_px / 720 <= 0.35  # the head is the main thing, not a speck
+    assert 0.2 <= face.height / 720 <= 0.35  # the head is the main thing, not a speck
     alpha = np.asarray(framed.image.getchannel("A"))
     assert alpha[-1].max() == 255  # the body runs off the bottom edge
-    centre_x = (face.left + face.right) / 2
+    centre_x = (face.x + face.right) / 2
     assert abs(centre_x - 300) <= 30  # the face is centred
 
 
@@ -211,7 +212,7 @@ def test_framing_never_cuts_the_face_whatever_the_slot(
     )
     assert framed.image.size == (width_px, height_px)
     assert framed.face_box is not None
-    assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+    assert Rect.from_edges(0, 0, width_px, height_px).contains(framed.face_box)
 
 
 def synthetic_person(*, photo_height_px: int) -> Cutout:
@@ -220,8 +221,8 @@ def synthetic_person(*, photo_height_px: int) -> Cutout:
     draw = ImageDraw.Draw(image)
     draw.ellipse((150, 40, 250, 160), fill=(230, 190, 160, 255))  # head: 40..160
     draw.rounded_rectangle((60, 170, 340, photo_height_px + 50), radius=60, fill=(30, 60, 200, 255))
-    mask_box = Box(*image.getchannel("A").getbbox())
-    return Cutout(image=image, mask_box=mask_box, face_box=Box(160, 70, 240, 150))
+    mask_box = Rect.from_edges(*image.getchannel("A").getbbox())
+    return Cutout(image=image, mask_box=mask_box, face_box=Rect.from_edges(160, 70, 240, 150))
 
 
 def test_short_photo_is_anchored_to_the_bottom(astronaut_cutout: Cutout) -> None:
@@ -230,7 +231,7 @@ def test_short_photo_is_anchored_to_the_bottom(astronaut_cutout: Cutout) -> None
     alpha = np.asarray(framed.image.getchannel("A"))
     assert alpha[-1].max() == 255  # no gap under the subject
     assert alpha[0].max() == 0  # and the head still has room above it
-    assert framed.face_box is not None and framed.face_box.top > 0
+    assert framed.face_box is not None and framed.face_box.y > 0
 
 
 def test_short_photo_aligned_top_keeps_the_standard_headroom() -> None:
@@ -316,7 +317,7 @@ def test_the_photos_top_cut_is_put_on_the_slots_top_edge(
     assert (alpha[0] >= 128).sum() >= 0.15 * width_px  # the head's slice, across the slot's top
     assert framed.cut_edges == (None, None, None, None)  # no cut shows inside the slot
     if framed.face_box is not None:  # and the face the photo kept is still whole in the slot
-        assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+        assert Rect.from_edges(0, 0, width_px, height_px).contains(framed.face_box)
 
 
 def photo_cut_person(*, width_px: int = 400, head_top_px: int = 40) -> Cutout:
@@ -327,8 +328,8 @@ def photo_cut_person(*, width_px: int = 400, head_top_px: int = 40) -> Cutout:
     centre = width_px // 2
     draw.ellipse((centre - 50, head_top_px, centre + 50, 160), fill=(230, 190, 160, 255))
     draw.rounded_rectangle((-60, 170, width_px + 60, 450), radius=60, fill=(30, 60, 200, 255))
-    mask_box = Box(*image.getchannel("A").getbbox())
-    return Cutout(image=image, mask_box=mask_box, face_box=Box(centre - 40, 70, centre + 40, 150))
+    mask_box = Rect.from_edges(*image.getchannel("A").getbbox())
+    return Cutout(image=image, mask_box=mask_box, face_box=Rect.from_edges(centre - 40, 70, centre + 40, 150))
 
 
 @pytest.mark.parametrize(("width_px", "height_px"), [*SPLIT_SLOTS, (300, 600), (1280, 720)])
@@ -338,7 +339,7 @@ def test_a_head_cut_by_the_photo_starts_at_the_slots_top(width_px: int, height_p
     alpha = np.asarray(framed.image.getchannel("A"))
     assert alpha[0, width_px // 2] == 255  # the cut is on the slot's edge
     assert framed.face_box is not None
-    assert Box(0, 0, width_px, height_px).contains(framed.face_box)
+    assert Rect.from_edges(0, 0, width_px, height_px).contains(framed.face_box)
     assert framed.cut_edges[1] is None
 
 
@@ -356,7 +357,7 @@ def test_shoulders_cut_by_the_photos_sides_reach_the_slots_sides() -> None:
     assert framed.cut_edges == (None, None, None, None)
     assert alpha[-1, 0] == 255 and alpha[-1, -1] == 255
     assert framed.face_box is not None
-    assert Box(0, 0, 1280, 720).contains(framed.face_box)
+    assert Rect.from_edges(0, 0, 1280, 720).contains(framed.face_box)
 
 
 def test_a_cut_the_framing_cannot_avoid_is_reported_where_it_shows() -> None:
@@ -368,7 +369,7 @@ def test_a_cut_the_framing_cannot_avoid_is_reported_where_it_shows() -> None:
     assert alpha[:, : left - 1].max() == 0 and alpha[:, right + 1 :].max() == 0
     assert alpha[-1, left + 1] == 255 and alpha[-1, right - 2] == 255
     assert framed.face_box is not None
-    assert Box(0, 0, 1600, 300).contains(framed.face_box)
+    assert Rect.from_edges(0, 0, 1600, 300).contains(framed.face_box)
 
 
 def longest_run(flags: np.ndarray) -> int:
@@ -451,7 +452,7 @@ def test_hair_edges_are_kept_as_the_model_gave_them(
     )
     face = astronaut_cutout.face_box
     assert face is not None
-    hair = (slice(0, face.bottom), slice(face.left - face.width_px, face.right + face.width_px))
+    hair = (slice(0, face.bottom), slice(face.x - face.width, face.right + face.width))
     alpha = np.asarray(astronaut_cutout.image.getchannel("A"))
     assert np.array_equal(alpha[hair], levelled[hair])
     assert ((alpha[hair] > 0) & (alpha[hair] < 255)).sum() > 500  # soft edges, not a hard cut
@@ -499,7 +500,7 @@ def test_weak_regions_and_specks_apart_from_the_subject_are_dropped(side_px: int
     k = side_px / 512
     assert cleaned[round(170 * k) : round(500 * k), round(150 * k) : round(350 * k)].min() == 255
     # The speck no longer stretches the subject's box (which framing goes by).
-    assert cutout_masks.mask_box_of(Image.fromarray(cleaned)).top == round(40 * side_px / 512)
+    assert cutout_masks.mask_box_of(Image.fromarray(cleaned)).y == round(40 * side_px / 512)
 
 
 def test_the_blob_holding_the_face_is_kept_even_when_smaller() -> None:
@@ -507,42 +508,9 @@ def test_the_blob_holding_the_face_is_kept_even_when_smaller() -> None:
     draw = ImageDraw.Draw(mask)
     draw.rectangle((0, 300, 300, 511), fill=255)  # a big object, the largest blob
     draw.ellipse((400, 40, 480, 140), fill=255)  # a small person's head, far from it
-    cleaned = np.asarray(cutout_masks.clean_mask(mask, Box(410, 60, 470, 130)))
+    cleaned = np.asarray(cutout_masks.clean_mask(mask, Rect.from_edges(410, 60, 470, 130)))
     assert cleaned[90, 440] == 255 and cleaned[400, 100] == 255
     assert np.asarray(cutout_masks.clean_mask(mask))[90, 440] == 0  # without the face: a speck
-
-
-# --- effects -------------------------------------------------------------------------------
-
-
-def disc() -> Image.Image:
-    image = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
-    ImageDraw.Draw(image).ellipse((30, 30, 70, 70), fill=(255, 0, 0, 255))
-    return image
-
-
-def test_outline_surrounds_the_shape_with_the_colour() -> None:
-    source = disc()
-    outlined = add_outline(source, colour="#00ff00", width_px=5)
-    assert outlined.size == source.size
-    assert outlined.getpixel((50, 50)) == (255, 0, 0, 255)  # the subject is untouched
-    assert outlined.getpixel((50, 27)) == (0, 255, 0, 255)  # 3 px above the top edge: stroke
-    assert outlined.getpixel((50, 20))[3] == 0  # 10 px above: beyond the stroke
-    assert source.getpixel((50, 27))[3] == 0  # the input is not modified
-
-
-def test_glow_is_soft_and_fades_out() -> None:
-    glowing = add_glow(disc(), colour=(255, 255, 0), radius_px=10)
-    near, far = glowing.getpixel((50, 26))[3], glowing.getpixel((50, 12))[3]
-    assert near > far
-    assert 0 < near < 255 and glowing.getpixel((50, 2))[3] == 0
-
-
-def test_drop_shadow_is_offset() -> None:
-    shadowed = add_drop_shadow(disc(), offset_px=(10, 10), blur_px=0, opacity=0.5)
-    assert shadowed.getpixel((75, 60)) == (0, 0, 0, 128)  # right of the disc, inside its shadow
-    assert shadowed.getpixel((28, 50))[3] == 0  # left of the disc: no shadow
-    assert shadowed.getpixel((50, 50)) == (255, 0, 0, 255)
 
 
 # --- the cache -----------------------------------------------------------------------------
@@ -702,7 +670,7 @@ def test_unknown_model_name() -> None:
 def test_importing_the_module_stays_light() -> None:
     heavy = ["rembg", "onnxruntime", "skimage", "scipy"]
     script = (
-        "import sys, renderer.cutout.engine, renderer.cutout.framing, renderer.cutout.effects, renderer.cutout.faces, renderer.assets.decode; "
+        "import sys, renderer.cutout.engine, renderer.cutout.framing, renderer.cutout.faces, renderer.assets.decode; "
         f"print([name for name in {heavy!r} if name in sys.modules])"
     )
     result = subprocess.run(
@@ -758,12 +726,12 @@ def test_a_faceless_subject_cut_on_both_sides_keeps_its_top_whatever_the_alignme
 
     from renderer.cutout.framing import frame_subject
     from renderer.cutout.results import Cutout
-    from renderer.cutout.faces import Box
+    from renderer.rect import Rect
 
     pixels = np.zeros((400, 400, 4), np.uint8)
     pixels[50:150] = (255, 0, 0, 255)  # the top of the subject ("head"), as wide as the photo
     pixels[150:] = (0, 0, 255, 255)
-    cutout = Cutout(image=Image.fromarray(pixels, "RGBA"), mask_box=Box(0, 50, 400, 400), face_box=None)
+    cutout = Cutout(image=Image.fromarray(pixels, "RGBA"), mask_box=Rect.from_edges(0, 50, 400, 400), face_box=None)
     for align in ("bottom", "center", "top"):
         framed = np.asarray(frame_subject(cutout, slot_width_px=640, slot_height_px=360, align=align).image)
         assert (framed[:, 320, 0] > 200).sum() > 100, align  # the red top is in the slot, not cropped away

@@ -159,13 +159,15 @@ def test_every_reference_counts_the_same_whatever_its_size() -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.tuples(*[st.integers(0, 255)] * 3), st.integers(1, 10)), min_size=1, max_size=5))
 def test_any_colours_give_a_palette_that_reads(parts: list[tuple[tuple[int, int, int], int]]) -> None:
-    total = sum(weight for _, weight in parts)
     pixels = np.concatenate([np.full((weight * 100, 3), rgb, np.uint8) for rgb, weight in parts])
-    assert total > 0
-    palette_readable(assign_roles(dominant_colors([pixels])).palette)
+    swatches = dominant_colors([pixels])
+    assert sum(s.share for s in swatches) == pytest.approx(1.0, abs=0.01)  # every pixel counted once
+    assert [s.share for s in swatches] == sorted((s.share for s in swatches), reverse=True)
+    palette_readable(assign_roles(swatches).palette)
 
 
 # -- kit new ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_kit_new_writes_a_kit_that_loads_and_renders(tmp_path: Path, refs: dict[str, Path]) -> None:
     kits, cutouts = tmp_path / "kits", tmp_path / "cutouts"
     logo = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
@@ -477,6 +479,7 @@ def test_preview_shows_the_presenter_when_the_kit_has_a_photo(renderer: Renderer
     assert "youtube with the photo" not in [tile.fmt for tile in preview_tiles(renderer, renderer.kit("default"), None)]
 
 
+@pytest.mark.slow
 def test_kit_commands(tmp_path: Path, refs: dict[str, Path]) -> None:
     runner = CliRunner()
     kits = str(tmp_path / "kits")

@@ -26,6 +26,8 @@ from pydantic import BaseModel
 
 from renderer.server.launcher import ServerProcess, start_server
 
+pytestmark = pytest.mark.slow  # a real server process
+
 API_KEY = "tutorial-key"
 FORWARDER_KEY = "forwarder-key"  # the forwarding service is its own client: its own rate budget
 RATE = 5

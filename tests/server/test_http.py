@@ -15,6 +15,8 @@ from PIL import Image
 
 from renderer.server.launcher import ServerProcess, start_server
 
+pytestmark = pytest.mark.slow  # a real server process
+
 KEY = "test-key-alpha"
 OTHER_KEY = "test-key-beta"
 MAX_BODY = 64 * 1024
@@ -304,18 +306,6 @@ def test_a_job_is_visible_only_to_the_key_that_made_it(server: ServerProcess, cl
     job = client.post("/v1/jobs", json={"kind": "generate", "input": {"title": "Mine"}}).json()
     other = httpx.get(f"{server.url}/v1/jobs/{job['id']}", headers={"x-api-key": OTHER_KEY}, timeout=30)
     assert (other.status_code, other.json()) == (404, {"error": "Job not found"})
-
-
-def test_keep_alive_answers_do_not_wait_for_delayed_acks(server: ServerProcess) -> None:
-    # With Nagle's algorithm on the server's connections, every answer after the first on a
-    # keep-alive connection waited ~40 ms for the client's delayed ACK. The median is far below that.
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        timings = []
-        for _ in range(11):
-            started = time.perf_counter()
-            http.get("/health").raise_for_status()
-            timings.append(time.perf_counter() - started)
-    assert sorted(timings)[5] < 0.025, timings
 
 
 # -- the rest ------------------------------------------------------------------------------------------

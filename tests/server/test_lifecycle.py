@@ -12,8 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 
 from renderer.server.launcher import ServerProcess, start_server
+
+pytestmark = pytest.mark.slow  # real server processes, restarted and killed
 
 KEY = "lifecycle-key"
 

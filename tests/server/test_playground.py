@@ -13,6 +13,8 @@ import pytest
 from renderer.server.launcher import ServerProcess, start_server
 from tests.external_tools import chromium_or_skip
 
+pytestmark = pytest.mark.slow  # a real server process and a headless browser
+
 CHROMIUM = chromium_or_skip()
 
 KEY = "playground-key"

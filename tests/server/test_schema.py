@@ -15,6 +15,8 @@ from schemathesis import GenerationMode
 
 from renderer.server.launcher import ServerProcess, start_server
 
+pytestmark = pytest.mark.slow  # a real server process and generated requests
+
 KEY = "schema-key"
 OPERATIONS = [
     ("POST", "/v1/generate"), ("GET", "/v1/images/{image_id}"), ("HEAD", "/v1/images/{image_id}"), ("GET", "/v1/images"), ("POST", "/v1/jobs"),

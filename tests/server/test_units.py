@@ -315,3 +315,33 @@ def test_the_listening_socket_turns_nagle_off() -> None:
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
     finally:
         sock.close()
+
+
+def test_connections_accepted_the_way_uvicorn_accepts_them_have_nagle_off() -> None:
+    """With Nagle's algorithm on, every answer after the first on a keep-alive connection waited
+    ~40 ms for the client's delayed ACK (headers and body are two writes). uvicorn serves on the
+    socket ``serve`` binds through ``loop.create_server(sock=...)``: each connection it accepts must
+    have TCP_NODELAY set. (How fast answers are is measured by ``python -m renderer.bench.server``.)"""
+    import asyncio
+
+    from renderer.cli.serve import bind_socket
+
+    async def accepted_nodelay() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                accepted = transport.get_extra_info("socket")
+                seen.set_result(accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=bind_socket("127.0.0.1", 0))
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            try:
+                return await asyncio.wait_for(seen, timeout=10)
+            finally:
+                writer.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0

@@ -20,6 +20,8 @@ from renderer.server.launcher import ServerProcess, start_server
 from renderer.video import frame
 from tests import video_fixtures as fx
 
+pytestmark = pytest.mark.slow  # a real server process decoding real videos
+
 KEY = "video-key"
 MAX_VIDEO_BYTES = 1024 * 1024
 

@@ -103,8 +103,8 @@ def test_every_sample_cluster_draws_ink(typeface, script):
 def test_emoji_go_to_the_colour_font_and_have_a_bitmap(typeface, sequence):
     (run,) = typeface.runs(sequence)
     assert run.face.family == "noto-color-emoji"
-    font = TTFont(str(run.face.path), lazy=True)
-    strike = font["CBDT"].strikeData[0]
+    with TTFont(str(run.face.path), lazy=True) as font:
+        strike = font["CBDT"].strikeData[0]
     cmap = cmap_of(run.face.path)
     for char in sequence:
         if needs_glyph(char):

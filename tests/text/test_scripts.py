@@ -7,6 +7,7 @@ Goldens (tests/text/golden/) follow tests/compose/test_layout_goldens.py (same t
 from __future__ import annotations
 
 import io
+import unicodedata
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from renderer.errors import UserError
+from renderer.errors import InputError
 
 SCRIPT_TITLES = {
     "arabic": "أفضل *10* نصائح للبرمجة بلغة بايثون في 2026",
@@ -103,12 +104,25 @@ INTERESTING = list("aZ 1*()「」、。") + [
     st.text(max_size=40),
     st.lists(st.sampled_from(INTERESTING) | st.characters(), max_size=40).map("".join),
 ))
-def test_any_unicode_string_renders_or_raises_a_user_error(renderer, title):
-    try:
+@pytest.mark.slow
+def test_any_unicode_string_renders_or_is_refused_for_what_it_is(renderer, title):
+    """Which strings are refused is decided here from the string alone, not from whether rendering
+    raised: a lone surrogate (half of a character cut in two), or nothing visible to draw (only
+    spaces, controls and zero-width format characters). Everything else renders."""
+    lone_surrogate = next((i for i, ch in enumerate(title) if 0xD800 <= ord(ch) <= 0xDFFF), None)
+    nothing_visible = all(unicodedata.category(ch)[0] == "Z" or unicodedata.category(ch) in ("Cc", "Cf")
+                          for ch in unicodedata.normalize("NFC", title) if not 0xD800 <= ord(ch) <= 0xDFFF)
+    if lone_surrogate is not None:
+        with pytest.raises(InputError, match=rf"^title must be valid Unicode text: a lone surrogate \\u{ord(title[lone_surrogate]):04x} "
+                                             rf"at character {lone_surrogate + 1} "):
+            renderer.render(title, format="youtube", layout="youtube-bold", output_format="png")
+    elif nothing_visible:
+        with pytest.raises(InputError, match="^title is required$"):
+            renderer.render(title, format="youtube", layout="youtube-bold", output_format="png")
+    else:
         thumbnail = renderer.render(title, format="youtube", layout="youtube-bold", output_format="png")
-    except UserError:
-        return
-    assert thumbnail.data.startswith(b"\x89PNG")
+        assert thumbnail.data.startswith(b"\x89PNG")
+        assert thumbnail.plan.texts, "a visible title draws a text layer"
 
 
 # -- line breaking by phrase, leading, mirroring, closing emoji -------------------------------

@@ -377,7 +377,8 @@ def test_cli_frame_writes_the_file(videos, tmp_path) -> None:
     result = CliRunner().invoke(frame_command, [str(videos["edit"]), "--at", "00:01.5", "-o", str(output),
                                                 "--width", "160"])
     assert result.exit_code == 0, result.output
-    assert Image.open(output).size == (160, 90)
+    with Image.open(output) as image:
+        assert image.size == (160, 90)
     assert "frame at 1.500 s" in result.stdout
 
 

@@ -25,6 +25,8 @@ from renderer.video import frames
 from tests import video_fixtures as fx
 from tests.external_tools import ffmpeg_executable
 
+pytestmark = pytest.mark.slow  # ffmpeg decodes every compared frame
+
 MP4_FIXTURES = ("edit", "long_gop", "vfr", "rotated")
 
 

@@ -61,10 +61,12 @@ def test_a_time_outside_the_video_names_its_duration(renderer, video):
         renderer.render("Bad use", video=video, time=1, video_use="sticker")
 
 
+@pytest.mark.slow
 def test_cli_renders_over_a_frame(tmp_path, video):
     result = subprocess.run(
         [sys.executable, "-m", "renderer.cli", "render", "From the CLI", "--video", str(video), "--at", "1.0", "-o", "v.png"],
         cwd=tmp_path, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert Image.open(tmp_path / "v.png").size == (1280, 720)
+    with Image.open(tmp_path / "v.png") as image:
+        assert image.size == (1280, 720)
