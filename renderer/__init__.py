@@ -11,16 +11,19 @@ from .batch.run import BatchSummary, RowDefaults, RowEvent, run_batch
 from .errors import AssetError, InputError, InternalError, SpecError, SpecProblem, ThumbkitError, UserError
 from .formats import FORMAT_NAMES, FORMATS, Format
 from .compose.plan import Plan
+from .judge import Finding, Quality
 
 __all__ = [
     "AssetError",
     "BatchSummary",
     "FORMATS",
     "FORMAT_NAMES",
+    "Finding",
     "Format",
     "InputError",
     "InternalError",
     "Plan",
+    "Quality",
     "Renderer",
     "RowDefaults",
     "RowEvent",

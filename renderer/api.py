@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 from pydantic import ValidationError
@@ -29,6 +30,7 @@ from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir
 from .compose.plan import Plan
+from .judge import Quality, judge
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
 from .spec.diagnostics import validate_doc
@@ -39,7 +41,12 @@ DEFAULT_KIT = "default"
 
 @dataclass(frozen=True)
 class Thumbnail:
-    """A rendered thumbnail: the encoded bytes and everything decided to make them."""
+    """A rendered thumbnail: the encoded bytes and everything decided to make them.
+
+    ``quality`` (the judge's report, :mod:`renderer.judge`) is measured on the picture as drawn,
+    the first time it is asked for, and kept: judging costs ~10-15 % of a render, which a batch
+    that never looks at it need not pay. ``plan`` is the composed plan with that report in its
+    ``quality`` (so asking for ``plan`` judges too); ``composed_plan`` is the plan without it."""
 
     data: bytes
     media_type: str
@@ -49,8 +56,29 @@ class Thumbnail:
     height_px: int
     layout: str
     kit: str
-    plan: Plan
+    composed_plan: Plan
     warnings: tuple[str, ...]
+    picture: "Image.Image | None" = field(default=None, repr=False, compare=False)  # the RGB picture before encoding
+    fonts: FontBook | None = field(default=None, repr=False, compare=False)  # the fonts it was drawn with
+
+    @cached_property
+    def quality(self) -> Quality:
+        """The judge's report: score 0-100 and findings (see :mod:`renderer.judge`)."""
+        if self.composed_plan.quality is not None:
+            return self.composed_plan.quality
+        picture = self.picture
+        if picture is None:  # made elsewhere: judge the encoded image
+            import io
+
+            from PIL import Image
+
+            picture = Image.open(io.BytesIO(self.data)).convert("RGB")
+        return judge(picture, self.composed_plan, format=self.format, fonts=self.fonts or default_renderer().fonts)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The plan with the judge's report in ``quality``."""
+        return replace(self.composed_plan, quality=self.quality)
 
     def data_url(self) -> str:
         return data_url(self.data, self.media_type)
@@ -253,8 +281,8 @@ class Renderer:
         data = encode(image, output_format, quality=quality)
         return Thumbnail(
             data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
-            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, plan=plan,
-            warnings=plan.warnings,
+            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, composed_plan=plan,
+            warnings=plan.warnings, picture=image, fonts=self.fonts,
         )
 
     def kit_logo(self, kit: Kit) -> LogoSource:
@@ -365,7 +393,9 @@ def generate(
 
     thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
     the title over that frame of a local video (see ``Renderer.render``); ``backgroundImage`` (a
-    data URL, JPEG/PNG/WebP, at most 5 MB) puts it over that picture, where the picture leaves room."""
+    data URL, JPEG/PNG/WebP, at most 5 MB) puts it over that picture, where the picture leaves room;
+    ``quality``, the judge's report on the render (see ``Thumbnail.quality``), is added to the body
+    as the server does."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
@@ -374,7 +404,8 @@ def generate(
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None
-    return default_renderer().render_request(request, video=source).to_thumbapi()
+    thumbnail = default_renderer().render_request(request, video=source)
+    return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
 
 
 __all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate"]

@@ -52,6 +52,18 @@ def linear_rgb(values: np.ndarray) -> np.ndarray:
     return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
 
 
+_CHANNEL_LUMINANCE = tuple(
+    (linear_rgb(np.arange(256, dtype=np.float64) / 255.0) * weight).astype(np.float32) for weight in _LUMA
+)
+
+
+def channel_luminance(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of uint8 sRGB channel arrays: a table lookup per channel, several
+    times faster than :func:`luminance_array` on pixels already in uint8."""
+    r, g, b = _CHANNEL_LUMINANCE
+    return r[red] + g[green] + b[blue]
+
+
 def luminance_array(rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of ``(..., 3)`` sRGB values in 0..1."""
     luminance: np.ndarray = linear_rgb(rgb) @ _LUMA.astype(rgb.dtype, copy=False)

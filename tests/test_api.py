@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 import renderer
+import renderer as renderer_module
 from renderer import InputError, Renderer, generate
 
 
@@ -21,7 +22,8 @@ def decode(data_url: str) -> Image.Image:
 
 def test_generate_returns_thumbapis_response_body():
     body = generate("7 Python tricks you didn't know", format="youtube")
-    assert set(body) == {"image", "format", "outputFormat", "dimensions"}
+    assert set(body) == {"image", "format", "outputFormat", "dimensions", "quality"}  # quality: thumbkit's
+    assert set(body["quality"]) == {"score", "passed", "findings"} and 0 <= body["quality"]["score"] <= 100
     assert body["format"] == "youtube" and body["outputFormat"] == "webp"
     assert body["dimensions"] == {"width": 1280, "height": 720}
     assert body["image"].startswith("data:image/webp;base64,")
@@ -232,3 +234,22 @@ def test_empty_model_and_layout_mean_the_defaults():
 
     request = parse_request({"title": "ok", "model": "", "layout": ""})
     assert (request.model, request.layout) == ("sd", "auto")
+
+
+def test_every_render_has_a_quality_report_also_in_its_plan(renderer):
+    thumbnail = renderer.render("7 Docker tricks", brand="techpulse", use_logo=True)
+    quality = thumbnail.quality
+    assert thumbnail.quality is quality  # judged once
+    assert isinstance(quality, renderer_module.Quality) and 0 <= quality.score <= 100
+    assert thumbnail.composed_plan.quality is None and thumbnail.plan.quality == quality
+    plan = json.loads(thumbnail.plan.to_json())
+    assert plan["quality"] == quality.to_dict()
+    assert plan["quality"]["passed"] == (not any(f["severity"] == "fail" for f in plan["quality"]["findings"]))
+
+
+def test_a_thumbnail_made_elsewhere_is_judged_on_its_encoded_bytes(renderer):
+    import dataclasses
+
+    thumbnail = renderer.render("Judged from the bytes", format="x", output_format="png")
+    bare = dataclasses.replace(thumbnail, picture=None, fonts=None)
+    assert bare.quality == thumbnail.quality  # PNG: the same pixels

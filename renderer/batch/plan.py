@@ -88,7 +88,7 @@ def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry, csv_fol
     try:
         if row.problem:
             raise InputError(row.problem)
-        request = _request(row, defaults, csv_folder)
+        request = row_request(row, defaults, csv_folder=csv_folder)
         name = _name(row, request, names)
     except InputError as exc:
         return RowFailure(line=row.line, number=row.number, title=title, error=exc.message)
@@ -105,7 +105,9 @@ def input_hash(request: GenerateRequest) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _request(row: CsvRow, defaults: RowDefaults, csv_folder: Path | None) -> GenerateRequest:
+def row_request(row: CsvRow, defaults: RowDefaults, *, csv_folder: Path | None = None) -> GenerateRequest:
+    """The ThumbAPI request a row asks for: its cells over ``defaults``; ``InputError`` when invalid.
+    A ``background`` cell names a picture relative to ``csv_folder`` (and confined to it)."""
     body = defaults.body()
     for field, cell in row.fields.items():
         if field == "filename":
@@ -149,4 +151,4 @@ def _boolean(field: str, cell: str) -> bool:
     raise InputError(f"{field} must be true or false, got {cell.strip()[:40]!r}", field=field)
 
 
-__all__ = ["NO_DEFAULTS", "RenderJob", "RowDefaults", "RowFailure", "input_hash", "plan_row"]
+__all__ = ["NO_DEFAULTS", "RenderJob", "RowDefaults", "RowFailure", "input_hash", "plan_row", "row_request"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import statistics
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -163,9 +164,23 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
 
 @click.command("bench")
 @click.option("--rounds", default=3, show_default=True, help="passes over the 16 titles per format")
-def bench_command(rounds: int) -> None:
+@click.option("--quality", "quality", is_flag=True,
+              help="instead: the share of a titles corpus whose render passes every check of the judge, per format, "
+                   "and the judge's cost per render")
+@click.option("--titles", "titles_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="with --quality: the titles file [default: tests/data/titles_corpus.csv]")
+@click.option("-b", "--brand", default="default", show_default=True, help="with --quality: the brand kit")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="with --quality: only the first N titles")
+def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: str, limit: int | None) -> None:
     """Print render speed per format against a bare-Pillow floor, a presenter's and a background
-    picture's cost against a faceless render, and the WebP trade-off."""
+    picture's cost against a faceless render, and the WebP trade-off (or, with --quality, how many
+    titles pass the judge's checks)."""
+    if quality:
+        from ..cli.commands import fail_on_user_error
+        from .quality import print_report
+
+        fail_on_user_error(print_report)(titles_path=titles_path, brand=brand, limit=limit)
+        return
     click.echo(f"{'format':<10} {'median ms':>9} {'encode':>7} {'KiB':>6} {'floor ms':>9} {'ratio':>6}")
     for row in run(rounds=rounds):
         click.echo(f"{row['format']:<10} {row['render_ms']:9.1f} {row['encode_share']:6.0%} {row['size_kib']:6.1f} "

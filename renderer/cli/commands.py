@@ -30,6 +30,7 @@ _LAZY_COMMANDS = {
     "kit": "renderer.cli.kit:kit_command",
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
+    "sheet": "renderer.cli.sheet:sheet_command",
 }
 
 
@@ -107,10 +108,13 @@ def main() -> None:
               help="put the title over this picture (JPEG, PNG or WebP, at most 5 MB), where it leaves room")
 @click.option("--kits-dir", "kit_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="a folder of brand kits (repeatable; the user kit folder of `thumbkit kit new` is always searched)")
+@click.option("--quality", "show_quality", is_flag=True,
+              help="print the quality report: score and findings (legibility at feed size, contrast, safe zones ...)")
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
-           use_logo: bool, video: Path | None, at: str, video_as: str, background: Path | None, kit_dirs: tuple[Path, ...]) -> None:
+           use_logo: bool, video: Path | None, at: str, video_as: str, background: Path | None,
+           kit_dirs: tuple[Path, ...], show_quality: bool) -> None:
     """Render TITLE into a thumbnail file."""
     from ..api import Renderer
 
@@ -135,6 +139,8 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
     for warning in thumbnail.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{output} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, {len(thumbnail.data) / 1024:.1f} KiB)")
+    if show_quality:
+        click.echo(thumbnail.quality.describe())
 
 
 @main.command()

@@ -56,7 +56,7 @@ class Backdrop:
         placement = self.placement
         return PlanPicture(
             source=self.source, width_px=self.picture_size[0], height_px=self.picture_size[1], position=placement.at,
-            crop=_rounded(placement.crop), faces=tuple(_rounded(face) for face in placement.faces), busy=placement.busy,
+            crop=_rounded(placement.crop), faces=tuple(_rounded(face) for face in placement.detected), busy=placement.busy,
             scores=placement.scores, darken=self.treatment.darken,
             blur_px=max((t.blur_px for t in self.treatments), default=0.0),
             scrim_color=to_hex(first.scrim_color) if first else to_hex(self.scrim_color),

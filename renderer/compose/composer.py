@@ -27,7 +27,7 @@ from .masks import paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage
-from .scene import FramedPhoto, LogoSource, Scene
+from .scene import FramedPhoto, LogoSource, Scene, keepouts
 from .text_layer import draw_text
 
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
@@ -49,7 +49,7 @@ class Composer:
         backdrop = None
         if scene.background_image is not None:  # the text goes where the picture leaves room
             slots = tuple(layer.box.rect(scene.scale) for layer in scene.layout.layers
-                          if isinstance(layer, PhotoLayer) and scene.photo is not None)
+                          if isinstance(layer, PhotoLayer) and scene.photo is not None) + tuple(keepouts(scene))
             moved, backdrop = prepare_backdrop(scene.layout, scene.background_image, key=scene.background_key,
                                                source=scene.background_source, scale=scene.scale, obstacles=slots)
             scene = replace(scene, layout=moved)
@@ -68,7 +68,7 @@ class Composer:
             if not isinstance(layer, PhotoLayer):
                 work.untouched_key = None
             if isinstance(layer, BackgroundLayer):
-                self._background(work, scene, layer)
+                self._background(work, scene, index, layer)
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
@@ -124,7 +124,9 @@ class Composer:
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: Work) -> list[Rect]:
-        rects = []
+        """What text gives way to: the layout's keep-out areas, the photo slot, the logo (placed
+        here, away from the keep-out areas, the photo and small panels)."""
+        rects = keepouts(scene)
         for layer in scene.layout.layers:
             if isinstance(layer, PhotoLayer) and scene.photo is not None:
                 rects.append(layer.box.rect(scene.scale))
@@ -134,7 +136,7 @@ class Composer:
         return rects
 
     # -- layers ------------------------------------------------------------------------------
-    def _background(self, work: Work, scene: Scene, layer: BackgroundLayer) -> None:
+    def _background(self, work: Work, scene: Scene, index: int, layer: BackgroundLayer) -> None:
         width, height = work.size
         if scene.background_image is None:
             work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
@@ -143,7 +145,10 @@ class Composer:
         assert work.backdrop is not None  # made in compose() whenever there is a picture
         work.canvas = work.backdrop.image.copy()
         work.luminance_grid = None
-        work.obstacles.extend(work.backdrop.placement.faces)  # the text goes around faces
+        work.obstacles.extend(work.backdrop.placement.faces)  # the text goes around faces, hair and chin
+        found = work.backdrop.placement.detected
+        face = max(found, key=lambda rect: rect.area) if found else None
+        work.images.append(PlanImage(index, "background", Rect(0, 0, width, height), "picture", face=face))
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *,
                box: Rect | None = None) -> tuple[tuple[int, int], Image.Image]:
@@ -191,7 +196,8 @@ class Composer:
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
-        work.images.append(PlanImage(index, "photo", box, detail))
+        on_canvas = Rect(box.x + face.x, box.y + face.y, face.width, face.height) if face else None
+        work.images.append(PlanImage(index, "photo", box, detail, face=on_canvas))
 
     def _typeface(self, layer: TextLayer, kit: KitSpec) -> Typeface:
         if layer.font in ("heading", "body"):

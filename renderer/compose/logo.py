@@ -13,7 +13,7 @@ from ..rect import Rect
 from .canvas import Work, luminances_behind
 from .masks import paint_over, shape_mask
 from .plan import PlanImage
-from .scene import Scene
+from .scene import Scene, keepouts
 
 LOGO_MAX_UPSCALE = 2.0  # a small logo is enlarged at most this much (more is visibly blurred)
 LOGO_MIN_SIDE_PX = 16  # a logo drawn thinner than this cannot be made out: warned
@@ -21,8 +21,8 @@ LOGO_MIN_CONTRAST = 3.0  # WCAG 2.1's minimum for graphical objects (1.4.11)
 
 
 def place_logo(scene: Scene, *, avoid: list[Rect]) -> tuple[Rect, str]:
-    """The kit's corner, or the nearest other corner when the photo or a panel is there (and
-    a note saying so for the plan)."""
+    """The kit's corner, or the nearest other corner when the photo, a panel or a keep-out area is
+    there (and a note saying so for the plan)."""
     logo = scene.logo
     assert logo is not None
     region = _logo_region(scene)
@@ -34,7 +34,7 @@ def place_logo(scene: Scene, *, avoid: list[Rect]) -> tuple[Rect, str]:
     for corner in corners:
         rect = _logo_rect(scene, region, corner)
         if not any(rect.inflate(8 * scene.scale).intersects(other) for other in avoid):
-            note = "" if corner == logo.corner else f"{corner}, not {logo.corner}: the photo or a panel is there"
+            note = "" if corner == logo.corner else f"{corner}, not {logo.corner}: the photo, a panel or a keep-out area is there"
             return rect, note
     return _logo_rect(scene, region, logo.corner), ""
 
@@ -45,7 +45,7 @@ def draw_logo(work: Work, scene: Scene, index: int) -> None:
     if logo is None:
         return
     if work.logo_rect is None:
-        work.logo_rect, work.logo_note = place_logo(scene, avoid=small_panels(scene))
+        work.logo_rect, work.logo_note = place_logo(scene, avoid=small_panels(scene) + keepouts(scene))
     rect = work.logo_rect
     variant = logo.light
     behind = luminances_behind(work, rect)

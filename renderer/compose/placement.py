@@ -39,7 +39,7 @@ _ANALYSES = 16  # pictures remembered
 
 # the score's weights (lower is better)
 _W_SUBJECT_LOST = 0.8  # share of the picture's detail cropped away
-_W_FACE_CUT = 3.0  # per share of a head cut off by the crop
+_W_FACE_CUT = 5.0  # per share of a head cut off by the crop
 _W_ROOM_LOST = 3.0  # (share of the text box given up to faces, the photo slot, the logo) ** 1.5
 _W_ORDER = 0.03  # per place in the layout's list
 _W_SMALL = 1.0  # the title set smaller than reads in a feed (see _smallness)
@@ -54,7 +54,7 @@ class PictureMap:
     width_px: int
     height_px: int
     detail: np.ndarray  # (h, w) float32 in 0..1, on a copy MAP_LONG_SIDE_PX long
-    faces: tuple[Rect, ...]  # with room for hair and chin, picture pixels
+    faces: tuple[Rect, ...]  # as the detector boxes them (brows to mouth), picture pixels
 
     @property
     def map_scale(self) -> float:
@@ -79,7 +79,8 @@ class Placement:
     index: int  # into the positions offered
     at: str
     crop: Rect  # picture pixels shown on the canvas
-    faces: tuple[Rect, ...]  # canvas pixels, with room for hair and chin
+    faces: tuple[Rect, ...]  # canvas pixels, with room for hair and chin: what the text keeps clear of
+    detected: tuple[Rect, ...]  # the same faces as the detector boxes them, canvas pixels
     busy: float  # how busy the picture is under the text box (0 calm .. 1)
     kept: float  # share of the picture's detail inside the crop
     scores: tuple[tuple[str, float], ...]  # best score of each position, lower is better
@@ -95,7 +96,8 @@ def analyse(picture: Image.Image, key: str | None = None) -> PictureMap:
         return found
     small = _small(picture, FACE_LONG_SIDE_PX)  # one reduction of a large picture serves both
     k = picture.width / small.width
-    faces = tuple(Rect(face.x * k, face.y * k, face.width * k, face.height * k) for face in find_picture_faces(small))
+    faces = tuple(Rect(face.x * k, face.y * k, face.width * k, face.height * k)
+                  for face in find_picture_faces(small, widened=False))
     result = PictureMap(picture.width, picture.height, detail_map(small), faces)
     return _ANALYSED.put(key, result) if key is not None else result
 
@@ -230,15 +232,16 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
     whole = integral.total(Rect(0, 0, integral.width, integral.height)) or 1.0
     best: tuple[float, int, Rect, float, float] | None = None
     per_position = [float("inf")] * len(regions)
+    heads = [widen_face(face) for face in picture.faces]  # hair to chin
     crops = cover_crops(picture.width_px, picture.height_px, canvas_width, canvas_height)
     for step, crop in enumerate(crops):
         off_centre = abs(step / (len(crops) - 1) - 0.5) * 2 if len(crops) > 1 else 0.0
         scale = canvas_width / crop.width  # canvas pixels per picture pixel
         crop_map = Rect(crop.x * k, crop.y * k, crop.width * k, crop.height * k)
         kept = integral.total(crop_map) / whole
-        faces = [_to_canvas(face, crop, scale) for face in picture.faces]
+        faces = [_to_canvas(face, crop, scale) for face in heads]
         # the share of each head (hair to chin) cut off by the crop's edge, or left out of it
-        cut = sum(1 - _overlap(face, crop) / max(1.0, face.width * face.height) for face in picture.faces)
+        cut = sum(1 - _overlap(face, crop) / max(1.0, face.width * face.height) for face in heads)
         for index, (_, box) in enumerate(regions):
             # the text keeps clear of faces and obstacles as compose will make it: what is left
             room = avoid(box, [*faces, *obstacles])
@@ -259,9 +262,11 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
     assert best is not None
     _, index, crop, busy, kept = best
     scale = canvas_width / crop.width
-    shown = tuple(face for face in (_to_canvas(f, crop, scale) for f in picture.faces)
-                  if face.right > 0 and face.bottom > 0 and face.x < canvas_width and face.y < canvas_height)
-    return Placement(index=index, at=regions[index][0], crop=crop, faces=shown, busy=round(busy, 3), kept=round(kept, 3),
+    canvas = Rect(0, 0, canvas_width, canvas_height)
+    shown = [(_to_canvas(head, crop, scale), _to_canvas(face, crop, scale)) for head, face in zip(heads, picture.faces)]
+    shown = [(head, face) for head, face in shown if face.intersects(canvas)]
+    return Placement(index=index, at=regions[index][0], crop=crop, faces=tuple(head for head, _ in shown),
+                     detected=tuple(face for _, face in shown), busy=round(busy, 3), kept=round(kept, 3),
                      scores=tuple((at, round(score, 3)) for (at, _), score in zip(regions, per_position)))
 
 

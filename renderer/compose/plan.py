@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..judge.report import Quality
 
 from ..rect import Rect
 
@@ -50,9 +53,10 @@ class PlanText:
 @dataclass(frozen=True)
 class PlanImage:
     layer: int
-    kind: str  # photo | logo
+    kind: str  # photo | logo | background (a picture behind everything: a video frame)
     box: Rect
     detail: str = ""
+    face: Rect | None = None  # a face found in the picture, in canvas pixels (photo, background)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class PlanPicture:
     height_px: int
     position: str  # the layout's text position chosen: left, right, top, bottom or center
     crop: Rect  # the part of the picture shown, in its pixels
-    faces: tuple[Rect, ...]  # faces found, in canvas pixels (the text keeps clear of them)
+    faces: tuple[Rect, ...]  # faces found, in canvas pixels (the text keeps clear of them, with room for hair and chin)
     busy: float  # how busy the picture is under the text's position, 0..1
     scores: tuple[tuple[str, float], ...]  # each position's best score (lower is better)
     darken: float = 0.0  # the whole picture, as the layout asks
@@ -88,9 +92,12 @@ class Plan:
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
     picture: PlanPicture | None = None  # a picture behind the text (backgroundImage, kit background, video frame)
+    quality: "Quality | None" = None  # the judge's report on the pixels drawn from this plan
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["quality"] = self.quality.to_dict() if self.quality is not None else None
+        return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

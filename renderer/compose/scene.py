@@ -50,3 +50,7 @@ class Scene:
     background_key: str | None = None  # the picture's content key: its analysis is remembered under it
     background_source: str = "backgroundImage"  # what the picture is, for the plan
 
+
+def keepouts(scene: Scene) -> list[Rect]:
+    """The layout's keep-out areas in canvas pixels."""
+    return [box.rect(scene.scale) for box in scene.layout.keepout]

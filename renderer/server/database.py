@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: images.quality
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS images (
@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS images (
     layout        TEXT NOT NULL,
     kit           TEXT NOT NULL,
     title         TEXT NOT NULL,
-    created_at    REAL NOT NULL
+    created_at    REAL NOT NULL,
+    quality       TEXT                   -- JSON: the judge's report on a render (none on a video frame)
 );
 CREATE INDEX IF NOT EXISTS images_by_time ON images (created_at DESC);
 CREATE TABLE IF NOT EXISTS renders (
@@ -50,6 +51,9 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (status, created_at);
 """
+
+# MIGRATIONS[n]: from schema n to n + 1 (the tables of SCHEMA exist already, as version n made them)
+MIGRATIONS = {1: "ALTER TABLE images ADD COLUMN quality TEXT"}
 
 
 def connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:
@@ -77,6 +81,8 @@ class Database:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     connection.execute(statement)
+            for step in range(version, SCHEMA_VERSION) if version else ():  # a file of an older schema
+                connection.execute(MIGRATIONS[step])
             connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def connection(self) -> sqlite3.Connection:

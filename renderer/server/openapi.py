@@ -42,6 +42,22 @@ class Dimensions(BaseModel):
     height: int
 
 
+class QualityFinding(BaseModel):
+    code: str = Field(examples=["safe_zone_badge"], description="stable snake_case code: legibility_feed, headline_suggested, "
+                      "contrast, safe_zone_badge, safe_zone_grid_crop, safe_zone_grid_crop_logo, clipped, text_over_face, "
+                      "text_over_logo, tofu, orphan, truncated")
+    message: str
+    value: float | None = Field(description="what was measured (units in the message)")
+    limit: float | None = Field(description="the limit it crossed")
+    severity: Literal["fail", "warn"]
+
+
+class QualityReport(BaseModel):
+    score: int = Field(ge=0, le=100, description="100 minus 30 per fail and 8 per warning")
+    passed: bool = Field(description="no finding of severity fail")
+    findings: list[QualityFinding]
+
+
 class GenerateResponse(BaseModel):
     image: str = Field(description="data URL of the image")
     format: str
@@ -49,6 +65,8 @@ class GenerateResponse(BaseModel):
     dimensions: Dimensions
     id: str = Field(description="id of the stored copy (sha256 of the bytes)")
     url: str = Field(description="where the stored copy is served: GET /v1/images/{id}")
+    quality: QualityReport = Field(description="thumbkit: the quality judge's report on the render (legibility at "
+                                   "feed size, contrast, safe zones, clipping, overlaps, tofu, orphans)")
 
 
 class ErrorBody(BaseModel):

@@ -41,8 +41,9 @@ class GenerateResult:
         return ", ".join(f"{step};dur={ms:.1f}" for step, ms in self.timings)
 
     def body(self, url: str) -> dict[str, Any]:
-        """ThumbAPI's response body plus ``id`` and ``url`` of the stored copy."""
-        return {**self.image.to_thumbapi(self.data), "id": self.image.id, "url": url}
+        """ThumbAPI's response body plus ``id`` and ``url`` of the stored copy and ``quality``, the
+        judge's report on the render."""
+        return {**self.image.to_thumbapi(self.data), "id": self.image.id, "url": url, "quality": self.image.quality_report()}
 
 
 class RenderService:

@@ -9,6 +9,7 @@ its bytes no longer hash to its id) and rendered again.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 import time
@@ -38,6 +39,7 @@ class StoredImage:
     kit: str
     title: str
     created_at: float
+    quality: str | None = None  # JSON: the judge's report on a render (None for a video frame)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> StoredImage:
@@ -49,6 +51,10 @@ class StoredImage:
 
     def to_thumbapi(self, data: bytes) -> dict[str, Any]:
         return {"image": data_url(data, self.media_type), **self.thumbapi_fields()}
+
+    def quality_report(self) -> dict[str, Any] | None:
+        """The judge's report (``Quality.to_dict()``), for a render."""
+        return json.loads(self.quality) if self.quality is not None else None
 
     def summary(self) -> dict[str, Any]:
         """For listings (the gallery): everything but the bytes."""
@@ -83,9 +89,11 @@ class ImageStore:
         return data if len(data) == image.size_bytes and hashlib.sha256(data).hexdigest() == image.id else None
 
     def lookup(self, request_key: str) -> tuple[StoredImage, bytes] | None:
-        """The image an identical request made before, with its bytes."""
+        """The image an identical request made before, with its bytes (and its quality report: a row
+        stored without one, by an older thumbkit, is rendered again)."""
         row = self._db.connection().execute(
-            "SELECT images.* FROM renders JOIN images ON images.id = renders.image_id WHERE renders.request_key = ?",
+            "SELECT images.* FROM renders JOIN images ON images.id = renders.image_id WHERE renders.request_key = ?"
+            " AND images.quality IS NOT NULL",
             (request_key,),
         ).fetchone()
         if row is None:
@@ -107,23 +115,28 @@ class ImageStore:
         return self.save(
             thumbnail.data, media_type=thumbnail.media_type, output_format=thumbnail.output_format, format=thumbnail.format,
             width=thumbnail.width_px, height=thumbnail.height_px, layout=thumbnail.layout, kit=thumbnail.kit, title=title,
-            request_key=request_key,
+            request_key=request_key, quality=json.dumps(thumbnail.quality.to_dict(), ensure_ascii=False),
         )
 
     def save(self, data: bytes, *, media_type: str, output_format: str, width: int, height: int, title: str,
-             format: str = "", layout: str = "", kit: str = "", request_key: str | None = None) -> StoredImage:
+             format: str = "", layout: str = "", kit: str = "", request_key: str | None = None,
+             quality: str | None = None) -> StoredImage:
         """Store any image (a render, or a video frame from a job); the same bytes are kept once."""
         image = StoredImage(
             id=hashlib.sha256(data).hexdigest(), media_type=media_type, output_format=output_format, format=format,
             width=width, height=height, size_bytes=len(data), layout=layout, kit=kit, title=title, created_at=time.time(),
+            quality=quality,
         )
         write_once(self.path(image), data, durable=False)
         with self._db.transaction() as connection:
             connection.execute(
-                "INSERT OR IGNORE INTO images VALUES (:id, :media_type, :output_format, :format, :width, :height,"
-                " :size_bytes, :layout, :kit, :title, :created_at)",
+                "INSERT OR IGNORE INTO images (id, media_type, output_format, format, width, height, size_bytes, layout,"
+                " kit, title, created_at, quality) VALUES (:id, :media_type, :output_format, :format, :width, :height,"
+                " :size_bytes, :layout, :kit, :title, :created_at, :quality)",
                 image.__dict__,
             )
+            if quality is not None:  # the same bytes stored before without a report (an older thumbkit)
+                connection.execute("UPDATE images SET quality = ? WHERE id = ? AND quality IS NULL", (quality, image.id))
             if request_key is not None:
                 connection.execute(
                     "INSERT OR REPLACE INTO renders (request_key, image_id, created_at) VALUES (?, ?, ?)",

@@ -105,6 +105,10 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
         )
     if not any(isinstance(layer, TextLayer) for layer in spec.layers):
         problems.append(doc.problem(("layers",), "a layout needs at least one text layer"))
+    for index, keepout in enumerate(spec.keepout):
+        if keepout.x < 0 or keepout.y < 0 or keepout.rect().right > spec.size.width or keepout.rect().bottom > spec.size.height:
+            problems.append(doc.problem(("keepout", index), f"keep-out box {keepout.x},{keepout.y} {keepout.width}x{keepout.height} "
+                                                            f"leaves the {spec.size.width}x{spec.size.height} canvas"))
     for index, layer in enumerate(spec.layers):
         box = getattr(layer, "box", None)
         if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height):

@@ -265,6 +265,10 @@ class LayoutSpec(Closed):
     size: Size
     description: str = ""
     picks: list[Pick] = []
+    # Areas no text and no logo may use: the text boxes give way as they do for the photo, the logo
+    # takes another corner. For what the platform draws over every thumbnail (YouTube's duration
+    # badge, bottom right): never mirrored for a right-to-left title, since the badge does not move.
+    keepout: list[Box] = []
     layers: Annotated[list[Layer], Field(min_length=1)]
 
     @property

@@ -29,6 +29,21 @@ def test_render_writes_a_thumbnail(tmp_path):
     assert "out.webp (1280x720, youtube-bold" in result.stdout
 
 
+def test_render_quality_prints_the_report_and_keeps_the_exit_code(tmp_path):
+    result = thumbkit("render", "Logo corner", "-b", "techpulse", "--use-logo", "--layout", "youtube-bold", "-o", "q.webp",
+                      "--plan", "plan.json", "--quality", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("q.webp (1280x720") and lines[1].startswith("quality ")
+    import json
+
+    quality = json.loads((tmp_path / "plan.json").read_text())["quality"]
+    assert lines[1] == f"quality {quality['score']}/100 ({'passes' if quality['passed'] else 'fails'})"
+    assert [line.split()[1].rstrip(":") for line in lines[2:]] == [f["code"] for f in quality["findings"]]
+    quiet = thumbkit("render", "Logo corner", "-o", "q2.webp", cwd=tmp_path)
+    assert "quality" not in quiet.stdout
+
+
 def test_render_png_by_extension_and_debug_boxes(tmp_path):
     result = thumbkit("render", "Debug me", "-f", "instagram", "-o", "d.png", "--debug", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -52,7 +52,10 @@ def test_generate_answers_thumbapi_shape_plus_id_and_url(client: httpx.Client, f
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"image", "format", "outputFormat", "dimensions", "id", "url"}
+    assert set(body) == {"image", "format", "outputFormat", "dimensions", "id", "url", "quality"}
+    assert set(body["quality"]) == {"score", "passed", "findings"} and 0 <= body["quality"]["score"] <= 100
+    for finding in body["quality"]["findings"]:
+        assert set(finding) == {"code", "message", "value", "limit", "severity"} and finding["severity"] in ("fail", "warn")
     width, height = SIZES[format_name]
     assert body["format"] == format_name and body["outputFormat"] == "webp"
     assert body["dimensions"] == {"width": width, "height": height}
@@ -75,7 +78,7 @@ def test_the_same_request_twice_is_served_from_the_store(client: httpx.Client) -
     second = client.post("/v1/generate", json=body)
     equivalent = client.post("/v1/generate", json={"title": "  Cache me\tif you can ", "format": "blogpost", "imageStyle": "faceless"})
     assert [r.headers["x-thumbkit-store"] for r in (first, second, equivalent)] == ["miss", "hit", "hit"]
-    assert first.json() == second.json() == equivalent.json()
+    assert first.json() == second.json() == equivalent.json()  # the quality report is stored with the image
     # Server-Timing: a render's steps, and only the lookup for an answer from the store
     steps = [dict(part.split(";dur=") for part in r.headers["server-timing"].split(", ")) for r in (first, second)]
     assert list(steps[0]) == ["lookup", "render", "store"] and float(steps[0]["render"]) > 0

@@ -67,6 +67,7 @@ def test_type_a_title_pick_options_and_see_the_thumbnail(server: ServerProcess, 
     page.screenshot(path=str(SCREENSHOTS / "generated.png"), full_page=True)
     assert size == [1080, 1080]
     assert "instagram 1080×1080 webp, rendered" in info
+    assert "· quality " in info and "/100" in info  # the judge's score beside the result
     assert any("instagram-bold" in caption and "Ten tiny habits" in caption for caption in captions), captions
     assert page.is_hidden("#error")
     assert problems == []

@@ -176,6 +176,48 @@ def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) ->
     assert store.read(frame) == b"\xff\xd8 a jpeg frame" and store.recent(1) == [frame]
 
 
+def test_the_store_keeps_each_renders_quality_report(tmp_path: Path, renderer: Renderer) -> None:
+    store = ImageStore(Database(tmp_path / "db.sqlite3"), tmp_path / "images")
+    thumbnail = renderer.render_request(parse_request({"title": "Judged", "format": "youtube", "customAssetsId": "techpulse",
+                                                      "useLogo": True}))
+    image = store.put("key-q", thumbnail, "Judged")
+    assert image.quality_report() == thumbnail.quality.to_dict()
+    assert store.lookup("key-q")[0].quality_report() == thumbnail.quality.to_dict()
+
+
+def test_a_version_1_database_gains_the_quality_column_and_renders_again(tmp_path: Path, renderer: Renderer) -> None:
+    import sqlite3
+
+    from renderer.server.database import SCHEMA_VERSION
+
+    path = tmp_path / "db.sqlite3"
+    old = sqlite3.connect(path)  # what thumbkit made before the judge: no quality column
+    old.executescript("""
+        CREATE TABLE images (id TEXT PRIMARY KEY, media_type TEXT NOT NULL, output_format TEXT NOT NULL,
+            format TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL, size_bytes INTEGER NOT NULL,
+            layout TEXT NOT NULL, kit TEXT NOT NULL, title TEXT NOT NULL, created_at REAL NOT NULL);
+        CREATE TABLE renders (request_key TEXT PRIMARY KEY, image_id TEXT NOT NULL REFERENCES images (id),
+            created_at REAL NOT NULL);
+        PRAGMA user_version=1;
+    """)
+    thumbnail = renderer.render_request(parse_request({"title": "Old store", "format": "x"}))
+    image_id = hashlib.sha256(thumbnail.data).hexdigest()
+    old.execute("INSERT INTO images VALUES (?, 'image/webp', 'webp', 'x', 1200, 675, ?, 'x-bold', 'default', 'Old store', 1.0)",
+                (image_id, len(thumbnail.data)))
+    old.execute("INSERT INTO renders VALUES ('old-key', ?, 1.0)", (image_id,))
+    old.commit()
+    old.close()
+    store = ImageStore(Database(path), tmp_path / "images")
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    store.path(store.get(image_id)).parent.mkdir(parents=True, exist_ok=True)
+    store.path(store.get(image_id)).write_bytes(thumbnail.data)
+    assert store.get(image_id).quality is None
+    assert store.lookup("old-key") is None  # no report stored: rendered again, then it has one
+    store.put("old-key", thumbnail, "Old store")
+    assert store.lookup("old-key")[0].quality_report() == thumbnail.quality.to_dict()
+    Database(path)  # opening a current file again changes nothing
+
+
 def test_identical_requests_in_flight_share_one_render(tmp_path: Path, renderer: Renderer) -> None:
     service = RenderService(renderer, ImageStore(Database(tmp_path / "db.sqlite3"), tmp_path / "images"), threads=2)
 

@@ -85,6 +85,11 @@ async function generate(event) {
     link.href = body.url;
     link.textContent = " stored copy";
     $("result-info").append(link);
+    const quality = body.quality;  // thumbkit's judge: score and the codes of its findings
+    if (quality) {
+      const codes = quality.findings.map((finding) => finding.code).join(", ");
+      $("result-info").append(` · quality ${quality.score}/100${codes ? ` (${codes})` : ""}`);
+    }
     $("result").hidden = false;
     $("status").textContent = "";
     await loadGallery();
