@@ -3,6 +3,7 @@ thumbnails; ``generate()``: ThumbAPI's one call, a thin one-shot over a shared `
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 from .assets.backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
 from .assets.resolver import AssetResolver, Framer
 from .spec.auto_layout import resolve_layout
-from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layouts
+from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
 from .compose.scene import LogoSource, Scene
@@ -28,7 +29,7 @@ from .text.fonts import FontBook
 from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, as_data_url, check_image
 from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
-from .paths import data_dir, user_kits_dir
+from .paths import data_dir, user_kits_dir, user_layouts_dir
 from .compose.plan import Plan
 from .judge import Quality, judge
 from .request import GenerateRequest, parse_request
@@ -100,8 +101,10 @@ class Thumbnail:
 class Renderer:
     """Loads fonts, layouts and brand kits once; renders thumbnails from titles.
 
-    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts;
-    ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
+    Thread-safe for concurrent ``render`` calls. ``layouts_dir`` replaces the bundled layouts; the
+    user's layout folder (``$THUMBKIT_LAYOUTS_DIR`` or ``~/.local/share/thumbkit/layouts``, where
+    ``thumbkit layout new`` writes) adds to them, a broken file there failing only when its layout
+    is asked for; ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
     (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
     cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
@@ -121,7 +124,11 @@ class Renderer:
         # kits: the bundled ones, ``kit_dirs``, then the user's folder (where `thumbkit kit new` writes)
         self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
         default_kit = self.kits.get(DEFAULT_KIT)
-        self.layouts: dict[str, Layout] = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        base = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
+        user = load_user_layouts(user_layouts_dir(), self.fonts, default_kit.spec, taken=base)
+        self.layouts: dict[str, Layout] = {**base, **user.layouts}
+        #: the user's layout files that did not load, by name: the SpecError a render by that name raises
+        self.broken_layouts: dict[str, SpecError] = user.broken
         # A kit may prefer a bundled layout or one of these (with layouts_dir, they may differ).
         self.kits.layout_names = bundled_layout_names() | frozenset(self.layouts)
         self._composer = Composer(self.fonts)
@@ -129,6 +136,23 @@ class Renderer:
         self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)
         self._backgrounds = BackgroundResolver()
         self._lock = threading.Lock()
+
+    def reloaded(self, *, layout_files: tuple[str | os.PathLike[str], ...] = ()) -> "Renderer":
+        """A renderer that shares this one's fonts, layouts and caches (all keyed by content), reads
+        every brand kit again, and adds ``layout_files`` as they are now, checked strictly
+        (``SpecError``), each replacing a layout of the same name: for files being edited
+        (``thumbkit preview`` calls it on every save)."""
+        clone = copy.copy(self)
+        clone.kits = KitStore(self.kits.roots, self.fonts)
+        clone.kits.layout_names = self.kits.layout_names
+        default_kit = clone.kits.get(DEFAULT_KIT).spec
+        clone.layouts = dict(self.layouts)
+        for file in layout_files:
+            layout, problems = load_layout_file(Path(file), self.fonts, default_kit)
+            if layout is None:
+                raise SpecError(problems)
+            clone.layouts[layout.spec.name] = layout
+        return clone
 
     # -- queries -----------------------------------------------------------------------------
     def layout_names(self, format: str | None = None) -> list[str]:
@@ -201,7 +225,8 @@ class Renderer:
         picture = background is not None or bool(request.background_image) or (
             not use_photo and kit_background(kit, request.title) is not None)
         chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
-                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, picture=picture)
+                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, picture=picture,
+                                broken=self.broken_layouts)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -243,7 +268,7 @@ class Renderer:
         kit_file = kit_background(kit, request.title) if background is None and video is None and not use_photo else None
         # The layout first: a bad name fails before any slow work (a video frame, a cutout).
         chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
-                                use_photo=use_photo,
+                                use_photo=use_photo, broken=self.broken_layouts,
                                 picture=background is not None or kit_file is not None or (video is not None and not frame_as_photo))
         spec = self.filled_layout(chosen, request.title, kit)
         has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)

@@ -17,6 +17,15 @@ _NAMED: dict[str, RGBA] = {
 COLOR_FORMS = "#rgb, #rgba, #rrggbb, #rrggbbaa, white, black or transparent"
 
 
+def _any_case(word: str) -> str:
+    return "".join(f"[{ch.lower()}{ch.upper()}]" for ch in word)
+
+
+#: What ``parse_color`` accepts, as a regular expression that reads the same in Python and in
+#: ECMA-262 (the JSON Schema ``pattern`` an editor checks colours with; see renderer.spec.schema).
+COLOR_PATTERN = r"^\s*(?:" + _HEX.pattern + "|" + "|".join(_any_case(name) for name in _NAMED) + r")\s*$"
+
+
 def parse_color(value: str) -> RGBA:
     """``'#rrggbb'`` (and the short and alpha forms) or a few names; ValueError otherwise."""
     text = value.strip()

@@ -8,10 +8,11 @@ import secrets
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True, exclusive: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically. The file gets the usual permissions (0666 less the
     umask). ``durable``: fsync before the rename, so that a power cut keeps either the old file or
-    the whole new one (caches may skip it)."""
+    the whole new one (caches may skip it). ``exclusive``: never replace a file, even one another
+    process made meanwhile (``FileExistsError``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
@@ -22,7 +23,11 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> Path:
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        if exclusive:
+            os.link(temporary, path)  # atomic, and fails when the path exists
+            temporary.unlink()
+        else:
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -33,6 +33,7 @@ FORMATS: dict[str, Format] = {
 FORMAT_NAMES: tuple[str, ...] = tuple(FORMATS)
 
 
+
 def get_format(name: object) -> Format:
     """The format called ``name``; ThumbAPI's message when there is none."""
     if isinstance(name, str) and name in FORMATS:

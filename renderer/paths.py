@@ -27,8 +27,19 @@ def user_kits_dir() -> Path:
     """Where the user's own brand kits live (``thumbkit kit new`` writes there, every ``Renderer``
     reads there): ``$THUMBKIT_KITS_DIR``, else ``$XDG_DATA_HOME/thumbkit/brand_kits``
     (``~/.local/share/thumbkit/brand_kits``). It need not exist."""
-    explicit = os.environ.get("THUMBKIT_KITS_DIR")
+    return _user_dir("THUMBKIT_KITS_DIR", "brand_kits")
+
+
+def user_layouts_dir() -> Path:
+    """Where the user's own layouts live (``thumbkit layout new`` writes there, every ``Renderer``
+    reads there): ``$THUMBKIT_LAYOUTS_DIR``, else ``$XDG_DATA_HOME/thumbkit/layouts``
+    (``~/.local/share/thumbkit/layouts``). It need not exist."""
+    return _user_dir("THUMBKIT_LAYOUTS_DIR", "layouts")
+
+
+def _user_dir(variable: str, folder: str) -> Path:
+    explicit = os.environ.get(variable)
     if explicit:
         return Path(explicit).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "thumbkit" / "brand_kits"
+    return Path(data_home) / "thumbkit" / folder

@@ -147,6 +147,31 @@ def edit_video(path: Path) -> Path:
     return write_video(path, pictures, time_base=Fraction(1, EDIT_FPS), frame_rate=EDIT_FPS)
 
 
+# A 48-second edit for the two-pass analysis: more shots than it looks at closely, some of them
+# recurring, one face close-up in the middle, a fade through black, blurred stretches.
+LONG_EDIT_FPS = 10
+
+
+def long_edit_segments() -> list[Segment]:
+    return [
+        shot("coffee", 4), shot("rocket", 3), fade("rocket", 1, fade_in=False), black(1),
+        fade("chelsea", 1, fade_in=True), shot("chelsea", 4), shot("hubble_deep_field", 3),
+        shot("coffee", 3, blur_px=4.0), shot("immunohistochemistry", 4), shot("astronaut", 3),
+        shot("coffee", 4), shot("rocket", 4), shot("chelsea", 3, blur_px=4.0),
+        shot("hubble_deep_field", 3), shot("immunohistochemistry", 4), shot("rocket", 3),
+    ]
+
+
+def long_edit_video(path: Path, *, keyframe_every_s: float | None) -> Path:
+    """The long edit with a keyframe every ``keyframe_every_s`` seconds, or only the first one (None)."""
+    segments = long_edit_segments()
+    frame_count = round(sum(segment.seconds for segment in segments) * LONG_EDIT_FPS)
+    gop_frames = round(keyframe_every_s * LONG_EDIT_FPS) if keyframe_every_s else frame_count + 1
+    pictures = segment_pictures(segments, LONG_EDIT_FPS)
+    return write_video(path, pictures, time_base=Fraction(1, LONG_EDIT_FPS), frame_rate=LONG_EDIT_FPS,
+                       gop_frames=gop_frames)
+
+
 def long_gop_video(path: Path, *, seconds: float = 8.0, fps: int = 25) -> Path:
     """One keyframe at the start only: any later time is far from a keyframe."""
     base = photo("coffee")

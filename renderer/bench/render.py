@@ -171,10 +171,20 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
               help="with --quality: the titles file [default: tests/data/titles_corpus.csv]")
 @click.option("-b", "--brand", default="default", show_default=True, help="with --quality: the brand kit")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="with --quality: only the first N titles")
-def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: str, limit: int | None) -> None:
+@click.option("--preview", is_flag=True, help="instead: the live preview, from a saved layout to its new render on the page")
+def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: str, limit: int | None, preview: bool) -> None:
     """Print render speed per format against a bare-Pillow floor, a presenter's and a background
     picture's cost against a faceless render, and the WebP trade-off (or, with --quality, how many
-    titles pass the judge's checks)."""
+    titles pass the judge's checks; with --preview, how soon the preview shows a save)."""
+    if preview:
+        from .preview import preview_latency
+
+        row = preview_latency()
+        click.echo(f"thumbkit preview of a youtube layout, {row['saves']} saves: the new render on the event stream "
+                   f"{row['latency_ms']:.0f} ms after the save (median; slowest {row['latency_max_ms']:.0f} ms), "
+                   f"of which rendering {row['render_ms']:.0f} ms for {row['images']} images; one plain render "
+                   f"{row['plain_ms']:.1f} ms, so the preview's render costs {row['ratio']:.2f}x its images rendered one by one")
+        return
     if quality:
         from ..cli.commands import fail_on_user_error
         from .quality import print_report

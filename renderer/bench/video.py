@@ -5,9 +5,14 @@ Prints figures from one run:
 1. one frame in-process (``frame``) against spawning ``ffmpeg -ss T -i VIDEO -frames:v 1`` on the
    same file and time (the ffmpeg binary is only the comparison; skipped when it is not installed);
 2. five frames in one ``frames`` call against five ``frame`` calls;
-3. ``moments`` on a 10-minute 720p30 H.264 video, as a share of the video's duration.
+3. ``moments`` (five, with their frames) as a share of the video's duration, on the 10-minute video
+   and on a long-GOP version of it (a keyframe every 10 s, none at cuts): with the full decode (the
+   reference, the analysis before the two-pass one), as ``moments()`` runs it (two passes when that
+   decodes at most half as much, else the full decode) and, when ``moments()`` chose the full
+   decode, with the two passes forced. The picks are compared with the reference's, rank by rank:
+   the same shot of the edit, or a score at least 0.95x the reference's.
 
-The test video is generated once into a cache folder. Encoding ten minutes of 720p with x264 takes
+The test videos are generated once into a cache folder. Encoding ten minutes of 720p with x264 takes
 several minutes on two cores, so one minute is encoded (pans over six photos with cuts, fades, a
 black stretch and two blurred shots, film grain, x264 ``veryfast`` CRF 23 with B-frames, a keyframe
 every 4 s: ~1.7 Mbit/s, a typical 720p30 web video) and its packets are remuxed ten times one after
@@ -39,6 +44,7 @@ from PIL import Image
 WIDTH_PX, HEIGHT_PX, FPS = 1280, 720, 30
 SEGMENT_S = 60
 KEYFRAME_INTERVAL_S = 4
+LONG_GOP_S = 10
 _PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "immunohistochemistry", "hubble_deep_field")
 # The one-minute edit: (picture, seconds).
 _SHOTS = (("astronaut", 6), ("coffee", 5), ("chelsea", 7), ("fade-out:chelsea", 1), ("black", 1),
@@ -53,11 +59,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing; the median is shown")
     parser.add_argument("--save-moments", type=Path, default=None, help="also write the moments' frames here")
+    parser.add_argument("--moments-only", action="store_true", help="only the moments figures (3.)")
     args = parser.parse_args(argv)
 
-    from renderer.video import frame, frames, moments, probe
-    from renderer.video.sampling import plan_sampling
-    from renderer.video.source import open_video
+    from renderer.video import frame, frames, probe
 
     video = ensure_video(args.cache, minutes=args.minutes)
     info = probe(video)
@@ -66,15 +71,26 @@ def main(argv: list[str] | None = None) -> None:
           f"{video.stat().st_size / duration_s * 8 / 1e6:.1f} Mbit/s); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at start")
 
+    if not args.moments_only:
+        _bench_frames(video, frame, frames, repeat=args.repeat)
+    # 3. Moments: the two-pass analysis moments() chooses against the full decode, on two videos.
+    for label, path in (("keyframes every 4 s and at cuts", video),
+                        ("long GOP: a keyframe every 10 s, none at cuts",
+                         ensure_video(args.cache, minutes=args.minutes, long_gop=True))):
+        _bench_moments(label, path, save=args.save_moments)
+
+
+def _bench_frames(video: Path, frame: Callable, frames: Callable, *, repeat: int) -> None:
+    """Figures 1 and 2: one frame against the ffmpeg command line, five frames in one call or five."""
     # 1. One frame: in-process against the ffmpeg command line. A time on a frame's own pts, mid-GOP.
     time_s = 317 + 15 / FPS
-    ours_s = _median(lambda: frame(video, time_s), args.repeat)
+    ours_s = _median(lambda: frame(video, time_s), repeat)
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg:
         with tempfile.TemporaryDirectory() as folder:
             command = [ffmpeg, "-v", "error", "-y", "-ss", f"{time_s:.6f}", "-i", str(video),
                        "-frames:v", "1", "-q:v", "3", str(Path(folder) / "frame.jpg")]
-            theirs_s = _median(lambda: subprocess.run(command, check=True), args.repeat)
+            theirs_s = _median(lambda: subprocess.run(command, check=True), repeat)
         same = _same_frame_as_ffmpeg(ffmpeg, video, time_s, frame)
         print(f"one frame at {time_s:.3f} s: in-process {ours_s}, ffmpeg CLI {theirs_s} "
               f"-> ratio {ours_s.ratio(theirs_s)} (goal <= 0.5x); {same}")
@@ -85,41 +101,92 @@ def main(argv: list[str] | None = None) -> None:
     # 2. Five frames: one call (one open, sorted seeks, decoding on within a GOP) against five calls.
     for label, times in (("spread over the video", [577.7, 12.3, 250.5, 95.0, 401.2]),
                          ("within 3 s", [101.9, 100.2, 102.8, 100.9, 101.4])):
-        one_call_s = _median(functools.partial(frames, video, times), args.repeat)
-        separate_s = _median(functools.partial(_one_by_one, frame, video, times), args.repeat)
+        one_call_s = _median(functools.partial(frames, video, times), repeat)
+        separate_s = _median(functools.partial(_one_by_one, frame, video, times), repeat)
         print(f"five frames {label}: one frames() call {one_call_s}, five frame() calls {separate_s} "
               f"-> one call takes {one_call_s.ratio(separate_s)}")
 
-    # 3. Moments on the whole video: the analysis pass, then with the five frames extracted.
+
+def _bench_moments(label: str, video: Path, *, save: Path | None) -> None:
+    """Time ``moments`` (5, with their frames) with the full decode and as ``moments()`` runs it."""
+    from renderer.video import probe
+    from renderer.video.moments import _moments
+    from renderer.video.sampling import plan_sampling
+    from renderer.video.source import open_video
+
+    duration_s = probe(video).duration_s or 1.0
     with open_video(video) as opened:
         plan = plan_sampling(opened)
-    print(f"moments: sampling every {plan.interval_s:.2f} s, decoder skip_frame={plan.skip_frame}, "
-          f"skip_loop_filter={plan.skip_loop_filter}")
-    for label, with_frames in (("analysis only", False), ("with the 5 frames extracted", True)):
+    print(f"moments, {label} ({video.name}, {duration_s:.0f} s): sampling every {plan.interval_s:.2f} s, "
+          f"decoder skip_frame={plan.skip_frame}, skip_loop_filter={plan.skip_loop_filter}")
+    results = {}
+    for strategy in ("full", "auto", "fast"):
+        if strategy == "fast" and results["auto"][1].strategy == "fast":
+            break  # moments() took the two-pass path already; else show what forcing it would cost
         wall_s, cpu_s = time.perf_counter(), time.process_time()
-        found = moments(video, count=5, with_frames=with_frames)
+        found, analysis = _moments(video, count=5, output_format="webp", quality=None, with_frames=True,
+                                   strategy=strategy)
         wall_s, cpu_s = time.perf_counter() - wall_s, time.process_time() - cpu_s
-        print(f"  {label}: {wall_s:.1f} s wall = {wall_s / duration_s:.1%} of the {duration_s:.0f} s video "
-              f"(goal < 10%); {cpu_s:.1f} s CPU in all threads = {cpu_s / 2 / duration_s:.1%} per core of 2; "
-              f"load average now {os.getloadavg()[0]:.1f}")
-    for rank, moment in enumerate(found, start=1):
-        print(f"  {moment.timestamp_s:8.2f} s  score {moment.score:.2f}  {moment.reason:<40} "
-              f"(the edit's {_shot_at(moment.timestamp_s)})")
-        if args.save_moments is not None and moment.frame is not None:
-            args.save_moments.mkdir(parents=True, exist_ok=True)
-            (args.save_moments / f"moment-{rank}-{moment.timestamp_s:.2f}s.webp").write_bytes(moment.frame.data)
+        results[strategy] = (found, analysis, wall_s, cpu_s)
+        name = {"full": "full decode (reference)", "auto": "moments() as shipped", "fast": "two-pass, forced"}
+        print(f"  {name[strategy]}: {analysis.strategy} analysis, {analysis.decoded_frames} frames decoded, "
+              f"{wall_s:.1f} s wall = {wall_s / duration_s:.2%} of the video (goal 2%); {cpu_s:.1f} s CPU in all "
+              f"threads = {cpu_s / 2 / duration_s:.2%} per core of 2; load average now {os.getloadavg()[0]:.1f}")
+    full, reference, full_wall_s, full_cpu_s = results["full"]
+    for strategy in ("auto", "fast"):
+        if strategy not in results:
+            continue
+        found, analysis, wall_s, cpu_s = results[strategy]
+        print(f"  {strategy} against full: {wall_s / full_wall_s:.2f}x wall, {cpu_s / full_cpu_s:.2f}x CPU, "
+              f"{analysis.decoded_frames / reference.decoded_frames:.2f}x frames decoded; "
+              f"picks: {_compare_picks(found, full)}")
+    print("  picks, full decode | moments():")
+    for rank in range(max(len(full), len(results["auto"][0]))):
+        cells = [_describe(picks[rank]) if rank < len(picks) else "-" for picks in (full, results["auto"][0])]
+        print(f"    {cells[0]:<62} | {cells[1]}")
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        for rank, moment in enumerate(results["auto"][0], start=1):
+            if moment.frame is not None:
+                (save / f"{video.stem}-moment-{rank}-{moment.timestamp_s:.2f}s.webp").write_bytes(moment.frame.data)
 
 
-def ensure_video(cache: Path, *, minutes: int) -> Path:
-    """The ``minutes``-long benchmark video in ``cache``, made on first use."""
+def _compare_picks(found: list, reference: list) -> str:
+    """Rank by rank: the same shot of the edit (any copy of it), or a score at least 0.95x the reference's."""
+    verdicts = []
+    reference_shots = {_shot_at(moment.timestamp_s) for moment in reference}
+    for rank, moment in enumerate(reference):
+        if rank >= len(found):
+            verdicts.append("missing")
+            continue
+        ratio = found[rank].score / moment.score
+        if _shot_at(found[rank].timestamp_s) in reference_shots:
+            verdicts.append(f"same shot ({ratio:.2f}x score)")
+        else:
+            verdicts.append(f"{'as good' if ratio >= 0.95 else 'WORSE'} ({ratio:.2f}x score)")
+    good = all(not v.startswith(("missing", "WORSE")) for v in verdicts)
+    return f"{'as good as the full decode' if good else 'NOT as good'}: " + ", ".join(verdicts)
+
+
+def _describe(moment) -> str:
+    return f"{moment.timestamp_s:7.2f} s {moment.score:.2f} {_shot_at(moment.timestamp_s)}, {moment.reason}"[:62]
+
+
+def ensure_video(cache: Path, *, minutes: int, long_gop: bool = False) -> Path:
+    """The ``minutes``-long benchmark video in ``cache``, made on first use.
+
+    ``long_gop``: a keyframe every 10 s and none at cuts (no scene-cut detection), as some hardware
+    encoders and screen recorders write, instead of one every 4 s and at most cuts.
+    """
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"bench-{minutes}min-720p30-v3.mp4"
+    variant = "-gop10s" if long_gop else ""
+    path = cache / f"bench-{minutes}min-720p30{variant}-v3.mp4"
     if path.exists():
         return path
-    segment = cache / "bench-segment-720p30-v3.mp4"
+    segment = cache / f"bench-segment-720p30{variant}-v3.mp4"
     if not segment.exists():
         started = time.perf_counter()
-        _encode_segment(segment.with_suffix(".tmp.mp4"))
+        _encode_segment(segment.with_suffix(".tmp.mp4"), long_gop=long_gop)
         segment.with_suffix(".tmp.mp4").replace(segment)
         print(f"encoded the {SEGMENT_S} s segment in {time.perf_counter() - started:.0f} s")
     _repeat_segment(segment, path.with_suffix(".tmp.mp4"), copies=minutes * 60 // SEGMENT_S)
@@ -127,12 +194,13 @@ def ensure_video(cache: Path, *, minutes: int) -> Path:
     return path
 
 
-def _encode_segment(path: Path) -> None:
+def _encode_segment(path: Path, *, long_gop: bool) -> None:
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=FPS)
         stream.width, stream.height, stream.pix_fmt = WIDTH_PX, HEIGHT_PX, "yuv420p"
-        stream.codec_context.gop_size = KEYFRAME_INTERVAL_S * FPS
-        stream.codec_context.options = {"preset": "veryfast", "crf": "23"}
+        stream.codec_context.gop_size = (LONG_GOP_S if long_gop else KEYFRAME_INTERVAL_S) * FPS
+        stream.codec_context.options = {"preset": "veryfast", "crf": "23",
+                                        **({"x264-params": "scenecut=0"} if long_gop else {})}
         stream.thread_type = "AUTO"
         for index, pixels in enumerate(_segment_pictures()):
             picture = av.VideoFrame.from_ndarray(pixels, format="yuv420p")

@@ -28,8 +28,11 @@ _LAZY_COMMANDS = {
     "frame": "renderer.cli.video:frame_command",
     "moments": "renderer.cli.video:moments_command",
     "kit": "renderer.cli.kit:kit_command",
+    "layout": "renderer.cli.layout:layout_command",
+    "preview": "renderer.cli.preview:preview_command",
     "bench": "renderer.bench.render:bench_command",
     "samples": "renderer.cli.samples:samples_command",
+    "schema": "renderer.cli.schema:schema_command",
     "sheet": "renderer.cli.sheet:sheet_command",
 }
 
@@ -147,13 +150,21 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
 @click.option("-f", "--format", "format_name", default=None, help="only this format")
 @fail_on_user_error
 def layouts(format_name: str | None) -> None:
-    """List the layouts per format."""
+    """List the layouts per format; yours (`thumbkit layout new`) with their file, or as invalid."""
     from ..api import Renderer
+    from ..paths import user_layouts_dir
 
     renderer = Renderer()
+    user_dir = user_layouts_dir()
     for name in renderer.layout_names(format_name):
-        spec = renderer.layouts[name].spec
-        click.echo(f"{spec.format:<10} {name:<22} [{', '.join(spec.picks)}] {spec.description}")
+        layout = renderer.layouts[name]
+        spec = layout.spec
+        mine = f"  [{user_dir / (name + '.yaml')}]" if layout.folder == user_dir else ""
+        click.echo(f"{spec.format:<10} {name:<22} [{', '.join(spec.picks)}] {spec.description}{mine}")
+    for name, error in sorted(renderer.broken_layouts.items()) if format_name is None else ():
+        first, *more = str(error).splitlines()
+        rest = f"; and {len(more)} more problem{'s' if len(more) != 1 else ''}" if more else ""
+        click.echo(f"{'?':<10} {name:<22} (invalid: {first}{rest})  [{user_dir / (name + '.yaml')}]")
 
 
 @main.command()

@@ -48,7 +48,7 @@ def render_with_kit(
     fmt = get_format(format_name)
     text = normalize_title(title)
     chosen = resolve_layout(layout, text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts),
-                            use_photo=photo is not None, picture=picture is not None)
+                            use_photo=photo is not None, picture=picture is not None, broken=renderer.broken_layouts)
     layout_spec = renderer.filled_layout(chosen, text, kit)
     scene = Scene(layout=layout_spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id, scale=scale, logo=logo,
                   photo=photo, background_image=picture.image if picture else None,

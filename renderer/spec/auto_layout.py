@@ -7,8 +7,10 @@ a kit background, a video frame) the layouts that take one; a kit's preferred la
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .catalog import Layout
-from ..errors import InputError
+from ..errors import InputError, SpecError
 from ..text.title import split_leading_number, strip_marks
 
 SHORT_TITLE_WORDS = 3
@@ -58,18 +60,22 @@ def _by_title(title: str, for_format: list[Layout], preferred: tuple[str, ...], 
 
 def resolve_layout(
     name: str, title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (),
-    use_photo: bool = False, picture: bool = False,
+    use_photo: bool = False, picture: bool = False, broken: Mapping[str, SpecError] | None = None,
 ) -> Layout:
     """The layout a render uses: ``name`` for ``format_name``, or with ``"auto"`` the one picked for
     ``title`` (``preferred``: the kit's layouts, first; ``picture``: a picture goes behind the title).
-    An ``InputError`` for an unknown name."""
+    An ``InputError`` for an unknown name; the ``SpecError`` of a broken user layout (``broken``, by
+    name) asked for by name."""
     if name == "auto":
         return choose_layout(title, format_name, layouts, preferred=preferred, use_photo=use_photo, picture=picture)
-    return get_layout(name, format_name, layouts)
+    return get_layout(name, format_name, layouts, broken=broken)
 
 
-def get_layout(name: str, format_name: str, layouts: dict[str, Layout]) -> Layout:
+def get_layout(name: str, format_name: str, layouts: dict[str, Layout], *,
+               broken: Mapping[str, SpecError] | None = None) -> Layout:
     layout = layouts.get(name)
+    if layout is None and broken and name in broken:
+        raise broken[name]
     if layout is None or layout.spec.format != format_name:
         known = sorted(n for n, l in layouts.items() if l.spec.format == format_name)
         raise InputError(f"unknown layout {name!r} for format {format_name}; known: auto, {', '.join(known)}", field="layout")

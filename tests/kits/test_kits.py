@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from click.testing import CliRunner
+from jsonschema import Draft7Validator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile
@@ -31,6 +33,7 @@ from renderer.kits.palette import assign_roles, dominant_colors, srgb_to_lab
 from renderer.kits.preview import SHEET_WIDTH_PX, preview_sheet, preview_tiles
 from renderer.kits.render import render_with_kit
 from renderer.spec.kit import KitSpec, Palette
+from renderer.spec.schema import MODELINE_PREFIX, json_schema, shipped_schema_path
 from renderer.kits.new import create_kit
 from renderer.paths import data_dir
 from renderer.request import CATEGORIES
@@ -192,6 +195,10 @@ def test_kit_new_writes_a_kit_that_loads_and_renders(tmp_path: Path, refs: dict[
 def test_kit_new_accepts_bytes_and_writes_only_the_kit_file(tmp_path: Path, refs: dict[str, Path]) -> None:
     folder = create_kit("bytes_kit", [refs["dark"].read_bytes()], kits_dir=tmp_path)
     assert [p.name for p in folder.iterdir()] == ["kit.yaml"]
+    # an editor finds the kit schema from the first line; the kit passes it
+    text = (folder / "kit.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == MODELINE_PREFIX + str(shipped_schema_path("kit").resolve())
+    assert list(Draft7Validator(json_schema("kit")).iter_errors(yaml.safe_load(text))) == []
 
 
 def test_a_new_kit_in_the_user_folder_renders_without_configuration(tmp_path: Path, refs: dict[str, Path],
@@ -523,7 +530,7 @@ def test_kit_list_shows_a_broken_kit_and_still_lists_the_others(tmp_path: Path) 
     assert listed.exit_code == 0, listed.output
     lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
     assert sorted(lines) == ["default", "good", "laughs", "loop", "sunrise", "techpulse"]
-    assert "(invalid: kits/loop/kit.yaml:2:7: name: YAML anchors (&name) are not allowed" in lines["loop"]
+    assert "(invalid: kits/loop/kit.yaml:3:7: name: YAML anchors (&name) are not allowed" in lines["loop"]
     assert "and 1 more problem" in lines["loop"]
     assert "(invalid: kits/laughs/kit.yaml:1:4: a: YAML anchors" in lines["laughs"]
     assert "Default" in lines["good"] and "invalid" not in lines["good"]
@@ -564,7 +571,7 @@ def test_a_kit_file_name_must_be_usable(tmp_path: Path, renderer: Renderer) -> N
     shutil.copytree(data_dir("brand_kits") / "default", folder)
     kit_file = folder / "kit.yaml"
     kit_file.write_text(kit_file.read_text().replace("name: Default", 'name: ""'))
-    with pytest.raises(SpecError, match=r"k/kit.yaml:2:1: name: expected 1-64 printable characters \(no line breaks or control characters\), got an empty name"):
+    with pytest.raises(SpecError, match=r"k/kit.yaml:3:1: name: expected 1-64 printable characters \(no line breaks or control characters\), got an empty name"):
         load_kit("k", folder, renderer.fonts)
 
 

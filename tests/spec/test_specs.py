@@ -10,18 +10,8 @@ import pytest
 from renderer import InputError, Renderer, SpecError
 from renderer.paths import data_dir
 from tests.limits import deadline
-
-GOOD = """\
-name: {name}
-format: youtube
-size: {{width: 1280, height: 720}}
-layers:
-  - kind: background
-    fill: "{{{{ palette.background }}}}"
-  - kind: text
-    box: {{x: 80, y: 80, width: 1120, height: 560}}
-    size_px: {{min: 40, max: 160}}
-"""
+from tests.spec import spec_files
+from tests.spec.spec_files import GOOD
 
 
 def write_layouts(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -51,20 +41,7 @@ def test_a_good_custom_layout_loads_and_renders(tmp_path):
 
 
 def test_every_problem_is_reported_at_once_with_positions(tmp_path):
-    broken = """\
-name: broken
-format: youtube
-size: {width: 1280, height: 720}
-layers:
-  - kind: background
-    fill: "#12345"
-  - kind: text
-    box: {x: 80, y: 80, width: 1120, height: 560}
-    size_px: {min: 40, max: 160}
-    fit: {mode: shrnk}
-    colour: red
-"""
-    folder = write_layouts(tmp_path, {"broken.yaml": broken, "other.yaml": GOOD.format(name="wrong-name")})
+    folder = write_layouts(tmp_path, {"broken.yaml": spec_files.BROKEN, "other.yaml": GOOD.format(name="wrong-name")})
     problems = problems_of(folder)
     assert any(p.startswith("layouts/broken.yaml:6:5: layers[0].fill") and "'#12345' is not a colour" in p for p in problems), problems
     assert any(p.startswith("layouts/broken.yaml:10:") and "layers[1].fit.mode: expected 'shrink' | 'truncate', got 'shrnk'" in p for p in problems), problems
@@ -74,16 +51,14 @@ layers:
 
 
 def test_size_must_match_the_format_at_load_time(tmp_path):
-    text = GOOD.format(name="small").replace("width: 1280, height: 720", "width: 1200, height: 630")
-    problems = problems_of(write_layouts(tmp_path, {"small.yaml": text}))
+    problems = problems_of(write_layouts(tmp_path, {"small.yaml": spec_files.wrong_size()}))
     assert problems[0] == "layouts/small.yaml:3:1: size: youtube is 1280x720, the layout says 1200x630"
     assert problems[1:] == ["layouts/small.yaml:8:5: layers[1].box: box 80,80 1120x560 leaves the 1200x630 canvas"]
 
 
 def test_unknown_template_names_and_logic_are_errors(tmp_path):
-    undefined = GOOD.format(name="undef").replace("palette.background", "palette.nope")
-    logic = GOOD.format(name="logic").replace('"{{ palette.background }}"', '"{% if title %}#000000{% endif %}"')
-    problems = problems_of(write_layouts(tmp_path, {"undef.yaml": undefined, "logic.yaml": logic}))
+    files = {"undef.yaml": spec_files.undefined_name(), "logic.yaml": spec_files.template_logic()}
+    problems = problems_of(write_layouts(tmp_path, files))
     assert any(p.startswith("layouts/undef.yaml:6:5: layers[0].fill:") and "nope" in p for p in problems), problems
     assert any(p.startswith("layouts/logic.yaml:6:5: layers[0].fill:") and "not logic" in p for p in problems), problems
 
@@ -94,28 +69,24 @@ def test_broken_yaml_syntax_is_located(tmp_path):
 
 
 def test_unknown_layer_kind_lists_the_allowed_ones(tmp_path):
-    text = GOOD.format(name="kinds").replace("kind: background", "kind: gradient")
-    problems = problems_of(write_layouts(tmp_path, {"kinds.yaml": text}))
+    problems = problems_of(write_layouts(tmp_path, {"kinds.yaml": spec_files.unknown_kind()}))
     assert any("layers[0]" in p and "'background', 'shape', 'text', 'photo', 'logo'" in p and "'gradient'" in p for p in problems), problems
 
 
 def test_unknown_font_lists_the_bundled_families(tmp_path):
-    text = GOOD.format(name="fonty") + "    font: comic-sans\n"
-    problems = problems_of(write_layouts(tmp_path, {"fonty.yaml": text}))
+    problems = problems_of(write_layouts(tmp_path, {"fonty.yaml": spec_files.unknown_font()}))
     assert len(problems) == 1 and "layers[1].font" in problems[0] and "league-spartan" in problems[0]
 
 
 def test_a_broken_kit_reports_every_problem(tmp_path):
     kits = tmp_path / "kits"
     shutil.copytree(data_dir("brand_kits") / "default", kits / "acme")
-    kit_file = kits / "acme" / "kit.yaml"
-    text = kit_file.read_text().replace('accent: "#ffcc00"', 'accent: "#12345"').replace("  transform: none", "  transform: none\n  sparkle: true")
-    kit_file.write_text(text)
+    (kits / "acme" / "kit.yaml").write_text(spec_files.broken_kit())
     renderer = Renderer(kit_dirs=(kits,))
     with pytest.raises(SpecError) as caught:
         renderer.render("Hello", brand="acme")
     problems = [str(p) for p in caught.value.problems]
-    assert any(p.startswith("kits/acme/kit.yaml:8:3: palette.accent") and "palette.accent" in p and "'#12345' is not a colour" in p for p in problems), problems
+    assert any(p.startswith("kits/acme/kit.yaml:9:3: palette.accent") and "palette.accent" in p and "'#12345' is not a colour" in p for p in problems), problems
     assert any("style.sparkle: unknown key; allowed: transform, emphasis" in p for p in problems), problems
 
 
@@ -174,7 +145,7 @@ def test_a_kit_with_aliases_is_refused_with_its_position(tmp_path):
     renderer = Renderer(kit_dirs=(kits,))
     with pytest.raises(SpecError) as caught:
         renderer.render("Hello", brand="loop")
-    assert f"kits/loop/kit.yaml:2:11: name[0]: {ALIAS_MESSAGE}" in [str(p) for p in caught.value.problems]
+    assert f"kits/loop/kit.yaml:3:11: name[0]: {ALIAS_MESSAGE}" in [str(p) for p in caught.value.problems]
     with deadline(10), pytest.raises(SpecError, match=r"kits/laughs/kit.yaml:1:4: a: YAML anchors"):
         renderer.render("Hello", brand="laughs")
 
@@ -183,24 +154,17 @@ def test_a_kit_with_aliases_is_refused_with_its_position(tmp_path):
 def test_a_kit_reports_schema_font_and_layout_problems_in_one_run(tmp_path):
     kits = tmp_path / "kits"
     shutil.copytree(data_dir("brand_kits") / "default", kits / "acme")
-    kit_file = kits / "acme" / "kit.yaml"
-    text = (
-        kit_file.read_text()
-        .replace('accent: "#ffcc00"', 'accent: "#12345"')
-        .replace("heading: {family: league-spartan, weight: black}", "heading: {family: comic-sans, weight: black}")
-        .replace("body: {family: inter, weight: bold}", "body: {family: inter, weight: heavy}")
-    )
-    kit_file.write_text(text + "logo: {file: missing.png}\nlayouts: [youtube-bold, youtube-nonexistent]\n")
+    (kits / "acme" / "kit.yaml").write_text(spec_files.kit_with_bad_references())
     renderer = Renderer(kit_dirs=(kits,))
     with pytest.raises(SpecError) as caught:
         renderer.render("Hello", brand="acme")
     problems = [str(p) for p in caught.value.problems]
     assert [p.split(": ")[0:2] for p in problems] == [
-        ["kits/acme/kit.yaml:8:3", "palette.accent"],
-        ["kits/acme/kit.yaml:12:13", "fonts.heading.family"],
-        ["kits/acme/kit.yaml:13:25", "fonts.body.weight"],
-        ["kits/acme/kit.yaml:17:8", "logo.file"],
-        ["kits/acme/kit.yaml:18:25", "layouts[1]"],
+        ["kits/acme/kit.yaml:9:3", "palette.accent"],
+        ["kits/acme/kit.yaml:13:13", "fonts.heading.family"],
+        ["kits/acme/kit.yaml:14:25", "fonts.body.weight"],
+        ["kits/acme/kit.yaml:18:8", "logo.file"],
+        ["kits/acme/kit.yaml:19:25", "layouts[1]"],
     ], problems
     assert "unknown font family 'comic-sans'; bundled: bebas-neue" in problems[1]
     assert "font family 'inter' has no weight 'heavy'; it has: " in problems[2]
@@ -216,7 +180,7 @@ def test_a_missing_weight_is_checked_as_the_default_bold(tmp_path):
     with pytest.raises(SpecError) as caught:
         Renderer(kit_dirs=(kits,)).kit("thin")
     assert [str(p) for p in caught.value.problems] == [
-        "kits/thin/kit.yaml:13:3: fonts.body.weight: font family 'noto-color-emoji' has no weight 'bold'; it has: regular"
+        "kits/thin/kit.yaml:14:3: fonts.body.weight: font family 'noto-color-emoji' has no weight 'bold'; it has: regular"
     ]
 
 
@@ -227,7 +191,7 @@ def test_a_kit_may_prefer_a_layout_of_the_renderers_own_folder(tmp_path):
     kit_file.write_text(kit_file.read_text() + "layouts: [mine, youtube-bold]\n")
     folder = write_layouts(tmp_path, {"mine.yaml": GOOD.format(name="mine")})
     assert Renderer(layouts_dir=folder, kit_dirs=(kits,)).render("Hello there", brand="mykit").layout == "mine"
-    with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:17:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
+    with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:18:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
         Renderer(kit_dirs=(kits,)).kit("mykit")
 
 
