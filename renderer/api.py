@@ -9,13 +9,16 @@ import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PIL import Image
 from pydantic import ValidationError
 
 from .assets.backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
 from .assets.resolver import AssetResolver, Framer
+from .choose.candidates import auto_layouts
+from .choose.job import RenderJob
+from .choose.scoring import choose
 from .spec.auto_layout import resolve_layout
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
 from .kits.categories import apply_category_to_kit
@@ -26,12 +29,13 @@ from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
 from .text.fonts import FontBook
-from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, as_data_url, check_image
+from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir, user_layouts_dir
 from .compose.plan import Plan
-from .judge import Quality, judge
+from .judge import Quality, judge, judge_plan
+from .options import VideoSource, caller_names, options_request
 from .request import GenerateRequest, parse_request
 from .spec.templating import TemplateFillError, fill_tree
 from .spec.diagnostics import validate_doc
@@ -83,6 +87,7 @@ class Thumbnail:
 
     def data_url(self) -> str:
         return data_url(self.data, self.media_type)
+
 
     def to_thumbapi(self) -> dict[str, Any]:
         """ThumbAPI's response body."""
@@ -181,36 +186,68 @@ class Renderer:
         video: str | os.PathLike[str] | None = None,
         time: float | str = "auto",
         video_use: str = "background",
-        background: BackgroundData | None = None,
         quality: int | None = None,
         debug: bool = False,
+        headline: str | None = None,
+        language: str = "auto",
+        background: BackgroundData | None = None,
     ) -> Thumbnail:
         """Render ``title``; every option is validated with a message naming what is allowed.
 
-        ``photo``/``logo``: a data URL, raw bytes or a file path (implies use_photo/use_logo).
-        ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the best moment): that
-        frame becomes the background (``video_use="background"``, with the layout's frame
-        treatment for contrast) or the photo that is cut out (``video_use="photo"``).
+        ``layout="auto"``: the format's candidate layouts are scored and the best is drawn (see
+        :mod:`renderer.choose`). ``photo``/``logo``: a data URL, raw bytes or a file path (implies
+        use_photo/use_logo). ``video`` + ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"`` for the
+        best moment): that frame becomes the background (``video_use="background"``, with the
+        layout's frame treatment for contrast) or the photo that is cut out (``video_use="photo"``).
+        ``headline``: a shorter text drawn instead of the title, or ``"auto"`` to shorten the title
+        by documented rules only when it would be illegible (:mod:`renderer.text.headline`).
+        ``language``: the hyphenation language of long words (a BCP-47 code), or ``"auto"``.
         ``background``: a picture to put the title over (a file path, bytes, a data URL or a PIL
         image; JPEG, PNG or WebP, at most 5 MB): a layout that takes a picture places the title
         where the picture leaves room (``layout="auto"`` prefers those).
         """
-        request = parse_request({
-            "title": title, "format": format, "layout": layout, "customAssetsId": brand,
-            "outputFormat": output_format, "category": category, "model": "hd" if hd else "sd",
-            "usePhoto": use_photo, "useLogo": use_logo,
-            "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
-        })
-        source = VideoSource.create(video, time, video_use) if video is not None else None
-        try:
+        request, source = options_request(
+            title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
+            use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
+            video_use=video_use, headline=headline, language=language)
+        with caller_names(photo, logo):
             return self.render_request(request, quality=quality, debug=debug, video=source,
-                                       background=Background(background, "background") if background is not None else None)
-        except InputError as exc:
-            # the checks speak ThumbAPI (photoImage, logoImage); this caller passed photo=/logo=
-            for given, api_name, name in ((photo, "photoImage", "photo"), (logo, "logoImage", "logo")):
-                if given is not None and exc.field == api_name and str(exc).startswith(api_name):
-                    raise InputError(name + str(exc)[len(api_name):], field=name) from None
-            raise
+                                       background=_background(background))
+
+    def variants(
+        self,
+        title: str,
+        *,
+        count: int = 3,
+        format: str = "youtube",
+        layout: str = "auto",
+        brand: str = DEFAULT_KIT,
+        output_format: str = "webp",
+        category: str = "auto",
+        hd: bool = False,
+        use_photo: bool = False,
+        use_logo: bool = False,
+        photo: str | bytes | os.PathLike[str] | None = None,
+        logo: str | bytes | os.PathLike[str] | None = None,
+        video: str | os.PathLike[str] | None = None,
+        time: float | str = "auto",
+        video_use: str = "background",
+        quality: int | None = None,
+        debug: bool = False,
+        headline: str | None = None,
+        language: str = "auto",
+        background: BackgroundData | None = None,
+    ) -> list[Thumbnail]:
+        """Up to ``count`` (1-6) visibly different thumbnails of ``title``, the best first: other
+        layouts, emphasis treatments and arrangements of the kit's colours (see
+        :mod:`renderer.choose`); fewer when no more differ enough. Options as :meth:`render`."""
+        request, source = options_request(
+            title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
+            use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
+            video_use=video_use, headline=headline, language=language, variants=count)
+        with caller_names(photo, logo):
+            return self.variants_request(request, quality=quality, debug=debug, video=source,
+                                         background=_background(background))
 
     def check_request(self, request: GenerateRequest, *, background: Background | None = None) -> None:
         """Raise the ``InputError`` that rendering ``request`` would raise for its inputs, without
@@ -224,9 +261,8 @@ class Renderer:
         use_photo = request.use_photo or bool(request.photo_image)
         picture = background is not None or bool(request.background_image) or (
             not use_photo and kit_background(kit, request.title) is not None)
-        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
-                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, picture=picture,
-                                broken=self.broken_layouts)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
+                                use_photo=use_photo, picture=picture, broken=self.broken_layouts)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -250,65 +286,55 @@ class Renderer:
         video: VideoSource | None = None,
         background: Background | None = None,
     ) -> Thumbnail:
-        """Render a parsed request; ``background`` (a picture to put the title over) replaces the
+        """One thumbnail for ``request`` (its ``variants`` count is not looked at: see
+        :meth:`variants_request`). ``background`` (a picture to put the title over) replaces the
         request's ``backgroundImage`` (the server passes a stored image this way)."""
+        return self._rendered(request, count=1, quality=quality, debug=debug, video=video, background=background)[0]
+
+    def variants_request(
+        self,
+        request: GenerateRequest,
+        *,
+        quality: int | None = None,
+        debug: bool = False,
+        video: VideoSource | None = None,
+        background: Background | None = None,
+    ) -> list[Thumbnail]:
+        """``request.variants`` visibly different thumbnails (fewer when no more differ), the best first."""
+        return self._rendered(request, count=request.variants, quality=quality, debug=debug, video=video,
+                              background=background)
+
+    def _rendered(self, request: GenerateRequest, *, count: int, quality: int | None, debug: bool,
+                  video: VideoSource | None, background: Background | None) -> list[Thumbnail]:
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
             raise InputError(f"quality must be a whole number from 1 to 100, got {quality!r}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)
-        frame_as_photo = video is not None and video.use == "photo"
-        use_photo = request.use_photo or bool(request.photo_image) or frame_as_photo
-        use_logo = request.use_logo or bool(request.logo_image)
         if background is None and request.background_image:
             background = Background(request.background_image)
-        if background is not None and video is not None and not frame_as_photo:
+        if background is not None and video is not None and video.use == "background":
             raise InputError("give a background picture or a video frame as the background, not both", field=background.field)
-        # a kit's own backgrounds are for faceless thumbnails, when no picture is given
-        kit_file = kit_background(kit, request.title) if background is None and video is None and not use_photo else None
-        # The layout first: a bad name fails before any slow work (a video frame, a cutout).
-        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
-                                use_photo=use_photo, broken=self.broken_layouts,
-                                picture=background is not None or kit_file is not None or (video is not None and not frame_as_photo))
-        spec = self.filled_layout(chosen, request.title, kit)
-        has_slot = any(isinstance(layer, PhotoLayer) for layer in spec.layers)
-        warnings: list[str] = []
-        scale = 2.0 if request.model == "hd" else 1.0
-        cover = (round(fmt.width_px * scale), round(fmt.height_px * scale))
-        picture: Picture | None = None
-        photo = None
-        if background is not None:
-            picture = self._backgrounds.picture(background, *cover)
-        elif kit_file is not None and spec.picture is not None:
-            picture = self._backgrounds.kit_picture(kit, kit_file, *cover)
-        if video is not None and (not frame_as_photo or has_slot):
-            frame, key = video.picture(fmt.width_px, fmt.height_px)
-            if frame_as_photo:
-                photo = self._assets.photo_from_image(frame, key)
-            else:
-                picture = Picture(frame, key, f"video {video.path.name}")
-        elif use_photo and not frame_as_photo:
-            if has_slot:
-                photo = self._assets.photo(request.photo_image, kit)
-            else:
-                self._assets.require_photo(request.photo_image, kit)
-        if use_photo and not has_slot:
-            warnings.append(f"layout {spec.name} has no photo slot: the photo was not used")
-        if not use_photo and has_slot:
-            warnings.append(f"layout {spec.name} has a photo slot but no photo was given (usePhoto, photoImage)")
-        logo = self._assets.logo(request.logo_image, kit) if use_logo else None
-        scene = Scene(layout=spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=scale, photo=photo, logo=logo, background_image=picture.image if picture else None, debug=debug,
-                      background_key=picture.key if picture else None, background_source=picture.source if picture else "")
-        image, plan = self._composer.compose(scene)
-        if warnings:
-            plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
-        data = encode(image, output_format, quality=quality)
-        return Thumbnail(
-            data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
-            width_px=image.width, height_px=image.height, layout=chosen.spec.name, kit=kit.id, composed_plan=plan,
-            warnings=plan.warnings, picture=image, fonts=self.fonts,
-        )
+        job = RenderJob(self._composer.compose, self.filled_layout, self._assets, self.fonts, request, kit, fmt,
+                        video=video, debug=debug, background=background, backgrounds=self._backgrounds)
+        # The layouts first: a bad name fails before any slow work (a video frame, a cutout).
+        if request.layout == "auto":
+            layouts = auto_layouts(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
+                                   use_photo=job.use_photo, picture=job.has_picture)
+        else:
+            layouts = [resolve_layout(request.layout, request.title, fmt.name, self.layouts, broken=self.broken_layouts)]
+        chosen = choose(job, layouts, count=count,
+                        judge=lambda image, plan: judge(image, plan, format=fmt.name, fonts=self.fonts),
+                        judge_plan=lambda plan: judge_plan(plan, format=fmt.name, fonts=self.fonts))
+        thumbnails = []
+        for composed, plan in chosen:
+            data = encode(composed.image, output_format, quality=quality)
+            thumbnails.append(Thumbnail(
+                data=data, media_type=MEDIA_TYPES[output_format], output_format=output_format, format=fmt.name,
+                width_px=composed.image.width, height_px=composed.image.height, layout=plan.layout, kit=kit.id,
+                composed_plan=plan, warnings=plan.warnings, picture=composed.image, fonts=self.fonts,
+            ))
+        return thumbnails
 
     def kit_logo(self, kit: Kit) -> LogoSource:
         """The kit's logo as the composer draws it (for previews)."""
@@ -343,43 +369,6 @@ class Renderer:
             raise SpecError(problems) from None
 
 
-@dataclass(frozen=True)
-class VideoSource:
-    """A frame of a video to put the title over: at ``time`` or, with ``"auto"``, the best moment."""
-
-    path: Path
-    time: float | str
-    use: str
-
-    @classmethod
-    def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
-        if use not in ("background", "photo"):
-            raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
-        return cls(Path(video), time, use)
-
-    def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:
-        """The frame (upright RGB) and a cache key naming the file, its size, mtime and the time."""
-        from .video import frame, moments
-
-        time = self.time
-        if time == "auto":
-            best = moments(self.path, count=1, with_frames=False)
-            time = best[0].timestamp_s
-        shot = frame(self.path, time, output_format="png" if self.use == "photo" else "jpeg", quality=95)
-        stat = self.path.stat()
-        return shot.image, f"video:{self.path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{shot.pts_s}"
-
-
-def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str | None:
-    """Paths and bytes become data URLs so that every image goes through the same checks."""
-    if value is None or isinstance(value, str) and value.startswith("data:"):
-        return value
-    if not isinstance(value, (str, bytes, bytearray, os.PathLike)):
-        raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
-    source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
-    return as_data_url(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)
-
-
 _DEFAULT: Renderer | None = None
 _DEFAULT_LOCK = threading.Lock()
 
@@ -411,26 +400,49 @@ def generate(
     layout: str = "auto",
     video: str | os.PathLike[str] | None = None,
     time: float | str = "auto",
+    headline: str | None = None,
+    language: str | None = None,
+    variants: int | None = None,
     backgroundImage: str | None = None,
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
     ``generate(**request_json)`` works) and returns its response body.
 
     thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video (see ``Renderer.render``); ``backgroundImage`` (a
-    data URL, JPEG/PNG/WebP, at most 5 MB) puts it over that picture, where the picture leaves room;
-    ``quality``, the judge's report on the render (see ``Thumbnail.quality``), is added to the body
-    as the server does."""
+    the title over that frame of a local video; ``headline`` and ``language`` (see
+    ``Renderer.render``); ``quality``, the judge's report on the render (see
+    ``Thumbnail.quality``), is added to the body as the server does; ``variants`` (1-6): that many
+    visibly different thumbnails, the best in ``image`` as always and all of them, best first, in
+    ``variants``: ``[{"image", "layout", "score"}, ...]``; ``backgroundImage`` (a data URL,
+    JPEG/PNG/WebP, at most 5 MB) puts the title over that picture, where the picture leaves room."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
-        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "backgroundImage": backgroundImage,
+        "usePersonalPhoto": usePersonalPhoto, "layout": layout, "headline": headline, "language": language,
+        "variants": variants, "backgroundImage": backgroundImage,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None
-    thumbnail = default_renderer().render_request(request, video=source)
-    return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
+    if variants is None:
+        thumbnail = default_renderer().render_request(request, video=source)
+        return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
+    return variants_body(default_renderer().variants_request(request, video=source))
 
 
-__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate"]
+def _background(data: BackgroundData | None) -> Background | None:
+    """``Renderer.render``'s ``background=`` as a picture named ``background`` in errors."""
+    return Background(data, "background") if data is not None else None
+
+
+def variants_body(thumbnails: list[Thumbnail]) -> dict[str, Any]:
+    """ThumbAPI's response for the best of ``thumbnails``, with its ``quality`` and ``variants``
+    added (all of them, best first)."""
+    best = thumbnails[0]
+    return {**best.to_thumbapi(), "quality": best.quality.to_dict(), "variants": [
+        {"image": thumbnail.data_url(), "layout": thumbnail.layout, "score": thumbnail.quality.score}
+        for thumbnail in thumbnails
+    ]}
+
+
+__all__ = ["Renderer", "Thumbnail", "VideoSource", "default_renderer", "generate", "variants_body"]

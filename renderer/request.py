@@ -13,6 +13,7 @@ from typing import Any
 from .encode import OUTPUT_FORMATS, normalize_output_format
 from .errors import InputError
 from .formats import FORMAT_NAMES, get_format
+from .text.hyphenate import check_language
 from .text.title import MAX_TITLE_CHARS, normalize_title
 
 CATEGORIES = (
@@ -23,8 +24,10 @@ IMAGE_STYLES = ("faceless", "with-image", "with-photo", "with-logo")
 MODELS = ("sd", "hd")
 FIELDS = (
     "title", "format", "category", "usePhoto", "useLogo", "photoImage", "logoImage", "customAssetsId",
-    "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout", "backgroundImage",
+    "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout", "headline", "language",
+    "backgroundImage",
 )
+MAX_VARIANTS = 6
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class GenerateRequest:
     output_format: str = "webp"
     model: str = "sd"
     layout: str = "auto"
+    headline: str | None = None  # drawn instead of the title; "auto": shortened only when the title is illegible
+    language: str = "auto"  # hyphenation language (BCP-47), or auto: from the title's script
+    variants: int = 1  # how many visibly different thumbnails to render (the best first)
     background_image: str | None = None  # thumbkit: a picture to put the title over (data URL; the server also takes a stored image id)
 
 
@@ -126,8 +132,37 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
     return GenerateRequest(
         title=title, format=format_name, category=category, use_photo=use_photo, use_logo=use_logo,
         photo_image=photo_image, logo_image=logo_image, custom_assets_id=kit or None,
-        output_format=output, model=model, layout=layout, background_image=_string(body, "backgroundImage"),
+        output_format=output, model=model, layout=layout, headline=_headline(body), language=_language(body),
+        variants=_variants(body), background_image=_string(body, "backgroundImage"),
     )
+
+
+def _headline(body: Mapping[str, Any]) -> str | None:
+    """thumbkit's ``headline``: a shorter text drawn instead of the title, or ``"auto"``."""
+    value = body.get("headline")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError("headline must be a string (a shorter text to draw instead of the title, or auto)", field="headline")
+    value = normalize_title(value)
+    if len(value) > MAX_TITLE_CHARS:
+        raise InputError(f"headline must be at most {MAX_TITLE_CHARS} characters, got {len(value)}", field="headline")
+    return value if _visible(value) else None
+
+
+def _language(body: Mapping[str, Any]) -> str:
+    value = body.get("language")
+    return "auto" if value is None or value == "" else check_language(value)
+
+
+def _variants(body: Mapping[str, Any]) -> int:
+    """thumbkit's ``variants``: 1 to ``MAX_VARIANTS`` thumbnails."""
+    value = body.get("variants")
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_VARIANTS:
+        raise InputError(f"variants must be a whole number from 1 to {MAX_VARIANTS}, got {value!r}", field="variants")
+    return value
 
 
 def _bool(body: Mapping[str, Any], name: str) -> bool:
@@ -146,4 +181,4 @@ def _string(body: Mapping[str, Any], name: str) -> str | None:
     return value or None
 
 
-__all__ = ["CATEGORIES", "FIELDS", "check_text", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]
+__all__ = ["CATEGORIES", "FIELDS", "MAX_VARIANTS", "check_text", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]

@@ -241,7 +241,9 @@ def test_every_render_has_a_quality_report_also_in_its_plan(renderer):
     quality = thumbnail.quality
     assert thumbnail.quality is quality  # judged once
     assert isinstance(quality, renderer_module.Quality) and 0 <= quality.score <= 100
+    # layout="auto" found its first candidate perfect on the plan: its pixels are judged when asked
     assert thumbnail.composed_plan.quality is None and thumbnail.plan.quality == quality
+    assert [(c.layout, c.score) for c in thumbnail.plan.candidates] == [(thumbnail.layout, 100)]
     plan = json.loads(thumbnail.plan.to_json())
     assert plan["quality"] == quality.to_dict()
     assert plan["quality"]["passed"] == (not any(f["severity"] == "fail" for f in plan["quality"]["findings"]))

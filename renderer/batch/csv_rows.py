@@ -37,6 +37,9 @@ COLUMN_ALIASES: dict[str, str] = {
     "background": "background",
     "category": "category",
     "model": "model",
+    "headline": "headline",
+    "language": "language",
+    "variants": "variants",
 }
 _SEPARATORS = re.compile(r"[\s_\-]+")
 _LONE_CR = re.compile(r"(?<=\r)(?!\n)")  # splits after a CR that no LF follows (old Mac line ends)

@@ -96,8 +96,29 @@ class Manifest:
         except OSError:
             return False
 
+    def is_current_set(self, names: tuple[str, ...], input_hash: str, out_dir: Path) -> bool:
+        """True when the first of ``names`` and every other one recorded are current (a row of
+        variants records its files together, and forgets the variants it did not make)."""
+        if not self.is_current(names[0], input_hash, out_dir / names[0]):
+            return False
+        return all(self.get(name) is None or self.is_current(name, input_hash, out_dir / name) for name in names[1:])
+
     def record_done(self, *, name: str, input_hash: str, size_bytes: int, line: int, title: str) -> None:
         self._put(name, input_hash, "done", size_bytes, line, title, None)
+
+    def record_done_set(self, *, sizes: dict[str, int], absent: tuple[str, ...], input_hash: str, line: int,
+                        title: str) -> None:
+        """Record a row's files (name -> size) in one transaction, and forget ``absent`` names:
+        variants it asked for but did not make (fewer were visibly different)."""
+        self._db.execute("BEGIN")
+        try:
+            for name, size in sizes.items():
+                self._put(name, input_hash, "done", size, line, title, None)
+            self._db.executemany("DELETE FROM outputs WHERE name = ?", [(name,) for name in absent])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def record_failed(self, *, name: str, input_hash: str, line: int, title: str, error: str) -> None:
         self._put(name, input_hash, "failed", None, line, title, error)

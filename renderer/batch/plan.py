@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .csv_rows import CsvRow
@@ -63,7 +63,8 @@ NO_DEFAULTS = RowDefaults()
 
 @dataclass(frozen=True)
 class RenderJob:
-    """A row ready to render: ``name`` is its output path relative to the output folder (POSIX)."""
+    """A row ready to render: ``name`` is its output path relative to the output folder (POSIX).
+    With ``variants``, the files are ``variant_names`` (``name``'s stem with ``-1``, ``-2`` ...)."""
 
     line: int
     number: int
@@ -71,6 +72,12 @@ class RenderJob:
     request: GenerateRequest
     name: str
     input_hash: str
+    variant_names: tuple[str, ...] = ()
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The files this row writes, the best variant first."""
+        return self.variant_names or (self.name,)
 
 
 @dataclass(frozen=True)
@@ -90,12 +97,22 @@ def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry, csv_fol
             raise InputError(row.problem)
         request = row_request(row, defaults, csv_folder=csv_folder)
         name = _name(row, request, names)
+        variant_names = tuple(_claim_variant(name, number, names, row.line) for number in range(1, request.variants + 1)) \
+            if request.variants > 1 else ()
     except InputError as exc:
         return RowFailure(line=row.line, number=row.number, title=title, error=exc.message)
     return RenderJob(
         line=row.line, number=row.number, title=request.title, request=request, name=name,
-        input_hash=input_hash(request),
+        input_hash=input_hash(request), variant_names=variant_names,
     )
+
+
+def _claim_variant(name: str, number: int, names: NameRegistry, line: int) -> str:
+    """``thumbs/hello.webp`` -> ``thumbs/hello-2.webp`` for variant 2, claimed."""
+    path = PurePosixPath(name)
+    variant = str(path.with_name(f"{path.stem}-{number}{path.suffix}"))
+    names.claim(variant, line=line)
+    return variant
 
 
 def input_hash(request: GenerateRequest) -> str:
@@ -119,8 +136,12 @@ def row_request(row: CsvRow, defaults: RowDefaults, *, csv_folder: Path | None =
             # and the input hash covers the picture's bytes, so a changed picture renders again
             body["backgroundImage"] = as_data_url(picture_in_folder(csv_folder, cell), field="background",
                                                   max_bytes=BACKGROUND_MAX_BYTES)
-            continue
-        body[field] = _boolean(field, cell) if field in _BOOLEAN_FIELDS else cell.strip()
+        elif field in _BOOLEAN_FIELDS:
+            body[field] = _boolean(field, cell)
+        elif field == "variants":
+            body[field] = _whole_number(field, cell)
+        else:
+            body[field] = cell.strip()
     body["title"] = row.title
     request = parse_request(body)
     wanted = extension_format(row.fields.get("filename", "").strip())
@@ -140,6 +161,12 @@ def _name(row: CsvRow, request: GenerateRequest, names: NameRegistry) -> str:
         names.claim(name, line=row.line)
         return name
     return names.claim_slug(title_slug(request.title), EXTENSIONS[request.output_format], line=row.line)
+
+
+def _whole_number(field: str, cell: str) -> int | str:
+    """A cell like ``3`` as a number; anything else as it is, for the request's own message."""
+    value = cell.strip()
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 def _boolean(field: str, cell: str) -> bool:

@@ -185,13 +185,13 @@ class _Run:
                 self.fail(planned)
                 continue
             try:
-                inside(self.resolved_out, planned.name)
+                for name in planned.outputs:
+                    inside(self.resolved_out, name)
             except InputError as exc:
                 self.fail(RowFailure(line=planned.line, number=planned.number, title=planned.title, error=exc.message))
                 continue
-            path = self.out / planned.name
-            if not force and self.manifest.is_current(planned.name, planned.input_hash, path):
-                self.report(RowEvent("skipped", planned.number, planned.line, planned.title, path))
+            if not force and self.manifest.is_current_set(planned.outputs, planned.input_hash, self.out):
+                self.report(RowEvent("skipped", planned.number, planned.line, planned.title, self.out / planned.outputs[0]))
                 continue
             yield planned
 
@@ -202,17 +202,22 @@ class _Run:
         if self.first_result_at is None:
             self.first_result_at = time.perf_counter()
         self.render_cpu_s += outcome.cpu_s
-        path = self.out / job.name
         error = outcome.error or "the worker returned no image"
         if outcome.data is not None:
-            write_error = write_output(path, outcome.data)
+            made = dict(zip(job.outputs, (outcome.data, *outcome.more)))  # fewer variants than asked: the first ones
+            write_error = next(filter(None, (write_output(self.out / name, data) for name, data in made.items())), None)
             if write_error is None:
-                self.manifest.record_done(name=job.name, input_hash=job.input_hash, size_bytes=len(outcome.data),
-                                          line=job.line, title=job.title)
-                self.report(RowEvent("rendered", job.number, job.line, job.title, path))
+                absent = job.outputs[len(made):]
+                for name in absent:  # a variant an earlier run made from other inputs is no output of these
+                    if self.manifest.get(name) is not None:
+                        (self.out / name).unlink(missing_ok=True)
+                self.manifest.record_done_set(sizes={name: len(data) for name, data in made.items()}, absent=absent,
+                                              input_hash=job.input_hash, line=job.line, title=job.title)
+                self.report(RowEvent("rendered", job.number, job.line, job.title, self.out / job.outputs[0]))
                 return
             error = write_error
-        self.manifest.record_failed(name=job.name, input_hash=job.input_hash, line=job.line, title=job.title, error=error)
+        for name in job.outputs:
+            self.manifest.record_failed(name=name, input_hash=job.input_hash, line=job.line, title=job.title, error=error)
         self.fail(RowFailure(line=job.line, number=job.number, title=job.title, error=error))
 
     def fail(self, failure: RowFailure) -> None:

@@ -41,6 +41,7 @@ class RenderOutcome:
 
     data: bytes | None = None
     error: str | None = None
+    more: tuple[bytes, ...] = ()  # the other variants, best first (a row asking for variants)
     kind: Literal["ok", "row", "bug", "setup"] = "ok"
     cpu_s: float = 0.0  # CPU time the render took in the worker
     warnings: tuple[str, ...] = field(default=())
@@ -72,14 +73,16 @@ def render_task(request: GenerateRequest, config: RendererConfig) -> RenderOutco
         return RenderOutcome(error=renderer, kind="setup")
     started = time.thread_time()
     try:
-        thumbnail = renderer.render_request(request)
+        thumbnails = renderer.variants_request(request) if request.variants > 1 else [renderer.render_request(request)]
     except UserError as exc:
         return RenderOutcome(error=str(exc), kind="row")
     except Exception as exc:  # noqa: BLE001 - one row's bug must not stop ten thousand others
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno}"
         return RenderOutcome(error=f"internal error {type(exc).__name__} at {where}: {exc} (a thumbkit bug; please report it)", kind="bug")
-    return RenderOutcome(data=thumbnail.data, cpu_s=time.thread_time() - started, warnings=thumbnail.warnings)
+    best = thumbnails[0]
+    return RenderOutcome(data=best.data, more=tuple(t.data for t in thumbnails[1:]), cpu_s=time.thread_time() - started,
+                         warnings=best.warnings)
 
 
 def render_chunk(requests: tuple[GenerateRequest, ...], config: RendererConfig) -> tuple[RenderOutcome, ...]:

@@ -7,8 +7,8 @@ format; a render passes when the judge finds no fail. Judge cost: the median tim
 ``Thumbnail.quality`` (judged on the picture as drawn) against the median render of the same
 titles, measured in the same process.
 
-Issue 11's auto and variants timings (``auto`` and 3 variants against one fixed layout) belong
-in :func:`choice_costs`' place in :func:`print_report`, after these two tables.
+Then the cost of choosing (:mod:`renderer.bench.choice`): ``layout="auto"`` and 3 variants
+against rendering the one fixed layout auto picks, on the corpus' first ``CHOICE_TITLES`` titles.
 """
 
 from __future__ import annotations
@@ -18,11 +18,16 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import InputError
 from ..formats import FORMAT_NAMES
+from .choice import choice_costs, choice_line
+
+if TYPE_CHECKING:
+    from ..api import Renderer
 
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "titles_corpus.csv"
 
@@ -53,10 +58,15 @@ def corpus_titles(path: Path | None = None) -> list[str]:
     return [row.title for row in read_rows(path) if row.title.strip()]
 
 
-def format_quality(renderer, titles: list[str], format_name: str, *, brand: str = "default") -> FormatQuality:
+def format_quality(renderer: "Renderer", titles: list[str], format_name: str, *, brand: str = "default") -> FormatQuality:
     """Render and judge every title in ``format_name`` (``renderer``: a ``Renderer``)."""
     renderer.render("warm up the caches", format=format_name, brand=brand)
-    render_s, judge_s, render_cpu, judge_cpu, scores, passed, fails = [], [], [], [], [], 0, Counter()
+    render_s: list[float] = []
+    judge_s: list[float] = []
+    render_cpu: list[float] = []
+    judge_cpu: list[float] = []
+    scores: list[int] = []
+    passed, fails = 0, Counter[str]()
     for title in titles:
         started, started_cpu = time.perf_counter(), time.thread_time()
         thumbnail = renderer.render(title, format=format_name, brand=brand)
@@ -92,12 +102,10 @@ def print_report(*, titles_path: Path | None, brand: str, limit: int | None) -> 
     for row in rows:
         click.echo(f"{row.format:<10} {row.render_ms:9.1f} {row.judge_ms:9.2f} {row.judge_ms / row.render_ms:6.1%} "
                    f"{row.cpu_ratio:9.1%}")
-    choice_costs(renderer, titles)
+    click.echo("\n" + choice_line(choice_costs(renderer, titles[:CHOICE_TITLES], rounds=1)))
 
 
-def choice_costs(renderer, titles: list[str]) -> None:
-    """The place for issue 11's ``auto`` and variants timings against one fixed layout (not yet
-    built: nothing is printed)."""
+CHOICE_TITLES = 60  # auto and variants are timed on the corpus' first titles (every format would take minutes)
 
 
-__all__ = ["CORPUS", "FormatQuality", "choice_costs", "corpus_titles", "format_quality", "print_report"]
+__all__ = ["CHOICE_TITLES", "CORPUS", "FormatQuality", "corpus_titles", "format_quality", "print_report"]

@@ -204,6 +204,14 @@ def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: s
     for kit, row in photo["kits"].items():
         click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
                    f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
+    from .choice import choice_costs
+
+    choice = choice_costs()
+    click.echo(f"\nchoosing ({choice['format']}, {choice['titles']} titles, medians): one fixed layout "
+               f"{choice['fixed_ms']:.1f} ms, layout=auto {choice['auto_ms']:.1f} ms ({choice['auto_ratio']:.2f}x, "
+               f"{choice['candidates_per_auto']:.1f} candidates composed on average), {choice['variants']} variants "
+               f"{choice['variants_ms']:.1f} ms ({choice['variants_ratio']:.2f}x)")
+
     from .picture import picture_vs_faceless, report
 
     click.echo("")

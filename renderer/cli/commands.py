@@ -111,14 +111,18 @@ def main() -> None:
               help="put the title over this picture (JPEG, PNG or WebP, at most 5 MB), where it leaves room")
 @click.option("--kits-dir", "kit_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="a folder of brand kits (repeatable; the user kit folder of `thumbkit kit new` is always searched)")
+@click.option("--headline", default=None, help="a shorter text to draw instead of the title, or auto (shortened only when the title would be illegible)")
+@click.option("--language", default="auto", show_default=True, help="hyphenation language of long words (de, en-GB, ...) or auto (from the script)")
+@click.option("--variants", type=click.IntRange(1, 6), default=1, show_default=True,
+              help="render this many visibly different thumbnails, the best first: OUT-1.webp, OUT-2.webp, ...")
 @click.option("--quality", "show_quality", is_flag=True,
               help="print the quality report: score and findings (legibility at feed size, contrast, safe zones ...)")
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
-           use_logo: bool, video: Path | None, at: str, video_as: str, background: Path | None,
-           kit_dirs: tuple[Path, ...], show_quality: bool) -> None:
-    """Render TITLE into a thumbnail file."""
+           use_logo: bool, video: Path | None, at: str, video_as: str, background: Path | None, kit_dirs: tuple[Path, ...],
+           headline: str | None, language: str, variants: int, show_quality: bool) -> None:
+    """Render TITLE into a thumbnail file (with --variants, several: OUT-1, OUT-2, ...)."""
     from ..api import Renderer
 
     output = output or Path("thumb.webp")
@@ -129,21 +133,32 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
             time = float(at)
         except ValueError:
             time = at  # HH:MM:SS.mmm, parsed and checked by the video module
-    thumbnail = Renderer(kit_dirs=kit_dirs).render(
-        title, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd, debug=debug,
-        photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time, video_use=video_as,
-        background=background,
-    )
-    thumbnail.save(output)
-    if plan_path is not None:
-        from ..files import write_atomic
+    renderer = Renderer(kit_dirs=kit_dirs)
+    thumbnails = renderer.variants(
+        title, count=variants, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd,
+        debug=debug, photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time,
+        video_use=video_as, headline=headline, language=language,
+        background=background)  # one, with --variants 1: what render() gives
+    outputs = [(thumbnails[0], output, plan_path)] if variants == 1 else [
+        (thumbnail, numbered(output, index), plan_path and numbered(plan_path, index))
+        for index, thumbnail in enumerate(thumbnails, start=1)]
+    for thumbnail, path, plan_file in outputs:
+        thumbnail.save(path)
+        if plan_file is not None:
+            from ..files import write_atomic
 
-        write_atomic(plan_path, thumbnail.plan.to_json().encode("utf-8"))
-    for warning in thumbnail.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"{output} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, {len(thumbnail.data) / 1024:.1f} KiB)")
-    if show_quality:
-        click.echo(thumbnail.quality.describe())
+            write_atomic(plan_file, thumbnail.plan.to_json().encode("utf-8"))
+        for warning in thumbnail.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(f"{path} ({thumbnail.width_px}x{thumbnail.height_px}, {thumbnail.layout}, score {thumbnail.quality.score}, "
+                   f"{len(thumbnail.data) / 1024:.1f} KiB)")
+        if show_quality:
+            click.echo(thumbnail.quality.describe())
+
+
+def numbered(path: Path, number: int) -> Path:
+    """``out.webp`` -> ``out-2.webp``: the name of variant ``number``."""
+    return path.with_name(f"{path.stem}-{number}{path.suffix}")
 
 
 @main.command()

@@ -82,6 +82,15 @@ class PlanPicture:
 
 
 @dataclass(frozen=True)
+class PlanCandidate:
+    """A candidate render scored to choose this one (``layout="auto"``, variants)."""
+
+    layout: str
+    treatment: str  # how the kit was arranged (renderer.choose.candidates)
+    score: int
+
+
+@dataclass(frozen=True)
 class Plan:
     format: str
     layout: str
@@ -93,10 +102,23 @@ class Plan:
     warnings: tuple[str, ...]
     picture: PlanPicture | None = None  # a picture behind the text (backgroundImage, kit background, video frame)
     quality: "Quality | None" = None  # the judge's report on the pixels drawn from this plan
+    # with layout="auto" or variants: every candidate scored, in the order tried (else empty)
+    candidates: tuple[PlanCandidate, ...] = ()
+    treatment: str = "kit"  # the arrangement of the kit this was drawn with
+    # a shorter headline to draw, suggested when the title is unreadable at feed size (else empty)
+    headline_suggestion: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["quality"] = self.quality.to_dict() if self.quality is not None else None
+        if not self.candidates:  # a fixed layout: nothing was chosen
+            del data["candidates"]
+        if self.treatment == "kit":
+            del data["treatment"]
+        if not self.headline_suggestion:
+            del data["headline_suggestion"]
+        if self.picture is None:  # no picture behind the text
+            del data["picture"]
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:

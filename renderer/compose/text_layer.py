@@ -3,11 +3,15 @@ placed line by line, coloured to read, and drawn."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PIL import ImageDraw
 
 from ..colors import ensure_contrast, parse_color, relative_luminance, to_hex, worst_contrast
 from ..spec.layout import TextLayer
 from ..text.fit import FitRules, FittedText
+from ..text.hyphenate import title_language
+from ..text.legibility import legible_size_px
 from ..text.line_layout import line_pieces, title_direction
 from ..text.segment import Atom
 from ..text.title import atoms_from_text, normalize_title
@@ -48,10 +52,13 @@ def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: 
     rules = FitRules(
         min_size_px=max(8, round(layer.size_px.min * s)), max_size_px=max(8, round(layer.size_px.max * s)),
         max_lines=layer.max_lines, line_height=layer.line_height, mode=layer.fit.mode,
+        # where the format is shown small (a feed), letters under this size are hard to read
+        legible_px=legible_size_px(typeface, " ".join(a.text for a in atoms), scene.layout.format,
+                                   round(scene.layout.size.width * s)),
     )
     measure = typeface.for_text(" ".join(a.text for a in atoms))
     paragraph = title_direction(atoms)
-    fitted = _fit(atoms, fit_box, rules, measure, inset_em, paragraph)
+    fitted = _fit(atoms, fit_box, rules, measure, inset_em, paragraph, title_language(text, scene.language))
     if fitted.truncated:
         work.warnings.append(f"text of layer {index} truncated with an ellipsis to fit {layer.max_lines} lines at {fitted.size_px}px")
     if len(fitted.lines) > layer.max_lines:
@@ -130,17 +137,18 @@ def draw_text(work: Work, scene: Scene, index: int, layer: TextLayer, typeface: 
     ))
 
 
-def _fit(atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_em: float, paragraph: int) -> FittedText:
+def _fit(atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasure, inset_em: float, paragraph: int,
+         language: str | None) -> FittedText:
     """Fit with em widths, then check the real hinted widths and step down if a line overflows."""
     typeface = measure.typeface
     while True:
         inset = 2 * inset_em * rules.max_size_px
         fitted = fit_with_leading(atoms, box_width_px=max(1.0, box.width - inset), box_height_px=max(1.0, box.height - inset),
-                                  rules=rules, measure=measure)  # leading: the scripts' floor and ink clearance
+                                  rules=rules, measure=measure, language=language)  # leading: the scripts' floor and ink clearance
         overflow = any(_real_width(line.atoms, typeface, fitted.size_px, paragraph) > box.width - 2 * inset_em * fitted.size_px + 0.5 for line in fitted.lines)
         if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
             return fitted
-        rules = FitRules(rules.min_size_px, fitted.size_px - 1, rules.max_lines, rules.line_height, rules.mode)
+        rules = replace(rules, max_size_px=fitted.size_px - 1)
 
 
 def _real_width(atoms: tuple[Atom, ...], typeface: Typeface, size: int, paragraph: int) -> float:

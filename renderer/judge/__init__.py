@@ -9,7 +9,7 @@ codes (``legibility_feed``, ``headline_suggested``, ``contrast``, ``safe_zone_ba
 :mod:`.report` (the data and the score).
 """
 
-from .core import judge
+from .core import judge, judge_plan
 from .report import Finding, Quality
 
-__all__ = ["Finding", "Quality", "judge"]
+__all__ = ["Finding", "Quality", "judge", "judge_plan"]

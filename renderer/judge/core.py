@@ -21,10 +21,21 @@ def judge(image: Image.Image, plan: Plan, *, format: str, fonts: FontBook) -> Qu
     word widths of the plan's fonts. Checks: legibility at feed size, contrast on the pixels,
     YouTube's badge and Instagram's grid crop, clipping, text over a face or the logo, tofu, an
     orphan word and truncation (see the modules of :mod:`renderer.judge`)."""
+    return Quality.from_findings(_findings(plan, format, fonts, contrast_findings(image, plan, fonts)))
+
+
+def judge_plan(plan: Plan, *, format: str, fonts: FontBook) -> Quality:
+    """Every check of :func:`judge` but the contrast measured on the pixels: what the plan alone
+    says, at a tenth of the cost (a first look, as ``layout="auto"`` takes at its first candidate)."""
+    return Quality.from_findings(_findings(plan, format, fonts, []))
+
+
+def _findings(plan: Plan, format: str, fonts: FontBook, contrast: list[Finding]) -> list[Finding]:
     get_format(format)
     findings: list[Finding] = []
-    findings += legibility_findings(text_bodies(plan, format=format, fonts=fonts), format=format)
-    findings += contrast_findings(image, plan, fonts)
+    findings += legibility_findings(text_bodies(plan, format=format, fonts=fonts), format=format,
+                                    suggestion=plan.headline_suggestion)
+    findings += contrast
     if format == "youtube":
         findings += badge_findings(plan)
     if format == "instagram":
@@ -34,7 +45,7 @@ def judge(image: Image.Image, plan: Plan, *, format: str, fonts: FontBook) -> Qu
     findings += tofu_findings(plan)
     findings += orphan_findings(plan, fonts)
     findings += truncation_findings(plan)
-    return Quality.from_findings(findings)
+    return findings
 
 
-__all__ = ["judge"]
+__all__ = ["judge", "judge_plan"]

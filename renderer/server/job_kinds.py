@@ -107,4 +107,4 @@ def _check_generate(input: JobInput, context: JobContext) -> JobInput:
 @job_kind("generate", check=_check_generate)
 async def run_generate(context: JobContext, input: JobInput) -> JobOutputs:
     result = await context.render.generate(input)
-    return [image_output(result.image)]
+    return [image_output(result.image), *(image_output(variant.image) for variant in result.variants[1:])]

@@ -31,7 +31,11 @@ class GenerateBody(BaseModel):
     imageStyle: Literal[IMAGE_STYLES] | None = Field(default=None, description="legacy")  # type: ignore[valid-type]
     personImage: str | None = Field(default=None, description="legacy")
     usePersonalPhoto: bool | None = Field(default=None, description="legacy")
-    layout: str = Field(default="auto", description="thumbkit: a layout name, or auto")
+    layout: str = Field(default="auto", description="thumbkit: a layout name, or auto (the best scored candidate)")
+    headline: str | None = Field(default=None, max_length=MAX_TITLE_CHARS,
+                                 description="thumbkit: a shorter text drawn instead of the title, or auto (shortened only when the title would be illegible)")
+    language: str = Field(default="auto", description="thumbkit: hyphenation language of long words (BCP-47: de, en-GB...), or auto")
+    variants: int = Field(default=1, ge=1, le=6, description="thumbkit: how many visibly different thumbnails, the best first")
     backgroundImage: str | None = Field(
         default=None, description="thumbkit: a picture to put the title over, where it leaves room: a base64 data URL "
         "(JPEG, PNG or WebP, at most 5 MB, within the body cap) or the id of a stored image (POST /v1/uploads, a video frame)")
@@ -40,6 +44,14 @@ class GenerateBody(BaseModel):
 class Dimensions(BaseModel):
     width: int
     height: int
+
+
+class Variant(BaseModel):
+    image: str = Field(description="data URL of the image")
+    layout: str
+    score: int = Field(ge=0, le=100, description="its quality score (see quality)")
+    id: str
+    url: str
 
 
 class QualityFinding(BaseModel):
@@ -65,6 +77,7 @@ class GenerateResponse(BaseModel):
     dimensions: Dimensions
     id: str = Field(description="id of the stored copy (sha256 of the bytes)")
     url: str = Field(description="where the stored copy is served: GET /v1/images/{id}")
+    variants: list[Variant] | None = Field(default=None, description="thumbkit: with variants > 1, every variant, the best (image) first")
     quality: QualityReport = Field(description="thumbkit: the quality judge's report on the render (legibility at "
                                    "feed size, contrast, safe zones, clipping, overlaps, tofu, orphans)")
 

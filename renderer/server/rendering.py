@@ -22,6 +22,7 @@ import anyio.to_thread
 from ..api import Renderer
 from ..assets.backgrounds import Background
 from ..errors import InputError
+from ..encode import data_url
 from ..request import GenerateRequest, parse_request
 from .cachekey import RequestKeys
 from .store import IMAGE_ID, ImageStore, StoredImage
@@ -30,20 +31,45 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class StoredVariant:
+    image: StoredImage  # with its quality report, whose score is the variant's
+    data: bytes
+
+
+@dataclass(frozen=True)
 class GenerateResult:
     image: StoredImage
     data: bytes
     from_store: bool  # True: no render was made for this request (stored, or shared with a twin)
     timings: tuple[tuple[str, float], ...] = ()  # (step, milliseconds): lookup, wait, render, store
+    variants: tuple[StoredVariant, ...] = ()  # with ``variants`` asked for: all of them, best (``image``) first
 
     def server_timing(self) -> str:
         """The ``Server-Timing`` header's value: ``lookup;dur=0.3, render;dur=31.2, store;dur=1.1``."""
         return ", ".join(f"{step};dur={ms:.1f}" for step, ms in self.timings)
 
-    def body(self, url: str) -> dict[str, Any]:
+    def body(self, url: str, url_of: Callable[[str], str] | None = None) -> dict[str, Any]:
         """ThumbAPI's response body plus ``id`` and ``url`` of the stored copy and ``quality``, the
-        judge's report on the render."""
-        return {**self.image.to_thumbapi(self.data), "id": self.image.id, "url": url, "quality": self.image.quality_report()}
+        judge's report on the render; with variants, ``variants``: ``[{"image", "layout", "score",
+        "id", "url"}, ...]`` (``url_of(id)``), the best first."""
+        body = {**self.image.to_thumbapi(self.data), "id": self.image.id, "url": url, "quality": self.image.quality_report()}
+        if self.variants:
+            body["variants"] = [
+                {"image": data_url(v.data, v.image.media_type), "layout": v.image.layout, "score": _score(v.image),
+                 "id": v.image.id, **({"url": url_of(v.image.id)} if url_of is not None else {})}
+                for v in self.variants
+            ]
+        return body
+
+
+def _score(image: StoredImage) -> int | None:
+    report = image.quality_report()
+    return report["score"] if report is not None else None
+
+
+def variant_key(request_key: str, number: int) -> str:
+    """Where variant ``number`` (2 and on) of a request is remembered in the store."""
+    return f"{request_key}/variant-{number}"
 
 
 class RenderService:
@@ -72,7 +98,7 @@ class RenderService:
         key, found = await anyio.to_thread.run_sync(self._lookup, request)
         lookup = ("lookup", (time.perf_counter() - started) * 1000)
         if found is not None:
-            return GenerateResult(found[0], found[1], from_store=True, timings=(lookup,))
+            return replace(found, timings=(lookup,))
         while (pending := self._inflight.get(key)) is not None:
             started = time.perf_counter()
             try:
@@ -119,14 +145,34 @@ class RenderService:
         return Background(data, "backgroundImage")
 
     # -- in worker threads (one hop for the lookup, one for render + store) ------------------------
-    def _lookup(self, request: GenerateRequest) -> tuple[str, tuple[StoredImage, bytes] | None]:
+    def _lookup(self, request: GenerateRequest) -> tuple[str, GenerateResult | None]:
         key = self.keys.key(request)
-        return key, self.store.lookup(key)
+        found = self.store.lookup(key)
+        if found is None:
+            return key, None
+        variants: list[StoredVariant] = []
+        if request.variants > 1:
+            variants.append(StoredVariant(*found))
+            for number in range(2, request.variants + 1):  # fewer were made when no more differed
+                other = self.store.lookup(variant_key(key, number))
+                if other is None:
+                    break
+                variants.append(StoredVariant(*other))
+        return key, GenerateResult(*found, from_store=True, variants=tuple(variants))
 
     def _render_and_put(self, key: str, request: GenerateRequest) -> GenerateResult:
         started = time.perf_counter()
-        thumbnail = self.renderer.render_request(request, background=self.background(request))
+        background = self.background(request)
+        if request.variants > 1:
+            thumbnails = self.renderer.variants_request(request, background=background)
+        else:
+            thumbnails = [self.renderer.render_request(request, background=background)]
         rendered = time.perf_counter()
-        image = self.store.put(key, thumbnail, request.title)
+        # the others first: a request is found in the store by its best image, stored last
+        variants = [StoredVariant(self.store.put(variant_key(key, number), thumbnail, request.title), thumbnail.data)
+                    for number, thumbnail in enumerate(thumbnails[1:], start=2)]
+        image = self.store.put(key, thumbnails[0], request.title)
+        if request.variants > 1:
+            variants.insert(0, StoredVariant(image, thumbnails[0].data))
         timings = (("render", (rendered - started) * 1000), ("store", (time.perf_counter() - rendered) * 1000))
-        return GenerateResult(image, thumbnail.data, from_store=False, timings=timings)
+        return GenerateResult(image, thumbnails[0].data, from_store=False, timings=timings, variants=tuple(variants))

@@ -41,12 +41,13 @@ def image_url(request: Request, image_id: str) -> str:
     openapi_extra=request_body(GenerateBody, GENERATE_EXAMPLE), responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,
 )
 async def generate(request: Request) -> Response:
-    """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy. The same
+    """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy (and with
+    ``variants``, every variant, the best first: ``image``, ``layout``, ``score``, ``id``, ``url``). The same
     request again is answered from the store (header ``X-Thumbkit-Store: hit``). ``Server-Timing``
     says how long the lookup, the render and storing it took."""
     body = await read_json_object(request, services(request).settings.max_body_bytes)
     result = await services(request).render.generate(body)
-    return JSONResponse(result.body(image_url(request, result.image.id)),
+    return JSONResponse(result.body(image_url(request, result.image.id), lambda image_id: image_url(request, image_id)),
                         headers={STORE_HEADER: "hit" if result.from_store else "miss", "Server-Timing": result.server_timing()})
 
 

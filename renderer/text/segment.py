@@ -89,6 +89,10 @@ class Atom:
     text: str
     space_before: bool = True
     emphasis: bool = False
+    # A piece of a word cut at a break point (renderer.text.hyphenate): a line may end before it, with a
+    # hyphen added ("hyphen") or none ("plain"); "forced"/"forced-hyphen": a cluster of a word too
+    # wide for its box (renderer.text.fit); "" for a whole word or a phrase.
+    word_break: str = ""
 
 
 def graphemes(text: str) -> list[str]:

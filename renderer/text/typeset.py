@@ -178,7 +178,8 @@ EMOJI_GLUE_MAX_SHRINK = 0.2  # keeping closing emoji off a line of their own may
 
 
 def fit_with_leading(
-    atoms: Sequence[Atom], *, box_width_px: float, box_height_px: float, rules: FitRules, measure: TextMeasure
+    atoms: Sequence[Atom], *, box_width_px: float, box_height_px: float, rules: FitRules, measure: TextMeasure,
+    language: str | None = None,
 ) -> FittedText:
     """:func:`fit_text` with the line height raised to the script floor and to what the fitted
     lines' ink needs (see the module doc); ``line_height_px`` of the result is the advance used.
@@ -187,14 +188,16 @@ def fit_with_leading(
     be: the closing emoji are joined to the word before them (:func:`keep_trailing_emoji`) and
     that fit is kept if it loses at most ``EMOJI_GLUE_MAX_SHRINK`` of the size. A bigger loss
     would make the whole title smaller to save one short line, so the emoji keep their own."""
-    fitted = _fit_leading(atoms, box_width_px, box_height_px, rules, measure)
+    fitted = _fit_leading(atoms, box_width_px, box_height_px, rules, measure, language)
     if len(fitted.lines) > 1 and not fitted.truncated and _emoji_only(fitted.lines[-1].atoms):
         glued = keep_trailing_emoji(list(atoms))
         if len(glued) < len(atoms):
             lowest = max(rules.min_size_px, math.ceil(fitted.size_px * (1 - EMOJI_GLUE_MAX_SHRINK)))
             if lowest <= rules.max_size_px:
-                alternative = _fit_leading(glued, box_width_px, box_height_px, replace(rules, min_size_px=lowest), measure)
-                if not alternative.truncated and alternative.broke_words <= fitted.broke_words:
+                alternative = _fit_leading(glued, box_width_px, box_height_px, replace(rules, min_size_px=lowest), measure,
+                                           language)
+                if not alternative.truncated and alternative.broke_words <= fitted.broke_words \
+                        and alternative.word_breaks <= fitted.word_breaks:
                     return alternative
     return fitted
 
@@ -204,20 +207,23 @@ def _emoji_only(atoms: Sequence[Atom]) -> bool:
 
 
 def _fit_leading(atoms: Sequence[Atom], box_width_px: float, box_height_px: float, rules: FitRules,
-                 measure: TextMeasure) -> FittedText:
+                 measure: TextMeasure, language: str | None) -> FittedText:
     floor = max(rules.line_height, measure.line_height_floor)
     if floor > rules.line_height:
         rules = replace(rules, line_height=floor)
-    fitted = fit_text(atoms, box_width_px=box_width_px, box_height_px=box_height_px, rules=rules, measure=measure)
+    fitted = fit_text(atoms, box_width_px=box_width_px, box_height_px=box_height_px, rules=rules, measure=measure,
+                    language=language)
     for _ in range(4):
         needed = clear_line_height([line.atoms for line in fitted.lines], measure.typeface, fitted.size_px)
         if needed <= rules.line_height + 1e-9:
             return fitted
         rules = replace(rules, line_height=round(needed + 0.005, 2))
-        fitted = fit_text(atoms, box_width_px=box_width_px, box_height_px=box_height_px, rules=rules, measure=measure)
+        fitted = fit_text(atoms, box_width_px=box_width_px, box_height_px=box_height_px, rules=rules, measure=measure,
+                    language=language)
     # Still moving: the whole title's ink extents bound every pair of lines.
     rules = replace(rules, line_height=max(rules.line_height, measure.ascent_em + measure.descent_em + INK_CLEARANCE_EM))
-    return fit_text(atoms, box_width_px=box_width_px, box_height_px=box_height_px, rules=rules, measure=measure)
+    return fit_text(atoms, box_width_px=box_width_px, box_height_px=box_height_px, rules=rules, measure=measure,
+                    language=language)
 
 
 # -- colour bitmap (emoji) runs --------------------------------------------------------------

@@ -297,6 +297,30 @@ def test_rerun_skips_unchanged_rerenders_changed_and_force_redoes_all(tmp_path: 
     assert forced.failures_path is None and not (out / "failures.csv").exists()
 
 
+def test_a_variants_column_writes_numbered_files_and_resumes_them(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = write(tmp_path / "t.csv", "title,variants,headline\nThe *secret* to fast builds,3,\nWhy this works,,\n"
+                                     "The *secret* to fast builds,2,Fast builds\nBad,seven,\n")
+    first = run_batch(path, out_dir=out, workers=0)
+    assert (first.rendered, first.failed) == (3, 1)
+    # row 1 claims the slug and its variants -1..-3; row 3, the same title, gets the next free slug (-4)
+    assert [str(p) for p in thumbnails_in(out)] == [
+        "the-secret-to-fast-builds-1.webp", "the-secret-to-fast-builds-2.webp", "the-secret-to-fast-builds-3.webp",
+        "the-secret-to-fast-builds-4-1.webp", "the-secret-to-fast-builds-4-2.webp", "why-this-works.webp"]
+    assert "variants must be a whole number from 1 to 6, got 'seven'" in read_failures(out / "failures.csv")[0]["error"]
+    pictures = {p: (out / p).read_bytes() for p in ("the-secret-to-fast-builds-1.webp", "the-secret-to-fast-builds-2.webp")}
+    assert len(set(pictures.values())) == 2  # different variants
+
+    again = run_batch(path, out_dir=out, workers=0)
+    assert (again.rendered, again.skipped) == (0, 3)
+    (out / "the-secret-to-fast-builds-3.webp").unlink()  # one variant lost: its row is rendered again
+    third = run_batch(path, out_dir=out, workers=0)
+    assert (third.rendered, third.skipped) == (1, 2) and (out / "the-secret-to-fast-builds-3.webp").exists()
+    with Manifest.open(out) as manifest:
+        names = ("the-secret-to-fast-builds-1.webp", "the-secret-to-fast-builds-2.webp", "the-secret-to-fast-builds-3.webp")
+        assert all(manifest.get(name).status == "done" for name in names)
+
+
 def test_file_without_record_or_damaged_is_rendered_again_under_the_same_name(tmp_path: Path) -> None:
     out = tmp_path / "out"
     path = write(tmp_path / "t.csv", "title\nAlpha one\nBeta two\nGamma three\n")

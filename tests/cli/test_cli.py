@@ -54,6 +54,21 @@ def test_render_png_by_extension_and_debug_boxes(tmp_path):
     assert ((pixels[..., 0] == 255) & (pixels[..., 1] == 0) & (pixels[..., 2] == 255)).any()
 
 
+def test_render_variants_writes_numbered_files_best_first(tmp_path):
+    result = thumbkit("render", "The *secret* to fast builds in 2025", "--variants", "3", "-o", "out.webp",
+                      "--plan", "plan.json", "--headline", "auto", "--language", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "out-1.webp", "out-2.webp", "out-3.webp", "plan-1.json", "plan-2.json", "plan-3.json"]
+    lines = result.stdout.splitlines()
+    assert [line.split(" ")[0] for line in lines] == ["out-1.webp", "out-2.webp", "out-3.webp"]
+    layouts = {line.split(", ")[1] for line in lines}
+    assert len(layouts) == 3  # three layouts
+    assert '"candidates"' in (tmp_path / "plan-1.json").read_text()
+    bad = thumbkit("render", "x", "--variants", "9", cwd=tmp_path)
+    assert bad.returncode == 2 and "9 is not in the range 1<=x<=6" in bad.stderr
+
+
 def test_a_user_error_is_one_line_and_exit_2(tmp_path):
     result = thumbkit("render", "Hello", "-f", "tiktok", cwd=tmp_path)
     assert result.returncode == 2

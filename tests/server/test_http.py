@@ -85,6 +85,24 @@ def test_the_same_request_twice_is_served_from_the_store(client: httpx.Client) -
     assert list(steps[1]) == ["lookup"]
 
 
+def test_variants_are_answered_best_first_stored_and_found_again(client: httpx.Client) -> None:
+    body = {"title": "The *secret* to fast builds", "variants": 3, "headline": "auto", "language": "en"}
+    first = client.post("/v1/generate", json=body)
+    assert first.status_code == 200, first.text
+    answer = first.json()
+    variants = answer["variants"]
+    assert len(variants) == 3 and variants[0]["image"] == answer["image"] and variants[0]["id"] == answer["id"]
+    assert len({v["layout"] for v in variants}) == 3 and all(isinstance(v["score"], int) for v in variants)
+    for variant in variants:  # each variant is stored and served
+        served = client.get(variant["url"])
+        assert served.status_code == 200 and hashlib.sha256(served.content).hexdigest() == variant["id"]
+    again = client.post("/v1/generate", json=body)
+    assert again.headers["x-thumbkit-store"] == "hit"
+    assert [v["id"] for v in again.json()["variants"]] == [v["id"] for v in variants]
+    single = client.post("/v1/generate", json={"title": "The *secret* to fast builds"})
+    assert "variants" not in single.json() and single.json()["id"] == answer["id"]  # the best is auto's answer
+
+
 def test_stored_image_is_served_with_its_type_and_cache_headers(client: httpx.Client) -> None:
     body = client.post("/v1/generate", json={"title": "Served from disk", "format": "instagram", "outputFormat": "png"}).json()
     anonymous = httpx.get(body["url"], timeout=30)  # no key: the id is the capability
@@ -127,6 +145,10 @@ def test_gallery_lists_stored_images_newest_first(client: httpx.Client) -> None:
     ({"title": "Types", "usePhoto": "yes"}, "usePhoto must be a boolean (true or false)"),
     ({"title": "x" * 201}, "title must be 1 to 200 characters, got 201"),
     ({"title": "Niche", "category": "knitting"}, "category must be one of: auto, tech-saas"),
+    ({"title": "Many", "variants": 7}, "variants must be a whole number from 1 to 6, got 7"),
+    ({"title": "Many", "variants": "3"}, "variants must be a whole number from 1 to 6, got '3'"),
+    ({"title": "Lang", "language": "deutsch!"}, "language must be auto or a BCP-47 language code"),
+    ({"title": "Short", "headline": 3}, "headline must be a string"),
 ])
 def test_a_bad_payload_is_422_with_thumbapis_message(client: httpx.Client, body: dict, message: str) -> None:
     response = client.post("/v1/generate", json=body)
@@ -258,6 +280,14 @@ def test_a_generate_job_is_queued_then_succeeds_with_its_image(client: httpx.Cli
     assert output["type"] == "image" and output["dimensions"] == {"width": 1200, "height": 675}
     image = httpx.get(output["url"], timeout=30)
     assert image.status_code == 200 and hashlib.sha256(image.content).hexdigest() == output["id"]
+
+
+def test_a_generate_job_with_variants_outputs_every_variant(client: httpx.Client) -> None:
+    submitted = client.post("/v1/jobs", json={"kind": "generate", "input": {"title": "Queued *variants*", "variants": 2}})
+    assert submitted.status_code == 202
+    done = wait_for_job(client, submitted.json()["id"])
+    assert done["status"] == "succeeded", done
+    assert len(done["outputs"]) == 2 and len({output["id"] for output in done["outputs"]}) == 2
 
 
 def truncated_png_data_url() -> str:

@@ -1,0 +1,1 @@
+"""Choosing among candidate renders: scored ``layout="auto"`` and visibly different variants."""
