@@ -9,13 +9,13 @@ import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
-from pydantic import ValidationError
 
 from .assets.backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
 from .assets.resolver import AssetResolver, Framer
+from .compiled import CompiledCache
 from .choose.candidates import auto_layouts
 from .choose.job import RenderJob
 from .choose.scoring import choose
@@ -24,7 +24,6 @@ from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layo
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
 from .compose.scene import LogoSource, Scene
-from .spec.context import render_context
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError
 from .files import write_atomic
@@ -34,12 +33,12 @@ from .formats import get_format
 from .spec.layout import LayoutSpec, PhotoLayer
 from .paths import data_dir, user_kits_dir, user_layouts_dir
 from .compose.plan import Plan
-from .judge import Quality, judge, judge_plan
 from .options import VideoSource, caller_names, options_request
 from .request import GenerateRequest, parse_request
-from .spec.templating import TemplateFillError, fill_tree
-from .spec.diagnostics import validate_doc
-from .spec.yaml_source import SourceDoc
+from .spec.filling import filled_layout
+
+if TYPE_CHECKING:
+    from .judge import Quality
 
 DEFAULT_KIT = "default"
 
@@ -78,6 +77,8 @@ class Thumbnail:
             from PIL import Image
 
             picture = Image.open(io.BytesIO(self.data)).convert("RGB")
+        from .judge import judge
+
         return judge(picture, self.composed_plan, format=self.format, fonts=self.fonts or default_renderer().fonts)
 
     @cached_property
@@ -111,7 +112,8 @@ class Renderer:
     ``thumbkit layout new`` writes) adds to them, a broken file there failing only when its layout
     is asked for; ``kit_dirs`` are searched for brand kits after the bundled ones, then the user's kit folder
     (``$THUMBKIT_KITS_DIR`` or ``~/.local/share/thumbkit/brand_kits``); ``cache_dir`` holds face
-    cutouts (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
+    cutouts and, in its ``catalog`` folder, the layouts, kits and font data loaded and checked
+    before (default ``$THUMBKIT_CACHE_DIR`` or ``~/.cache/thumbkit``); ``cutout_model`` (or
     ``$THUMBKIT_CUTOUT_MODEL``) picks a rembg model already in rembg's folder instead of the
     bundled u2netp (checked by md5; never downloaded).
     """
@@ -125,12 +127,15 @@ class Renderer:
         cache_dir: str | os.PathLike[str] | None = None,
         cutout_model: str | None = None,
     ) -> None:
-        self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None)
+        # what was loaded and checked before, by the bytes of its files (renderer.compiled)
+        self._compiled = compiled = CompiledCache.under(Path(cache_dir) if cache_dir else None)
+        self.fonts = FontBook(Path(fonts_dir) if fonts_dir else None, cache=compiled)
         # kits: the bundled ones, ``kit_dirs``, then the user's folder (where `thumbkit kit new` writes)
-        self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()))
+        self.kits = KitStore.default(self.fonts, (*(Path(p) for p in kit_dirs), user_kits_dir()), cache=compiled)
         default_kit = self.kits.get(DEFAULT_KIT)
-        base = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec)
-        user = load_user_layouts(user_layouts_dir(), self.fonts, default_kit.spec, taken=base)
+        base = load_layouts(Path(layouts_dir) if layouts_dir else data_dir("layouts"), self.fonts, default_kit.spec,
+                            cache=compiled)
+        user = load_user_layouts(user_layouts_dir(), self.fonts, default_kit.spec, taken=base, cache=compiled)
         self.layouts: dict[str, Layout] = {**base, **user.layouts}
         #: the user's layout files that did not load, by name: the SpecError a render by that name raises
         self.broken_layouts: dict[str, SpecError] = user.broken
@@ -148,7 +153,7 @@ class Renderer:
         (``SpecError``), each replacing a layout of the same name: for files being edited
         (``thumbkit preview`` calls it on every save)."""
         clone = copy.copy(self)
-        clone.kits = KitStore(self.kits.roots, self.fonts)
+        clone.kits = KitStore(self.kits.roots, self.fonts, cache=self._compiled)
         clone.kits.layout_names = self.kits.layout_names
         default_kit = clone.kits.get(DEFAULT_KIT).spec
         clone.layouts = dict(self.layouts)
@@ -323,9 +328,8 @@ class Renderer:
                                    use_photo=job.use_photo, picture=job.has_picture)
         else:
             layouts = [resolve_layout(request.layout, request.title, fmt.name, self.layouts, broken=self.broken_layouts)]
-        chosen = choose(job, layouts, count=count,
-                        judge=lambda image, plan: judge(image, plan, format=fmt.name, fonts=self.fonts),
-                        judge_plan=lambda plan: judge_plan(plan, format=fmt.name, fonts=self.fonts))
+        chosen = choose(job, layouts, count=count, judge=lambda image, plan: _judge(image, plan, fmt.name, self.fonts),
+                        judge_plan=lambda plan: _judge_plan(plan, fmt.name, self.fonts))
         thumbnails = []
         for composed, plan in chosen:
             data = encode(composed.image, output_format, quality=quality)
@@ -356,17 +360,19 @@ class Renderer:
 
     def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
         """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
-        spec = layout.spec
-        context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
-        try:
-            filled = fill_tree(layout.source.data, context)
-        except TemplateFillError as exc:
-            raise SpecError([layout.source.problem(getattr(exc, "loc", ()), exc.message)]) from exc
-        try:
-            return LayoutSpec.model_validate(filled)
-        except ValidationError:
-            _, problems = validate_doc(LayoutSpec, SourceDoc(layout.source.path, filled, layout.source.positions))
-            raise SpecError(problems) from None
+        return filled_layout(layout, title, kit)
+
+
+def _judge(image: Image.Image, plan: Plan, format_name: str, fonts: FontBook) -> Quality:
+    from .judge import judge  # imported when a render is judged (numpy), not with the renderer
+
+    return judge(image, plan, format=format_name, fonts=fonts)
+
+
+def _judge_plan(plan: Plan, format_name: str, fonts: FontBook) -> Quality:
+    from .judge import judge_plan
+
+    return judge_plan(plan, format=format_name, fonts=fonts)
 
 
 _DEFAULT: Renderer | None = None

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from array import array
+from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 RGBA = tuple[int, int, int, int]
 
@@ -53,29 +57,57 @@ def _channel(value: float) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
-_LUMA = np.array([0.2126, 0.7152, 0.0722])
+_LUMA_WEIGHTS = (0.2126, 0.7152, 0.0722)
+# numpy is imported by the array functions only: parsing and contrast of single colours (specs,
+# templates, text colours) do not need it.
 
 
 def linear_rgb(values: np.ndarray) -> np.ndarray:
     """sRGB channel values in 0..1 (any shape) to linear light."""
-    return np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+    import numpy as np
+
+    linear: np.ndarray = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+    return linear
 
 
-_CHANNEL_LUMINANCE = tuple(
-    (linear_rgb(np.arange(256, dtype=np.float64) / 255.0) * weight).astype(np.float32) for weight in _LUMA
-)
+@cache
+def channel_tables() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    """Each channel's share of the WCAG luminance per 8-bit value, rounded to float32 (exact as a
+    Python float): the tables of :func:`channel_luminance` and :func:`luminances32`."""
+    tables = []
+    for weight in _LUMA_WEIGHTS:
+        shares = []
+        for value in range(256):
+            c = value / 255.0
+            shares.append((c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) * weight)
+        tables.append(tuple(array("f", shares)))
+    return (tables[0], tables[1], tables[2])
+
+
+def luminances32(pixels: list[tuple[int, ...]]) -> array[float]:
+    """What :func:`channel_luminance` gives for each ``(r, g, b, ...)`` pixel, float32 sums
+    included, bit for bit, without numpy (each sum of two float32 values is exact as a Python
+    float; ``array("f")`` rounds it as numpy does)."""
+    r, g, b = channel_tables()
+    red_green = array("f", [r[pixel[0]] + g[pixel[1]] for pixel in pixels])
+    return array("f", [partial + b[pixel[2]] for partial, pixel in zip(red_green, pixels)])
 
 
 def channel_luminance(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of uint8 sRGB channel arrays: a table lookup per channel, several
     times faster than :func:`luminance_array` on pixels already in uint8."""
-    r, g, b = _CHANNEL_LUMINANCE
-    return r[red] + g[green] + b[blue]
+    import numpy as np
+
+    r, g, b = (np.array(table, dtype=np.float32) for table in channel_tables())
+    luminance: np.ndarray = r[red] + g[green] + b[blue]
+    return luminance
 
 
 def luminance_array(rgb: np.ndarray) -> np.ndarray:
     """WCAG relative luminance of ``(..., 3)`` sRGB values in 0..1."""
-    luminance: np.ndarray = linear_rgb(rgb) @ _LUMA.astype(rgb.dtype, copy=False)
+    import numpy as np
+
+    luminance: np.ndarray = linear_rgb(rgb) @ np.array(_LUMA_WEIGHTS, dtype=rgb.dtype)
     return luminance
 
 

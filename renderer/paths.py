@@ -43,3 +43,12 @@ def _user_dir(variable: str, folder: str) -> Path:
         return Path(explicit).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "thumbkit" / folder
+
+
+def cache_root() -> Path:
+    """thumbkit's cache folder (face cutouts, the compiled catalog): ``$THUMBKIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/thumbkit``, else ``~/.cache/thumbkit``. It need not exist."""
+    explicit = os.environ.get("THUMBKIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path("~/.cache").expanduser()) / "thumbkit"

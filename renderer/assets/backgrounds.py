@@ -1,22 +1,27 @@
 """The picture behind a title: a request's ``backgroundImage`` (or ``background=``), or one of the
 brand kit's ``backgrounds`` chosen by the title; decoded safely, only as large as needed, and
 remembered by content so the next title over the same picture does not decode it again.
+
+Light to import: a render without a picture loads nothing of this but its names (the decoder and
+its numpy come with the first picture).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from ..spec.catalog import Kit
 from ..errors import InputError
 from ..lru import LruCache
-from .decode import BACKGROUND_MAX_BYTES, check_image, content_hash, decode_picture, read_image_bytes
 from ..text.title import normalize_title, strip_marks
+
+if TYPE_CHECKING:
+    from ..spec.catalog import Kit
 
 BackgroundData = bytes | str | os.PathLike[str] | Image.Image
 
@@ -47,7 +52,7 @@ def kit_background(kit: Kit, title: str) -> str | None:
     if not files:
         return None
     text = " ".join(strip_marks(normalize_title(title)).casefold().split())
-    return files[int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], 16) % len(files)]
+    return files[zlib.crc32(text.encode("utf-8")) % len(files)]  # CRC-32: the same everywhere, always
 
 
 class BackgroundResolver:
@@ -61,11 +66,15 @@ class BackgroundResolver:
 
     def check(self, background: Background) -> None:
         """What decoding checks before any pixel (cap, format, header, size), for refusing early."""
+        from .decode import BACKGROUND_MAX_BYTES, check_image
+
         if not isinstance(background.data, Image.Image):
             check_image(_source(background), field=background.field, max_bytes=BACKGROUND_MAX_BYTES)
 
     def picture(self, background: Background, width_px: int, height_px: int) -> Picture:
         """The request's picture, decoded to cover ``width_px`` x ``height_px``."""
+        from .decode import BACKGROUND_MAX_BYTES, content_hash, read_image_bytes
+
         label = background.field
         if isinstance(background.data, Image.Image):
             image = background.data
@@ -76,12 +85,16 @@ class BackgroundResolver:
         return self._decode(raw, content_hash(raw), width_px, height_px, field=background.field, label=label)
 
     def kit_picture(self, kit: Kit, file: str, width_px: int, height_px: int) -> Picture:
+        from .decode import content_hash, read_image_bytes
+
         path = kit.asset(file)
         field = f"brand kit {kit.id} background {file}"
         raw = read_image_bytes(path, field=field, max_bytes=None)
         return self._decode(raw, content_hash(raw), width_px, height_px, field=field, label=f"kit {kit.id} {file}")
 
     def _decode(self, raw: bytes, digest: str, width_px: int, height_px: int, *, field: str, label: str) -> Picture:
+        from .decode import decode_picture
+
         key = (digest, width_px, height_px)
         image = self._decoded.get(key)
         if image is None:

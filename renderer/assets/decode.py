@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import io
 import re
 import warnings
@@ -19,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
 from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 from ..errors import InputError
@@ -73,6 +71,8 @@ def cap_message(field: str, max_bytes: int) -> str:
 
 def content_hash(data: bytes) -> str:
     """A stable hex digest of image bytes, used to key the cutout cache."""
+    import hashlib  # here, not with the module: a faceless render does not hash images
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -330,6 +330,8 @@ def _upright(image: Image.Image) -> Image.Image:
     except Exception:  # a broken EXIF block only loses the rotation, not the image
         upright = image
     if upright.mode.startswith("I;16"):  # 16-bit grey PNG: keep the high byte, don't clip
+        import numpy as np
+
         high_bytes = (np.asarray(upright, dtype=np.uint16) >> 8).astype(np.uint8)
         upright = Image.fromarray(high_bytes)
     return upright

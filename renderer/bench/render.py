@@ -30,20 +30,11 @@ TITLES = [
 
 
 def _floor_render(title: str, width: int, height: int, font_path: str) -> tuple[bytes, float]:
-    from PIL import Image, ImageDraw, ImageFont, ImageOps
+    from .floor_card import draw_card
 
     started = time.perf_counter()
-    gradient = Image.linear_gradient("L").resize((width, height))
-    canvas = ImageOps.colorize(gradient, "#0b1220", "#1d2b4f")
-    font = ImageFont.truetype(font_path, max(40, height // 9))
-    words = title.split()
-    half = len(words) // 2
-    draw = ImageDraw.Draw(canvas)
-    draw.text((width * 0.08, height * 0.3), " ".join(words[:half]), font=font, fill="white")
-    draw.text((width * 0.08, height * 0.3 + font.size * 1.1), " ".join(words[half:]), font=font, fill="white")
-    buffer = io.BytesIO()
-    canvas.save(buffer, "WEBP", quality=80, method=0)
-    return buffer.getvalue(), time.perf_counter() - started
+    data = draw_card(title, width, height, font_path)
+    return data, time.perf_counter() - started
 
 
 def run(*, rounds: int = 3) -> list[dict[str, Any]]:
@@ -163,7 +154,11 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
 
 
 @click.command("bench")
-@click.option("--rounds", default=3, show_default=True, help="passes over the 16 titles per format")
+@click.option("--rounds", type=click.IntRange(min=1), default=None,
+              help="passes over the 16 titles per format [default: 3]; with --cold: runs of each process [default: 9]")
+@click.option("--cold", is_flag=True,
+              help="instead: whole one-shot `thumbkit render` processes against a bare-Pillow process, interleaved; "
+                   "medians, ratio, peak memory, and the import time of renderer")
 @click.option("--quality", "quality", is_flag=True,
               help="instead: the share of a titles corpus whose render passes every check of the judge, per format, "
                    "and the judge's cost per render")
@@ -172,10 +167,18 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
 @click.option("-b", "--brand", default="default", show_default=True, help="with --quality: the brand kit")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="with --quality: only the first N titles")
 @click.option("--preview", is_flag=True, help="instead: the live preview, from a saved layout to its new render on the page")
-def bench_command(rounds: int, quality: bool, titles_path: Path | None, brand: str, limit: int | None, preview: bool) -> None:
+def bench_command(rounds: int | None, cold: bool, quality: bool, titles_path: Path | None, brand: str, limit: int | None,
+                  preview: bool) -> None:
     """Print render speed per format against a bare-Pillow floor, a presenter's and a background
-    picture's cost against a faceless render, and the WebP trade-off (or, with --quality, how many
-    titles pass the judge's checks; with --preview, how soon the preview shows a save)."""
+    picture's cost against a faceless render, and the WebP trade-off (or, with --cold, what a
+    one-shot process costs; with --quality, how many titles pass the judge's checks;
+    with --preview, how soon the preview shows a save)."""
+    if cold:
+        from . import cold as cold_bench
+
+        cold_bench.print_report(cold_bench.run(rounds=rounds or 9))
+        return
+    rounds = rounds or 3
     if preview:
         from .preview import preview_latency
 

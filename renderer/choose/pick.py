@@ -25,10 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import numpy as np
 from PIL import Image
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PERFECT = 100
 THUMB_SIZE = (48, 27)
@@ -62,6 +64,8 @@ def best(candidates: Iterable[C], evaluate: Callable[[C], Scored[C]]) -> tuple[S
 
 def thumbprint(image: Image.Image) -> np.ndarray:
     """The picture reduced for :func:`distance`, as floats 0-1."""
+    import numpy as np
+
     return np.asarray(image.convert("RGB").resize(THUMB_SIZE, Image.Resampling.BOX), dtype=np.float32) / 255.0
 
 
@@ -71,6 +75,8 @@ def distance(a: Scored[object], b: Scored[object]) -> float:
 
 
 def _distance(a: np.ndarray, b: np.ndarray, *, same_layout: bool) -> float:
+    import numpy as np
+
     pixels = float(np.abs(a - b).mean())
     return pixels if same_layout else max(pixels, LAYOUT_DISTANCE)
 
@@ -79,6 +85,8 @@ def distinct(candidates: Iterable[C], evaluate: Callable[[C], Scored[C]], count:
              seen: list[Scored[C]] | None = None) -> tuple[list[Scored[C]], list[Scored[C]]]:
     """Up to ``count`` visibly different candidates, the best first (see the module doc), and
     every candidate evaluated. ``seen``: candidates already evaluated (by ``best``), in order."""
+    import numpy as np
+
     pool: list[Scored[C]] = list(seen or [])
     pending = iter([c for c in candidates if all(c != s.candidate for s in pool)])
     prints: dict[int, np.ndarray] = {}

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from ..compose.contrast import MIN_CONTRAST
 from ..compose.plan import Plan, PlanCandidate
-from ..judge import Quality
 from ..spec.catalog import Layout
 from .candidates import Candidate, variant_candidates
 from .job import Composed, RenderJob
 from .pick import PERFECT, Scored, best, distinct
 
-Judge = Callable[[Image.Image, Plan], Quality]  # the quality report of a composed render
-PlanJudge = Callable[[Plan], Quality]  # the report of every check the plan alone can answer
+if TYPE_CHECKING:
+    from ..judge import Quality
+
+Judge = Callable[[Image.Image, Plan], "Quality"]  # the quality report of a composed render
+PlanJudge = Callable[[Plan], "Quality"]  # the report of every check the plan alone can answer
 
 
 def choose(job: RenderJob, layouts: list[Layout], *, count: int = 1, judge: Judge,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from typing import cast
 
-import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from ..lru import LruCache
 from ..spec.kit import KitSpec
@@ -19,8 +19,7 @@ from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PhotoLayer, ShapeLa
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
 from ..rect import Rect
-from .canvas import GRID_STEP_PX, Work, image_luminances
-from .backdrop import prepare as prepare_backdrop
+from .canvas import GRID_STEP_PX, LuminanceGrid, Work
 from .fills import fill_image
 from .logo import draw_logo, place_logo, small_panels
 from .masks import paint_over, shape_mask
@@ -38,7 +37,7 @@ _STATIC_CACHE_SIZE = 48
 class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
-        self._static: LruCache[str, tuple[Image.Image, np.ndarray]] = LruCache(_STATIC_CACHE_SIZE)
+        self._static: LruCache[str, tuple[Image.Image, LuminanceGrid]] = LruCache(_STATIC_CACHE_SIZE)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
         self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(8)
         self._lock = threading.Lock()
@@ -50,6 +49,8 @@ class Composer:
         if scene.background_image is not None:  # the text goes where the picture leaves room
             slots = tuple(layer.box.rect(scene.scale) for layer in scene.layout.layers
                           if isinstance(layer, PhotoLayer) and scene.photo is not None) + tuple(keepouts(scene))
+            from .backdrop import prepare as prepare_backdrop  # numpy's work: only with a picture
+
             moved, backdrop = prepare_backdrop(scene.layout, scene.background_image, key=scene.background_key,
                                                source=scene.background_source, scale=scene.scale, obstacles=slots)
             scene = replace(scene, layout=moved)
@@ -102,7 +103,7 @@ class Composer:
         canvas = work.canvas if work.canvas.mode == "RGB" else work.canvas.convert("RGB")
         return canvas, plan
 
-    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, np.ndarray, str]:
+    def _static_prefix(self, scene: Scene, prefix: int, width: int, height: int) -> tuple[Image.Image, LuminanceGrid, str]:
         """The background and shapes every render of this layout starts from, cached: the picture
         returned is shared and must not be drawn on (``Work`` copies it on first use)."""
         key = f"{width}x{height}|{scene.layout_folder}|" + "|".join(
@@ -118,7 +119,7 @@ class Composer:
             elif isinstance(layer, ShapeLayer):
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
-        grid = image_luminances(canvas.reduce(GRID_STEP_PX))
+        grid = LuminanceGrid.of(canvas.reduce(GRID_STEP_PX))
         self._static.put(key, (canvas, grid))
         return canvas, grid, key
 
@@ -157,8 +158,7 @@ class Composer:
         w, h = round(box.width), round(box.height)
         paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
         mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
-        alpha = paint.getchannel("A")
-        alpha = Image.fromarray((np.asarray(alpha, np.uint16) * np.asarray(mask, np.uint16) * layer.opacity / 255).astype(np.uint8))
+        alpha = _masked_alpha(paint.getchannel("A"), mask, layer.opacity)
         paint.putalpha(alpha)
         xy = (round(box.x), round(box.y))
         paint_over(canvas, paint, xy)
@@ -236,6 +236,17 @@ def _is_static(layer: Layer, scene: Scene) -> bool:
     if isinstance(layer, BackgroundLayer):
         return scene.background_image is None
     return isinstance(layer, ShapeLayer) and layer.track is None
+
+
+def _masked_alpha(alpha: Image.Image, mask: Image.Image, opacity: float) -> Image.Image:
+    """``alpha * mask * opacity / 255`` per pixel, rounded down: Pillow's multiply when the opacity
+    is full, a table on the mask when the alpha is even (a solid fill), else pixel by pixel."""
+    if opacity == 1.0:
+        return ImageChops.multiply(alpha, mask)  # (a * m) // 255
+    low, high = cast(tuple[int, int], alpha.getextrema())  # an "L" band: (min, max)
+    if low == high:
+        return mask.point([int(low * m * opacity / 255) for m in range(256)])
+    return Image.frombytes("L", alpha.size, bytes(int(a * m * opacity / 255) for a, m in zip(alpha.tobytes(), mask.tobytes())))
 
 
 def _xyxy(rect: Rect) -> tuple[float, float, float, float]:

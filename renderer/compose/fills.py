@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from array import array
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageFilter, ImageMath, ImageOps
 
 from ..colors import RGBA, parse_color
 from ..errors import AssetError
@@ -27,29 +29,75 @@ def fill_image(fill: str | Gradient | ImageFill, width_px: int, height_px: int, 
 
 @lru_cache(maxsize=64)
 def _gradient(kind: str, stops: tuple[RGBA, ...], angle_deg: float, cx: float, cy: float, radius: float, width_px: int, height_px: int) -> Image.Image:
+    """The gradient at 1/4 resolution, resized. Pillow's float images (ImageMath) do the sums:
+    ``t`` is a linear projection on the angle (or the distance to the centre over the radius),
+    separable into a row and a column, clipped to 0..1; each channel is interpolated between the
+    stops and rounded half to even."""
     small_w = max(2, math.ceil(width_px / _GRADIENT_STEP_PX))
     small_h = max(2, math.ceil(height_px / _GRADIENT_STEP_PX))
-    ys, xs = np.mgrid[0:small_h, 0:small_w].astype(np.float32)
-    xs = xs / (small_w - 1) * width_px
-    ys = ys / (small_h - 1) * height_px
+    xs = _math(lambda a: a["v"] / (small_w - 1) * width_px, v=_indices(small_w))
+    ys = _math(lambda a: a["v"] / (small_h - 1) * height_px, v=_indices(small_h))
     if kind == "linear":
         angle = math.radians(angle_deg)
         dx, dy = math.cos(angle), math.sin(angle)
-        projection = xs * dx + ys * dy
         corners = [0 * dx + 0 * dy, width_px * dx, height_px * dy, width_px * dx + height_px * dy]
         low, high = min(corners), max(corners)
-        t = (projection - low) / max(high - low, 1e-6)
+        across = _across(_math(lambda a: a["v"] * dx, v=xs), small_h)
+        down = _down(_math(lambda a: a["v"] * dy, v=ys), small_w)
+        t = _math(lambda a: (a["x"] + a["y"] - low) / max(high - low, 1e-6), x=across, y=down)
     else:
         diagonal = math.hypot(width_px, height_px)
-        t = np.hypot(xs - cx * width_px, ys - cy * height_px) / (radius * diagonal)
-    t = np.clip(t, 0.0, 1.0)
-    positions = np.linspace(0.0, 1.0, len(stops))
-    channels = np.array(stops, dtype=np.float32)  # (n, 4)
-    out = np.empty((small_h, small_w, 4), dtype=np.float32)
-    for c in range(4):
-        out[..., c] = np.interp(t, positions, channels[:, c])
-    small = Image.fromarray(np.round(out).astype(np.uint8), "RGBA")
+        across = _across(_math(lambda a: a["v"] - cx * width_px, v=xs), small_h)
+        down = _down(_math(lambda a: a["v"] - cy * height_px, v=ys), small_w)
+        t = _math(lambda a: (a["x"] * a["x"] + a["y"] * a["y"]) ** 0.5 / (radius * diagonal), x=across, y=down)
+    t = _math(lambda a: a["min"](a["max"](a["t"], 0.0), 1.0), t=t)
+    positions = [index / (len(stops) - 1) for index in range(len(stops))]
+    small = Image.merge("RGBA", [_rounded(_interpolated(t, positions, [float(stop[c]) for stop in stops])) for c in range(4)])
     return small.resize((width_px, height_px), Image.Resampling.BILINEAR)
+
+
+def _math(expression: Callable[[dict[str, Any]], Any], **images: Image.Image) -> Image.Image:
+    result = ImageMath.lambda_eval(expression, **images)
+    assert isinstance(result, Image.Image)
+    return result
+
+
+def _indices(count: int) -> Image.Image:
+    """A one-row float image of 0, 1, ... count - 1."""
+    return Image.frombytes("F", (count, 1), array("f", range(count)).tobytes())
+
+
+def _across(row: Image.Image, height: int) -> Image.Image:
+    """A one-row image repeated down ``height`` rows."""
+    return row.resize((row.width, height), Image.Resampling.NEAREST)
+
+
+def _down(row: Image.Image, width: int) -> Image.Image:
+    """A one-row image turned into a column, repeated across ``width`` columns."""
+    return row.transpose(Image.Transpose.TRANSPOSE).resize((width, row.width), Image.Resampling.NEAREST)
+
+
+def _interpolated(t: Image.Image, positions: list[float], values: list[float]) -> Image.Image:
+    """``values`` interpolated linearly at ``t`` between ``positions`` (0..1, ascending)."""
+    if len(values) == 2:
+        return t.point(lambda v: v * (values[1] - values[0]) + values[0])
+    result = Image.new("F", t.size, values[0])
+    for index in range(len(values) - 1):
+        start, span, rise = positions[index], positions[index + 1] - positions[index], values[index + 1] - values[index]
+        result = _math(lambda a: a["r"] + a["min"](a["max"]((a["t"] - start) / span, 0.0), 1.0) * rise, r=result, t=t)
+    return result
+
+
+def _rounded(values: Image.Image) -> Image.Image:
+    """Non-negative float values rounded half to even (as numpy rounds), as an 8-bit band."""
+
+    def expression(a: dict[str, Any]) -> Any:
+        shifted = a["v"] + 0.5
+        floor = a["int"](shifted)
+        tie = 1.0 - a["min"]((shifted - a["float"](floor)) * 1048576.0, 1.0)  # 1 where the value was a half
+        return a["convert"](a["float"](floor) - tie * a["float"](floor % 2), "L")
+
+    return _math(expression, v=values)
 
 
 @lru_cache(maxsize=16)

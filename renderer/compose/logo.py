@@ -3,7 +3,6 @@ stand out, its shadow."""
 
 from __future__ import annotations
 
-import numpy as np
 from PIL import Image, ImageFilter
 
 from ..colors import RGBA, contrast_ratio, luminance_array, parse_color, relative_luminance, to_hex
@@ -101,6 +100,8 @@ def logo_plate(image: Image.Image, behind_luminance: float, kit: KitSpec) -> tup
     The logo's luminance is the alpha-weighted mean of its visible pixels; the plate takes the
     first kit colour (surface, background, text, on-accent) with 4.5:1 against it, else white or
     black, whichever reads better."""
+    import numpy as np
+
     pixels = np.asarray(image, dtype=np.float32) / 255.0
     alpha = pixels[..., 3]
     if alpha.sum() < 1.0:

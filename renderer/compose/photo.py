@@ -3,7 +3,6 @@ or the subject is cut, cached per framed image."""
 
 from __future__ import annotations
 
-import numpy as np
 from PIL import Image, ImageFilter
 
 from ..colors import parse_color
@@ -66,6 +65,8 @@ def _feather_edges(image: Image.Image, starts: tuple[float | None, ...], *, frac
     The top fade ends before ``face`` (a head cut by the photo's top keeps its face)."""
     if all(start is None for start in starts):
         return image
+    import numpy as np
+
     width, height = image.size
     ramp_x = np.ones(width, dtype=np.float32)
     ramp_y = np.ones(height, dtype=np.float32)

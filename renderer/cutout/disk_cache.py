@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
+from ..paths import cache_root
 from ..rect import Rect
 from .masks import apply_mask
 from .results import Cutout
@@ -27,11 +27,7 @@ def default_cache_dir() -> Path:
     ``$THUMBKIT_CACHE_DIR/cutouts``, else ``$XDG_CACHE_HOME/thumbkit/cutouts``, else
     ``~/.cache/thumbkit/cutouts``.
     """
-    root = os.environ.get("THUMBKIT_CACHE_DIR")
-    if root:
-        return Path(root).expanduser() / "cutouts"
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(xdg) / "thumbkit" / "cutouts"
+    return cache_root() / "cutouts"
 
 
 def mask_png(value: Cutout, mask: Image.Image) -> bytes:

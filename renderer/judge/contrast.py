@@ -21,12 +21,17 @@ run whose whole band is its own colour is invisible: ratio 1.
 
 from __future__ import annotations
 
+import math
+from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from typing import cast
 
-import numpy as np
-from PIL import Image
+from PIL import Image, ImageChops
 
-from ..colors import channel_luminance, contrast_ratio, parse_color
+from ..colors import contrast_ratio, luminances32, parse_color
 from ..compose.plan import Plan, PlanText
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
@@ -54,23 +59,79 @@ def run_fill(text: PlanText, emphasis: bool) -> str:
     return text.emphasis_color if emphasis and text.emphasis_style in ("color", "highlight") else text.color
 
 
-def _near(value: int) -> np.ndarray:
-    """A table: which channel values are within :data:`INK_TOLERANCE` of ``value``."""
-    return np.abs(np.arange(256) - value) <= INK_TOLERANCE
+def _ink(channels: tuple[Image.Image, Image.Image, Image.Image], color: str) -> Image.Image:
+    """255 where every channel is within :data:`INK_TOLERANCE` of ``color``'s, else 0."""
+    masks = [channel.point(_near(target)) for channel, target in zip(channels, parse_color(color)[:3])]
+    return ImageChops.darker(ImageChops.darker(masks[0], masks[1]), masks[2])
 
 
-def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
-    """``mask`` grown by ``radius`` pixels (a square), with a summed-area table: cost independent
-    of the radius."""
+@lru_cache(maxsize=256)
+def _near(target: int) -> list[int]:
+    """A table: 255 for the channel values within :data:`INK_TOLERANCE` of ``target``."""
+    return [255 if abs(value - target) <= INK_TOLERANCE else 0 for value in range(256)]
+
+
+def dilate(mask: Image.Image, radius: int) -> Image.Image:
+    """A 0/255 ``mask`` grown by ``radius`` pixels (a square; nothing comes in from outside):
+    the maximum of shifted copies, along the rows and then down the columns."""
     if radius <= 0:
         return mask.copy()
-    h, w = mask.shape
-    table = np.zeros((h + 2 * radius + 1, w + 2 * radius + 1), dtype=np.int32)
-    table[radius + 1:radius + 1 + h, radius + 1:radius + 1 + w] = mask
-    table = table.cumsum(0).cumsum(1)
-    d = 2 * radius + 1
-    total = table[d:, d:] - table[:-d, d:] - table[d:, :-d] + table[:-d, :-d]
-    return total > 0
+    width, height = mask.size
+    padded = Image.new("L", (width + 2 * radius, height + 2 * radius), 0)
+    padded.paste(mask, (radius, radius))
+    across = padded.crop((0, 0, width, height + 2 * radius))
+    for dx in range(1, 2 * radius + 1):
+        across = ImageChops.lighter(across, padded.crop((dx, 0, dx + width, height + 2 * radius)))
+    grown = across.crop((0, 0, width, height))
+    for dy in range(1, 2 * radius + 1):
+        grown = ImageChops.lighter(grown, across.crop((0, dy, width, dy + height)))
+    return grown
+
+
+class _Sample:
+    """The luminances of the pixels of ``region`` where ``mask`` is set, sorted (kept as distinct
+    values and their counts: a text's pixels have few colours), with numpy's median and
+    percentile of that float32 sample, bit for bit."""
+
+    def __init__(self, region: Image.Image, mask: Image.Image) -> None:
+        tagged = region.copy()
+        tagged.putalpha(mask)
+        found = cast(list[tuple[int, tuple[int, int, int, int]]], tagged.getcolors(region.width * region.height) or [])
+        colors = [(count, rgba) for count, rgba in found if rgba[3]]
+        counts: dict[float, int] = {}
+        for (count, _), value in zip(colors, luminances32([rgba for _, rgba in colors])):
+            counts[value] = counts.get(value, 0) + count
+        self.values = sorted(counts)
+        self.ends = list(accumulate(counts[value] for value in self.values))  # ranks up to each value
+        self.count = self.ends[-1] if self.ends else 0
+
+    def nth(self, rank: int) -> float:
+        return self.values[bisect_right(self.ends, rank)]
+
+    def median(self) -> float:
+        middle = self.count // 2
+        if self.count % 2:
+            return self.nth(middle)
+        return _f32(_f32(self.nth(middle - 1) + self.nth(middle)) / 2)
+
+    def percentile(self, q: int) -> float:
+        position = (self.count - 1) * (q / 100)
+        below = min(math.floor(position), self.count - 1)
+        gamma = position - below
+        a, b = self.nth(below), self.nth(min(below + 1, self.count - 1))
+        step = _f32(b - a)
+        if gamma >= 0.5:
+            return _f32(b - _f32(step * _f32(1 - gamma)))
+        return _f32(a + _f32(step * _f32(gamma)))
+
+
+def _f32(value: float) -> float:
+    return array("f", (value,))[0]
+
+
+def _set(mask: Image.Image) -> int:
+    """How many pixels of a 0/255 mask are set."""
+    return mask.histogram()[255]
 
 
 def emoji_spans(typeface: Typeface, text: str, x_px: float, size_px: int, *, rtl: bool) -> list[tuple[float, float]]:
@@ -98,8 +159,6 @@ def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None
     k = max(1, text.size_px // _PX_PER_EM)
     ring = max(2, round(_RING_EM * text.size_px / k))
     margin = (ring + 2) * k
-    fills = {fill: tuple(_near(v) for v in parse_color(fill)[:3])
-             for fill in {run_fill(text, s.emphasis) for line in text.lines for s in line.segments}}
     x0 = max(0, int(text.ink.x) - margin)
     x1 = min(image.width, int(text.ink.right) + margin + 1)
     y0 = max(0, int(text.ink.y) - margin)
@@ -110,11 +169,16 @@ def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None
     band = band.convert("RGB") if band.mode != "RGB" else band
     if k > 1:
         band = band.reduce(k)
-    channels = [np.asarray(channel) for channel in band.split()]
-    ink_of = {fill: near[0][channels[0]] & near[1][channels[1]] & near[2][channels[2]] for fill, near in fills.items()}
-    edges = dilate(np.logical_or.reduce(list(ink_of.values())), 1)  # ink and its anti-aliased edge
-    rings: dict[str, np.ndarray] = {}
-    height, width = channels[0].shape
+    red, green, blue = band.split()
+    ink_of = {fill: _ink((red, green, blue), fill)
+              for fill in {run_fill(text, s.emphasis) for line in text.lines for s in line.segments}}
+    inks = list(ink_of.values())
+    union = inks[0]
+    for other in inks[1:]:
+        union = ImageChops.lighter(union, other)
+    edges = dilate(union, 1)  # ink and its anti-aliased edge
+    rings: dict[str, Image.Image] = {}
+    width, height = band.size
     results = []
     for line in text.lines:
         top = max(0, int((line.baseline_px - ascent - y0) / k))
@@ -128,27 +192,29 @@ def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None
             if right <= left or bottom <= top:
                 continue
             spans = emoji_spans(typeface, segment.text, segment.x_px, text.size_px, rtl=segment.rtl) if typeface else []
-            keep = np.ones(width, dtype=bool)
+            keep = bytearray(b"\xff" * width)
             for span_left, span_right in spans:  # the emoji, and a ring's width around them
-                keep[max(0, int((span_left - x0) / k) - ring):max(0, int((span_right - x0) / k) + ring + 1)] = False
-            ink = ink_of[fill][top:bottom, left:right] & keep[left:right]
-            count = int(ink.sum())
+                start, stop = max(0, int((span_left - x0) / k) - ring), max(0, int((span_right - x0) / k) + ring + 1)
+                keep[start:stop] = bytes(len(keep[start:stop]))
+            kept = Image.frombytes("L", (width, 1), bytes(keep)).resize((width, height), Image.Resampling.NEAREST)
+            box = (left, top, right, bottom)
+            ink = ImageChops.darker(ink_of[fill], kept).crop(box)
+            count = _set(ink)
             if count < _MIN_INK_PX:
                 continue
-            text_lum = float(np.median(channel_luminance(*(c[top:bottom, left:right][ink] for c in channels))))
-            if count > 0.9 * ink.size:  # the run's colour fills its whole band: nothing stands out
+            text_lum = _Sample(band.crop(box), ink).median()
+            if count > 0.9 * (right - left) * (bottom - top):  # the run's colour fills its whole band: nothing stands out
                 results.append(RunContrast(segment.text, fill, 1.0, text_lum, text_lum))
                 continue
             if fill not in rings:
-                rings[fill] = dilate(ink_of[fill], ring + 1) & ~edges
-            rows = slice(max(0, top - ring), min(height, bottom + ring))
-            cols = slice(max(0, left - ring), min(width, right + ring))
-            around = rings[fill][rows, cols] & keep[cols]
-            if int(around.sum()) < _MIN_INK_PX:
+                rings[fill] = ImageChops.subtract(dilate(ink_of[fill], ring + 1), edges)
+            around_box = (max(0, left - ring), max(0, top - ring), min(width, right + ring), min(height, bottom + ring))
+            around = ImageChops.darker(rings[fill], kept).crop(around_box)
+            if _set(around) < _MIN_INK_PX:
                 continue
-            behind = channel_luminance(*(c[rows, cols][around] for c in channels))
-            light_text = text_lum >= float(np.median(behind))
-            worst = float(np.percentile(behind, 90 if light_text else 10))
+            behind = _Sample(band.crop(around_box), around)
+            light_text = text_lum >= behind.median()
+            worst = behind.percentile(90 if light_text else 10)
             results.append(RunContrast(segment.text, fill, contrast_ratio(text_lum, worst), text_lum, worst))
     return results
 

@@ -1,6 +1,8 @@
 """Load and check every layout and brand kit: closed schemas, cross-references, templates.
 
-Problems are collected across all files and raised together as one ``SpecError``.
+Problems are collected across all files and raised together as one ``SpecError``. What was loaded
+is kept in the compiled catalog (:mod:`renderer.compiled`), keyed by the files' bytes, so the next
+process takes it from there; an edited file is loaded and checked again.
 """
 
 from __future__ import annotations
@@ -8,18 +10,19 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..compiled import CompiledCache
 from ..errors import AssetError, InputError, SpecError, SpecProblem
 from ..text.fonts import FontBook
 from ..formats import FORMATS
 from .kit import KitFont, KitSpec
 from .layout import BackgroundLayer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
 from ..paths import data_dir
+from .source import PathKey, SourceDoc
 from .templating import TemplateFillError, fill_tree, template_problem, template_strings
-from .diagnostics import validate_doc
-from .yaml_source import SourceDoc, load_yaml
 
 KIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KIT_ROLES = ("heading", "body")
@@ -30,6 +33,11 @@ class Layout:
     spec: LayoutSpec  # validated with templates unfilled
     source: SourceDoc  # the file's data with every default spelled out, filled per render
     folder: Path
+
+    @cached_property
+    def templates(self) -> tuple[tuple[PathKey, str], ...]:
+        """Where ``source`` holds a template, and its text (what a render fills)."""
+        return tuple(template_strings(self.source.data))
 
 
 @dataclass(frozen=True)
@@ -48,13 +56,32 @@ def sample_context(kit: KitSpec, fmt_name: str, width: int, height: int) -> dict
     return render_context("7 Sample title *words* to check", fmt_name, width, height, kit)
 
 
-def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
+def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, cache: CompiledCache | None = None) -> dict[str, Layout]:
     """Every layout in ``folder``, or one ``SpecError`` with every problem of every file."""
-    layouts: dict[str, Layout] = {}
-    problems: list[SpecProblem] = []
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise AssetError(f"no layouts found in {folder}")
+    parts = _catalog_key(files, fonts, default_kit)
+    if parts is None:
+        return _load_layouts(files, fonts, default_kit)  # an unreadable file: reported by the loading
+    return (cache or CompiledCache(None)).get("layouts", parts, lambda: _load_layouts(files, fonts, default_kit), dict)
+
+
+def _catalog_key(files: list[Path], fonts: FontBook, default_kit: KitSpec) -> list[bytes | str] | None:
+    """What a folder's layouts depend on: each file's name and bytes, the fonts on offer and the
+    kit they are checked with; None when a file cannot be read."""
+    parts: list[bytes | str] = [fonts.fingerprint, default_kit.model_dump_json()]
+    try:
+        for path in files:
+            parts += [str(path), path.read_bytes()]
+    except OSError:
+        return None
+    return parts
+
+
+def _load_layouts(files: list[Path], fonts: FontBook, default_kit: KitSpec) -> dict[str, Layout]:
+    layouts: dict[str, Layout] = {}
+    problems: list[SpecProblem] = []
     for path in files:
         layout, file_problems = load_layout_file(path, fonts, default_kit)
         problems.extend(file_problems)
@@ -70,6 +97,9 @@ def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec) -> dict[st
 def load_layout_file(path: Path, fonts: FontBook, default_kit: KitSpec) -> tuple[Layout | None, list[SpecProblem]]:
     """The layout in ``path`` (None when it has problems) and its problems, located: its schema,
     templates, format and size, boxes, fonts (``default_kit``'s for the heading and body roles)."""
+    from .diagnostics import validate_doc
+    from .yaml_source import load_yaml
+
     doc, problems = load_yaml(path, shown_as=_shown(path))
     if doc is None:
         return None, problems
@@ -78,7 +108,10 @@ def load_layout_file(path: Path, fonts: FontBook, default_kit: KitSpec) -> tuple
     if spec is None:
         return None, problems + _template_problems(doc)
     problems += _check_layout(spec, doc, path, fonts, default_kit)
-    return (None if problems else Layout(spec, _with_defaults(spec, doc), path.parent)), problems
+    if problems:
+        return None, problems
+    source = _with_defaults(spec, doc)
+    return Layout(spec, source, path.parent), problems
 
 
 @dataclass(frozen=True)
@@ -90,12 +123,28 @@ class UserLayouts:
     broken: dict[str, SpecError]
 
 
-def load_user_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, taken: Collection[str]) -> UserLayouts:
+def load_user_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, taken: Collection[str],
+                      cache: CompiledCache | None = None) -> UserLayouts:
     """The layouts in the user's folder (``thumbkit layout new`` writes there). A broken file does
     not stop the others; a file named as one of ``taken`` (the bundled layouts) is never used."""
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    parts = _catalog_key(files, fonts, default_kit) if files else None
+    if parts is None:
+        return _load_user_layouts(files, fonts, default_kit, taken)
+    # kept as the problems of each broken file (an exception is not kept in the catalog)
+    layouts, broken = (cache or CompiledCache(None)).get(
+        "user-layouts", [*parts, *sorted(taken)], lambda: _plain(_load_user_layouts(files, fonts, default_kit, taken)), tuple)
+    return UserLayouts(layouts, {name: SpecError(problems) for name, problems in broken.items()})
+
+
+def _plain(user: UserLayouts) -> tuple[dict[str, Layout], dict[str, list[SpecProblem]]]:
+    return user.layouts, {name: list(error.problems) for name, error in user.broken.items()}
+
+
+def _load_user_layouts(files: list[Path], fonts: FontBook, default_kit: KitSpec, taken: Collection[str]) -> UserLayouts:
     layouts: dict[str, Layout] = {}
     broken: dict[str, SpecError] = {}
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+    for path in files:
         if path.stem in taken:
             message = f"layout name {path.stem!r} is a bundled layout, which hides this file; rename it (and its name:)"
             broken[path.stem] = SpecError([SpecProblem(_shown(path), 1, 1, "", message)])
@@ -163,6 +212,8 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
     except TemplateFillError as exc:
         return [doc.problem(getattr(exc, "loc", ()), exc.message)]
     filled_doc = SourceDoc(doc.path, filled, doc.positions)
+    from .diagnostics import validate_doc
+
     _, filled_problems = validate_doc(LayoutSpec, filled_doc)
     return filled_problems
 
@@ -201,16 +252,17 @@ def font_problem(font: str, weight: str | None, fonts: FontBook, kit: KitSpec) -
 class KitStore:
     """Brand kits by id, from the bundled folder and user folders; loaded once, on first use."""
 
-    def __init__(self, roots: tuple[Path, ...], fonts: FontBook) -> None:
+    def __init__(self, roots: tuple[Path, ...], fonts: FontBook, *, cache: CompiledCache | None = None) -> None:
         self.roots = roots
         self._fonts = fonts
+        self._cache = cache
         self._kits: dict[str, Kit] = {}
         #: what a kit's ``layouts:`` may name; None: the bundled layouts (a ``Renderer`` adds its own)
         self.layout_names: frozenset[str] | None = None
 
     @classmethod
-    def default(cls, fonts: FontBook, extra_roots: tuple[Path, ...] = ()) -> "KitStore":
-        return cls((data_dir("brand_kits"), *extra_roots), fonts)
+    def default(cls, fonts: FontBook, extra_roots: tuple[Path, ...] = (), *, cache: CompiledCache | None = None) -> "KitStore":
+        return cls((data_dir("brand_kits"), *extra_roots), fonts, cache=cache)
 
     def ids(self) -> list[str]:
         found: set[str] = set()
@@ -236,7 +288,7 @@ class KitStore:
             folder = root / kit_id
             kit_file = folder / "kit.yaml"
             if kit_file.is_file():
-                return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names)
+                return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names, cache=self._cache)
         known = ", ".join(self.ids()) or "none"
         raise InputError(f"unknown customAssetsId {kit_id!r}; known kits: {known}", field="customAssetsId")
 
@@ -246,10 +298,30 @@ def bundled_layout_names() -> frozenset[str]:
     return frozenset(path.stem for path in data_dir("layouts").glob("*.yaml"))
 
 
-def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collection[str] | None = None) -> Kit:
+def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collection[str] | None = None,
+             cache: CompiledCache | None = None) -> Kit:
     """The kit in ``folder``, or a ``SpecError`` with every problem of its ``kit.yaml`` at once:
     the schema's, its fonts, its preferred layouts (``layout_names``, default the bundled ones)
-    and its asset files, each checked wherever the value is there to check."""
+    and its asset files, each checked wherever the value is there to check. From the compiled
+    ``cache``, only the asset files are checked again (they are not part of its key)."""
+    known_layouts = bundled_layout_names() if layout_names is None else layout_names
+    try:
+        raw = (folder / "kit.yaml").read_bytes()
+    except OSError:
+        return _load_kit(kit_id, folder, fonts, known_layouts)[0]  # reported by the loading
+    parts: list[bytes | str] = [str(folder), kit_id, raw, fonts.fingerprint, *sorted(known_layouts)]
+    kit, doc = (cache or CompiledCache(None)).get("kit", parts, lambda: _load_kit(kit_id, folder, fonts, known_layouts), tuple)
+    problems = _kit_reference_problems(doc, folder, fonts, known_layouts)
+    if problems:
+        raise SpecError(sorted(problems, key=lambda p: (p.line, p.column)))
+    assert isinstance(kit, Kit)
+    return kit
+
+
+def _load_kit(kit_id: str, folder: Path, fonts: FontBook, known_layouts: Collection[str]) -> tuple[Kit, SourceDoc]:
+    from .diagnostics import validate_doc
+    from .yaml_source import load_yaml
+
     path = folder / "kit.yaml"
     shown = f"{folder.parent.name}/{kit_id}/kit.yaml"
     doc, problems = load_yaml(path, shown_as=shown)
@@ -257,11 +329,10 @@ def load_kit(kit_id: str, folder: Path, fonts: FontBook, *, layout_names: Collec
         raise SpecError(problems)
     spec, spec_problems = validate_doc(KitSpec, doc)
     problems += spec_problems
-    known_layouts = bundled_layout_names() if layout_names is None else layout_names
     problems += _kit_reference_problems(doc, folder, fonts, known_layouts)
     if problems:
         raise SpecError(sorted(problems, key=lambda p: (p.line, p.column)))
-    return Kit(kit_id, spec, folder)
+    return Kit(kit_id, spec, folder), doc
 
 
 def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layout_names: Collection[str]) -> list[SpecProblem]:

@@ -9,15 +9,20 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import SpecProblem
-from .yaml_source import PathKey, SourceDoc
+from .record import Record, from_validated, validator_model
+from .source import PathKey, SourceDoc
 
 
-def validate_doc(model: type[BaseModel], doc: SourceDoc, *, context: dict[str, Any] | None = None) -> tuple[Any, list[SpecProblem]]:
-    """``model`` validated from ``doc``; on failure ``None`` and every problem, located."""
+def validate_doc(model: type[BaseModel] | type[Record], doc: SourceDoc, *,
+                 context: dict[str, Any] | None = None) -> tuple[Any, list[SpecProblem]]:
+    """``model`` validated from ``doc``; on failure ``None`` and every problem, located. A record
+    class is validated by its pydantic mirror and returned as records."""
+    checked = validator_model(model) if issubclass(model, Record) else model
     try:
-        return model.model_validate(doc.data, context=context), []
+        validated = checked.model_validate(doc.data, context=context)
     except ValidationError as exc:
-        return None, [_problem(model, doc, error) for error in exc.errors(include_url=False)]
+        return None, [_problem(checked, doc, error) for error in exc.errors(include_url=False)]
+    return from_validated(validated), []
 
 
 def _problem(model: type[BaseModel], doc: SourceDoc, error: Any) -> SpecProblem:

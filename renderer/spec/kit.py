@@ -5,10 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
-
 from ..colors import COLOR_FORMS, COLOR_PATTERN, parse_color
 from .layout import Closed
+from .record import Field, field_validator
 from ..request import CATEGORIES
 
 PALETTE_ROLES = ("background", "surface", "text", "accent", "muted", "on_accent")

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..colors import COLOR_FORMS, COLOR_PATTERN, parse_color
 from ..rect import Rect
+from .record import Field, Record, field_validator, model_validator
 from .templating import TEMPLATE_PATTERN, is_template
 
 PICKS = ("default", "listicle", "short", "long", "photo")
 Pick = Literal["default", "listicle", "short", "long", "photo"]
 
 
-class Closed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Closed(Record):
+    """A closed, frozen spec record: unknown keys are errors (see :mod:`renderer.spec.record`)."""
 
 
 COLOR_OR_TEMPLATE = f"a colour ({COLOR_FORMS}) or a template like '{{{{ palette.accent }}}}'"

@@ -28,8 +28,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..errors import InputError
 from ..files import write_atomic
 from ..formats import FORMATS
@@ -39,11 +37,12 @@ from ..text.fonts import FontBook
 from .catalog import KIT_ROLES, bundled_layout_names
 from .kit import KIT_NAME_MAX_CHARS, KitSpec
 from .layout import LayoutSpec
+from .record import Record
 from .schema_text import DESCRIPTIONS
 
 SCHEMA_KINDS = ("layout", "kit")
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-_MODELS: dict[str, type[BaseModel]] = {"layout": LayoutSpec, "kit": KitSpec}
+_MODELS: dict[str, type[Record]] = {"layout": LayoutSpec, "kit": KitSpec}
 _TITLES = {"layout": "thumbkit layout", "kit": "thumbkit brand kit"}
 _REF_PREFIX = "#/definitions/"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
@@ -93,7 +92,7 @@ def modeline(kind: str, file_path: Path) -> str:
     return f"{MODELINE_PREFIX}{where}"
 
 
-def _model(kind: str) -> type[BaseModel]:
+def _model(kind: str) -> type[Record]:
     if kind not in _MODELS:
         raise InputError(f"schema kind must be one of: {', '.join(SCHEMA_KINDS)}, got {kind!r}", field="kind")
     return _MODELS[kind]

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import colorsys
 from functools import lru_cache
-from collections.abc import Iterator
-from typing import Any
-
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2 import Template
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..colors import mix, parse_color, to_hex
 
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
 
 
 def _alpha(color: str, opacity: float) -> str:
@@ -46,7 +43,19 @@ def _glow(color: str, other: str, amount: float) -> str:
     return to_hex(mix(base, (255, 255, 255, 255), amount * 0.6))
 
 
-_ENV.filters.update(alpha=_alpha, mix=_mix, glow=_glow)
+#: the filters layouts may use, beside Jinja2's own
+FILTERS: dict[str, Callable[..., str]] = {"alpha": _alpha, "mix": _mix, "glow": _glow}
+
+
+@lru_cache(maxsize=1)
+def _env() -> SandboxedEnvironment:
+    """The sandboxed Jinja2 environment, made on first use (Jinja2 is imported only then)."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(FILTERS)
+    return env
 
 
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
@@ -60,11 +69,13 @@ def is_template(value: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _compiled(source: str) -> Template:
-    return _ENV.from_string(source)
+    return _env().from_string(source)
 
 
 def template_problem(source: str) -> str | None:
     """Why ``source`` is not an acceptable template, or None."""
+    from jinja2 import TemplateSyntaxError
+
     if "{%" in source:
         return "templates hold values, not logic: '{% ... %}' blocks are not allowed"
     try:
@@ -83,6 +94,9 @@ class TemplateFillError(Exception):
 def fill(source: str, context: dict[str, Any]) -> str:
     if not is_template(source):
         return source
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
     try:
         rendered: str = _compiled(source).render(context)
         return rendered

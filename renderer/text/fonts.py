@@ -8,13 +8,14 @@ adds the fallback chain for other scripts and emoji); nothing is read from the s
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-import yaml
 from PIL import ImageFont
 
+from ..compiled import CompiledCache, digest
 from ..errors import AssetError
 from .itemize import Coverage
 from ..paths import data_dir
@@ -32,15 +33,33 @@ class FontMetrics:
     x_height_em: float
 
 
+@dataclass(frozen=True)
+class FaceInfo:
+    """What is read from a font file with fontTools: its metrics and its cmap's code points."""
+
+    metrics: FontMetrics
+    codepoints: frozenset[int]
+
+
+@dataclass(frozen=True)
+class FontManifest:
+    """``fonts.yaml`` and ``fallbacks.yaml`` read: face files by family and weight (relative to the
+    fonts folder), the fallback chain and its families' options."""
+
+    files: dict[str, dict[str, str]]
+    chain: tuple[str, ...]
+    bitmap_sizes: dict[str, int]
+    features: dict[str, tuple[str, ...]]
+
+
 @dataclass(eq=False)
 class FontFace:
-    """One font file: its metrics, its character coverage and Pillow fonts by size."""
+    """One font file: its metrics and character coverage (read on first use) and Pillow fonts by size."""
 
     family: str
     weight: str
     path: Path
-    metrics: FontMetrics
-    codepoints: frozenset[int]
+    read_info: Callable[[], FaceInfo] = field(repr=False)
     bitmap_size_px: int | None = None  # colour bitmap fonts (CBDT) load at this size only
     features: tuple[str, ...] = ()  # OpenType features switched on when measuring and drawing
     _sizes: dict[int, ImageFont.FreeTypeFont] = field(default_factory=dict, repr=False)
@@ -49,6 +68,18 @@ class FontFace:
     @property
     def key(self) -> str:
         return f"{self.family}:{self.weight}"
+
+    @cached_property
+    def info(self) -> FaceInfo:
+        return self.read_info()
+
+    @property
+    def metrics(self) -> FontMetrics:
+        return self.info.metrics
+
+    @property
+    def codepoints(self) -> frozenset[int]:
+        return self.info.codepoints
 
     @property
     def is_bitmap(self) -> bool:
@@ -68,8 +99,9 @@ class FontFace:
 
     @cached_property
     def coverage(self) -> Coverage:
-        """What the itemizer needs: the key and the cmap (a bitmap colour font is the emoji font)."""
-        return Coverage(self.key, self.codepoints, emoji=self.is_bitmap)
+        """What the itemizer needs: the key and the cmap (a bitmap colour font is the emoji font);
+        the cmap is read when the itemizer first asks."""
+        return Coverage(self.key, lambda: self.codepoints, emoji=self.is_bitmap)
 
     def at(self, size_px: int) -> ImageFont.FreeTypeFont:
         """The Pillow font at ``size_px``; a bitmap font only at its ``bitmap_size_px``."""
@@ -97,12 +129,10 @@ def _width_em(face: FontFace, text: str) -> float:
     return face.at(_REFERENCE_SIZE_PX).getlength(text, features=face.feature_list) / _REFERENCE_SIZE_PX
 
 
-def _read_face(family: str, weight: str, path: Path, bitmap_size_px: int | None = None,
-               features: tuple[str, ...] = ()) -> FontFace:
+def read_face_info(path: Path) -> FaceInfo:
+    """Metrics and code points of the font file at ``path`` (fontTools, imported here only)."""
     from fontTools.ttLib import TTFont
 
-    if not path.is_file():
-        raise AssetError(f"font file missing: {path} (family {family!r}, weight {weight!r}); reinstall thumbkit")
     try:
         with TTFont(str(path), lazy=True) as tt:
             upem = tt["head"].unitsPerEm
@@ -113,31 +143,38 @@ def _read_face(family: str, weight: str, path: Path, bitmap_size_px: int | None 
             cap = getattr(os2, "sCapHeight", 0) or round(0.7 * upem)
             x_height = getattr(os2, "sxHeight", 0) or round(0.5 * upem)
             codepoints = frozenset(tt.getBestCmap() or {})
-    except AssetError:
-        raise
     except Exception as exc:  # fontTools raises many kinds for a corrupt file
         raise AssetError(f"font file unreadable: {path}: {exc}") from exc
-    metrics = FontMetrics(upem, ascent / upem, descent / upem, cap / upem, x_height / upem)
-    return FontFace(family, weight, path, metrics, codepoints, bitmap_size_px, features)
+    return FaceInfo(FontMetrics(upem, ascent / upem, descent / upem, cap / upem, x_height / upem), codepoints)
 
 
 class FontBook:
-    """Every bundled family, loaded lazily: a face's file is read the first time it is asked for."""
+    """Every bundled family, loaded lazily: a face's file is read the first time its metrics or
+    coverage are asked for. The manifests and each face's metrics and coverage are kept in the
+    compiled ``cache`` (default: none kept), so a new process imports neither PyYAML nor fontTools."""
 
-    def __init__(self, fonts_dir: Path | None = None) -> None:
+    def __init__(self, fonts_dir: Path | None = None, *, cache: CompiledCache | None = None) -> None:
         self.root = fonts_dir or data_dir("fonts")
-        manifest_path = self.root / "fonts.yaml"
-        try:
-            manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise AssetError(f"font manifest missing: {manifest_path}") from exc
+        self._cache = cache or CompiledCache(None)
+        sources = []
+        for name in ("fonts.yaml", "fallbacks.yaml"):
+            path = self.root / name
+            try:
+                sources.append(path.read_bytes())
+            except FileNotFoundError as exc:
+                kind = "font manifest" if name == "fonts.yaml" else "fallback font manifest"
+                raise AssetError(f"{kind} missing: {path}") from exc
+        #: identifies the families and weights on offer (what a spec's font names are checked against)
+        self.fingerprint = digest([str(self.root), *sources])
+        manifest = self._cache.get("fonts", [str(self.root), *sources],
+                                   lambda: _read_manifests(self.root, sources[0], sources[1]), FontManifest)
         self._files: dict[str, dict[str, Path]] = {
-            family: {weight: self.root / rel for weight, rel in entry["faces"].items()}
-            for family, entry in manifest["families"].items()
+            family: {weight: self.root / relative for weight, relative in faces.items()}
+            for family, faces in manifest.files.items()
         }
-        self._bitmap_sizes: dict[str, int] = {}
-        self._features: dict[str, tuple[str, ...]] = {}
-        self.fallback_families: tuple[str, ...] = self._read_fallbacks(self.root / "fallbacks.yaml")
+        self._bitmap_sizes = manifest.bitmap_sizes
+        self._features = manifest.features
+        self.fallback_families: tuple[str, ...] = manifest.chain
         self._faces: dict[tuple[str, str], FontFace] = {}
         self._lock = threading.Lock()
 
@@ -160,37 +197,52 @@ class FontBook:
             problem = self.describe(family, weight)
             if problem:
                 raise AssetError(problem)
+            path = self._files[family][weight]
+            if not path.is_file():
+                raise AssetError(f"font file missing: {path} (family {family!r}, weight {weight!r}); reinstall thumbkit")
             with self._lock:
                 face = self._faces.get(key)
                 if face is None:
-                    face = _read_face(family, weight, self._files[family][weight],
-                                       self._bitmap_sizes.get(family), self._features.get(family, ()))
+                    face = FontFace(family, weight, path, lambda: self._face_info(path),
+                                    self._bitmap_sizes.get(family), self._features.get(family, ()))
                     self._faces[key] = face
         return face
 
-    def _read_fallbacks(self, path: Path) -> tuple[str, ...]:
-        """The ordered chain of ``fallbacks.yaml``; families with ``faces`` join the book."""
-        try:
-            manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise AssetError(f"fallback font manifest missing: {path}") from exc
-        chain: list[str] = []
-        for entry in manifest["chain"]:
-            family = entry["family"]
-            if "faces" in entry:
-                self._files[family] = {weight: self.root / rel for weight, rel in entry["faces"].items()}
-            elif family not in self._files:
-                raise AssetError(f"{path}: fallback family {family!r} has no faces and is not in fonts.yaml")
-            self._features[family] = tuple(entry.get("features", ()))
-            if "bitmap_size_px" in entry:
-                self._bitmap_sizes[family] = int(entry["bitmap_size_px"])
-            chain.append(family)
-        return tuple(chain)
+    def _face_info(self, path: Path) -> FaceInfo:
+        stat = path.stat()
+        return self._cache.get("face", [str(path), f"{stat.st_size}:{stat.st_mtime_ns}"],
+                               lambda: read_face_info(path), FaceInfo)
 
     def fallbacks(self, weight: str) -> tuple[FontFace, ...]:
         """The fallback chain, each family in the weight nearest to ``weight``."""
         return tuple(self.face(family, _nearest_weight(weight, tuple(self._files[family])))
                      for family in self.fallback_families)
+
+
+def _read_manifests(root: Path, fonts_yaml: bytes, fallbacks_yaml: bytes) -> FontManifest:
+    """Parse ``fonts.yaml`` and ``fallbacks.yaml`` (PyYAML, imported here only)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    manifest = yaml.load(fonts_yaml.decode("utf-8"), Loader=loader)
+    files: dict[str, dict[str, str]] = {
+        family: dict(entry["faces"]) for family, entry in manifest["families"].items()
+    }
+    fallbacks = yaml.load(fallbacks_yaml.decode("utf-8"), Loader=loader)
+    chain: list[str] = []
+    bitmap_sizes: dict[str, int] = {}
+    features: dict[str, tuple[str, ...]] = {}
+    for entry in fallbacks["chain"]:
+        family = entry["family"]
+        if "faces" in entry:
+            files[family] = dict(entry["faces"])
+        elif family not in files:
+            raise AssetError(f"{root / 'fallbacks.yaml'}: fallback family {family!r} has no faces and is not in fonts.yaml")
+        features[family] = tuple(entry.get("features", ()))
+        if "bitmap_size_px" in entry:
+            bitmap_sizes[family] = int(entry["bitmap_size_px"])
+        chain.append(family)
+    return FontManifest(files, tuple(chain), bitmap_sizes, features)
 
 
 def _nearest_weight(weight: str, available: tuple[str, ...]) -> str:

@@ -30,12 +30,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pyphen
 import regex
 
 from ..errors import InputError
 from .segment import Atom, graphemes
+
+if TYPE_CHECKING:
+    import pyphen  # imported when a word is hyphenated or a language named (~20 ms of a one-shot)
 
 HYPHENATE_MIN_LETTERS = 6  # shorter words are never hyphenated
 _LEFT_MIN, _RIGHT_MIN = 2, 3  # clusters kept before the first and after the last dictionary break
@@ -62,6 +65,8 @@ def title_language(text: str, language: str = "auto") -> str | None:
     """The pyphen dictionary for a title's words: the option's, else guessed from the script
     (see the module doc); None when there is none."""
     if language != "auto":
+        import pyphen
+
         found: str | None = pyphen.language_fallback(language.replace("-", "_"))
         return found
     for pattern, code in _BY_SCRIPT:
@@ -153,6 +158,8 @@ def _enough(piece: str) -> bool:
 
 @lru_cache(maxsize=32)
 def _dictionary(language: str) -> pyphen.Pyphen:
+    import pyphen
+
     return pyphen.Pyphen(lang=language)
 
 

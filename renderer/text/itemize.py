@@ -24,7 +24,7 @@ one :class:`Run`.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,13 +38,34 @@ Direction = Literal["ltr", "rtl"]
 _IGNORABLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cc}]")
 
 
-@dataclass(frozen=True)
 class Coverage:
-    """A font as the itemizer sees it: a key and the code points its cmap maps."""
+    """A font as the itemizer sees it: a key and the code points its cmap maps, given as a set or
+    as a function that reads them the first time they are needed (a fallback font that no title
+    reaches is never opened)."""
 
-    key: str
-    code_points: frozenset[int]
-    emoji: bool = False
+    __slots__ = ("_code_points", "_read", "emoji", "key")
+
+    def __init__(self, key: str, code_points: frozenset[int] | Callable[[], frozenset[int]], emoji: bool = False) -> None:
+        self.key = key
+        self.emoji = emoji
+        self._code_points = code_points if isinstance(code_points, frozenset) else None
+        self._read = None if isinstance(code_points, frozenset) else code_points
+
+    @property
+    def code_points(self) -> frozenset[int]:
+        if self._code_points is None:
+            assert self._read is not None
+            self._code_points = self._read()
+        return self._code_points
+
+    def __repr__(self) -> str:
+        return f"Coverage({self.key!r}, emoji={self.emoji})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Coverage) and (self.key, self.emoji, self.code_points) == (other.key, other.emoji, other.code_points)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.emoji))
 
     def covers(self, text: str) -> bool:
         """Whether every character of ``text`` that needs a glyph is in the cmap."""

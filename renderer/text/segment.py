@@ -48,11 +48,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import budoux
 import regex
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    import budoux
 
 _GRAPHEME = regex.compile(r"\X")
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
@@ -154,6 +157,8 @@ def _encodes(char: str, codec: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _parser(language: str) -> budoux.Parser:
+    import budoux  # its models load only for CJK and Thai titles
+
     loaders = {
         "ja": budoux.load_default_japanese_parser,
         "zh-hans": budoux.load_default_simplified_chinese_parser,

@@ -129,6 +129,8 @@ def test_a_billion_laughs_file_is_refused_at_once(tmp_path):
     ("name: " + "[" * 100 + "]" * 100 + "\n", ":1:38: name" + "[0]" * 31 + ": nested too deeply; thumbkit files nest at most 32 levels"),
     ("? [a, b]\n: x\n", ":1:3: a key must be a plain name, not a list or mapping"),
     ("name: !!python/name:os.system x\n", ":1:7: name: invalid YAML: could not determine a constructor"),
+    ("name: !!int x\n", ":1:7: name: invalid YAML: 'x' is not a valid int"),  # was a ValueError out of the loader
+    ("name: !!timestamp soon\n", ":1:7: name: invalid YAML: 'soon' is not a valid timestamp"),  # was an AttributeError
 ])
 def test_hostile_yaml_is_a_located_problem_not_a_crash(tmp_path, text, expected):
     problems = problems_of(write_layouts(tmp_path, {"odd.yaml": text}))

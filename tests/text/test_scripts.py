@@ -297,8 +297,8 @@ def test_mirroring_flips_boxes_fills_corners_and_ltr_alignment(renderer):
     glow = next(layer for layer in mirrored.layers if isinstance(layer, ShapeLayer))
     assert glow.box.x == 1280 - 640 - 640
     assert mirror_layout(mirrored) == spec
-    number = TextLayer(kind="text", text="7", box={"x": 0, "y": 0, "width": 100, "height": 100},
-                       size_px={"min": 10, "max": 20}, align="left")
+    number = TextLayer.model_validate({"kind": "text", "text": "7", "box": {"x": 0, "y": 0, "width": 100, "height": 100},
+                                       "size_px": {"min": 10, "max": 20}, "align": "left"})
     title = number.model_copy(update={"text": "שבע דרכים"})
     assert mirror_layout(spec.model_copy(update={"layers": [number, title]})).layers[0].align == "right"
     assert mirror_layout(spec.model_copy(update={"layers": [number, title]})).layers[1].align == "left"  # compose flips RTL text
