@@ -19,13 +19,15 @@ from .compiled import CompiledCache
 from .choose.candidates import auto_layouts
 from .choose.job import RenderJob
 from .choose.scoring import choose
-from .spec.auto_layout import resolve_layout
+from .spec.auto_layout import resolve_layout, versus_parts
 from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
 from .kits.categories import apply_category_to_kit
 from .compose.composer import Composer
 from .compose.scene import LogoSource, Scene
+from .spec.context import title_seed
+from .spec.expand import expand_layout
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
-from .errors import InputError, SpecError
+from .errors import InputError, SpecError, shown
 from .files import write_atomic
 from .text.fonts import FontBook
 from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
     from .judge import Quality
 
 DEFAULT_KIT = "default"
+#: the template names through which a layout shows each secondary text
+SECONDARY_TEXT_NAMES = {"subtitle": frozenset({"subtitle", "speaker"}), "badge": frozenset({"badge"})}
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,8 @@ class Renderer:
         headline: str | None = None,
         language: str = "auto",
         background: BackgroundData | None = None,
+        subtitle: str | None = None,
+        badge: str | None = None,
     ) -> Thumbnail:
         """Render ``title``; every option is validated with a message naming what is allowed.
 
@@ -210,11 +216,14 @@ class Renderer:
         ``background``: a picture to put the title over (a file path, bytes, a data URL or a PIL
         image; JPEG, PNG or WebP, at most 5 MB): a layout that takes a picture places the title
         where the picture leaves room (``layout="auto"`` prefers those).
+        ``subtitle`` (a kicker, tagline or speaker, at most 120 characters) and ``badge`` (a short
+        label such as "NEW" or "EP 14", at most 12) are drawn where the layout has room for them;
+        a layout without a place for one says so in ``warnings``.
         """
         request, source = options_request(
             title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
             use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
-            video_use=video_use, headline=headline, language=language)
+            video_use=video_use, headline=headline, language=language, subtitle=subtitle, badge=badge)
         with caller_names(photo, logo):
             return self.render_request(request, quality=quality, debug=debug, video=source,
                                        background=_background(background))
@@ -242,6 +251,8 @@ class Renderer:
         headline: str | None = None,
         language: str = "auto",
         background: BackgroundData | None = None,
+        subtitle: str | None = None,
+        badge: str | None = None,
     ) -> list[Thumbnail]:
         """Up to ``count`` (1-6) visibly different thumbnails of ``title``, the best first: other
         layouts, emphasis treatments and arrangements of the kit's colours (see
@@ -249,7 +260,7 @@ class Renderer:
         request, source = options_request(
             title, format=format, layout=layout, brand=brand, output_format=output_format, category=category, hd=hd,
             use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
-            video_use=video_use, headline=headline, language=language, variants=count)
+            video_use=video_use, headline=headline, language=language, variants=count, subtitle=subtitle, badge=badge)
         with caller_names(photo, logo):
             return self.variants_request(request, quality=quality, debug=debug, video=source,
                                          background=_background(background))
@@ -312,7 +323,7 @@ class Renderer:
     def _rendered(self, request: GenerateRequest, *, count: int, quality: int | None, debug: bool,
                   video: VideoSource | None, background: Background | None) -> list[Thumbnail]:
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
-            raise InputError(f"quality must be a whole number from 1 to 100, got {quality!r}", field="quality")
+            raise InputError(f"quality must be a whole number from 1 to 100, got {shown(quality)}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)
@@ -320,7 +331,7 @@ class Renderer:
             background = Background(request.background_image)
         if background is not None and video is not None and video.use == "background":
             raise InputError("give a background picture or a video frame as the background, not both", field=background.field)
-        job = RenderJob(self._composer.compose, self.filled_layout, self._assets, self.fonts, request, kit, fmt,
+        job = RenderJob(self._composer.compose, self.prepare_layout, self._assets, self.fonts, request, kit, fmt,
                         video=video, debug=debug, background=background, backgrounds=self._backgrounds)
         # The layouts first: a bad name fails before any slow work (a video frame, a cutout).
         if request.layout == "auto":
@@ -358,9 +369,23 @@ class Renderer:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
         return self._composer.compose(scene)
 
-    def filled_layout(self, layout: Layout, title: str, kit: Kit) -> LayoutSpec:
-        """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
-        return filled_layout(layout, title, kit)
+    def filled_layout(self, layout: Layout, title: str, kit: Kit, *, subtitle: str = "", badge: str = "") -> LayoutSpec:
+        """``layout`` filled and resolved for ``title`` and ``kit`` (see ``prepare_layout``)."""
+        return self.prepare_layout(layout, title, kit, subtitle=subtitle, badge=badge)[0]
+
+    def prepare_layout(self, layout: Layout, title: str, kit: Kit, *, subtitle: str = "", badge: str = "",
+                       picture: bool = False) -> tuple[LayoutSpec, tuple[str, ...]]:
+        """``layout`` with its templates filled for ``title``, ``subtitle``, ``badge`` and ``kit``,
+        validated, its match-up sides and kit patterns resolved (``picture``: a picture is the
+        background); and warnings: a subtitle or badge the layout has no place for."""
+        warnings = [f"layout {layout.spec.name} has no place for a {name}: it was not drawn"
+                    for name, given in (("subtitle", subtitle), ("badge", badge))
+                    if given and not layout.uses & SECONDARY_TEXT_NAMES[name]]
+        spec = filled_layout(layout, title, kit, subtitle=subtitle, badge=badge)
+        versus = versus_parts(title)
+        spec, expand_warnings = expand_layout(spec, sides=versus.sides if versus else (title,), kit=kit.spec,
+                                              seed=title_seed(title), picture=picture)
+        return spec, (*warnings, *expand_warnings)
 
 
 def _judge(image: Image.Image, plan: Plan, format_name: str, fonts: FontBook) -> Quality:
@@ -410,13 +435,15 @@ def generate(
     language: str | None = None,
     variants: int | None = None,
     backgroundImage: str | None = None,
+    subtitle: str | None = None,
+    badge: str | None = None,
 ) -> dict[str, Any]:
     """ThumbAPI's ``POST /v1/generate`` as a function: takes its body's field names (so
     ``generate(**request_json)`` works) and returns its response body.
 
     thumbkit's extensions: ``video`` and ``time`` (seconds, ``"HH:MM:SS.mmm"`` or ``"auto"``) put
-    the title over that frame of a local video; ``headline`` and ``language`` (see
-    ``Renderer.render``); ``quality``, the judge's report on the render (see
+    the title over that frame of a local video; ``headline``, ``language``, ``subtitle`` and
+    ``badge`` (see ``Renderer.render``); ``quality``, the judge's report on the render (see
     ``Thumbnail.quality``), is added to the body as the server does; ``variants`` (1-6): that many
     visibly different thumbnails, the best in ``image`` as always and all of them, best first, in
     ``variants``: ``[{"image", "layout", "score"}, ...]``; ``backgroundImage`` (a data URL,
@@ -427,6 +454,7 @@ def generate(
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
         "usePersonalPhoto": usePersonalPhoto, "layout": layout, "headline": headline, "language": language,
         "variants": variants, "backgroundImage": backgroundImage,
+        "variants": variants, "subtitle": subtitle, "badge": badge,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
     source = VideoSource.create(video, time, "background") if video is not None else None

@@ -27,6 +27,18 @@ class UserError(ThumbkitError):
     """The input, a spec or an asset is wrong; the message says what and what is allowed."""
 
 
+#: A value a message quotes back is cut to this many characters (a 100,000-character layout name is
+#: not sent back in a 100 KB message).
+ECHO_MAX_CHARS = 80
+
+
+def shown(value: object, limit: int = ECHO_MAX_CHARS) -> str:
+    """``value`` as an error message quotes it: its ``repr``, cut after ``limit`` characters (then
+    ``...``), e.g. ``'xxxx...xxxx'...``."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[:limit]) + "..." if len(text) > limit else repr(text)
+
+
 class InputError(UserError, ValueError):
     """A request value is invalid. ``field`` names it when one field is to blame."""
 

@@ -7,6 +7,17 @@ import os
 from pathlib import Path
 
 
+#: A temporary file's name is its target's name with this many bytes more:
+#: ``"." + name + "." + pid (7 digits) + "." + 8 hex digits + ".part"``. A name must leave room for it.
+TEMPORARY_EXTRA_BYTES = 23
+
+
+def temporary_path(path: Path) -> Path:
+    """A fresh temporary name beside ``path``, ``TEMPORARY_EXTRA_BYTES`` longer than its name (the
+    random part from ``os.urandom``, not ``secrets``, which would load hmac and OpenSSL)."""
+    return path.with_name(f".{path.name}.{os.getpid():07d}.{os.urandom(4).hex()}.part")
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = True, exclusive: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically. The file gets the usual permissions (0666 less the
     umask). ``durable``: fsync before the rename, so that a power cut keeps either the old file or
@@ -14,7 +25,7 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True, exclusive: bo
     process made meanwhile (``FileExistsError``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.part")
+    temporary = temporary_path(path)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .errors import InputError
+from .errors import InputError, shown
 from .request import GenerateRequest, parse_request
 
 
@@ -26,7 +26,7 @@ class VideoSource:
     @classmethod
     def create(cls, video: str | os.PathLike[str], time: float | str, use: str) -> "VideoSource":
         if use not in ("background", "photo"):
-            raise InputError(f"video_use must be one of: background, photo, got {use!r}", field="video_use")
+            raise InputError(f"video_use must be one of: background, photo, got {shown(use)}", field="video_use")
         return cls(Path(video), time, use)
 
     def picture(self, width_px: int, height_px: int) -> tuple[Image.Image, str]:
@@ -46,7 +46,8 @@ def options_request(title: str, *, format: str, layout: str, brand: str, output_
                      hd: bool, use_photo: bool, use_logo: bool, photo: str | bytes | os.PathLike[str] | None,
                      logo: str | bytes | os.PathLike[str] | None, video: str | os.PathLike[str] | None,
                      time: float | str, video_use: str, headline: str | None, language: str,
-                     variants: int = 1) -> tuple[GenerateRequest, "VideoSource | None"]:
+                     variants: int = 1, subtitle: str | None = None,
+                     badge: str | None = None) -> tuple[GenerateRequest, "VideoSource | None"]:
     """``Renderer.render``'s and ``Renderer.variants``' options as a checked request."""
     with caller_names(photo, logo):
         request = parse_request({
@@ -54,7 +55,7 @@ def options_request(title: str, *, format: str, layout: str, brand: str, output_
             "outputFormat": output_format, "category": category, "model": "hd" if hd else "sd",
             "usePhoto": use_photo, "useLogo": use_logo,
             "photoImage": _as_data_url(photo, "photo"), "logoImage": _as_data_url(logo, "logo"),
-            "headline": headline, "language": language, "variants": variants,
+            "headline": headline, "language": language, "variants": variants, "subtitle": subtitle, "badge": badge,
         })
     return request, VideoSource.create(video, time, video_use) if video is not None else None
 

@@ -26,8 +26,11 @@ FIELDS = (
     "title", "format", "category", "usePhoto", "useLogo", "photoImage", "logoImage", "customAssetsId",
     "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout", "headline", "language",
     "backgroundImage",
+    "subtitle", "badge",
 )
 MAX_VARIANTS = 6
+MAX_SUBTITLE_CHARS = 120
+MAX_BADGE_CHARS = 12
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class GenerateRequest:
     language: str = "auto"  # hyphenation language (BCP-47), or auto: from the title's script
     variants: int = 1  # how many visibly different thumbnails to render (the best first)
     background_image: str | None = None  # thumbkit: a picture to put the title over (data URL; the server also takes a stored image id)
+    subtitle: str = ""  # thumbkit: a kicker, tagline or speaker under or over the title
+    badge: str = ""  # thumbkit: a short label ("NEW", "PART 2", "EP 14")
 
 
 def check_text(value: str, name: str) -> None:
@@ -76,9 +81,9 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
         raise InputError("title is required", field="title")
     if not isinstance(title, str):
         raise InputError("title must be a string", field="title")
-    title = normalize_title(title)
-    if len(title) > MAX_TITLE_CHARS:
+    if len(title) > MAX_TITLE_CHARS:  # as sent (what the OpenAPI schema's maxLength counts), spaces included
         raise InputError(f"title must be 1 to {MAX_TITLE_CHARS} characters, got {len(title)}", field="title")
+    title = normalize_title(title)
 
     format_name = body.get("format")
     if format_name is None:
@@ -134,7 +139,24 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
         photo_image=photo_image, logo_image=logo_image, custom_assets_id=kit or None,
         output_format=output, model=model, layout=layout, headline=_headline(body), language=_language(body),
         variants=_variants(body), background_image=_string(body, "backgroundImage"),
+        subtitle=_short_text(body, "subtitle", MAX_SUBTITLE_CHARS), badge=_short_text(body, "badge", MAX_BADGE_CHARS),
     )
+
+
+def _short_text(body: Mapping[str, Any], name: str, limit: int) -> str:
+    """An optional one-line text (``subtitle``, ``badge``): folded like the title, at most ``limit``
+    characters; missing, null or blank is ''."""
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{name} must be a string", field=name)
+    text = normalize_title(value)
+    if not _visible(text):
+        return ""
+    if len(text) > limit:
+        raise InputError(f"{name} must be at most {limit} characters, got {len(text)}: {text[:40]!r}", field=name)
+    return text
 
 
 def _headline(body: Mapping[str, Any]) -> str | None:
@@ -181,4 +203,5 @@ def _string(body: Mapping[str, Any], name: str) -> str | None:
     return value or None
 
 
-__all__ = ["CATEGORIES", "FIELDS", "MAX_VARIANTS", "check_text", "FORMAT_NAMES", "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]
+__all__ = ["CATEGORIES", "FIELDS", "MAX_BADGE_CHARS", "MAX_SUBTITLE_CHARS", "MAX_VARIANTS", "check_text", "FORMAT_NAMES",
+           "GenerateRequest", "IMAGE_STYLES", "OUTPUT_FORMATS", "parse_request"]

@@ -112,8 +112,32 @@ def test_an_explicit_layout_overrides_auto(renderer):
 
 
 def test_an_unknown_layout_lists_the_known_ones(renderer):
-    with pytest.raises(InputError, match="unknown layout 'nope' for format youtube; known: auto, youtube-bold, youtube-listicle"):
+    with pytest.raises(InputError, match="unknown layout 'nope' for format youtube; known: auto, youtube-bold, youtube-cover, youtube-listicle"):
         renderer.render("Hello", layout="nope")
+
+
+@pytest.mark.parametrize(("call", "field"), [
+    (lambda r, huge: r.render("t", layout=huge), "layout"),
+    (lambda r, huge: r.render("t", brand=huge), "customAssetsId"),
+    (lambda r, huge: r.render("t", quality=huge), "quality"),
+    (lambda r, huge: r.render("t", use_photo=True, photo="data:" + huge + ";base64,AAAA"), "photo"),
+    (lambda r, huge: r.render("t", video="v.mp4", video_use=huge), "video_use"),
+])
+def test_echoed_values_are_cut(renderer, call, field):
+    """A 100,000-character value is quoted back cut to 80 characters (then ...), not in a 100 KB
+    message: every value a message echoes, as customAssetsId always was."""
+    huge = "x" * 100_000
+    with pytest.raises(InputError) as info:
+        call(renderer, huge)
+    message = str(info.value)
+    assert info.value.field == field
+    assert "'" + "x" * 80 + "'..." in message and len(message) < 400
+
+
+def test_shown_quotes_short_values_whole():
+    from renderer.errors import shown
+
+    assert shown("nope") == "'nope'" and shown(7) == "'7'" and shown("y" * 81) == "'" + "y" * 80 + "'..."
 
 
 def test_a_layout_of_another_format_is_refused(renderer):
@@ -172,6 +196,22 @@ def test_oversized_inline_images_get_thumbapis_cap_messages():
         generate("Hello", usePhoto=True, photoImage=big)
     with pytest.raises(InputError, match="^logoImage exceeds 1MB cap$"):
         generate("Hello", useLogo=True, logoImage=big)
+
+
+@pytest.mark.parametrize("alpha", [0, 100])
+def test_a_logo_with_nothing_to_draw_is_refused_as_kit_new_refuses_it(alpha):
+    """A fully (or almost) transparent logoImage rendered silently; ``kit new`` refused the same
+    file. Both say the same now."""
+    buffer = io.BytesIO()
+    Image.new("RGBA", (200, 100), (255, 255, 255, alpha)).save(buffer, "PNG")
+    logo = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    with pytest.raises(InputError, match=r"^logoImage has no visible pixels \(none is even half opaque\): there is no "
+                                         r"logo to draw; use a PNG or WebP whose logo is opaque on a transparent ground$") as info:
+        generate("Hello", useLogo=True, logoImage=logo)
+    assert info.value.field == "logoImage"
+    buffer = io.BytesIO()
+    Image.new("RGBA", (200, 100), (255, 255, 255, 128)).save(buffer, "PNG")  # half opaque: drawn
+    assert generate("Hello", useLogo=True, logoImage="data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())["image"]
 
 
 def test_public_surface_is_small_and_sorted():

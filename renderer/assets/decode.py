@@ -5,13 +5,22 @@ Accepts raw bytes, a ``data:image/...;base64,`` URL or a :class:`pathlib.Path`. 
 JPEG/PNG/WebP, bad data URL, truncated data, too small, or too many pixels. The pixel count is read
 from the header and checked *before* any pixel is decoded, so a decompression bomb is never
 allocated. Pillow's global ``MAX_IMAGE_PIXELS`` is neither relied on nor changed.
+
+Memory: an image is decoded at the size it will be used when the caller says so (``max_side_px``):
+a JPEG is decoded already scaled down by its DCT (Pillow's draft mode: a 48 MP photo decodes as
+12 MP), any other format is scaled down in its own mode before it becomes RGBA, and no full-size
+copy is made on the way. PNG and WebP can only be decoded whole, so an image of more than
+``LARGE_DECODE_PIXELS`` is decoded as a heavy step (``memory.heavy_step``: one at a time per
+process, whatever the number of threads).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
+import math
 import re
 import warnings
 from collections.abc import Callable
@@ -20,7 +29,8 @@ from typing import BinaryIO
 
 from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
-from ..errors import InputError
+from ..errors import InputError, shown
+from ..memory import heavy_step, release_free_memory
 
 MB = 1024 * 1024
 PHOTO_MAX_BYTES = 2 * MB
@@ -35,6 +45,14 @@ MAX_BYTES_BY_FIELD: dict[str, int] = {
 DEFAULT_MAX_PIXELS = 50_000_000
 #: Smaller than this on either side is no usable photo or logo.
 DEFAULT_MIN_SIDE_PX = 16
+#: Images of more pixels than this are decoded as a heavy step (``memory.heavy_step``: one at a
+#: time per process; a 50 MP RGBA PNG takes 200 MB while it is decoded).
+LARGE_DECODE_PIXELS = 12_000_000
+_BAND_ROWS = 256  # output rows resized at a time (see _resized_in_bands)
+#: A data URL may wrap its base64 in lines (RFC 2045: at most 76 characters and a CRLF each) and
+#: have spaces around it and a header; text longer than that for ``max_bytes`` (plus this slack) is
+#: over the cap, whatever it holds: 50 MB of whitespace is refused before anything is copied.
+_DATA_URL_SLACK_CHARS = 1024
 
 ALLOWED_TEXT = "JPEG, PNG or WebP"
 _DATA_URL_TYPES = {
@@ -115,18 +133,23 @@ def decode_image(
     max_bytes: int | None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     min_side_px: int = DEFAULT_MIN_SIDE_PX,
+    max_side_px: int | None = None,
     reduce_to_px: int | None = None,
 ) -> Image.Image:
     """Decode a JPEG, PNG or WebP image into an RGBA image with its EXIF orientation applied.
 
     Raises :class:`InputError` (``field`` set) for anything that is not a usable image of an
-    allowed format within ``max_bytes`` bytes, ``max_pixels`` pixels and ``min_side_px`` per side.
-    ``reduce_to_px``: only a small version is needed (at least this many pixels a side), so a JPEG
-    may be decoded at a fraction of its size (a brand kit's reference images, sampled for colours).
+    allowed format within ``max_bytes`` bytes, ``max_pixels`` pixels and ``min_side_px`` per side
+    (all checked on the image as sent). With ``max_side_px``, a larger image comes back scaled down
+    (LANCZOS, aspect kept, :func:`fitted_size`) and is decoded at about that size when its format
+    allows: the full-size pixels are never held as RGBA.
+    ``reduce_to_px``: only a small version is needed (at least this many pixels a side, any size
+    above), so a JPEG may be decoded at a fraction of its size (a brand kit's reference images,
+    sampled for colours).
     """
     draft = (lambda image: (reduce_to_px, reduce_to_px)) if reduce_to_px is not None else None
     return _to_upright_rgba(_loaded(data, field=field, max_bytes=max_bytes, max_pixels=max_pixels,
-                                    min_side_px=min_side_px, draft=draft))
+                                    min_side_px=min_side_px, max_side_px=max_side_px, draft=draft))
 
 
 def decode_picture(
@@ -150,7 +173,7 @@ def decode_picture(
         return max(1, int(image.width * scale + 1)), max(1, int(image.height * scale + 1))
 
     upright = _upright(_loaded(data, field=field, max_bytes=max_bytes, max_pixels=max_pixels, min_side_px=min_side_px,
-                               draft=covering))
+                               max_side_px=None, draft=covering))
     if upright.mode == "RGB":
         return upright
     if upright.mode in ("L", "CMYK", "YCbCr") and "transparency" not in upright.info:
@@ -162,16 +185,29 @@ def decode_picture(
 
 
 def _loaded(data: bytes | str | Path, *, field: str, max_bytes: int | None, max_pixels: int, min_side_px: int,
-            draft: Callable[[Image.Image], tuple[int, int]] | None) -> Image.Image:
-    """The checked image with its pixels loaded; a JPEG decoded at 1/2, 1/4 or 1/8 of its size
-    (draft mode) when ``draft(image)`` (the size needed, from the header) allows."""
+            max_side_px: int | None, draft: Callable[[Image.Image], tuple[int, int]] | None) -> Image.Image:
+    """The checked image with its pixels loaded (not yet upright). With ``max_side_px`` a larger
+    image comes back scaled down (:func:`fitted_size`, decoded near that size for a JPEG, resized in
+    bands otherwise); else a JPEG is decoded at 1/2, 1/4 or 1/8 of its size (draft mode) when
+    ``draft(image)`` (the size needed, from the header) allows."""
     raw = read_image_bytes(data, field=field, max_bytes=max_bytes)
     fmt = sniff_format(raw, field=field)
     image = _open_header(raw, fmt, field=field)
     _check_size(image.size, field=field, max_pixels=max_pixels, min_side_px=min_side_px)
-    if draft is not None and fmt == "JPEG":
+    target = fitted_size(image.size, max_side_px) if max_side_px is not None else image.size
+    if fmt == "JPEG" and target != image.size:
+        image.draft(image.mode, target)  # DCT scaling by 1/2, 1/4 or 1/8, to at least the target
+    elif fmt == "JPEG" and draft is not None:
         image.draft("RGB", draft(image))
-    _load_pixels(image, fmt, field=field)
+    large = image.width * image.height > LARGE_DECODE_PIXELS
+    with heavy_step if large else contextlib.nullcontext():
+        _load_pixels(image, fmt, field=field)
+        if image.size != target:
+            reduced = _resized_in_bands(image, target)
+            reduced.info = image.info  # the EXIF orientation, among others
+            image = reduced  # the full-size pixels go here
+    if large:
+        release_free_memory()  # hand the full-size buffers back now, not at the next big decode
     return image
 
 
@@ -180,6 +216,14 @@ def _exif_orientation(image: Image.Image) -> int:
         return int(image.getexif().get(0x0112, 1))
     except Exception:  # noqa: BLE001 - a broken EXIF block: no rotation
         return 1
+
+def fitted_size(size_px: tuple[int, int], max_side_px: int) -> tuple[int, int]:
+    """``size_px`` scaled down, keeping its aspect, so that no side exceeds ``max_side_px``."""
+    width_px, height_px = size_px
+    if max(size_px) <= max_side_px:
+        return size_px
+    scale = max_side_px / max(size_px)
+    return (max(1, round(width_px * scale)), max(1, round(height_px * scale)))
 
 
 def check_image(
@@ -220,6 +264,10 @@ def sniff_format(raw: bytes, *, field: str) -> str:
 
 
 def _decode_data_url(text: str, *, field: str, max_bytes: int | None) -> bytes:
+    if max_bytes is not None:
+        encoded_chars = -(-max_bytes // 3) * 4
+        if len(text) > encoded_chars + 2 * -(-encoded_chars // 76) + _DATA_URL_SLACK_CHARS:
+            raise InputError(cap_message(field, max_bytes), field=field)  # before copying it
     match = _DATA_URL.fullmatch(text.strip())
     example = "data:image/png;base64,..."
     if match is None:
@@ -233,9 +281,8 @@ def _decode_data_url(text: str, *, field: str, max_bytes: int | None) -> bytes:
             field=field,
         )
     if media_type not in _DATA_URL_TYPES:
-        shown = media_type or "no media type"
         raise InputError(
-            f"{field} data URL has type {shown!r}; allowed: image/jpeg, image/png, image/webp",
+            f"{field} data URL has type {shown(media_type or 'no media type')}; allowed: image/jpeg, image/png, image/webp",
             field=field,
         )
     params = [p.strip().lower() for p in match["params"].split(";") if p.strip()]
@@ -320,21 +367,58 @@ def _load_pixels(image: Image.Image, fmt: str, *, field: str) -> None:
         raise InputError(_corrupt(field, fmt), field=field) from exc
 
 
+def _eight_bit(image: Image.Image) -> Image.Image:
+    if image.mode.startswith("I;16"):  # 16-bit grey PNG: keep the high byte, don't clip
+        import numpy as np  # here, not with the module: only 16-bit images need it
+
+        return Image.fromarray((np.asarray(image, dtype=np.uint16) >> 8).astype(np.uint8))
+    return image
+
+
+def _resized_in_bands(image: Image.Image, size_px: tuple[int, int]) -> Image.Image:
+    """``image`` resized (LANCZOS) to ``size_px`` a band of rows at a time, each band read with the
+    rows its filter reaches (3 source pixels per output pixel, scaled), so the result is the
+    whole-image resize. Pillow's own resize would hold another full-size copy: RGBA is resized
+    premultiplied (a converted copy), and its first pass is output width x source height."""
+    width_px, height_px = image.size
+    scale = height_px / size_px[1]
+    reach = math.ceil(3 * max(scale, 1.0)) + 2
+    result: Image.Image | None = None
+    for top in range(0, size_px[1], _BAND_ROWS):
+        bottom = min(top + _BAND_ROWS, size_px[1])
+        source_top, source_bottom = top * scale, bottom * scale
+        crop_top = max(0, math.floor(source_top) - reach)
+        crop_bottom = min(height_px, math.ceil(source_bottom) + reach)
+        band = _resizable(image.crop((0, crop_top, width_px, crop_bottom)))
+        box = (0.0, source_top - crop_top, float(width_px), source_bottom - crop_top)
+        resized = band.resize((size_px[0], bottom - top), Image.Resampling.LANCZOS, box=box)
+        if result is None:
+            result = Image.new(resized.mode, size_px)
+        result.paste(resized, (0, top))
+    assert result is not None
+    return result
+
+
+def _resizable(image: Image.Image) -> Image.Image:
+    """``image`` in a mode LANCZOS works in (it falls back to nearest for palettes and 1-bit)."""
+    image = _eight_bit(image)
+    if image.mode in ("P", "PA"):
+        return image.convert("RGBA")
+    return image.convert("L") if image.mode == "1" else image
+
+
 def _to_upright_rgba(image: Image.Image) -> Image.Image:
-    return _upright(image).convert("RGBA")
+    upright = _upright(image)
+    return upright if upright.mode == "RGBA" else upright.convert("RGBA")
 
 
 def _upright(image: Image.Image) -> Image.Image:
+    """In place where it can: no full-size copy is made for an image that needs no rotation."""
     try:
-        upright = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
     except Exception:  # a broken EXIF block only loses the rotation, not the image
-        upright = image
-    if upright.mode.startswith("I;16"):  # 16-bit grey PNG: keep the high byte, don't clip
-        import numpy as np
-
-        high_bytes = (np.asarray(upright, dtype=np.uint16) >> 8).astype(np.uint8)
-        upright = Image.fromarray(high_bytes)
-    return upright
+        pass
+    return _eight_bit(image)
 
 
 def _too_many_pixels(field: str, size_px: tuple[int, int], max_pixels: int) -> str:

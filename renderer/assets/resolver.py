@@ -15,6 +15,7 @@ from ..spec.catalog import Kit
 from ..compose.scene import FramedPhoto, LogoSource
 from ..errors import InputError
 from ..lru import LruCache
+from ..memory import MIB, image_bytes
 from .decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, content_hash, decode_image, read_image_bytes
 
 if TYPE_CHECKING:
@@ -34,15 +35,19 @@ class AssetResolver:
     the photo again: it costs about what a faceless render costs."""
 
     _FRAMED_ENTRIES = 32
+    _FRAMED_BYTES = 32 * MIB  # four photo slots at hd, many more at sd
     _CUTOUT_ENTRIES = 8
+    _CUTOUT_BYTES = 48 * MIB  # three cutouts of 2048 px photos, all eight of smaller ones
 
     def __init__(self, *, cache_dir: Path | None = None, model: str = "u2netp") -> None:
         self._cache_dir = cache_dir
         self._model = model
         self._engine: CutoutEngine | None = None
         self._lock = threading.Lock()
-        self._cutouts: LruCache[str, Cutout] = LruCache(self._CUTOUT_ENTRIES)  # by content hash
-        self._framed: LruCache[tuple[str, int, int], FramedPhoto] = LruCache(self._FRAMED_ENTRIES)
+        self._cutouts: LruCache[str, Cutout] = LruCache(  # by content hash
+            self._CUTOUT_ENTRIES, max_bytes=self._CUTOUT_BYTES, size_of=lambda cut: image_bytes(cut.image))
+        self._framed: LruCache[tuple[str, int, int], FramedPhoto] = LruCache(
+            self._FRAMED_ENTRIES, max_bytes=self._FRAMED_BYTES, size_of=lambda framed: image_bytes(framed.image))
 
     @property
     def engine(self) -> "CutoutEngine":
@@ -75,8 +80,10 @@ class AssetResolver:
             raise InputError(PHOTO_REQUIRED, field="usePhoto")
         cutout = self._cutouts.get(key)
         if cutout is None:
-            image = decode_image(raw, field=field, max_bytes=None)
-            cutout = self._cutouts.put(key, self.engine.cutout(image, image_bytes_hash=key))
+            engine = self.engine
+            # decoded at the size the cutout works at: a 48 MP photo never becomes 48 MP of RGBA
+            image = decode_image(raw, field=field, max_bytes=None, max_side_px=engine.max_side_px)
+            cutout = self._cutouts.put(key, engine.cutout(image, image_bytes_hash=key))
         return self._framer(key, cutout)
 
     def photo_from_image(self, image: Image.Image, key: str) -> Framer:
@@ -105,7 +112,11 @@ class AssetResolver:
     def logo(self, logo_image: str | None, kit: Kit) -> LogoSource:
         settings = kit.spec.logo
         if logo_image:
-            light, dark = decode_image(logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES), None
+            from ..kits.logo import LOGO_MAX_SIDE_PX, require_visible_logo  # here: kits.logo loads numpy
+
+            light = decode_image(logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES, max_side_px=LOGO_MAX_SIDE_PX)
+            require_visible_logo(light, "logoImage", field="logoImage")
+            dark = None
         elif settings is not None:
             light = _kit_image(kit.asset(settings.file))
             dark = _kit_image(kit.asset(settings.file_dark)) if settings.file_dark else None

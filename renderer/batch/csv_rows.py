@@ -1,7 +1,9 @@
 """Read a batch CSV lazily: one ``CsvRow`` per record, whatever real-world CSV looks like.
 
 Handles UTF-8 with or without a BOM, CRLF or LF, quoted commas and newlines, blank lines, and a
-headerless file with one title per line. Column names are matched loosely (``Output Format``,
+headerless file with one title per line. A title list (``lines=True``; a ``.txt`` file by default, see
+:func:`is_title_list`) is read line by line with no CSV quoting at all: ``"I quit my job" — one year
+later`` is a title, quotes included. Column names are matched loosely (``Output Format``,
 ``output_format`` and ``outputFormat`` are the same column) and mapped to ThumbAPI's field names.
 File-level problems (not UTF-8, no title column, broken quoting) raise ``InputError`` naming the
 line; row-level problems are left to the caller, which fails that row alone.
@@ -37,6 +39,8 @@ COLUMN_ALIASES: dict[str, str] = {
     "background": "background",
     "category": "category",
     "model": "model",
+    "subtitle": "subtitle",
+    "badge": "badge",
     "headline": "headline",
     "language": "language",
     "variants": "variants",
@@ -78,11 +82,20 @@ class CsvShape:
     ignored_columns: tuple[str, ...]
 
 
-def read_rows(path: str | os.PathLike[str], *, delimiter: str = ",") -> Iterator[CsvRow]:
-    """The data rows of ``path``, lazily. Raises ``InputError`` (naming the line) for file-level problems."""
-    shape: CsvShape | None = None
+TITLE_LIST = CsvShape(has_header=False, columns=("title",), ignored_columns=())
+
+
+def is_title_list(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is read as one title per line by default: a ``.txt`` file."""
+    return Path(path).suffix.lower() == ".txt"
+
+
+def read_rows(path: str | os.PathLike[str], *, delimiter: str = ",", lines: bool = False) -> Iterator[CsvRow]:
+    """The data rows of ``path``, lazily. Raises ``InputError`` (naming the line) for file-level
+    problems. ``lines``: every non-blank line is a title, as written (no header, no quoting)."""
+    shape: CsvShape | None = TITLE_LIST if lines else None
     number = 0
-    for line, record in _records(Path(path), delimiter):
+    for line, record in _records(Path(path), delimiter, lines):
         if shape is None:
             shape = _shape(Path(path), line, record)
             if shape.has_header:
@@ -91,22 +104,28 @@ def read_rows(path: str | os.PathLike[str], *, delimiter: str = ",") -> Iterator
         yield _row(shape, line, number, record, delimiter)
 
 
-def read_shape(path: str | os.PathLike[str], *, delimiter: str = ",") -> CsvShape:
+def read_shape(path: str | os.PathLike[str], *, delimiter: str = ",", lines: bool = False) -> CsvShape:
     """The header of ``path`` (read from its first record only)."""
-    for line, record in _records(Path(path), delimiter):
+    if lines:
+        return TITLE_LIST
+    for line, record in _records(Path(path), delimiter, False):
         return _shape(Path(path), line, record)
     return CsvShape(has_header=False, columns=(), ignored_columns=())
 
 
-def count_rows(path: str | os.PathLike[str], *, delimiter: str = ",") -> int:
+def count_rows(path: str | os.PathLike[str], *, delimiter: str = ",", lines: bool = False) -> int:
     """How many data rows ``path`` has; reads it whole, so every file-level problem surfaces here."""
-    return sum(1 for _ in read_rows(path, delimiter=delimiter))
+    return sum(1 for _ in read_rows(path, delimiter=delimiter, lines=lines))
 
 
-def _records(path: Path, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, cells) for each non-blank record."""
-    lines = _decoded_lines(path)
-    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+def _records(path: Path, delimiter: str, lines: bool) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) for each non-blank record; a title list's records are its lines."""
+    if lines:
+        for number, text in enumerate(_decoded_lines(path), start=1):
+            if text.strip():
+                yield number, [text.rstrip("\r\n")]
+        return
+    reader = csv.reader(_decoded_lines(path), delimiter=delimiter, strict=True)
     while True:
         start = reader.line_num + 1
         try:
@@ -195,4 +214,5 @@ def _row(shape: CsvShape, line: int, number: int, record: list[str], delimiter: 
     return CsvRow(line=line, number=number, fields=fields, problem=problem)
 
 
-__all__ = ["COLUMN_ALIASES", "CsvRow", "CsvShape", "count_rows", "normalize_column", "read_rows", "read_shape"]
+__all__ = ["COLUMN_ALIASES", "TITLE_LIST", "CsvRow", "CsvShape", "count_rows", "is_title_list", "normalize_column",
+           "read_rows", "read_shape"]

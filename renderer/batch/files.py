@@ -7,17 +7,17 @@ import csv
 import errno
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from .manifest import STATE_DIR
-from ..files import write_atomic
+from ..files import temporary_path, write_atomic
 from .plan import RowFailure
 
 FAILURE_COLUMNS = ("row", "line", "title", "error")
-# Temporaries (ours and api.write_atomic's): ".<name>.<8 random chars>.part"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Temporaries (files.temporary_path): ".<name>.<pid>.<8 random chars>.part"
 _TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.part$")
 # Errors that concern one file name, not the whole disk: the row fails, the batch goes on.
 _ROW_ERRNOS = frozenset({errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.EINVAL, errno.EEXIST})
@@ -42,7 +42,7 @@ def write_atomic_shared(path: Path, data: bytes) -> None:
 
 def _temporary_beside(path: Path) -> tuple[Path, int]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    temporary = temporary_path(path)
     return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
 
 
@@ -58,6 +58,13 @@ def remove_temporaries(folder: Path) -> int:
     return removed
 
 
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a spreadsheet shows it, never as a formula: a cell starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return gets a ``'`` in front (OWASP's CSV injection advice; the csv
+    module already quotes commas and double quotes)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 @dataclass
 class _Open:
     temporary: Path
@@ -67,7 +74,8 @@ class _Open:
 
 class FailuresFile:
     """The failures CSV (row, line, title, error), streamed to a temporary file and renamed into place
-    at the end; a run without failures removes the file an earlier run left."""
+    at the end; a run without failures removes the file an earlier run left. Titles and errors are
+    written :func:`spreadsheet_safe`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -80,7 +88,8 @@ class FailuresFile:
             handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
             self._open = _Open(temporary, handle, csv.writer(handle))
             self._open.writer.writerow(FAILURE_COLUMNS)
-        self._open.writer.writerow((failure.number, failure.line, failure.title, failure.error))
+        self._open.writer.writerow((failure.number, failure.line, spreadsheet_safe(failure.title),
+                                    spreadsheet_safe(failure.error)))
         self.count += 1
 
     def finish(self) -> Path | None:
@@ -102,4 +111,4 @@ class FailuresFile:
             opened.temporary.unlink(missing_ok=True)
 
 
-__all__ = ["FAILURE_COLUMNS", "FailuresFile", "remove_temporaries", "write_output"]
+__all__ = ["FAILURE_COLUMNS", "FailuresFile", "remove_temporaries", "spreadsheet_safe", "write_output"]

@@ -93,7 +93,7 @@ def pool_results(jobs: Iterator[RenderJob], config: RendererConfig, *, workers: 
             chunked(jobs, chunk_rows),
             lambda chunk: pool.submit(render_chunk, tuple(job.request for job in chunk), config),
             lambda pending: wait(pending, return_when=FIRST_COMPLETED).done,
-            max_in_flight=max_in_flight or workers + 2,
+            max_in_flight=max_in_flight or 2 * workers + 2,  # slack: the parent may pause (its disk, the GIL)
         )
     except BrokenProcessPool as exc:
         raise InternalError(

@@ -13,12 +13,15 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 
 from slugify import slugify
+from text_unidecode import unidecode
 
 from ..errors import InputError
+from ..files import TEMPORARY_EXTRA_BYTES
 
 SLUG_MAX_CHARS = 80
 FALLBACK_STEM = "thumbnail"
 NAME_MAX_BYTES = 255  # per path component, the common filesystem limit
+FILE_NAME_MAX_BYTES = NAME_MAX_BYTES - TEMPORARY_EXTRA_BYTES  # the temporary written first must fit too
 EXTENSIONS = {"webp": "webp", "png": "png", "jpeg": "jpg"}
 FORMAT_OF_EXTENSION = {".webp": "webp", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}
 _FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\:*?\"<>|]")
@@ -26,8 +29,13 @@ _APOSTROPHES = [["'", ""], ["\u2019", ""], ["\u2018", ""]]
 
 
 def title_slug(title: str) -> str:
-    """``"7 Python tricks you didn't know"`` -> ``"7-python-tricks-you-didnt-know"``; ASCII, at most 80 chars."""
-    return slugify(title, max_length=SLUG_MAX_CHARS, word_boundary=True, replacements=_APOSTROPHES) or FALLBACK_STEM
+    """``"7 Python tricks you didn't know"`` -> ``"7-python-tricks-you-didnt-know"``; ASCII, at most 80 chars.
+
+    Transliterated here with text-unidecode (python-slugify's own fallback, always installed), as
+    slugify would after NFKD: the same slug on every machine (slugify prefers Unidecode where it is
+    installed), and no failed ``import unidecode`` per title (0.25 ms of the batch parent's 0.8)."""
+    ascii_title = title if title.isascii() else unidecode(unicodedata.normalize("NFKD", title))
+    return slugify(ascii_title, max_length=SLUG_MAX_CHARS, word_boundary=True, replacements=_APOSTROPHES) or FALLBACK_STEM
 
 
 def extension_format(filename: str) -> str | None:
@@ -59,8 +67,14 @@ def safe_relative_name(filename: str, output_format: str) -> str:
             raise InputError(f"filename parts may not start or end with a space or end with '.', got {shown!r}", field="filename")
     if extension_format(name) is None:
         name = f"{name}.{EXTENSIONS[output_format]}"
-    if any(len(part.encode("utf-8")) > NAME_MAX_BYTES for part in name.split("/")):
-        raise InputError(f"filename parts must be at most {NAME_MAX_BYTES} bytes, got {shown!r}", field="filename")
+    *folders, file_name = name.split("/")
+    if any(len(part.encode("utf-8")) > NAME_MAX_BYTES for part in folders):
+        raise InputError(f"filename folders must be at most {NAME_MAX_BYTES} bytes, got {shown!r}", field="filename")
+    if len(file_name.encode("utf-8")) > FILE_NAME_MAX_BYTES:  # checked as the temporary it is written to first
+        raise InputError(
+            f"filename must be at most {FILE_NAME_MAX_BYTES} bytes after its last '/', extension included (it is "
+            f"written under a temporary name {TEMPORARY_EXTRA_BYTES} bytes longer, and names stop at {NAME_MAX_BYTES}), "
+            f"got {len(file_name.encode('utf-8'))} bytes: {shown!r}", field="filename")
     return name
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 
 from ..api import Renderer
 from ..errors import UserError
+from ..memory import bound_native_memory
 from ..request import GenerateRequest
 
 
@@ -91,13 +92,15 @@ def render_chunk(requests: tuple[GenerateRequest, ...], config: RendererConfig) 
 
 
 def init_local_worker(config: RendererConfig, parent_alive: Connection) -> None:
-    """Process-pool initializer: leave Ctrl-C to the parent, die with it, load the renderer now.
+    """Process-pool initializer: bound native memory (``memory.bound_native_memory``), leave Ctrl-C
+    to the parent, die with it, load the renderer now.
 
     ``parent_alive`` is the read end of a pipe whose only write end the batch process holds: it
     reads end-of-file the moment that process dies, even by SIGKILL and even while it is an
     unreaped zombie (which a pid check would take for alive). Without this a worker whose parent
     was killed would wait forever on its queue, and keep its fork server alive too.
     """
+    bound_native_memory()  # a worker renders for hours: freed image buffers go back
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent_alive,), daemon=True, name="thumbkit-parent-watch").start()
     renderer_for(config)

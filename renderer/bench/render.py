@@ -208,12 +208,21 @@ def bench_command(rounds: int | None, cold: bool, quality: bool, titles_path: Pa
         click.echo(f"{kit} with use_photo vs faceless (the kit picks each layout): {row['photo_ms']:.1f} ms vs "
                    f"{row['faceless_ms']:.1f} ms ({row['ratio']:.2f}x)")
     from .choice import choice_costs
+    from .patterns import compose_with_and_without, mask_costs
 
     choice = choice_costs()
     click.echo(f"\nchoosing ({choice['format']}, {choice['titles']} titles, medians): one fixed layout "
                f"{choice['fixed_ms']:.1f} ms, layout=auto {choice['auto_ms']:.1f} ms ({choice['auto_ratio']:.2f}x, "
                f"{choice['candidates_per_auto']:.1f} candidates composed on average), {choice['variants']} variants "
                f"{choice['variants_ms']:.1f} ms ({choice['variants_ratio']:.2f}x)")
+    click.echo("\nPatterns at 1280x720: a mask from nothing, another variant (the drawing cached), the mask painted:")
+    for cost in mask_costs():
+        click.echo(f"  {cost['pattern']!s:<9} first {cost['first_ms']:6.1f} ms  variant {cost['variant_ms']:5.1f} ms  "
+                   f"paint {cost['paint_ms']:4.1f} ms")
+    pattern = compose_with_and_without(titles=TITLES)
+    click.echo(f"youtube-bold and youtube-quote composed with the default kit's patterns: {pattern['with_ms']:.1f} ms, "
+               f"with plain backgrounds: {pattern['without_ms']:.1f} ms ({pattern['ratio']:.2f}x, median of "
+               f"{pattern['renders']:.0f} renders, no encoding)")
 
     from .picture import picture_vs_faceless, report
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import InputError
+from ..errors import InputError, shown
 from ..spec.auto_layout import choose_layout, title_pick
 from ..spec.catalog import Kit, Layout
 from ..spec.layout import PhotoLayer
@@ -86,7 +86,7 @@ def treated_kit(kit: Kit, treatment: str) -> Kit:
         })
         style = spec.style.model_copy(update={"emphasis": "highlight"})
         return Kit(kit.id, spec.model_copy(update={"palette": swapped, "style": style}), kit.folder)
-    raise InputError(f"treatment must be one of: {', '.join(TREATMENTS)}, got {treatment!r}", field="treatment")
+    raise InputError(f"treatment must be one of: {', '.join(TREATMENTS)}, got {shown(treatment)}", field="treatment")
 
 
 def variant_candidates(layouts: list[Layout]) -> list[Candidate]:

@@ -12,7 +12,7 @@ finding names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from PIL import Image
 
@@ -35,6 +35,13 @@ if TYPE_CHECKING:
     from ..text.fonts import FontBook
 
 
+class PrepareLayout(Protocol):
+    """``Renderer.prepare_layout``: a layout filled for a text, kit and secondary texts, resolved."""
+
+    def __call__(self, layout: "Layout", title: str, kit: Kit, *, subtitle: str = "", badge: str = "",
+                 picture: bool = False) -> tuple["LayoutSpec", tuple[str, ...]]: ...
+
+
 @dataclass(frozen=True)
 class Composed:
     """A candidate composed: pixels (not encoded) and plan."""
@@ -46,11 +53,11 @@ class Composed:
 
 @dataclass
 class RenderJob:
-    """``compose_scene`` and ``filled_layout`` are the renderer's (its caches); ``assets`` and
+    """``compose_scene`` and ``prepare_layout`` are the renderer's (its caches); ``assets`` and
     ``fonts`` too."""
 
     compose_scene: Callable[[Scene], tuple[Image.Image, Plan]]
-    filled_layout: Callable[["Layout", str, Kit], "LayoutSpec"]
+    prepare_layout: "PrepareLayout"
     assets: "AssetResolver"
     fonts: "FontBook"
     request: GenerateRequest
@@ -120,15 +127,19 @@ class RenderJob:
     def _compose(self, candidate: Candidate, text: str) -> Composed:
         assets, request, layout = self.assets, self.request, candidate.layout
         kit = treated_kit(self.kit, candidate.treatment)
-        spec = self.filled_layout(layout, text, kit)
+        takes_kit_picture = self.kit_file is not None and layout.spec.picture is not None
+        spec, layout_warnings = self.prepare_layout(
+            layout, text, kit, subtitle=request.subtitle, badge=request.badge,
+            picture=(self.background is not None or takes_kit_picture
+                     or (self.video is not None and not self.frame_as_photo)))
         has_slot = has_photo_slot(layout)
-        warnings: list[str] = []
+        warnings: list[str] = list(layout_warnings)
         picture: Picture | None = None
         photo = None
         scale = 2.0 if request.model == "hd" else 1.0
         if self.background is not None:
             picture = self._background_picture("background", scale)
-        elif self.kit_file is not None and spec.picture is not None:  # only a layout that takes a picture
+        elif takes_kit_picture:  # only a layout that takes a picture
             picture = self._background_picture("kit", scale)
         if self.video is not None and (not self.frame_as_photo or has_slot):
             if self.frame_as_photo:

@@ -50,6 +50,7 @@ class _Terminated(Exception):
 @click.option("-q", "--quiet", is_flag=True, help="no progress bar, no per-row lines: only the summary (for logs)")
 @click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="failures CSV [default: OUT/failures.csv]")
 @click.option("--delimiter", default=",", show_default=True, help="CSV field separator: one character, or 'tab'")
+@click.option("--lines/--csv", "lines", default=None, help="one title per line, no CSV quoting (--lines), or CSV  [default: --lines for a .txt file]")
 @click.option("-f", "--format", "format_name", default=None, help="format for rows without one [default: the kit's, else youtube]")
 @click.option("--style", "image_style", type=click.Choice(IMAGE_STYLES), default=None, help="imageStyle for rows without one")
 @click.option("-b", "--brand", default=None, help="brand kit id (customAssetsId) for rows without one")
@@ -63,7 +64,7 @@ class _Terminated(Exception):
 @click.pass_context
 @fail_on_user_error
 def batch_command(ctx: click.Context, csv_file: Path, out_dir: Path, workers: int | None, scheduler: str | None, force: bool,
-                  quiet: bool, failures_path: Path | None, delimiter: str, format_name: str | None, image_style: str | None,
+                  quiet: bool, failures_path: Path | None, delimiter: str, lines: bool | None, format_name: str | None, image_style: str | None,
                   brand: str | None, layout: str, use_photo: bool, use_logo: bool, output_format: str, category: str,
                   hd: bool, kit_dirs: tuple[Path, ...]) -> None:
     """Render a thumbnail for every row of CSV_FILE into --out, resumably.
@@ -71,6 +72,7 @@ def batch_command(ctx: click.Context, csv_file: Path, out_dir: Path, workers: in
     Columns: title (required), format, style/imageStyle, customAssetsId/brand, layout, usePhoto,
     useLogo, outputFormat, category, model, filename, background (a picture beside the CSV); a file
     without a header is one title per line.
+    A .txt file (or --lines) is a list of titles, one per line, read as written: no quoting.
     Run the same command again after a crash or Ctrl-C: finished rows are skipped. Exit status 1
     when a row failed (see the failures file), 2 when the CSV or an option is unusable.
     """
@@ -109,7 +111,7 @@ def batch_command(ctx: click.Context, csv_file: Path, out_dir: Path, workers: in
     try:
         summary = run_batch(
             csv_file, out_dir=out_dir, defaults=defaults, workers=workers, scheduler=scheduler, force=force,
-            failures_path=failures_path, delimiter=delimiter, kit_dirs=kit_dirs, on_row=on_row, on_start=on_start,
+            failures_path=failures_path, delimiter=delimiter, lines=lines, kit_dirs=kit_dirs, on_row=on_row, on_start=on_start,
         )
     except (KeyboardInterrupt, _Terminated) as exc:
         progress.stop()

@@ -115,13 +115,16 @@ def main() -> None:
 @click.option("--language", default="auto", show_default=True, help="hyphenation language of long words (de, en-GB, ...) or auto (from the script)")
 @click.option("--variants", type=click.IntRange(1, 6), default=1, show_default=True,
               help="render this many visibly different thumbnails, the best first: OUT-1.webp, OUT-2.webp, ...")
+@click.option("--subtitle", default=None, help="a kicker, tagline or speaker, where the layout has room (at most 120 characters)")
+@click.option("--badge", default=None, help='a short label such as "NEW" or "EP 14" (at most 12 characters)')
 @click.option("--quality", "show_quality", is_flag=True,
               help="print the quality report: score and findings (legibility at feed size, contrast, safe zones ...)")
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
            use_logo: bool, video: Path | None, at: str, video_as: str, background: Path | None, kit_dirs: tuple[Path, ...],
-           headline: str | None, language: str, variants: int, show_quality: bool) -> None:
+           headline: str | None, language: str, variants: int, subtitle: str | None, badge: str | None,
+           show_quality: bool) -> None:
     """Render TITLE into a thumbnail file (with --variants, several: OUT-1, OUT-2, ...)."""
     from ..api import Renderer
 
@@ -138,7 +141,7 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
         title, count=variants, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd,
         debug=debug, photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time,
         video_use=video_as, headline=headline, language=language,
-        background=background)  # one, with --variants 1: what render() gives
+        background=background, subtitle=subtitle, badge=badge)  # one, with --variants 1: what render() gives
     outputs = [(thumbnails[0], output, plan_path)] if variants == 1 else [
         (thumbnail, numbered(output, index), plan_path and numbered(plan_path, index))
         for index, thumbnail in enumerate(thumbnails, start=1)]

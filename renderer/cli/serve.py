@@ -26,12 +26,15 @@ from ..server.settings import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_VIDEO_BYTES,
     DEFAULT_RATE_LIMIT,
+    DEFAULT_READ_TIMEOUT_SECONDS,
     SETTINGS_ENV,
     ServerSettings,
     default_data_dir,
 )
 
 APP = "renderer.server.app:app_from_env"
+KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this (uvicorn's default, said here)
+MAX_HEAD_BYTES = 16 * 1024  # a larger request line and headers get 400 (h11's and uvicorn's default, said here)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -92,16 +95,23 @@ def log_config() -> dict[str, object]:
               default=None, help="video jobs may read files under this folder by relative path ($THUMBKIT_MEDIA_ROOT)")
 @click.option("--max-video-bytes", type=click.IntRange(1024), default=DEFAULT_MAX_VIDEO_BYTES, show_default=True,
               help="largest upload to POST /v1/videos")
+@click.option("--read-timeout", type=click.FloatRange(0.1), default=DEFAULT_READ_TIMEOUT_SECONDS, show_default=True,
+              help="seconds for a request's head, and for each wait in its body (a slower client is cut off)")
 @fail_on_user_error
 def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Path | None, keys_file: Path | None,
                   rate_limit: int, max_body_bytes: int, job_concurrency: int, job_lease: float, graceful_timeout: int,
-                  access_log: bool, media_root: Path | None = None, max_video_bytes: int = DEFAULT_MAX_VIDEO_BYTES) -> None:
+                  access_log: bool, media_root: Path | None = None, max_video_bytes: int = DEFAULT_MAX_VIDEO_BYTES,
+                  read_timeout: float = DEFAULT_READ_TIMEOUT_SECONDS) -> None:
     """Serve ThumbAPI's POST /v1/generate (and the store, jobs and a playground) on HOST:PORT."""
+    from ..memory import bound_native_memory
+
+    bound_native_memory()  # before any thread: this process and the workers it starts (environment)
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     from ..api import Renderer
     from ..server.app import create_app
+    from ..server.http_protocol import TimedH11Protocol
     from ..server.keys import load_or_create_keys
 
     settings = ServerSettings(
@@ -109,6 +119,7 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
         max_body_bytes=max_body_bytes, workers=workers, render_threads=threads, job_concurrency=job_concurrency,
         job_lease_seconds=job_lease,
         media_root=media_root.expanduser().resolve() if media_root else None, max_video_bytes=max_video_bytes,
+        read_timeout_seconds=read_timeout,
     )
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -139,6 +150,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
     config = uvicorn.Config(
         target, factory=workers > 1, host=bound_host, port=bound_port, workers=workers, log_config=log_config(),
         access_log=access_log, timeout_graceful_shutdown=graceful_timeout, server_header=False,
+        http=TimedH11Protocol,  # a deadline for each request's head (uvicorn has none)
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
     try:
         if workers > 1:

@@ -14,8 +14,9 @@ from typing import cast
 from PIL import Image, ImageChops, ImageDraw
 
 from ..lru import LruCache
+from ..memory import MIB, image_bytes
 from ..spec.kit import KitSpec
-from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
 from ..rect import Rect
@@ -27,19 +28,31 @@ from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage
 from .scene import FramedPhoto, LogoSource, Scene, keepouts
-from .text_layer import draw_text
+from .pattern_layer import draw_pattern
+from .stack_layer import draw_stack
+from .text_layer import draw_text, prepare_text
 
 __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
 
 _STATIC_CACHE_SIZE = 48
+_SHAPE_CACHE_SIZE = 96  # a layout's glows, panels and bands: about two each
+_STATIC_CACHE_BYTES = 64 * MIB  # every format of a kit at sd (17 backgrounds), or 4 at hd
+_WITH_PHOTO_ENTRIES = 8
+_WITH_PHOTO_BYTES = 32 * MIB
+_FLOAT_BYTES = 32  # a luminance grid is a tuple of Python floats: a pointer and a float object each
 
 
 class Composer:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
-        self._static: LruCache[str, tuple[Image.Image, LuminanceGrid]] = LruCache(_STATIC_CACHE_SIZE)
+        self._static: LruCache[str, tuple[Image.Image, LuminanceGrid]] = LruCache(
+            _STATIC_CACHE_SIZE, max_bytes=_STATIC_CACHE_BYTES,
+            size_of=lambda cached: image_bytes(cached[0]) + len(cached[1].values) * _FLOAT_BYTES)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
         self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(8)
+        self._shapes: LruCache[tuple[str, float, str], Image.Image] = LruCache(_SHAPE_CACHE_SIZE)  # painted shapes
+        self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(
+            _WITH_PHOTO_ENTRIES, max_bytes=_WITH_PHOTO_BYTES, size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))
         self._lock = threading.Lock()
 
     # -- the whole picture -------------------------------------------------------------------
@@ -63,6 +76,7 @@ class Composer:
         canvas, grid, key = self._static_prefix(scene, prefix, width, height)
         work = Work(canvas, grid, untouched_key=key, backdrop=backdrop)
         work.obstacles = self._reserved(scene, work)
+        group_sizes = self._group_sizes(work, scene)
         tracking: list[ShapeLayer] = []  # shapes waiting for the next text layer's ink
         for index in range(prefix, len(layers)):
             layer = layers[index]
@@ -70,6 +84,8 @@ class Composer:
                 work.untouched_key = None
             if isinstance(layer, BackgroundLayer):
                 self._background(work, scene, index, layer)
+            elif isinstance(layer, PatternLayer):
+                draw_pattern(work.canvas, layer, scene.scale)
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
@@ -82,10 +98,13 @@ class Composer:
                 work.untouched_key = None
             elif isinstance(layer, LogoLayer):
                 draw_logo(work, scene, index)
-            elif isinstance(layer, TextLayer):
-                drawn = len(work.texts)
-                draw_text(work, scene, index, layer, self._typeface(layer, scene.kit))
-                ink = work.texts[-1].ink if len(work.texts) > drawn else None
+            elif isinstance(layer, (TextLayer, StackLayer)):
+                if isinstance(layer, StackLayer):
+                    ink = draw_stack(work, scene, index, layer, lambda text: self._typeface(text, scene.kit))
+                else:
+                    drawn = draw_text(work, scene, index, layer, self._typeface(layer, scene.kit),
+                                      max_size_px=group_sizes.get(layer.size_group))
+                    ink = drawn.ink if drawn is not None else None
                 for shape in tracking:
                     self._shape(work.canvas, scene, shape, box=_tracked_box(shape, ink, scene.scale))
                 tracking.clear()
@@ -116,12 +135,24 @@ class Composer:
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
                 canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder)
+            elif isinstance(layer, PatternLayer):
+                draw_pattern(canvas, layer, scene.scale)
             elif isinstance(layer, ShapeLayer):
                 self._shape(canvas, scene, layer)
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = LuminanceGrid.of(canvas.reduce(GRID_STEP_PX))
         self._static.put(key, (canvas, grid))
         return canvas, grid, key
+
+    def _group_sizes(self, work: Work, scene: Scene) -> dict[str | None, int]:
+        """For each size group, the size its smallest member fits at: every member is drawn at it."""
+        sizes: dict[str | None, int] = {}
+        for index, layer in enumerate(scene.layout.layers):
+            if isinstance(layer, TextLayer) and layer.size_group is not None:
+                prepared = prepare_text(work, scene, index, layer, self._typeface(layer, scene.kit))
+                if prepared is not None:
+                    sizes[layer.size_group] = min(sizes.get(layer.size_group, prepared.size_px), prepared.size_px)
+        return sizes
 
     # -- reserved space ----------------------------------------------------------------------
     def _reserved(self, scene: Scene, work: Work) -> list[Rect]:
@@ -153,16 +184,26 @@ class Composer:
 
     def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *,
                box: Rect | None = None) -> tuple[tuple[int, int], Image.Image]:
-        """Draw ``layer`` (at ``box`` when given); returns where, and the alpha it was drawn with."""
+        """Paint a shape at its box (or ``box``, for a tracking shape); a shape at its own box is
+        remembered as a sprite, so a background made again (another pattern variant) pastes it.
+        Returns where it was drawn, and the alpha it was drawn with."""
+        key = None if box is not None else (layer.model_dump_json(), scene.scale, str(scene.layout_folder))
         box = box or layer.box.rect(scene.scale)
-        w, h = round(box.width), round(box.height)
-        paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
-        mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale))
-        alpha = _masked_alpha(paint.getchannel("A"), mask, layer.opacity)
-        paint.putalpha(alpha)
+        paint = self._shapes.get(key) if key is not None else None
+        if paint is None:
+            w, h = round(box.width), round(box.height)
+            paint = fill_image(layer.fill, w, h, images_root=scene.layout_folder)
+            points = None
+            if layer.points is not None:  # polygon points scale with the box it is drawn in (a tracked shape's too)
+                kx, ky = w / (layer.box.width or 1), h / (layer.box.height or 1)
+                points = [(x * kx, y * ky) for x, y in layer.points]
+            mask = shape_mask(layer.shape, w, h, round(layer.radius_px * scene.scale), points)
+            paint.putalpha(_masked_alpha(paint.getchannel("A"), mask, layer.opacity))
+            if key is not None:
+                self._shapes.put(key, paint)
         xy = (round(box.x), round(box.y))
         paint_over(canvas, paint, xy)
-        return xy, alpha
+        return xy, paint.getchannel("A")
 
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
         if scene.photo is None:
@@ -231,11 +272,12 @@ class Composer:
 
 # -- helpers ---------------------------------------------------------------------------------
 def _is_static(layer: Layer, scene: Scene) -> bool:
-    """Drawn the same in every render of the layout (cached): a background fill (not a video frame)
-    or a shape that does not follow the text."""
+    """Drawn the same in every render of the layout (cached): a background fill (not a video frame),
+    a pattern (resolved for the title before composing: one of a few variants) or a shape that does
+    not follow the text."""
     if isinstance(layer, BackgroundLayer):
         return scene.background_image is None
-    return isinstance(layer, ShapeLayer) and layer.track is None
+    return isinstance(layer, PatternLayer) or (isinstance(layer, ShapeLayer) and layer.track is None)
 
 
 def _masked_alpha(alpha: Image.Image, mask: Image.Image, opacity: float) -> Image.Image:

@@ -28,7 +28,7 @@ def draw_text_shadow(canvas: Image.Image, lines: tuple[PlanLine, ...], typeface:
     (16x fewer pixels than at full size) and scaled back up, then painted through that mask."""
     blur = shadow.blur_em * size
     dx, dy = shadow.offset_x_em * size, shadow.offset_y_em * size
-    margin = int(blur * 2.5 + stroke_px + size * 0.3) + 4
+    margin = int(blur * 3 + stroke_px + size * 0.3) + 4  # the blur's full reach: no straight edge at the mask's border
     x0 = max(0, int(ink.x + min(dx, 0)) - margin)
     y0 = max(0, int(ink.y + min(dy, 0)) - margin)
     x1 = min(canvas.width, int(ink.right + max(dx, 0)) + margin)

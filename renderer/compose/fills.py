@@ -23,13 +23,16 @@ def fill_image(fill: str | Gradient | ImageFill, width_px: int, height_px: int, 
     if isinstance(fill, str):
         return Image.new("RGBA", (width_px, height_px), parse_color(fill))
     if isinstance(fill, Gradient):
-        return _gradient(fill.type, tuple(parse_color(s) for s in fill.stops), fill.angle_deg, fill.center.x, fill.center.y, fill.radius, width_px, height_px).copy()
+        small = _gradient(fill.type, tuple(parse_color(s) for s in fill.stops), fill.angle_deg, fill.center.x, fill.center.y, fill.radius, width_px, height_px)
+        # cached small (a few KB), not at full size: 64 hd gradients were 940 MB
+        return small.resize((width_px, height_px), Image.Resampling.BILINEAR)
     return image_cover(load_layout_image(images_root, fill.path), width_px, height_px, darken=fill.darken, blur_px=fill.blur_px)
 
 
 @lru_cache(maxsize=64)
 def _gradient(kind: str, stops: tuple[RGBA, ...], angle_deg: float, cx: float, cy: float, radius: float, width_px: int, height_px: int) -> Image.Image:
-    """The gradient at 1/4 resolution, resized. Pillow's float images (ImageMath) do the sums:
+    """The gradient sampled every ``_GRADIENT_STEP_PX`` (small: it is cached); the caller resizes it
+    to the full size. Pillow's float images (ImageMath) do the sums:
     ``t`` is a linear projection on the angle (or the distance to the centre over the radius),
     separable into a row and a column, clipped to 0..1; each channel is interpolated between the
     stops and rounded half to even."""
@@ -52,8 +55,7 @@ def _gradient(kind: str, stops: tuple[RGBA, ...], angle_deg: float, cx: float, c
         t = _math(lambda a: (a["x"] * a["x"] + a["y"] * a["y"]) ** 0.5 / (radius * diagonal), x=across, y=down)
     t = _math(lambda a: a["min"](a["max"](a["t"], 0.0), 1.0), t=t)
     positions = [index / (len(stops) - 1) for index in range(len(stops))]
-    small = Image.merge("RGBA", [_rounded(_interpolated(t, positions, [float(stop[c]) for stop in stops])) for c in range(4)])
-    return small.resize((width_px, height_px), Image.Resampling.BILINEAR)
+    return Image.merge("RGBA", [_rounded(_interpolated(t, positions, [float(stop[c]) for stop in stops])) for c in range(4)])
 
 
 def _math(expression: Callable[[dict[str, Any]], Any], **images: Image.Image) -> Image.Image:

@@ -3,6 +3,9 @@ stand out, its shadow."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 from PIL import Image, ImageFilter
 
 from ..colors import RGBA, contrast_ratio, luminance_array, parse_color, relative_luminance, to_hex
@@ -70,14 +73,24 @@ def draw_logo(work: Work, scene: Scene, index: int) -> None:
         paint_over(work.canvas, paint, (round(box.x), round(box.y)))
         detail += f" on a {to_hex(color)} plate (contrast {before:.1f}:1 -> {after:.1f}:1)"
     elif logo.shadow:
-        shadow = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        shadow.putalpha(image.getchannel("A").point(lambda a: a * 0.5).filter(ImageFilter.GaussianBlur(6 * scene.scale)))
-        paint_over(work.canvas, shadow, (round(rect.x + 2 * scene.scale), round(rect.y + 4 * scene.scale)))
+        draw_logo_shadow(work.canvas, image, (round(rect.x + 2 * scene.scale), round(rect.y + 4 * scene.scale)),
+                         blur_px=6 * scene.scale)
     paint_over(work.canvas, image, (round(rect.x), round(rect.y)))
     work.painted.append(rect.inflate(12 * scene.scale))
     if work.logo_note:
         detail += f"; {work.logo_note}"
     work.images.append(PlanImage(index, "logo", rect, detail))
+
+
+def draw_logo_shadow(canvas: Image.Image, image: Image.Image, xy: tuple[int, int], *, blur_px: float) -> None:
+    """The logo's soft shadow at ``xy``, with the room its blur needs around it: blurred inside
+    the logo's own size, a square logo's shadow would stop at a hard straight edge."""
+    room = math.ceil(3 * blur_px)
+    alpha = Image.new("L", (image.width + 2 * room, image.height + 2 * room), 0)
+    alpha.paste(image.getchannel("A").point(lambda a: a * 0.5), (room, room))
+    shadow = Image.new("RGBA", alpha.size, (0, 0, 0, 0))
+    shadow.putalpha(alpha.filter(ImageFilter.GaussianBlur(blur_px)))
+    paint_over(canvas, shadow, (xy[0] - room, xy[1] - room))
 
 
 def _logo_rect(scene: Scene, region: Rect, corner: str) -> Rect:

@@ -12,8 +12,9 @@ def paint_over(canvas: Image.Image, image: Image.Image, xy: tuple[int, int]) -> 
     canvas.paste(image, xy, image)
 
 
-def shape_mask(shape: str, width: int, height: int, radius: int) -> Image.Image:
-    """An anti-aliased mask (drawn at 3x and reduced)."""
+def shape_mask(shape: str, width: int, height: int, radius: int,
+               points: list[tuple[float, float]] | None = None) -> Image.Image:
+    """An anti-aliased mask (drawn at 3x and reduced); a polygon's ``points`` in pixels of the box."""
     if shape == "rect" and radius == 0:
         return Image.new("L", (width, height), 255)
     k = 3
@@ -21,6 +22,8 @@ def shape_mask(shape: str, width: int, height: int, radius: int) -> Image.Image:
     draw = ImageDraw.Draw(big)
     if shape == "ellipse":
         draw.ellipse((0, 0, width * k - 1, height * k - 1), fill=255)
+    elif shape == "polygon":
+        draw.polygon([(x * k, y * k) for x, y in points or ()], fill=255)
     else:
         draw.rounded_rectangle((0, 0, width * k - 1, height * k - 1), radius=radius * k, fill=255)
     return big.reduce(k)

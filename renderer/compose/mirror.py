@@ -14,9 +14,13 @@ mirrored horizontally before composing:
 * the kit's logo corner ``top-left <-> top-right`` (and bottom);
 * text alignment ``left <-> right``, for left-to-right text layers only (a listicle's number):
   compose already aligns a right-to-left paragraph to the other side, so a right-to-left layer
-  keeps its alignment here and ends up at the right, as mirrored.
+  keeps its alignment here and ends up at the right, as mirrored; a stack's items likewise, each
+  by its own direction (a Latin badge over an Arabic title);
+* polygons' points, and patterns: their box, their fade ``left <-> right``, the centre of rays
+  and halftone ``cx -> 1 - cx``, stripes' angle ``a -> 180 - a``.
 
-The title is the longest text layer; its first strong character decides (UAX #9 P2-P3).
+The title is the longest text (of text layers and stack items); its first strong character
+decides (UAX #9 P2-P3).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..text.bidi import paragraph_level
-from ..spec.layout import BackgroundLayer, Box, Gradient, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from ..spec.layout import (BackgroundLayer, Box, Gradient, LayoutSpec, LogoLayer, PatternLayer, PhotoLayer, Point, ShapeLayer,
+                           StackLayer, TextLayer)
+from .patterns import DEFAULTS as PATTERN_DEFAULTS
 
 _SIDE = {"left": "right", "right": "left"}
 SceneT = TypeVar("SceneT")
@@ -33,6 +39,7 @@ SceneT = TypeVar("SceneT")
 
 def title_is_rtl(spec: LayoutSpec) -> bool:
     texts = [layer.text for layer in spec.layers if isinstance(layer, TextLayer)]
+    texts += [item.text for layer in spec.layers if isinstance(layer, StackLayer) for item in layer.items]
     return bool(texts) and paragraph_level(max(texts, key=len)) == 1
 
 
@@ -61,8 +68,19 @@ def mirror_layout(spec: LayoutSpec) -> LayoutSpec:
 
 def _mirror_layer(layer: Any, width: int) -> Any:
     update: dict[str, Any] = {}
-    if isinstance(layer, (ShapeLayer, TextLayer, PhotoLayer, LogoLayer)):
+    if isinstance(layer, (ShapeLayer, TextLayer, PhotoLayer, LogoLayer, StackLayer)):
         update["box"] = _mirror_box(layer.box, width)
+    if isinstance(layer, PatternLayer) and layer.box is not None:
+        update["box"] = _mirror_box(layer.box, width)
+    if isinstance(layer, ShapeLayer) and layer.points is not None:
+        update["points"] = [(layer.box.width - x, y) for x, y in layer.points]
+    if isinstance(layer, PatternLayer):
+        update.update(_mirror_pattern(layer))
+    if isinstance(layer, StackLayer):
+        update["align"] = _SIDE.get(layer.align, layer.align)
+        flipped = _SIDE.get(layer.align, layer.align)
+        update["items"] = [item.model_copy(update={"align": _item_align(item.align, layer.align, flipped, item.text)})
+                           for item in layer.items]
     if isinstance(layer, ShapeLayer) and layer.track is not None and layer.track.edge in ("left", "right"):
         update["track"] = layer.track.model_copy(update={"edge": "right" if layer.track.edge == "left" else "left"})
     if isinstance(layer, (ShapeLayer, BackgroundLayer)):
@@ -78,6 +96,27 @@ def _mirror_layer(layer: Any, width: int) -> Any:
     if isinstance(layer, TextLayer) and layer.align in _SIDE and paragraph_level(layer.text) == 0:
         update["align"] = _SIDE[layer.align]
     return layer.model_copy(update=update) if update else layer
+
+
+def _item_align(own: str | None, stack_align: str, flipped_stack_align: str, text: str) -> str | None:
+    """A stack item's alignment in the mirrored stack: flipped for left-to-right text (compose
+    flips right-to-left text itself); None (the stack's) where that is what it comes to."""
+    align = own or stack_align
+    wanted = _SIDE.get(align, align) if paragraph_level(text) == 0 else align
+    return None if own is None and wanted == flipped_stack_align else wanted
+
+
+def _mirror_pattern(layer: PatternLayer) -> dict[str, Any]:
+    update: dict[str, Any] = {}
+    if layer.fade in _SIDE:
+        update["fade"] = _SIDE[layer.fade]
+    defaults = PATTERN_DEFAULTS.get(layer.pattern)  # None for "kit": resolved (and mirrored) once chosen
+    if defaults is None:
+        return update
+    center = layer.center or Point(x=defaults.center[0], y=defaults.center[1])
+    update["center"] = center.model_copy(update={"x": 1.0 - center.x})
+    update["angle_deg"] = 180.0 - (layer.angle_deg if layer.angle_deg is not None else defaults.angle_deg)
+    return update
 
 
 def _mirror_box(box: Box, width: int) -> Box:

@@ -48,6 +48,7 @@ class PlanText:
     emphasis_style: str
     emphasis_color: str
     contrast_ratio: float  # worst WCAG ratio of the text colour against what lies behind it
+    role: str = "title"  # title (read at a glance, even in a feed) | secondary (a badge, subtitle, speaker, note)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The presenter cutout engine: background removal with rembg, face finding, and the caches.
+"""The presenter cutout engine: background removal (rembg's models and arithmetic), face finding, and the caches.
 
 :class:`CutoutEngine` cuts the subject out of a photo with rembg and a model that ships with
 thumbkit (``renderer/cutout/models/u2netp.onnx``, md5-verified, never downloaded: see
@@ -17,22 +17,24 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from PIL import Image, ImageChops
 
 from ..errors import AssetError
 from ..files import write_atomic
+from ..assets.decode import fitted_size
 from ..lru import LruCache
+from ..memory import MIB, image_bytes, release_free_memory
 from .disk_cache import CACHE_VERSION, cutout_from_mask_png, default_cache_dir, mask_png
 from .faces import find_face
 from .framing import photo_cuts
 from .masks import MASK_LEVELS, apply_mask, clean_mask, drop_specks, subject_box
-from .model import BUNDLED_MODEL, MODEL_MD5, new_rembg_session
+from .model import BUNDLED_MODEL, MODEL_MD5, ModelSession, model_path
 from .results import CUTOUT_MAX_SIDE_PX, Cutout
 
 _MEMORY_CACHE_ENTRIES = 8
+_MEMORY_CACHE_BYTES = 48 * MIB  # three cutouts of 2048 px photos, all eight of smaller ones
 #: A solid subject larger than this share means the background was not told apart.
 _MAX_SUBJECT_SHARE = 0.97
 
@@ -63,20 +65,21 @@ class CutoutEngine:
         self.model = model
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
         self.max_side_px = max_side_px
-        self._session: Any = None
+        self._session: ModelSession | None = None
         self._session_lock = threading.Lock()
-        self._memory: LruCache[str, Cutout] = LruCache(_MEMORY_CACHE_ENTRIES)
+        self._memory: LruCache[str, Cutout] = LruCache(
+            _MEMORY_CACHE_ENTRIES, max_bytes=_MEMORY_CACHE_BYTES, size_of=lambda cut: image_bytes(cut.image))
 
     @property
     def has_session(self) -> bool:
         """Whether the model has been loaded (it is, on the first cutout that misses the cache)."""
         return self._session is not None
 
-    def session(self) -> Any:
-        """The rembg session for this engine's model, created on first use."""
+    def session(self) -> ModelSession:
+        """The model session for this engine's model, created on first use."""
         with self._session_lock:
             if self._session is None:
-                self._session = new_rembg_session(self.model)
+                self._session = ModelSession(self.model, model_path(self.model))
             return self._session
 
     def cutout(self, image: Image.Image, *, image_bytes_hash: str | None = None) -> Cutout:
@@ -86,7 +89,7 @@ class CutoutEngine:
         photo's encoded bytes; without it the decoded pixels are hashed instead.
         Raises :class:`InputError` when the photo holds no subject.
         """
-        size_px = _fitted_size(image.size, self.max_side_px)
+        size_px = fitted_size(image.size, self.max_side_px)
         key = self._cache_key(size_px, image_bytes_hash or _pixels_hash(image))
         found = self._memory.get(key)
         if found is None:
@@ -95,6 +98,7 @@ class CutoutEngine:
             if found is None:
                 found, mask = self._compute(working)
                 self._disk_put(key, found, mask)
+                release_free_memory()  # the model's and the masks' buffers, now free
         self._memory.put(key, found)
         return found
 
@@ -156,15 +160,6 @@ class CutoutEngine:
             write_atomic(self._disk_path(key), mask_png(value, mask), durable=False)
         except OSError:
             pass
-
-
-def _fitted_size(size_px: tuple[int, int], max_side_px: int) -> tuple[int, int]:
-    """``size_px`` scaled down, keeping its aspect, so that no side exceeds ``max_side_px``."""
-    width_px, height_px = size_px
-    if max(size_px) <= max_side_px:
-        return size_px
-    scale = max_side_px / max(size_px)
-    return (max(1, round(width_px * scale)), max(1, round(height_px * scale)))
 
 
 def _resized(image: Image.Image, size_px: tuple[int, int]) -> Image.Image:

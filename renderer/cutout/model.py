@@ -1,5 +1,6 @@
 """The cutout model: the bundled u2netp (``models/``) or one already in rembg's folder, md5-verified,
-never downloaded, and the rembg session that loads it."""
+never downloaded, and the session that runs it (:class:`ModelSession`: rembg's arithmetic on
+onnxruntime, without importing rembg or keeping onnxruntime's memory arena)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from ..errors import AssetError
+from ..memory import heavy_step, release_free_memory
 
 BUNDLED_MODELS_DIR = Path(__file__).resolve().parent / "models"
 BUNDLED_MODEL = "u2netp"
@@ -40,20 +44,33 @@ def model_path(model: str) -> Path:
 
 
 def _rembg_sessions() -> dict[str, Any]:
-    """rembg's session classes by model name; an AssetError if rembg can't be imported.
+    """rembg's session classes by model name (to find a model in rembg's folder); an AssetError
+    if rembg can't be imported.
 
     onnxruntime is checked first: without it, importing rembg prints and calls ``sys.exit``.
     """
+    _onnxruntime()
     try:
-        import onnxruntime  # noqa: F401
         from rembg.sessions import sessions
     except ImportError as exc:
-        raise AssetError(
-            f"the face cutout needs rembg and onnxruntime, which are not installed ({exc}); "
-            "install them with thumbkit's cutout dependencies"
-        ) from exc
+        raise _missing_runtime(exc) from exc
     found: dict[str, Any] = sessions
     return found
+
+
+def _onnxruntime() -> Any:
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise _missing_runtime(exc) from exc
+    return onnxruntime
+
+
+def _missing_runtime(exc: ImportError) -> AssetError:
+    return AssetError(
+        f"the face cutout needs rembg and onnxruntime, which are not installed ({exc}); "
+        "install them with thumbkit's cutout dependencies"
+    )
 
 
 def _rembg_model_file(model: str) -> Path:
@@ -85,22 +102,64 @@ def _verified(path: str, md5: str, remedy: str) -> Path:
     return Path(path)
 
 
-def new_rembg_session(model: str) -> Any:
-    """A rembg session of ``model`` that loads our verified file and can't download anything.
+#: What each model takes (rembg's values, from its session classes): a square of this side,
+#: normalised with this mean and standard deviation per channel.
+_IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+_MODEL_INPUT: dict[str, tuple[int, tuple[tuple[float, float, float], tuple[float, float, float]]]] = {
+    "u2netp": (320, _IMAGENET),
+    "u2net": (320, _IMAGENET),
+    "u2net_human_seg": (320, _IMAGENET),
+    "silueta": (320, _IMAGENET),
+    "isnet-general-use": (1024, ((0.5, 0.5, 0.5), (1.0, 1.0, 1.0))),
+}
 
-    rembg's session classes find their file with the ``download_models`` classmethod; a subclass
-    overriding it hands rembg the verified path without touching ``U2NET_HOME`` or the network.
+
+class ModelSession:
+    """rembg's ``predict`` for thumbkit's models, with rembg's arithmetic step for step (so the
+    masks are the same to the bit), on an onnxruntime session of the verified model file.
+
+    Not rembg's own session, for memory: importing the ``rembg`` package costs ~150 MB a process
+    (pymatting, numba) that a cutout never uses, and onnxruntime's CPU memory arena kept the
+    ~250 MB an inference needs for good, growing on the second run. Without the arena the
+    inference's buffers go back when it ends, for the same speed.
     """
-    path = model_path(model)
-    rembg_class = _rembg_sessions()[model]
-    import onnxruntime as ort
 
-    class LocalModelSession(rembg_class):  # type: ignore[misc, valid-type]
-        @classmethod
-        def download_models(cls, *args: Any, **kwargs: Any) -> str:
-            return str(path)
+    def __init__(self, model: str, path: Path) -> None:
+        ort = _onnxruntime()
+        options = ort.SessionOptions()
+        options.enable_cpu_mem_arena = False
+        self.model = model
+        self.side_px, (self._mean, self._std) = _MODEL_INPUT[model]
+        try:
+            self._session = ort.InferenceSession(str(path), options, providers=_providers(ort))
+        except Exception as exc:  # onnxruntime rejects the file: treat like a corrupt asset
+            raise AssetError(f"cutout model {model!r} ({path}) could not be loaded: {exc}") from exc
+        self._input_name = self._session.get_inputs()[0].name
 
-    try:
-        return LocalModelSession(model, ort.SessionOptions())
-    except Exception as exc:  # onnxruntime rejects the file: treat like a corrupt asset
-        raise AssetError(f"cutout model {model!r} ({path}) could not be loaded: {exc}") from exc
+    def predict(self, image: Image.Image) -> list[Image.Image]:
+        """The model's mask of ``image`` (mode L, ``image``'s size), as ``rembg``'s sessions give it."""
+        import numpy as np
+
+        small = np.array(image.convert("RGB").resize((self.side_px,) * 2, Image.Resampling.LANCZOS))
+        scaled = small / max(np.max(small), 1e-6)
+        normalised = (scaled - np.array(self._mean)) / np.array(self._std)
+        batch = np.expand_dims(normalised.transpose((2, 0, 1)), 0).astype(np.float32)
+        with heavy_step:  # ~270 MB for u2netp: one inference at a time per process
+            release_free_memory()  # start it from the least memory held
+            prediction = self._session.run(None, {self._input_name: batch})[0][:, 0, :, :]
+        release_free_memory()
+        low, high = np.min(prediction), np.max(prediction)
+        prediction = np.squeeze((prediction - low) / (high - low))
+        mask = Image.fromarray((prediction * 255).astype("uint8"), mode="L")
+        return [mask.resize(image.size, Image.Resampling.LANCZOS)]
+
+
+def _providers(ort: Any) -> list[str]:
+    """rembg's choice: CUDA or ROCm on a GPU build, else OpenVINO when installed, else the CPU."""
+    available = ort.get_available_providers()
+    gpu = ort.get_device().startswith("GPU")
+    for provider, needs_gpu in (("CUDAExecutionProvider", True), ("ROCMExecutionProvider", True),
+                                ("OpenVINOExecutionProvider", False)):
+        if provider in available and (gpu or not needs_gpu):
+            return [provider, "CPUExecutionProvider"]
+    return ["CPUExecutionProvider"]

@@ -55,12 +55,18 @@ def text_bodies(plan: Plan, *, format: str, fonts: FontBook) -> list[TextBody]:
 
 
 def legibility_findings(bodies: list[TextBody], *, format: str, suggestion: str = "") -> list[Finding]:
-    """``legibility_feed`` for the smallest text under its script's legible limit (with
-    ``headline_suggested`` when it fails, naming ``suggestion``: the plan's shortened title)."""
+    """``legibility_feed`` for the text furthest under its limit (with ``headline_suggested`` when
+    it fails, naming ``suggestion``: the plan's shortened title): the legible limit for the title's
+    texts, the fail limit for secondary ones (a badge, a subtitle, a speaker, marked ``role:
+    secondary`` by their layout: made out in the feed, not read at a glance)."""
     if not bodies:
         return []
-    worst = min(bodies, key=lambda body: body.feed_px / body.limits.legible_px)
-    if worst.feed_px >= worst.limits.legible_px:
+
+    def limit_of(body: TextBody) -> float:
+        return body.limits.legible_px if body.text.role == "title" else body.limits.fail_px
+
+    worst = min(bodies, key=lambda body: body.feed_px / limit_of(body))
+    if worst.feed_px >= limit_of(worst):
         return []
     view = FEED_VIEWS[format]
     failed = worst.feed_px < worst.limits.fail_px

@@ -15,10 +15,13 @@ import numpy as np
 from PIL import Image
 
 from ..colors import luminance_array, parse_color, relative_luminance
+from ..errors import InputError
 from ..spec.kit import Palette
 
 LIGHT_INK_LUMINANCE = 0.4  # the renderer's threshold between light and dark grounds
 OPAQUE_ALPHA = 128
+#: Logos are drawn at most 800 px wide (1600 at hd): a logo is kept at most this size a side.
+LOGO_MAX_SIDE_PX = 1600
 LOGO_FILE = "logo.png"
 LOGO_DARK_FILE = "logo-dark.png"
 
@@ -28,6 +31,17 @@ class LogoVariants:
     light: Image.Image  # for dark grounds: the kit's ``file``
     dark: Image.Image  # for light grounds: the kit's ``file_dark``
     made: str  # which variant was made as a one-colour version: "light" or "dark"
+
+
+def require_visible_logo(image: Image.Image, label: str, *, field: str) -> None:
+    """Refuse a logo with nothing to draw: no pixel even half opaque (the ``InputError`` names
+    ``label``; ``kit new`` and a request's ``logoImage`` say the same)."""
+    if image.getchannel("A").point(lambda alpha: 255 if alpha >= OPAQUE_ALPHA else 0).getbbox() is None:
+        raise InputError(
+            f"{label} has no visible pixels (none is even half opaque): there is no logo to draw; "
+            "use a PNG or WebP whose logo is opaque on a transparent ground",
+            field=field,
+        )
 
 
 def ink_luminance(image: Image.Image) -> float:

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from ..spec.catalog import KIT_ID, load_kit
@@ -30,7 +29,7 @@ from ..errors import InputError
 from ..text.fonts import FontBook
 from ..assets.decode import DEFAULT_MIN_SIDE_PX, content_hash
 from ..assets.decode import decode_image as decode_user_image
-from .logo import LOGO_DARK_FILE, LOGO_FILE, OPAQUE_ALPHA, logo_variants
+from .logo import LOGO_DARK_FILE, LOGO_FILE, LOGO_MAX_SIDE_PX, logo_variants, require_visible_logo
 from .palette import READABLE_CONTRAST, PaletteChoice, assign_roles, dominant_colors
 from .references import Source, load_references, read_source
 from ..spec.kit import KIT_NAME_RULE, kit_name_problem
@@ -38,7 +37,6 @@ from ..spec.schema import modeline
 from ..paths import data_dir, user_kits_dir
 from ..request import CATEGORIES
 
-LOGO_MAX_SIDE_PX = 1600  # logos are drawn at most 800 px wide (hd): keep a sharp 2x
 PHOTO_MAX_SIDE_PX = 2560  # the largest photo slot at hd is about 1300 px (a background covers 2560x1440 at hd)
 MAX_BACKGROUNDS = 32  # as the kit schema allows
 PHOTO_JPEG_QUALITY = 90
@@ -234,12 +232,7 @@ def _reduced(image: Image.Image, max_side_px: int, label: str, role: str) -> Ima
 def _logo_image(source: Source) -> Image.Image:
     label = _label(source, "logo")
     image = _reduced(_user_image(source, "logo"), LOGO_MAX_SIDE_PX, label, "logo")
-    if int(np.asarray(image.getchannel("A")).max()) < OPAQUE_ALPHA:
-        raise InputError(
-            f"{label} has no visible pixels (none is even half opaque): there is no logo to draw; "
-            "use a PNG or WebP whose logo is opaque on a transparent ground",
-            field="logo",
-        )
+    require_visible_logo(image, label, field="logo")
     return image
 
 

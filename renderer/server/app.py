@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -15,6 +16,7 @@ from .cachekey import thumbkit_version
 from .docs import install_docs
 from .errors import install_error_handlers
 from .middleware import CatchAllMiddleware, InFlight, InFlightMiddleware
+from .openapi import describe
 from .playground import install_playground
 from .services import Services
 from .settings import ServerSettings
@@ -54,6 +56,13 @@ def create_app(settings: ServerSettings, *, renderer: Renderer | None = None) ->
         app.include_router(module.router)
     install_docs(app)
     install_playground(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = describe(FastAPI.openapi(app), services.render.renderer, settings)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

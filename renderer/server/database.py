@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 2  # 2: images.quality
+SCHEMA_VERSION = 3  # 2: images.quality; 3: image_owners (the gallery lists a key's own images)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS images (
@@ -31,6 +31,13 @@ CREATE TABLE IF NOT EXISTS images (
     quality       TEXT                   -- JSON: the judge's report on a render (none on a video frame)
 );
 CREATE INDEX IF NOT EXISTS images_by_time ON images (created_at DESC);
+CREATE TABLE IF NOT EXISTS image_owners (
+    owner      TEXT NOT NULL,            -- fingerprint of an API key that was answered with the image
+    image_id   TEXT NOT NULL REFERENCES images (id),
+    created_at REAL NOT NULL,            -- when that key first got it
+    PRIMARY KEY (owner, image_id)
+);
+CREATE INDEX IF NOT EXISTS image_owners_by_time ON image_owners (owner, created_at DESC);
 CREATE TABLE IF NOT EXISTS renders (
     request_key TEXT PRIMARY KEY,        -- cachekey.request_key(): normalized request + renderer
     image_id    TEXT NOT NULL REFERENCES images (id),
@@ -53,7 +60,10 @@ CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (status, created_at);
 """
 
 # MIGRATIONS[n]: from schema n to n + 1 (the tables of SCHEMA exist already, as version n made them)
-MIGRATIONS = {1: "ALTER TABLE images ADD COLUMN quality TEXT"}
+MIGRATIONS = {
+    1: "ALTER TABLE images ADD COLUMN quality TEXT",
+    2: "SELECT 1",  # image_owners is a new table, made by SCHEMA; images stored before have no owner
+}
 
 
 def connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:

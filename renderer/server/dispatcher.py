@@ -81,7 +81,7 @@ class JobDispatcher:
     async def _run(self, job: Job) -> None:
         try:
             try:
-                outputs = await get_kind(job.kind).run(self.context, job.input)
+                outputs = await get_kind(job.kind).run(self.context.for_owner(job.owner), job.input)
             except UserError as exc:
                 await anyio.to_thread.run_sync(self.jobs.fail, job.id, str(exc))
             except Exception:

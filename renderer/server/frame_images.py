@@ -19,8 +19,9 @@ FRAME_FORMAT = "frame"
 _OUTPUT_FORMATS = {"image/webp": "webp", "image/png": "png", "image/jpeg": "jpeg"}
 
 
-def store_frame(store: ImageStore, database: Database, frame: Frame, video_name: str) -> StoredImage:
-    """Store ``frame`` (once per distinct bytes) and return its record."""
+def store_frame(store: ImageStore, database: Database, frame: Frame, video_name: str,
+                owner: str | None = None) -> StoredImage:
+    """Store ``frame`` (once per distinct bytes) and return its record; ``owner`` gets it listed."""
     image = StoredImage(
         id=hashlib.sha256(frame.data).hexdigest(), media_type=frame.media_type,
         output_format=_OUTPUT_FORMATS[frame.media_type], format=FRAME_FORMAT, width=frame.width_px,
@@ -35,6 +36,8 @@ def store_frame(store: ImageStore, database: Database, frame: Frame, video_name:
             " :layout, :kit, :title, :created_at)",
             image.__dict__,
         )
+        if owner is not None:
+            store.own(image.id, owner, connection)
         row = connection.execute("SELECT * FROM images WHERE id = ?", (image.id,)).fetchone()
     return StoredImage.from_row(row)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..errors import InputError
@@ -32,10 +32,15 @@ KIND_MODULES: tuple[str, ...] = ("renderer.server.job_video",)
 @dataclass(frozen=True)
 class JobContext:
     """What a running job may use. ``run`` coroutines run on the event loop: CPU or blocking work
-    goes through ``run_sync``, which shares the render threads' bound."""
+    goes through ``run_sync``, which shares the render threads' bound. ``owner`` gets the images the
+    job stores in its listings."""
 
     settings: ServerSettings
     render: RenderService
+    owner: str | None = None  # the fingerprint of the key that submitted the running job
+
+    def for_owner(self, owner: str) -> JobContext:
+        return replace(self, owner=owner)
 
     async def run_sync(self, func: Callable[..., T], *args: Any) -> T:
         return await self.render.run_sync(func, *args)
@@ -106,5 +111,5 @@ def _check_generate(input: JobInput, context: JobContext) -> JobInput:
 
 @job_kind("generate", check=_check_generate)
 async def run_generate(context: JobContext, input: JobInput) -> JobOutputs:
-    result = await context.render.generate(input)
+    result = await context.render.generate(input, owner=context.owner)
     return [image_output(result.image), *(image_output(variant.image) for variant in result.variants[1:])]

@@ -60,9 +60,11 @@ class _VideoJob(Protocol):
 J = TypeVar("J", bound=_VideoJob)
 
 
-def _video_job_kind(name: str, read: Callable[[JobInput], J], make: Callable[[VideoServices, J], JobOutputs]) -> Runner:
+def _video_job_kind(name: str, read: Callable[[JobInput], J],
+                    make: Callable[[VideoServices, J, str | None], JobOutputs]) -> Runner:
     """Register job kind ``name``: ``read`` checks its input (and the video must be there) when the
-    job is submitted; ``make`` does the work in a worker thread when it runs."""
+    job is submitted; ``make`` does the work in a worker thread when it runs, its images listed to
+    the job's owner."""
 
     def check(input: JobInput, context: JobContext) -> JobInput:
         checked = read(input)
@@ -70,12 +72,12 @@ def _video_job_kind(name: str, read: Callable[[JobInput], J], make: Callable[[Vi
         return checked.to_json()
 
     async def run(context: JobContext, input: JobInput) -> JobOutputs:
-        return await context.run_sync(make, _services(context), read(input))
+        return await context.run_sync(make, _services(context), read(input), context.owner)
 
     return job_kind(name, check=check)(run)
 
 
-def _make_frame(services: VideoServices, job: FrameInput) -> JobOutputs:
+def _make_frame(services: VideoServices, job: FrameInput, owner: str | None) -> JobOutputs:
     video = _find_video(services, job.video)
     options = job.options
     shot = _named(video.path, video.shown, lambda: frame(
@@ -83,12 +85,12 @@ def _make_frame(services: VideoServices, job: FrameInput) -> JobOutputs:
         output_format=options.output_format, background="#{:02x}{:02x}{:02x}".format(*options.background_rgb),
         quality=options.quality,
     ))
-    image = store_frame(services.images, services.database, shot, video.label)
+    image = store_frame(services.images, services.database, shot, video.label, owner)
     services.index.add_frames([_stored(video, image, shot, "frame", job.time_s)])
     return [_output(video, image, shot, job.time_s)]
 
 
-def _make_moments(services: VideoServices, job: MomentsInput) -> JobOutputs:
+def _make_moments(services: VideoServices, job: MomentsInput, owner: str | None) -> JobOutputs:
     video = _find_video(services, job.video)
     found = _named(video.path, video.shown, lambda: moments(
         video.path, count=job.count, output_format=job.options.output_format, quality=job.options.quality,
@@ -96,7 +98,7 @@ def _make_moments(services: VideoServices, job: MomentsInput) -> JobOutputs:
     outputs, stored = [], []
     for moment in found:
         assert moment.frame is not None
-        image = store_frame(services.images, services.database, moment.frame, video.label)
+        image = store_frame(services.images, services.database, moment.frame, video.label, owner)
         stored.append(_stored(video, image, moment.frame, "moments", moment.timestamp_s, moment.score, moment.reason))
         outputs.append({**_output(video, image, moment.frame, moment.timestamp_s),
                         "score": moment.score, "reason": moment.reason})

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from ..errors import AssetError, InputError
+from ..errors import AssetError, InputError, shown
 
 PATH_FIELD = "video.path"
 HOW_TO_CONFIGURE = (
@@ -37,16 +37,16 @@ def resolve_media_path(root: Path | None, path: object) -> Path:
         raise InputError(f"{PATH_FIELD} must not contain a NUL character", field=PATH_FIELD)
     relative = PurePosixPath(path)
     if relative.is_absolute() or PureWindowsPath(path).drive:
-        raise InputError(f"{PATH_FIELD} {path!r} is absolute: give a path relative to the media root", field=PATH_FIELD)
+        raise InputError(f"{PATH_FIELD} {shown(path)} is absolute: give a path relative to the media root", field=PATH_FIELD)
     if ".." in relative.parts:
-        raise InputError(f"{PATH_FIELD} {path!r} goes up with '..': give a path inside the media root", field=PATH_FIELD)
+        raise InputError(f"{PATH_FIELD} {shown(path)} goes up with '..': give a path inside the media root", field=PATH_FIELD)
     real_root = root.resolve()
     try:
         real = (real_root / relative).resolve()
     except (OSError, RuntimeError) as error:  # a symbolic link loop
-        raise InputError(f"{PATH_FIELD} {path!r} cannot be resolved: {error}", field=PATH_FIELD) from None
+        raise InputError(f"{PATH_FIELD} {shown(path)} cannot be resolved: {error}", field=PATH_FIELD) from None
     if not real.is_relative_to(real_root):
-        raise InputError(f"{PATH_FIELD} {path!r} leads outside the media root (through a symbolic link)", field=PATH_FIELD)
+        raise InputError(f"{PATH_FIELD} {shown(path)} leads outside the media root (through a symbolic link)", field=PATH_FIELD)
     return real
 
 

@@ -1,44 +1,21 @@
 """Schemas for the OpenAPI document (``/openapi.json``, ``/docs``).
 
 They describe; they do not validate: bodies are read raw and checked by ``parse_request`` so that a
-bad payload gets ThumbAPI's message, not FastAPI's.
+bad payload gets ThumbAPI's message, not FastAPI's. Request bodies are JSON Schema built per server
+(``openapi_bodies``), applied by :func:`describe`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..formats import FORMAT_NAMES
-from ..request import CATEGORIES, IMAGE_STYLES
-from ..text.title import MAX_TITLE_CHARS
+from .openapi_bodies import COMPONENTS, FORMATS, generate_body, job_body, picture_upload_body, upload_body
 
-
-class GenerateBody(BaseModel):
-    """ThumbAPI's request body (``layout`` is thumbkit's own addition)."""
-
-    title: str = Field(min_length=1, max_length=MAX_TITLE_CHARS, examples=["7 Python tricks you didn't know"])
-    format: Literal[FORMAT_NAMES] = "youtube"  # type: ignore[valid-type]
-    category: Literal[CATEGORIES] = "auto"  # type: ignore[valid-type]
-    usePhoto: bool = False
-    useLogo: bool = False
-    photoImage: str | None = Field(default=None, description="base64 data URL, at most 2 MB")
-    logoImage: str | None = Field(default=None, description="base64 data URL, at most 1 MB")
-    customAssetsId: str | None = Field(default=None, description="a brand kit id (see GET /v1/catalog)")
-    outputFormat: Literal["webp", "png"] = "webp"
-    model: Literal["sd", "hd"] = "sd"
-    imageStyle: Literal[IMAGE_STYLES] | None = Field(default=None, description="legacy")  # type: ignore[valid-type]
-    personImage: str | None = Field(default=None, description="legacy")
-    usePersonalPhoto: bool | None = Field(default=None, description="legacy")
-    layout: str = Field(default="auto", description="thumbkit: a layout name, or auto (the best scored candidate)")
-    headline: str | None = Field(default=None, max_length=MAX_TITLE_CHARS,
-                                 description="thumbkit: a shorter text drawn instead of the title, or auto (shortened only when the title would be illegible)")
-    language: str = Field(default="auto", description="thumbkit: hyphenation language of long words (BCP-47: de, en-GB...), or auto")
-    variants: int = Field(default=1, ge=1, le=6, description="thumbkit: how many visibly different thumbnails, the best first")
-    backgroundImage: str | None = Field(
-        default=None, description="thumbkit: a picture to put the title over, where it leaves room: a base64 data URL "
-        "(JPEG, PNG or WebP, at most 5 MB, within the body cap) or the id of a stored image (POST /v1/uploads, a video frame)")
+if TYPE_CHECKING:
+    from ..api import Renderer
+    from .settings import ServerSettings
 
 
 class Dimensions(BaseModel):
@@ -86,11 +63,6 @@ class ErrorBody(BaseModel):
     error: str
 
 
-class JobBody(BaseModel):
-    kind: str = Field(examples=["generate"], description="generate, frame or moments")
-    input: dict[str, Any] = Field(description="generate: ThumbAPI's request body; frame: {video, time, width, height, fit, format}; moments: {video, count, format}")
-
-
 class JobOutput(BaseModel):
     model_config = ConfigDict(extra="allow")
     type: str
@@ -110,19 +82,55 @@ class JobResponse(BaseModel):
     updatedAt: float
 
 
+ID_PATTERNS = {"image_id": "^[0-9a-f]{64}$", "job_id": "^job_[0-9a-f]{24}$", "video_id": "^(?:upload|path)_[0-9a-f]{64}$"}
 GENERATE_EXAMPLE = {"title": "7 Python tricks you didn't know", "format": "youtube"}
 JOB_EXAMPLE = {"kind": "generate", "input": GENERATE_EXAMPLE}
 
 
-def request_body(model: type[BaseModel], example: dict[str, Any]) -> dict[str, Any]:
-    """``openapi_extra`` for a route that reads its body itself."""
-    content = {"schema": model.model_json_schema(), "example": example}
-    return {"requestBody": {"required": True, "content": {"application/json": content}}}
+def describe(document: dict[str, Any], renderer: Renderer, settings: ServerSettings) -> dict[str, Any]:
+    """FastAPI's document, made to say what this server does: the JSON bodies the routes read
+    themselves (``openapi_bodies``: this server's kits, layouts and media root), the custom formats
+    named, and every error as ``ErrorBody`` (FastAPI's own validation errors are answered that way)."""
+    json_body = {"/v1/generate": (generate_body(renderer), GENERATE_EXAMPLE),
+                 "/v1/jobs": (job_body(renderer, settings.media_root), JOB_EXAMPLE)}
+    for path, (schema, example) in json_body.items():
+        content = {"application/json": {"schema": schema, "example": example}}
+        document["paths"][path]["post"]["requestBody"] = {"required": True, "content": content}
+    document["paths"]["/v1/videos"]["post"]["requestBody"] = upload_body()
+    document["paths"]["/v1/uploads"]["post"]["requestBody"] = picture_upload_body()
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(COMPONENTS)
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    _replace_refs(document, "#/components/schemas/HTTPValidationError", "#/components/schemas/ErrorBody")
+    for parameter in _parameters(document):
+        if parameter["in"] == "path" and parameter["name"] in ID_PATTERNS:  # other ids: 404, as for unknown ones
+            parameter["schema"] = {"type": "string", "pattern": ID_PATTERNS[parameter["name"]]}
+    document["info"]["x-formats"] = FORMATS
+    return document
+
+
+def _parameters(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [parameter for operations in document["paths"].values() for operation in operations.values()
+            for parameter in operation.get("parameters", [])]
+
+
+def _replace_refs(node: Any, old: str, new: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and value == old:
+                node[key] = new
+            else:
+                _replace_refs(value, old, new)
+    elif isinstance(node, list):
+        for item in node:
+            _replace_refs(item, old, new)
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "the body is not JSON", 401: "Missing API key / Invalid API key", 404: "not found",
+        408: "the body did not come in time (--read-timeout); the connection is closed",
         413: "the body is too large", 422: "the payload is invalid (ThumbAPI's message)",
         429: "Rate limit exceeded (Retry-After says when to try again)", 500: "Internal server error",
     }

@@ -90,12 +90,14 @@ class RenderService:
         """``func(*args)`` in a worker thread, counted against the render threads."""
         return await anyio.to_thread.run_sync(func, *args, limiter=self._limiter)
 
-    async def generate(self, body: Mapping[str, Any]) -> GenerateResult:
-        return await self.generate_request(parse_request(body))
+    async def generate(self, body: Mapping[str, Any], *, owner: str | None = None) -> GenerateResult:
+        return await self.generate_request(parse_request(body), owner=owner)
 
-    async def generate_request(self, request: GenerateRequest) -> GenerateResult:
+    async def generate_request(self, request: GenerateRequest, *, owner: str | None = None) -> GenerateResult:
+        """The image for ``request``; ``owner`` (an API key's fingerprint) gets it in its listings,
+        however it was answered (rendered, from the store, or shared with a twin)."""
         started = time.perf_counter()
-        key, found = await anyio.to_thread.run_sync(self._lookup, request)
+        key, found = await anyio.to_thread.run_sync(self._lookup, request, owner)
         lookup = ("lookup", (time.perf_counter() - started) * 1000)
         if found is not None:
             return replace(found, timings=(lookup,))
@@ -109,15 +111,17 @@ class RenderService:
                     raise
                 # the twin's client went away before its render finished: render it here instead
             else:
+                if owner is not None:
+                    await anyio.to_thread.run_sync(self._own, twin, owner)
                 return replace(twin, from_store=True, timings=(lookup, ("wait", (time.perf_counter() - started) * 1000)))
-        result = await self._render_and_store(key, request)
+        result = await self._render_and_store(key, request, owner)
         return replace(result, timings=(lookup, *result.timings))
 
-    async def _render_and_store(self, key: str, request: GenerateRequest) -> GenerateResult:
+    async def _render_and_store(self, key: str, request: GenerateRequest, owner: str | None) -> GenerateResult:
         future: asyncio.Future[GenerateResult] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            result = await self.run_sync(self._render_and_put, key, request)
+            result = await self.run_sync(self._render_and_put, key, request, owner)
             self.renders_done += 1
         except asyncio.CancelledError:
             future.cancel()
@@ -145,7 +149,7 @@ class RenderService:
         return Background(data, "backgroundImage")
 
     # -- in worker threads (one hop for the lookup, one for render + store) ------------------------
-    def _lookup(self, request: GenerateRequest) -> tuple[str, GenerateResult | None]:
+    def _lookup(self, request: GenerateRequest, owner: str | None) -> tuple[str, GenerateResult | None]:
         key = self.keys.key(request)
         found = self.store.lookup(key)
         if found is None:
@@ -158,9 +162,17 @@ class RenderService:
                 if other is None:
                     break
                 variants.append(StoredVariant(*other))
-        return key, GenerateResult(*found, from_store=True, variants=tuple(variants))
+        result = GenerateResult(*found, from_store=True, variants=tuple(variants))
+        if owner is not None:
+            self._own(result, owner)
+        return key, result
 
-    def _render_and_put(self, key: str, request: GenerateRequest) -> GenerateResult:
+    def _own(self, result: GenerateResult, owner: str) -> None:
+        """``owner`` gets the image and its variants in its listings."""
+        for image_id in dict.fromkeys((result.image.id, *(variant.image.id for variant in result.variants))):
+            self.store.own(image_id, owner)
+
+    def _render_and_put(self, key: str, request: GenerateRequest, owner: str | None) -> GenerateResult:
         started = time.perf_counter()
         background = self.background(request)
         if request.variants > 1:
@@ -169,9 +181,9 @@ class RenderService:
             thumbnails = [self.renderer.render_request(request, background=background)]
         rendered = time.perf_counter()
         # the others first: a request is found in the store by its best image, stored last
-        variants = [StoredVariant(self.store.put(variant_key(key, number), thumbnail, request.title), thumbnail.data)
+        variants = [StoredVariant(self.store.put(variant_key(key, number), thumbnail, request.title, owner), thumbnail.data)
                     for number, thumbnail in enumerate(thumbnails[1:], start=2)]
-        image = self.store.put(key, thumbnails[0], request.title)
+        image = self.store.put(key, thumbnails[0], request.title, owner)
         if request.variants > 1:
             variants.insert(0, StoredVariant(image, thumbnails[0].data))
         timings = (("render", (rendered - started) * 1000), ("store", (time.perf_counter() - rendered) * 1000))

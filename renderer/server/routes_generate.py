@@ -11,14 +11,7 @@ from starlette.responses import JSONResponse, Response
 from .auth import REQUIRES_KEY
 from .body import read_json_object
 from .errors import ApiError
-from .openapi import (
-    GENERATE_EXAMPLE,
-    ErrorBody,
-    GenerateBody,
-    GenerateResponse,
-    errors,
-    request_body,
-)
+from .openapi import ErrorBody, GenerateResponse, errors
 from .services import Services
 from .store import StoredImage
 
@@ -38,23 +31,29 @@ def image_url(request: Request, image_id: str) -> str:
 
 @router.post(
     "/v1/generate", response_model=GenerateResponse, tags=["ThumbAPI"], summary="Render a thumbnail (ThumbAPI)",
-    openapi_extra=request_body(GenerateBody, GENERATE_EXAMPLE), responses=errors(400, 401, 413, 422, 429, 500), dependencies=REQUIRES_KEY,
+    responses=errors(400, 401, 408, 413, 422, 429, 500), dependencies=REQUIRES_KEY,  # the body: openapi.describe
 )
 async def generate(request: Request) -> Response:
     """ThumbAPI's request and response, plus ``id`` and ``url`` of the stored copy (and with
     ``variants``, every variant, the best first: ``image``, ``layout``, ``score``, ``id``, ``url``). The same
     request again is answered from the store (header ``X-Thumbkit-Store: hit``). ``Server-Timing``
     says how long the lookup, the render and storing it took."""
-    body = await read_json_object(request, services(request).settings.max_body_bytes)
-    result = await services(request).render.generate(body)
+    app = services(request)
+    async with app.bodies.hold(request, app.settings.max_body_bytes):  # held until rendered
+        body = await read_json_object(request, app.settings.max_body_bytes, read_timeout_seconds=app.settings.read_timeout_seconds)
+        result = await app.render.generate(body, owner=request.scope["state"]["key_id"])
+        del body
     return JSONResponse(result.body(image_url(request, result.image.id), lambda image_id: image_url(request, image_id)),
                         headers={STORE_HEADER: "hit" if result.from_store else "miss", "Server-Timing": result.server_timing()})
 
 
-@router.api_route(
-    "/v1/images/{image_id}", methods=["GET", "HEAD"], name="get_image", tags=["Store"], summary="A stored image",
-    response_class=Response, responses={200: {"content": {"image/webp": {}, "image/png": {}}}, 404: {"model": ErrorBody}},
-)
+IMAGE_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {"image/webp": {}, "image/png": {}, "image/jpeg": {}}}, 304: {"description": "Not Modified"},
+    404: {"model": ErrorBody, "description": "Image not found"}}
+
+
+@router.get("/v1/images/{image_id}", name="get_image", tags=["Store"], summary="A stored image",
+            response_class=Response, responses=IMAGE_RESPONSES)
 async def get_image(request: Request, image_id: str) -> Response:
     """The image's bytes with its content type; cacheable forever (the id is the sha256 of the
     bytes). No key needed: the id is the capability."""
@@ -71,12 +70,20 @@ async def get_image(request: Request, image_id: str) -> Response:
     return Response(data, media_type=image.media_type, headers=headers)
 
 
-@router.get("/v1/images", tags=["Store"], summary="Stored images, newest first", responses=errors(401, 422, 429),
+router.add_api_route("/v1/images/{image_id}", get_image, methods=["HEAD"], name="head_image", tags=["Store"],
+                     summary="A stored image's headers", response_class=Response, responses=IMAGE_RESPONSES)
+
+
+@router.get("/v1/images", tags=["Store"], summary="This key's stored images, newest first", responses=errors(401, 422, 429),
             dependencies=REQUIRES_KEY)
 async def list_images(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 24,
     before: Annotated[float | None, Query(description="createdAt of the last image of the previous page")] = None,
 ) -> dict[str, list[dict[str, object]]]:
-    images: list[StoredImage] = await anyio.to_thread.run_sync(services(request).store.recent, limit, before)
+    """The images this API key made or was answered with (renders, store hits, job outputs), the
+    last it got first; ``createdAt`` is when it got each. Other keys' images are never listed (an
+    image file itself is served to anyone with its id)."""
+    owner = request.scope["state"]["key_id"]
+    images: list[StoredImage] = await anyio.to_thread.run_sync(services(request).store.recent, owner, limit, before)
     return {"images": [{**image.summary(), "url": image_url(request, image.id)} for image in images]}

@@ -14,7 +14,7 @@ from .body import read_json_object
 from .errors import ApiError
 from .job_kinds import get_kind
 from .jobs import Job
-from .openapi import JOB_EXAMPLE, JobBody, JobResponse, errors, request_body
+from .openapi import JobResponse, errors
 from .routes_generate import image_url, services
 
 router = APIRouter(tags=["Jobs"], dependencies=REQUIRES_KEY)
@@ -36,19 +36,20 @@ def key_id(request: Request) -> str:
 
 @router.post(
     "/v1/jobs", status_code=202, response_model=JobResponse, summary="Queue a job",
-    openapi_extra=request_body(JobBody, JOB_EXAMPLE), responses=errors(400, 401, 413, 422, 429, 500),
+    responses=errors(400, 401, 408, 413, 422, 429, 500),  # the body: openapi.describe
 )
 async def submit_job(request: Request) -> JSONResponse:
     """Checks the input now (422 with the same messages as ``/v1/generate``), runs it later; poll
     ``GET /v1/jobs/{id}`` until ``status`` is ``succeeded`` or ``failed``."""
     app = services(request)
-    body = await read_json_object(request, app.settings.max_body_bytes)
-    kind = get_kind(body.get("kind"))
-    job_input = body.get("input")
-    if not isinstance(job_input, dict):
-        raise InputError("input must be a JSON object", field="input")
-    checked = await anyio.to_thread.run_sync(kind.check, job_input, app.dispatcher.context)
-    job = await anyio.to_thread.run_sync(app.jobs.submit, kind.name, checked, key_id(request))
+    async with app.bodies.hold(request, app.settings.max_body_bytes):
+        body = await read_json_object(request, app.settings.max_body_bytes, read_timeout_seconds=app.settings.read_timeout_seconds)
+        kind = get_kind(body.get("kind"))
+        job_input = body.get("input")
+        if not isinstance(job_input, dict):
+            raise InputError("input must be a JSON object", field="input")
+        checked = await anyio.to_thread.run_sync(kind.check, job_input, app.dispatcher.context)
+        job = await anyio.to_thread.run_sync(app.jobs.submit, kind.name, checked, key_id(request))
     app.dispatcher.wake()
     location = str(request.url_for("get_job", job_id=job.id))
     return JSONResponse(job_json(request, job), status_code=202, headers={"Location": location})

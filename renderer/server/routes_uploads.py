@@ -20,23 +20,23 @@ from .errors import ApiError
 from .openapi import errors
 from .routes_generate import image_url, services
 from .store import ImageStore, StoredImage
-from .upload_body import openapi_body, video_chunks
+from .upload_body import video_chunks
 
 router = APIRouter(tags=["Store"], dependencies=REQUIRES_KEY)
 
-UPLOAD_BODY = openapi_body("the picture (JPEG, PNG or WebP, at most 5 MB): the raw body, or the multipart field 'file'")
 _FORMATS = {"JPEG": ("image/jpeg", "jpeg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 _CHECK_SIZE = (160, 90)  # decoded this small (a JPEG in draft mode still reads all its data) to prove it whole
 
 
 @router.post("/v1/uploads", status_code=201, summary="Upload a picture to use as backgroundImage",
-             openapi_extra=UPLOAD_BODY, responses=errors(400, 401, 413, 422, 429))
+             responses=errors(400, 401, 408, 413, 422, 429))  # the body: openapi.describe
 async def upload_picture(request: Request) -> JSONResponse:
     """Answers ``{id, url, mediaType, width, height, sizeBytes}``; pass the id as
     ``backgroundImage``."""
     limit = BACKGROUND_MAX_BYTES
     chunks, size = [], 0
-    async for chunk in video_chunks(request, limit, what="backgroundImage"):
+    read_timeout_seconds = services(request).settings.read_timeout_seconds
+    async for chunk in video_chunks(request, limit, read_timeout_seconds=read_timeout_seconds, what="backgroundImage"):
         size += len(chunk)
         if size > limit:
             raise ApiError(413, f"backgroundImage exceeds {limit // (1024 * 1024)}MB cap")

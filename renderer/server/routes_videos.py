@@ -20,15 +20,12 @@ from .auth import REQUIRES_KEY
 from .errors import ApiError
 from .openapi import errors
 from .routes_generate import image_url, services
-from .upload_body import openapi_body, too_large, video_chunks
+from .upload_body import too_large, video_chunks
 from .uploads import Received, TooLarge
 from .video_index import VideoRecord
 from .video_services import VideoServices, video_services
 
 router = APIRouter(tags=["Videos"], dependencies=REQUIRES_KEY)
-
-UPLOAD_BODY = openapi_body("the video file: the raw body, or the multipart field 'file'")
-
 
 def videos(request: Request) -> VideoServices:
     app = services(request)
@@ -36,14 +33,15 @@ def videos(request: Request) -> VideoServices:
 
 
 @router.post("/v1/videos", status_code=201, summary="Upload a video for frame and moments jobs",
-             openapi_extra=UPLOAD_BODY, responses=errors(400, 401, 413, 422, 429))
+             responses=errors(400, 401, 408, 413, 422, 429))  # the body: openapi.describe
 async def upload_video(request: Request) -> JSONResponse:
     """Stores the video under the data folder (content-addressed) and answers ``{id, duration_s,
     width, height}``; use the id as ``{"video": {"upload": id}}`` in a job."""
     shared = videos(request)
     limit = shared.settings.max_video_bytes
     try:
-        received = await shared.uploads.receive(video_chunks(request, limit), limit)
+        received = await shared.uploads.receive(
+            video_chunks(request, limit, read_timeout_seconds=shared.settings.read_timeout_seconds), limit)
     except TooLarge:
         raise too_large(limit) from None
     if received.size_bytes == 0:

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from ..api import Renderer
+from .body import BODIES_IN_FLIGHT_BYTES, BodyBudget
 from .database import Database
 from .dispatcher import JobDispatcher
 from .job_kinds import JobContext
@@ -29,6 +30,7 @@ class Services:
     render: RenderService
     jobs: JobStore
     dispatcher: JobDispatcher
+    bodies: BodyBudget
 
     @classmethod
     def build(cls, settings: ServerSettings, renderer: Renderer | None = None) -> Services:
@@ -45,7 +47,7 @@ class Services:
             max_attempts=settings.max_job_attempts,
         )
         return cls(settings, KeyRing.of(source.keys), RateLimiter(settings.rate_database_path, settings.rate_limit),
-                   database, store, render, jobs, dispatcher)
+                   database, store, render, jobs, dispatcher, BodyBudget(max(BODIES_IN_FLIGHT_BYTES, settings.max_body_bytes)))
 
     async def start(self) -> None:
         self.dispatcher.start()

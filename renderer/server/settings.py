@@ -18,6 +18,7 @@ SETTINGS_ENV = "THUMBKIT_SERVER_SETTINGS"
 DEFAULT_RATE_LIMIT = 10
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024  # photoImage (2 MB) + logoImage (1 MB) as base64, with room
 DEFAULT_MAX_VIDEO_BYTES = 512 * 1024 * 1024  # POST /v1/videos
+DEFAULT_READ_TIMEOUT_SECONDS = 30.0  # a request's head, and each wait in its body (see http_protocol, body)
 
 
 def default_data_dir() -> Path:
@@ -49,6 +50,7 @@ class ServerSettings:
     max_job_attempts: int = 3
     media_root: Path | None = None  # video jobs may read files under it (by relative path); None: uploads only
     max_video_bytes: int = DEFAULT_MAX_VIDEO_BYTES
+    read_timeout_seconds: float = DEFAULT_READ_TIMEOUT_SECONDS  # a slow client is cut off past it
 
     def __post_init__(self) -> None:
         if self.rate_limit < 1:
@@ -61,6 +63,8 @@ class ServerSettings:
             raise InputError("render threads and job concurrency cannot be negative", field="render_threads")
         if self.job_lease_seconds <= 0 or self.job_poll_seconds <= 0:
             raise InputError("job lease and poll intervals must be positive", field="job_lease_seconds")
+        if not self.read_timeout_seconds > 0:
+            raise InputError(f"read timeout must be positive, got {self.read_timeout_seconds}", field="read_timeout_seconds")
         if self.max_video_bytes < 1024:
             raise InputError(f"max video size must be at least 1024 bytes, got {self.max_video_bytes}", field="max_video_bytes")
 

@@ -1,5 +1,9 @@
 """The image store: files named by the SHA-256 of their bytes, and a SQLite index saying what each
-image is and which request made it.
+image is, which request made it and which API keys were answered with it (``image_owners``).
+
+Who sees what: a file is served to anyone who has its id (the sha256 of its bytes: a capability,
+so an ``<img>`` can show it); a listing (:meth:`ImageStore.recent`) shows one key only the images
+that key made or was answered with (a render, a store hit, a job's output), in the order it got them.
 
 Files are written to a temporary name and renamed, without fsync (it cost ~1 ms per render): the
 store is a cache of renders, so a file lost or damaged in a crash is noticed on read (missing, or
@@ -102,26 +106,41 @@ class ImageStore:
         data = self.read(image)
         return (image, data) if data is not None else None
 
-    def recent(self, limit: int, before: float | None = None) -> list[StoredImage]:
+    def recent(self, owner: str, limit: int, before: float | None = None) -> list[StoredImage]:
+        """``owner``'s images, the last it got first; ``created_at`` is when ``owner`` first got each."""
         rows = self._db.connection().execute(
-            "SELECT * FROM images WHERE created_at < ? ORDER BY created_at DESC, id LIMIT ?",
-            (before if before is not None else float("inf"), limit),
+            "SELECT images.*, image_owners.created_at AS owned_at FROM image_owners"
+            " JOIN images ON images.id = image_owners.image_id"
+            " WHERE image_owners.owner = ? AND image_owners.created_at < ?"
+            " ORDER BY image_owners.created_at DESC, images.id LIMIT ?",
+            (owner, before if before is not None else float("inf"), limit),
         ).fetchall()
-        return [StoredImage.from_row(row) for row in rows]
+        return [StoredImage(**{**{key: row[key] for key in row.keys() if key != "owned_at"}, "created_at": row["owned_at"]})
+                for row in rows]
+
+    def own(self, image_id: str, owner: str, connection: sqlite3.Connection | None = None) -> None:
+        """Put the image in ``owner``'s listings (once: the first time counts)."""
+        if connection is None:
+            with self._db.transaction() as connection:
+                self.own(image_id, owner, connection)
+            return
+        connection.execute("INSERT OR IGNORE INTO image_owners (owner, image_id, created_at) VALUES (?, ?, ?)",
+                           (owner, image_id, time.time()))
 
     # -- writing -----------------------------------------------------------------------------
-    def put(self, request_key: str, thumbnail: Thumbnail, title: str) -> StoredImage:
-        """Store a render, remembered as the answer to ``request_key``."""
+    def put(self, request_key: str, thumbnail: Thumbnail, title: str, owner: str | None = None) -> StoredImage:
+        """Store a render, remembered as the answer to ``request_key`` (and listed to ``owner``)."""
         return self.save(
             thumbnail.data, media_type=thumbnail.media_type, output_format=thumbnail.output_format, format=thumbnail.format,
             width=thumbnail.width_px, height=thumbnail.height_px, layout=thumbnail.layout, kit=thumbnail.kit, title=title,
-            request_key=request_key, quality=json.dumps(thumbnail.quality.to_dict(), ensure_ascii=False),
+            request_key=request_key, owner=owner, quality=json.dumps(thumbnail.quality.to_dict(), ensure_ascii=False),
         )
 
     def save(self, data: bytes, *, media_type: str, output_format: str, width: int, height: int, title: str,
              format: str = "", layout: str = "", kit: str = "", request_key: str | None = None,
-             quality: str | None = None) -> StoredImage:
-        """Store any image (a render, or a video frame from a job); the same bytes are kept once."""
+             owner: str | None = None, quality: str | None = None) -> StoredImage:
+        """Store any image (a render, or a video frame from a job); the same bytes are kept once.
+        ``owner`` (an API key's fingerprint) gets it in its listings."""
         image = StoredImage(
             id=hashlib.sha256(data).hexdigest(), media_type=media_type, output_format=output_format, format=format,
             width=width, height=height, size_bytes=len(data), layout=layout, kit=kit, title=title, created_at=time.time(),
@@ -142,6 +161,8 @@ class ImageStore:
                     "INSERT OR REPLACE INTO renders (request_key, image_id, created_at) VALUES (?, ?, ?)",
                     (request_key, image.id, image.created_at),
                 )
+            if owner is not None:
+                self.own(image.id, owner, connection)
             row = connection.execute("SELECT * FROM images WHERE id = ?", (image.id,)).fetchone()
         return StoredImage.from_row(row)
 

@@ -16,7 +16,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from ..errors import InputError
-from .body import size_text
+from .body import size_text, timed_chunks
 from .errors import ApiError
 
 if TYPE_CHECKING:
@@ -27,21 +27,12 @@ _ENVELOPE_BYTES = 64 * 1024  # room for a multipart body's boundaries and part h
 _HOW = "send the {what} as the request body or as the multipart field 'file'"
 
 
-def openapi_body(description: str) -> dict[str, object]:
-    """``openapi_extra`` for a route that reads an uploaded file itself: the raw body, or the
-    multipart field ``file``."""
-    binary = {"type": "string", "format": "binary"}
-    return {"requestBody": {"required": True, "description": description, "content": {
-        "application/octet-stream": {"schema": binary},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {"file": binary}}},
-    }}}
-
-
 def too_large(limit: int, *, what: str = "Video") -> ApiError:
     return ApiError(413, f"{what} exceeds {size_text(limit)} cap")
 
 
-async def video_chunks(request: Request, limit: int, *, what: str = "Video") -> AsyncIterator[bytes]:
+async def video_chunks(request: Request, limit: int, *, read_timeout_seconds: float,
+                       what: str = "Video") -> AsyncIterator[bytes]:
     """The file's bytes as they arrive; 413 (``what`` exceeds the cap) when the declared length is
     already past ``limit``."""
     media_type, options = parse_options_header(request.headers.get("content-type", ""))
@@ -50,25 +41,26 @@ async def video_chunks(request: Request, limit: int, *, what: str = "Video") -> 
     if declared is not None and declared.isdigit() and int(declared) > limit + (_ENVELOPE_BYTES if multipart else 0):
         raise too_large(limit, what=what)
     if not multipart:
-        async for chunk in request.stream():
+        async for chunk in timed_chunks(request, seconds=read_timeout_seconds):
             if chunk:
                 yield chunk
         return
     boundary = options.get(b"boundary")
     if not boundary:
         raise ApiError(400, "multipart body without a boundary in its Content-Type")
-    async for chunk in _file_part(request, boundary, limit + _ENVELOPE_BYTES, limit, what):
+    async for chunk in _file_part(request, boundary, limit + _ENVELOPE_BYTES, limit, read_timeout_seconds, what):
         yield chunk
 
 
-async def _file_part(request: Request, boundary: bytes, body_limit: int, limit: int, what: str) -> AsyncIterator[bytes]:
+async def _file_part(request: Request, boundary: bytes, body_limit: int, limit: int,
+                     read_timeout_seconds: float, what: str) -> AsyncIterator[bytes]:
     state = _Parts()
     try:
         parser = MultipartParser(boundary, callbacks=state.callbacks())
     except (FormParserError, ValueError) as error:
         raise ApiError(400, f"unreadable multipart body: {error}") from None
     size = 0
-    async for chunk in request.stream():
+    async for chunk in timed_chunks(request, seconds=read_timeout_seconds):
         size += len(chunk)
         if size > body_limit:
             raise too_large(limit, what=what)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, shown
 from ..video import parse_time_s
 from ..video.moments import MAX_COUNT
 from ..video.picture import OutputOptions, output_options
@@ -112,7 +112,7 @@ def check_video_ref(video: VideoRef, media_root: Path | None, uploads: UploadSto
     if video.path is not None:
         resolve_media_path(media_root, video.path)
     elif uploads.find(str(video.upload)) is None:
-        raise InputError(f"video.upload {video.upload!r} is not an uploaded video: upload it to POST /v1/videos first",
+        raise InputError(f"video.upload {shown(video.upload)} is not an uploaded video: upload it to POST /v1/videos first",
                          field="video.upload")
 
 
@@ -120,14 +120,14 @@ def _flatten(input: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
     """``input`` with Ittybit's ``options`` object merged in; unknown or doubled fields refused."""
     unknown = sorted(set(input) - set(known))
     if unknown:
-        raise InputError(f"unknown field {unknown[0]!r} in input; known: {', '.join(known)}", field=unknown[0])
+        raise InputError(f"unknown field {shown(unknown[0])} in input; known: {', '.join(known)}", field=unknown[0])
     options = input.get("options", {})
     if not isinstance(options, dict):
         raise InputError("options must be a JSON object", field="options")
     allowed = set(known) - {"video", "options"}
     unknown = sorted(set(options) - allowed)
     if unknown:
-        raise InputError(f"unknown field {unknown[0]!r} in options; known: {', '.join(sorted(allowed))}",
+        raise InputError(f"unknown field {shown(unknown[0])} in options; known: {', '.join(sorted(allowed))}",
                          field=f"options.{unknown[0]}")
     doubled = sorted(set(options) & set(input))
     if doubled:
@@ -145,7 +145,7 @@ def _video_ref(value: object) -> VideoRef:
         return VideoRef(path=value["path"])
     upload = value["upload"]
     if not isinstance(upload, str) or not UPLOAD_ID.match(upload):
-        raise InputError(f"video.upload must be an id from POST /v1/videos (upload_ and 64 hex digits), got {upload!r}",
+        raise InputError(f"video.upload must be an id from POST /v1/videos (upload_ and 64 hex digits), got {shown(upload)}",
                          field="video.upload")
     return VideoRef(upload=upload)
 

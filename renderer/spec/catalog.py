@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from ..compiled import CompiledCache
-from ..errors import AssetError, InputError, SpecError, SpecProblem
+from ..errors import AssetError, InputError, SpecError, SpecProblem, shown
 from ..text.fonts import FontBook
 from ..formats import FORMATS
 from .kit import KitFont, KitSpec
-from .layout import BackgroundLayer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, TextLayer
+from .layout import BackgroundLayer, Layer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, SidesLayer, StackLayer, TextLayer
 from ..paths import data_dir
 from .source import PathKey, SourceDoc
-from .templating import TemplateFillError, fill_tree, template_problem, template_strings
+from .templating import TemplateFillError, fill_tree, template_names, template_problem, template_strings
 
 KIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KIT_ROLES = ("heading", "body")
@@ -33,6 +33,7 @@ class Layout:
     spec: LayoutSpec  # validated with templates unfilled
     source: SourceDoc  # the file's data with every default spelled out, filled per render
     folder: Path
+    uses: frozenset[str] = frozenset()  # the context names its templates read (subtitle, badge, ...)
 
     @cached_property
     def templates(self) -> tuple[tuple[PathKey, str], ...]:
@@ -53,7 +54,8 @@ class Kit:
 def sample_context(kit: KitSpec, fmt_name: str, width: int, height: int) -> dict[str, Any]:
     from .context import render_context
 
-    return render_context("7 Sample title *words* to check", fmt_name, width, height, kit)
+    return render_context("7 Sample title *words* to check", fmt_name, width, height, kit,
+                          subtitle="A sample subtitle", badge="NEW")
 
 
 def load_layouts(folder: Path, fonts: FontBook, default_kit: KitSpec, *, cache: CompiledCache | None = None) -> dict[str, Layout]:
@@ -111,7 +113,7 @@ def load_layout_file(path: Path, fonts: FontBook, default_kit: KitSpec) -> tuple
     if problems:
         return None, problems
     source = _with_defaults(spec, doc)
-    return Layout(spec, source, path.parent), problems
+    return Layout(spec, source, path.parent, template_names(source.data)), problems
 
 
 @dataclass(frozen=True)
@@ -184,8 +186,8 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
                 f"{spec.format} is {fmt.width_px}x{fmt.height_px}, the layout says {spec.size.width}x{spec.size.height}",
             )
         )
-    if not any(isinstance(layer, TextLayer) for layer in spec.layers):
-        problems.append(doc.problem(("layers",), "a layout needs at least one text layer"))
+    if not any(isinstance(layer, (TextLayer, StackLayer, SidesLayer)) for layer in spec.layers):
+        problems.append(doc.problem(("layers",), "a layout needs at least one text, stack or sides layer"))
     for index, keepout in enumerate(spec.keepout):
         if keepout.x < 0 or keepout.y < 0 or keepout.rect().right > spec.size.width or keepout.rect().bottom > spec.size.height:
             problems.append(doc.problem(("keepout", index), f"keep-out box {keepout.x},{keepout.y} {keepout.width}x{keepout.height} "
@@ -194,10 +196,10 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
         box = getattr(layer, "box", None)
         if box is not None and not isinstance(layer, ShapeLayer) and (box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height):
             problems.append(doc.problem(("layers", index, "box"), f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
-        if isinstance(layer, TextLayer):
-            problem = font_problem(layer.font, layer.weight, fonts, kit)
+        for where, font, weight in _fonts_of(layer):
+            problem = font_problem(font, weight, fonts, kit)
             if problem:
-                problems.append(doc.problem(("layers", index, "font"), problem))
+                problems.append(doc.problem(("layers", index, *where), problem))
         if isinstance(layer, (PhotoLayer, LogoLayer)) and sum(isinstance(l, type(layer)) for l in spec.layers) > 1:
             problems.append(doc.problem(("layers", index), f"only one {layer.kind} layer is allowed"))
         if isinstance(layer, BackgroundLayer) and layer.picture is not None:
@@ -240,6 +242,23 @@ def _picture_problems(spec: LayoutSpec, doc: SourceDoc, index: int, layer: Backg
     return problems
 
 
+FontUse = tuple[tuple[str | int, ...], str, str | None]  # where in the layer, font, weight
+
+
+def _fonts_of(layer: Layer) -> list[FontUse]:
+    """(where in the layer, font, weight) for every font a layer names."""
+    if isinstance(layer, TextLayer):
+        return [(("font",), layer.font, layer.weight)]
+    if isinstance(layer, StackLayer):
+        return [(("items", i, "font"), item.font, item.weight) for i, item in enumerate(layer.items)]
+    if isinstance(layer, SidesLayer):
+        found: list[FontUse] = [(("text", "font"), layer.text.font, layer.text.weight)]
+        if layer.divider is not None:
+            found.append((("divider", "font"), layer.divider.font, layer.divider.weight))
+        return found
+    return []
+
+
 def font_problem(font: str, weight: str | None, fonts: FontBook, kit: KitSpec) -> str | None:
     if font in KIT_ROLES:
         chosen = getattr(kit.fonts, font)
@@ -274,7 +293,7 @@ class KitStore:
     def get(self, kit_id: object) -> Kit:
         if not isinstance(kit_id, str) or not KIT_ID.fullmatch(kit_id):  # fullmatch: "$" would let "id\n" through
             raise InputError(
-                f"customAssetsId must be a kit id (lowercase letters, digits, '-' and '_', at most 64), got {str(kit_id)[:80]!r}",
+                f"customAssetsId must be a kit id (lowercase letters, digits, '-' and '_', at most 64), got {shown(kit_id)}",
                 field="customAssetsId",
             )
         kit = self._kits.get(kit_id)
@@ -290,7 +309,7 @@ class KitStore:
             if kit_file.is_file():
                 return load_kit(kit_id, folder, self._fonts, layout_names=self.layout_names, cache=self._cache)
         known = ", ".join(self.ids()) or "none"
-        raise InputError(f"unknown customAssetsId {kit_id!r}; known kits: {known}", field="customAssetsId")
+        raise InputError(f"unknown customAssetsId {shown(kit_id)}; known kits: {known}", field="customAssetsId")
 
 
 def bundled_layout_names() -> frozenset[str]:
@@ -323,8 +342,8 @@ def _load_kit(kit_id: str, folder: Path, fonts: FontBook, known_layouts: Collect
     from .yaml_source import load_yaml
 
     path = folder / "kit.yaml"
-    shown = f"{folder.parent.name}/{kit_id}/kit.yaml"
-    doc, problems = load_yaml(path, shown_as=shown)
+    shown_path = f"{folder.parent.name}/{kit_id}/kit.yaml"
+    doc, problems = load_yaml(path, shown_as=shown_path)
     if doc is None:
         raise SpecError(problems)
     spec, spec_problems = validate_doc(KitSpec, doc)

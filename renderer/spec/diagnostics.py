@@ -36,7 +36,8 @@ def _problem(model: type[BaseModel], doc: SourceDoc, error: Any) -> SpecProblem:
         message = "required key is missing"
     elif kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        message = f"expected {expected.replace(' or ', ' | ')}, got {given!r}"
+        choices = expected.replace("', '", "' | '").replace(" or ", " | ")
+        message = f"expected {choices}, got {given!r}"
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         ctx = error.get("ctx", {})
         message = f"expected {ctx.get('discriminator', 'kind')} to be one of {ctx.get('expected_tags', '')}, got {ctx.get('tag', given)!r}"
@@ -51,10 +52,12 @@ def _data_loc(data: Any, loc: PathKey) -> PathKey:
     """Drop the parts of a pydantic location that are not in the data (union tags, 'str', ...)."""
     path: list[str | int] = []
     current = data
+    tag_skipped = None  # the mapping whose tag was skipped: its next part is a key (kind: pattern has a key pattern)
     for part in loc:
         if isinstance(current, dict) and isinstance(part, str) and part in (current.get("kind"), current.get("type")) and (
             not path or isinstance(path[-1], int) or path[-1] == "fill"
-        ):
+        ) and tag_skipped is not current:
+            tag_skipped = current
             continue  # a discriminated union's tag (pydantic puts it right after the item)
         if isinstance(current, dict) and part in current:
             current = current[part]
@@ -75,9 +78,12 @@ def _allowed_keys(model: type[BaseModel], data: Any, loc: PathKey) -> list[str]:
     """The field names of the model that validated the mapping at ``loc`` (best effort)."""
     current_type: Any = model
     current_data = data
+    tag_skipped = None
     for part in loc:
         current_type = _unwrap(current_type, current_data)
-        if isinstance(current_data, dict) and isinstance(part, str) and part in (current_data.get("kind"), current_data.get("type")):
+        if isinstance(current_data, dict) and isinstance(part, str) and part in (current_data.get("kind"), current_data.get("type")) \
+                and tag_skipped is not current_data:
+            tag_skipped = current_data
             continue  # a discriminated union's tag, not a key
         if isinstance(current_type, type) and issubclass(current_type, BaseModel) and isinstance(part, str):
             if part in current_type.model_fields:

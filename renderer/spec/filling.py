@@ -21,10 +21,10 @@ from .record import Record
 from .source import PathKey
 
 
-def filled_layout(layout: Layout, title: str, kit: Kit) -> LayoutSpec:
-    """``layout`` with its templates filled for ``title`` and ``kit``, validated."""
+def filled_layout(layout: Layout, title: str, kit: Kit, *, subtitle: str = "", badge: str = "") -> LayoutSpec:
+    """``layout`` with its templates filled for ``title``, ``subtitle``, ``badge`` and ``kit``, validated."""
     spec = layout.spec
-    context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec)
+    context = render_context(title, spec.format, spec.size.width, spec.size.height, kit.spec, subtitle=subtitle, badge=badge)
     quick = quick_filled(layout, context)
     return quick if quick is not None else checked_fill(layout, context)
 

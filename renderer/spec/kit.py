@@ -6,7 +6,7 @@ import unicodedata
 from typing import Annotated, Literal
 
 from ..colors import COLOR_FORMS, COLOR_PATTERN, parse_color
-from .layout import Closed
+from .layout import Closed, PatternName
 from .record import Field, field_validator
 from ..request import CATEGORIES
 
@@ -88,6 +88,26 @@ class KitPhoto(Closed):
     _c = field_validator("outline_color")(lambda cls, v: v if v is None else _color(v))
 
 
+PaletteRole = Literal["background", "surface", "text", "accent", "muted", "on_accent"]
+
+
+class KitPattern(Closed):
+    """One of the kit's background patterns: the kind, and what the kit changes of the layout's
+    settings (the colour as a palette role, the strength as a factor on the layout's opacity)."""
+
+    type: PatternName
+    color: PaletteRole | None = None
+    strength: Annotated[float, Field(ge=0, le=4)] = 1.0
+    spacing_px: Annotated[int, Field(ge=4, le=600)] | None = None
+    size_px: Annotated[float, Field(gt=0, le=600)] | None = None
+    angle_deg: Annotated[float, Field(ge=-360, le=360)] | None = None
+    count: Annotated[int, Field(ge=1, le=64)] | None = None
+
+
+#: the patterns of a kit that names none (``patterns: []`` means no pattern at all)
+DEFAULT_KIT_PATTERNS: tuple[PatternName, ...] = ("dots", "grid", "rays", "shapes")
+
+
 class KitSpec(Closed):
     name: str
     description: str = ""
@@ -100,6 +120,8 @@ class KitSpec(Closed):
     # pictures for faceless thumbnails (files in the kit folder): a layout that takes a picture puts
     # the title over one of them, chosen by the title
     backgrounds: Annotated[list[str], Field(max_length=32)] = []
+    patterns: list[KitPattern] | None = None  # None: DEFAULT_KIT_PATTERNS; [] none; a name is {type: name}
+    site: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # shown as Open Graph cards do
     category: str = "auto"  # a ThumbAPI category: biases layouts and emphasis (renderer.kits.categories)
 
     @field_validator("name")
@@ -108,6 +130,27 @@ class KitSpec(Closed):
         problem = kit_name_problem(value)
         if problem:
             raise ValueError(f"expected {KIT_NAME_RULE}, {problem}")
+        return value
+
+    def kit_patterns(self) -> tuple[KitPattern, ...]:
+        """The kit's patterns (its own, or ``DEFAULT_KIT_PATTERNS`` when it names none)."""
+        if self.patterns is None:
+            return tuple(KitPattern(type=name) for name in DEFAULT_KIT_PATTERNS)
+        return tuple(self.patterns)
+
+    @field_validator("patterns", mode="before")
+    @classmethod
+    def _pattern_names(cls, value: object) -> object:
+        """``dots`` is short for ``{type: dots}``."""
+        if isinstance(value, list):
+            return [{"type": entry} if isinstance(entry, str) else entry for entry in value]
+        return value
+
+    @field_validator("site")
+    @classmethod
+    def _printable_site(cls, value: str | None) -> str | None:
+        if value is not None and (problem := kit_name_problem(value)):
+            raise ValueError(f"expected a short printable site name (example.com), {problem}")
         return value
 
     @field_validator("category")

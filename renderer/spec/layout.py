@@ -1,8 +1,9 @@
 """The closed schema of a layout file (``layouts/*.yaml``).
 
 A layout is a stack of layers drawn in order on a canvas of its format's size: backgrounds,
-shapes, text boxes with fit rules, a photo slot and a logo slot. String values may be Jinja
-templates filled from the render context (``{{ palette.accent }}``, ``{{ title }}``).
+patterns, shapes, text boxes with fit rules, stacks of text (kicker, title, subtitle), the sides
+of a match-up, a photo slot and a logo slot. String values may be Jinja templates filled from the
+render context (``{{ palette.accent }}``, ``{{ title }}``, ``{{ subtitle }}``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from ..rect import Rect
 from .record import Field, Record, field_validator, model_validator
 from .templating import TEMPLATE_PATTERN, is_template
 
-PICKS = ("default", "listicle", "short", "long", "photo")
-Pick = Literal["default", "listicle", "short", "long", "photo"]
+#: what ``layout="auto"`` may choose a layout for (renderer.autolayout.title_pick); ``photo`` and
+#: ``picture`` layouts are chosen only with a photo or a background picture
+PICKS = ("default", "listicle", "short", "long", "photo", "quote", "versus", "stat", "question", "picture")
+Pick = Literal["default", "listicle", "short", "long", "photo", "quote", "versus", "stat", "question", "picture"]
+#: the pattern layer's kinds (renderer.patterns draws them); ``kit``: one of the kit's, by title
+PATTERNS = ("dots", "grid", "stripes", "grain", "halftone", "rays", "shapes")
+PatternName = Literal["dots", "grid", "stripes", "grain", "halftone", "rays", "shapes"]
 
 
 class Closed(Record):
@@ -168,14 +174,23 @@ class Track(Closed):
 
 class ShapeLayer(Closed):
     kind: Literal["shape"]
-    shape: Literal["rect", "ellipse"] = "rect"
+    shape: Literal["rect", "ellipse", "polygon"] = "rect"
     box: Box
     fill: Fill
     radius_px: Annotated[int, Field(ge=0)] = 0
     opacity: Annotated[float, Field(ge=0, le=1)] = 1.0
     track: Track | None = None
+    points: list[tuple[float, float]] | None = None  # polygon: x, y in pixels from the box's corner
 
     _f = field_validator("fill")(lambda cls, v: _check_fill(v))
+
+    @model_validator(mode="after")
+    def _points(self) -> "ShapeLayer":
+        if self.shape == "polygon" and (self.points is None or len(self.points) < 3):
+            raise ValueError("a polygon needs points: at least three [x, y] pairs, in pixels from the box's corner")
+        if self.shape != "polygon" and self.points is not None:
+            raise ValueError(f"points are for shape: polygon, not {self.shape}")
+        return self
 
 
 class SizeRange(Closed):
@@ -218,26 +233,144 @@ class Shadow(Closed):
     _c = field_validator("color")(lambda cls, v: _color_or_template(v))
 
 
-class TextLayer(Closed):
-    kind: Literal["text"]
-    text: str = "{{ title }}"
-    box: Box
+class Plate(Closed):
+    """A box behind the text (a badge's pill, a site name's chip, a caption's bands): around the
+    whole block or, with ``per: line``, around each line; text colours are checked against it."""
+
+    fill: ColorText
+    opacity: Annotated[float, Field(ge=0, le=1)] = 1.0
+    radius_em: Annotated[float, Field(ge=0, le=2)] = 0.2  # clamped to half the plate's height: a pill
+    pad_x_em: Annotated[float, Field(ge=0, le=2)] = 0.45
+    pad_y_em: Annotated[float, Field(ge=0, le=2)] = 0.28
+    per: Literal["block", "line"] = "block"
+
+    _c = field_validator("fill")(lambda cls, v: _color_or_template(v))
+
+
+class TextStyle(Closed):
+    """How text is set, wherever it is placed (a text layer, a stack item, the sides of a match-up)."""
+
     font: str = "heading"  # a kit role (heading, body) or a bundled family
     weight: str | None = None  # with a family: its weight; with a role: overrides the kit's
     size_px: SizeRange
     max_lines: Annotated[int, Field(ge=1, le=12)] = 3
     line_height: Annotated[float, Field(ge=0.7, le=2.0)] = 1.05
-    align: Literal["left", "center", "right"] = "left"
-    valign: Literal["top", "middle", "bottom"] = "middle"
     transform: Literal["kit", "upper", "none"] = "kit"
-    color: ColorText = "{{ palette.text }}"
     emphasis: Emphasis = Emphasis()
     stroke: Stroke | None = None
     shadow: Shadow | None = None
+    plate: Plate | None = None
     fit: Fit = Fit()
     contrast: Literal["ensure", "keep"] = "ensure"  # ensure: adjust colours to WCAG 4.5:1 over what is behind
+    # title: read at a glance, even in a feed (the judge warns under 7 px there); secondary (a badge,
+    # subtitle, speaker, note): may be smaller, as long as it can be made out (a fail under 5 px)
+    role: Literal["title", "secondary"] = "title"
+
+
+class TextLayer(TextStyle):
+    kind: Literal["text"]
+    text: str = "{{ title }}"
+    box: Box
+    align: Literal["left", "center", "right"] = "left"
+    valign: Literal["top", "middle", "bottom"] = "middle"
+    color: ColorText = "{{ palette.text }}"
+    size_group: str | None = None  # text layers of one group are drawn at the size the smallest fits
 
     _c = field_validator("color")(lambda cls, v: _color_or_template(v))
+
+
+class StackItem(TextStyle):
+    """One text of a stack; empty text (no subtitle given) takes no room and no gap."""
+
+    text: str = "{{ title }}"
+    color: ColorText = "{{ palette.text }}"
+    align: Literal["left", "center", "right"] | None = None  # None: the stack's
+    grow: bool = False  # takes the height the other items leave (the title)
+
+    _c = field_validator("color")(lambda cls, v: _color_or_template(v))
+
+
+class StackLayer(Closed):
+    """Texts one above the other in a box, like a designer's auto-layout frame: a kicker or badge,
+    the title, a subtitle. Items without text drop out and the rest close up; the ``grow`` item
+    gets the height the others leave, and the whole column is aligned by ``valign``."""
+
+    kind: Literal["stack"]
+    box: Box
+    align: Literal["left", "center", "right"] = "left"
+    valign: Literal["top", "middle", "bottom"] = "middle"
+    gap_px: Annotated[int, Field(ge=0, le=400)] = 24
+    items: Annotated[list[StackItem], Field(min_length=1, max_length=8)]
+
+    @model_validator(mode="after")
+    def _one_grows(self) -> "StackLayer":
+        growing = [index for index, item in enumerate(self.items) if item.grow]
+        if len(growing) > 1:
+            raise ValueError(f"at most one item may grow, items {', '.join(map(str, growing))} do")
+        return self
+
+
+class PatternLayer(Closed):
+    """A decorated background: dots, grid, stripes, grain, halftone, rays or soft shapes, in one
+    colour at an opacity, over the box (default: the canvas), faded where text goes. ``kit``
+    draws one of the brand kit's patterns; the title picks which and seeds the variation (offset,
+    centre, shapes), so a series varies and each title always renders the same. The unset
+    numbers take the pattern's defaults (renderer.patterns.DEFAULTS)."""
+
+    kind: Literal["pattern"]
+    pattern: Literal["dots", "grid", "stripes", "grain", "halftone", "rays", "shapes", "kit"] = "kit"
+    box: Box | None = None
+    color: ColorText = "{{ palette.text }}"
+    opacity: Annotated[float, Field(ge=0, le=1)] = 0.08
+    spacing_px: Annotated[int, Field(ge=4, le=600)] | None = None  # dots, grid, stripes, halftone: the pitch
+    size_px: Annotated[float, Field(gt=0, le=600)] | None = None  # a dot's diameter, a line's width, a shape's size
+    angle_deg: Annotated[float, Field(ge=-360, le=360)] | None = None  # the lattice's or stripes' angle
+    count: Annotated[int, Field(ge=1, le=64)] | None = None  # rays, shapes
+    center: Point | None = None  # rays, halftone: where they start, as a fraction of the box
+    fade: Literal["none", "left", "right", "top", "bottom", "center", "edges"] = "none"  # where it vanishes
+    on_picture: bool = False  # also drawn over a background picture or video frame
+    variant: Annotated[int, Field(ge=0, le=7)] | None = None  # a fixed variation (0-7); None: from the title
+
+    _c = field_validator("color")(lambda cls, v: _color_or_template(v))
+
+
+class Divider(Closed):
+    """The badge on each boundary between two sides ("VS")."""
+
+    text: str = "VS"
+    diameter_px: Annotated[int, Field(ge=16, le=600)] = 140
+    fill: ColorText = "{{ palette.text }}"
+    color: ColorText = "{{ palette.background }}"
+    ring_px: Annotated[int, Field(ge=0, le=60)] = 0
+    ring_color: ColorText = "{{ palette.background }}"
+    font: str = "heading"
+    weight: str | None = None
+    size_px: Annotated[int, Field(ge=8, le=400)] = 56
+
+    _c = field_validator("fill", "color", "ring_color")(lambda cls, v: _color_or_template(v))
+
+
+class SidesLayer(Closed):
+    """The sides of a match-up ("X vs Y", "X vs Y vs Z"): the box split into one panel per side
+    (columns or rows, the boundary slanted by ``slant_px``), each side's text in its panel at one
+    shared size, and the divider badge on each boundary."""
+
+    kind: Literal["sides"]
+    box: Box
+    direction: Literal["columns", "rows"] = "columns"
+    slant_px: Annotated[int, Field(ge=-400, le=400)] = 0
+    fills: Annotated[list[Fill], Field(min_length=2, max_length=6)]  # side i gets fills[i], cycling
+    colors: Annotated[list[ColorText], Field(min_length=1, max_length=6)] = ["{{ palette.text }}"]
+    pad_x_px: Annotated[int, Field(ge=0, le=400)] = 48  # the text's distance from a panel's outer edges
+    pad_y_px: Annotated[int, Field(ge=0, le=400)] = 48
+    align: Literal["left", "center", "right"] = "center"
+    valign: Literal["top", "middle", "bottom"] = "middle"
+    text: TextStyle
+    pattern: PatternLayer | None = None  # drawn over the panels, under the texts
+    divider: Divider | None = Divider()
+
+    _f = field_validator("fills")(lambda cls, v: [_check_fill(f) for f in v])
+    _c = field_validator("colors")(lambda cls, v: [_color_or_template(c) for c in v])
 
 
 class PhotoEffects(Closed):
@@ -262,7 +395,10 @@ class LogoLayer(Closed):
     box: Box
 
 
-Layer = Annotated[Union[BackgroundLayer, ShapeLayer, TextLayer, PhotoLayer, LogoLayer], Field(discriminator="kind")]
+Layer = Annotated[
+    Union[BackgroundLayer, PatternLayer, ShapeLayer, TextLayer, StackLayer, SidesLayer, PhotoLayer, LogoLayer],
+    Field(discriminator="kind"),
+]
 
 
 class LayoutSpec(Closed):

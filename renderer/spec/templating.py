@@ -43,8 +43,18 @@ def _glow(color: str, other: str, amount: float) -> str:
     return to_hex(mix(base, (255, 255, 255, 255), amount * 0.6))
 
 
+def _pick(seed: int, *choices: Any) -> Any:
+    """``{{ seed | pick(palette.accent, palette.muted) }}``: one of the choices, by the title's seed,
+    so a series varies while each title renders the same (every choice is checked on load)."""
+    if not choices:
+        raise ValueError("pick needs at least one choice")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ValueError(f"pick chooses by the title's seed ({{{{ seed | pick(...) }}}}), got {seed!r}")
+    return choices[seed % len(choices)]
+
+
 #: the filters layouts may use, beside Jinja2's own
-FILTERS: dict[str, Callable[..., str]] = {"alpha": _alpha, "mix": _mix, "glow": _glow}
+FILTERS: dict[str, Callable[..., Any]] = {"alpha": _alpha, "mix": _mix, "glow": _glow, "pick": _pick}
 
 
 @lru_cache(maxsize=1)
@@ -132,3 +142,13 @@ def template_strings(data: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tup
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from template_strings(value, (*loc, index))
+
+
+def template_names(data: Any) -> frozenset[str]:
+    """The context names the templates in ``data`` read (``{{ subtitle }}`` -> ``subtitle``)."""
+    from jinja2 import meta
+
+    names: set[str] = set()
+    for _, source in template_strings(data):
+        names |= meta.find_undeclared_variables(_env().parse(source))
+    return frozenset(names)

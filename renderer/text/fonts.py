@@ -18,10 +18,12 @@ from PIL import ImageFont
 from ..compiled import CompiledCache, digest
 from ..errors import AssetError
 from .itemize import Coverage
+from ..lru import LruCache
 from ..paths import data_dir
 
 WEIGHTS = ("regular", "medium", "semibold", "bold", "extrabold", "black")
 _REFERENCE_SIZE_PX = 256  # widths are measured once at this size and scaled linearly
+SIZES_PER_FACE = 16  # Pillow fonts kept per font file, the last used
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,10 @@ class FontFace:
     read_info: Callable[[], FaceInfo] = field(repr=False)
     bitmap_size_px: int | None = None  # colour bitmap fonts (CBDT) load at this size only
     features: tuple[str, ...] = ()  # OpenType features switched on when measuring and drawing
-    _sizes: dict[int, ImageFont.FreeTypeFont] = field(default_factory=dict, repr=False)
+    # A render uses one or two sizes a face; every size kept costs FreeType ~0.3 MB (Inter) to 1 MB
+    # (CJK): unbounded, titles in every script at every size took a worker from 224 to 487 MB in 300.
+    _sizes: LruCache[int, ImageFont.FreeTypeFont] = field(
+        default_factory=lambda: LruCache(SIZES_PER_FACE), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -112,8 +117,8 @@ class FontFace:
             with self._lock:
                 font = self._sizes.get(size_px)
                 if font is None:
-                    font = ImageFont.truetype(str(self.path), size_px, layout_engine=ImageFont.Layout.RAQM)
-                    self._sizes[size_px] = font
+                    font = self._sizes.put(size_px, ImageFont.truetype(str(self.path), size_px,
+                                                                      layout_engine=ImageFont.Layout.RAQM))
         return font
 
     def covers(self, text: str) -> bool:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ..errors import InputError
+from ..errors import InputError, shown
 from .segment import Atom, graphemes
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def check_language(language: str) -> str:
     """``language`` as given when it is ``"auto"`` or shaped like a BCP-47 code, else InputError.
     A well-formed code without a dictionary (``ja``, ``ar``) is accepted: it just hyphenates nothing."""
     if not isinstance(language, str) or not (language == "auto" or _TAG.match(language)):
-        raise InputError(f"language must be auto or a BCP-47 language code such as de, en-GB or pt-BR, got {language!r}",
+        raise InputError(f"language must be auto or a BCP-47 language code such as de, en-GB or pt-BR, got {shown(language)}",
                          field="language")
     return language
 

@@ -32,12 +32,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import cast
 
 import regex
 from PIL import Image, ImageDraw
 
 from .fonts import FontFace
 from .itemize import Itemized, itemize
+from ..lru import LruCache
+from ..memory import MIB, image_bytes
 from .segment import Atom, graphemes, is_emoji_cluster, keep_trailing_emoji
 from .fit import FitRules, FittedText, fit_text
 
@@ -232,10 +235,24 @@ def _bitmap_scale(face: FontFace, size_px: float) -> float:
     return size_px / face.bitmap_size_px
 
 
-@lru_cache(maxsize=512)
-def _bitmap_tile(face: FontFace, text: str, size_px: int) -> tuple[Image.Image, int, int] | None:
+#: (face, text, size) -> (tile, dx, dy) or None: a run of 40 emoji at hd is ~6 MB, and every
+#: title of emoji makes new tiles; 512 of them took a worker from 270 MB to 960 MB.
+_Tile = tuple[Image.Image, int, int]
+_TILES: LruCache[tuple[FontFace, str, int], _Tile | None] = LruCache(
+    512, max_bytes=32 * MIB, size_of=lambda found: image_bytes(found[0]) if found else 0)
+_NO_TILE_YET = object()
+
+
+def _bitmap_tile(face: FontFace, text: str, size_px: int) -> _Tile | None:
     """The run drawn in colour at the strike size and scaled to ``size_px``, with the offset of
     its top-left corner from the pen position on the baseline; None when it has no ink."""
+    found = _TILES.get((face, text, size_px), _NO_TILE_YET)
+    if found is _NO_TILE_YET:
+        return _TILES.put((face, text, size_px), _drawn_tile(face, text, size_px))
+    return cast("_Tile | None", found)
+
+
+def _drawn_tile(face: FontFace, text: str, size_px: int) -> tuple[Image.Image, int, int] | None:
     font = face.at(0)
     left, top, right, bottom = font.getbbox(text, anchor="ls")
     if right <= left or bottom <= top:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..errors import InputError
+from ..errors import InputError, shown
 
 TimeValue = int | float | str
 
@@ -28,7 +28,7 @@ def parse_time_s(value: object, *, field: str = "time") -> float:
     else:
         raise InputError(f"{field} must be a number of seconds or a timecode; {_HELP}", field=field)
     if not math.isfinite(seconds):
-        raise InputError(f"{field} must be a finite number of seconds, got {value!r}", field=field)
+        raise InputError(f"{field} must be a finite number of seconds, got {shown(value)}", field=field)
     return seconds
 
 
@@ -45,8 +45,8 @@ def _parse_text(text: str, *, field: str) -> float:
         return float(text)
     match = _CLOCK.match(text)
     if not match:
-        raise InputError(f"{field} {text!r} is not a time; {_HELP}", field=field)
+        raise InputError(f"{field} {shown(text)} is not a time; {_HELP}", field=field)
     hours, minutes, seconds = match.groups()
     if (hours is not None and int(minutes) >= 60) or float(seconds) >= 60:
-        raise InputError(f"{field} {text!r} is not a time: minutes and seconds must be below 60", field=field)
+        raise InputError(f"{field} {shown(text)} is not a time: minutes and seconds must be below 60", field=field)
     return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)

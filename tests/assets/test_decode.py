@@ -377,3 +377,153 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
         decode_image("data:image/png;base64," + text, field="logoImage", max_bytes=LOGO_MAX_BYTES)
     except InputError as error:
         assert error.field == "logoImage"
+
+
+# --- decoding at the size of use (max_side_px) ----------------------------------------------------
+
+
+def test_large_image_comes_back_at_the_fitted_size() -> None:
+    raw = encode(gradient(1200, 900), "PNG")
+    image = decode_image(raw, field="photoImage", max_bytes=None, max_side_px=400)
+    assert (image.size, image.mode) == ((400, 300), "RGBA")
+    small = decode_image(encode(gradient(300, 200), "PNG"), field="photoImage", max_bytes=None, max_side_px=400)
+    assert small.size == (300, 200)  # never enlarged
+
+
+def test_banded_reduction_matches_a_whole_image_resize() -> None:
+    """The reduction goes a band of rows at a time (no second full-size copy): the pixels must be
+    what Pillow's own whole-image LANCZOS gives, transparency included (1 level of rounding)."""
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, size=(1500, 1100, 4), dtype=np.uint8)
+    pixels[..., 3] = np.linspace(0, 255, 1100, dtype=np.uint8)[None, :]  # alpha from clear to opaque
+    source = Image.fromarray(pixels, "RGBA")
+    decoded = decode_image(encode(source, "PNG"), field="photoImage", max_bytes=None, max_side_px=700)
+    expected = source.resize(decoded.size, Image.Resampling.LANCZOS)
+    assert decoded.size == (513, 700)
+
+    def premultiplied(image: Image.Image) -> np.ndarray:  # what shows once drawn over anything
+        rgba = np.asarray(image, dtype=np.float64)
+        return np.dstack([rgba[..., :3] * rgba[..., 3:] / 255, rgba[..., 3]])
+
+    # Colour of a nearly clear pixel is premultiplied rounding divided by its alpha: compare what shows.
+    assert np.abs(premultiplied(decoded) - premultiplied(expected)).max() <= 2
+    opaque = decode_image(encode(source.convert("RGB"), "PNG"), field="photoImage", max_bytes=None, max_side_px=700)
+    same = np.abs(np.asarray(opaque, dtype=np.int16) - np.asarray(source.convert("RGB").resize((513, 700), Image.Resampling.LANCZOS).convert("RGBA"), dtype=np.int16))
+    assert same.max() <= 1
+
+
+def test_reduced_palette_image_is_filtered_not_sampled() -> None:
+    """A palette PNG is made RGBA before it is reduced: LANCZOS on a palette falls back to nearest."""
+    checker = Image.fromarray(((np.indices((600, 600)).sum(axis=0) % 2) * 255).astype(np.uint8)).convert("P")
+    image = decode_image(encode(checker, "PNG"), field="photoImage", max_bytes=None, max_side_px=150)
+    grey = np.asarray(image)[10:-10, 10:-10, 0]
+    assert image.size == (150, 150)
+    assert 100 <= grey.min() and grey.max() <= 155  # averaged: no pure black or white left
+
+
+def test_reduced_jpeg_keeps_its_exif_orientation() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    raw = encode(gradient(1600, 1200), "JPEG", exif=exif.tobytes())
+    assert decode_image(raw, field="photoImage", max_bytes=None, max_side_px=400).size == (300, 400)
+
+
+def test_jpeg_is_decoded_scaled_down_by_its_dct(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow's draft mode: a 4000x3000 JPEG for a 500 px use decodes at 500x375 (1/8), not whole."""
+    from PIL import JpegImagePlugin
+
+    loaded: list[tuple[int, int]] = []
+    real_load = JpegImagePlugin.JpegImageFile.load
+
+    def recording_load(self):  # type: ignore[no-untyped-def]
+        loaded.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", recording_load)
+    raw = encode(gradient(4000, 3000), "JPEG", quality=70)
+    image = decode_image(raw, field="photoImage", max_bytes=None, max_side_px=500)
+    assert image.size == (500, 375)
+    assert set(loaded) == {(500, 375)}  # every load (exif_transpose loads too) at the drafted size
+
+
+def test_large_decodes_are_heavy_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decode of more than LARGE_DECODE_PIXELS holds ``memory.heavy_step`` (one at a time per
+    process, whatever the threads); a small one never waits for it."""
+    import renderer.assets.decode as images_module
+
+    entered: list[int] = []
+
+    class Recorder:
+        def __enter__(self) -> None:
+            entered.append(1)
+
+        def __exit__(self, *exc_info: object) -> None:
+            return None
+
+    monkeypatch.setattr(images_module, "heavy_step", Recorder())
+    monkeypatch.setattr(images_module, "LARGE_DECODE_PIXELS", 100_000)
+    decode_image(encode(gradient(300, 300), "PNG"), field="photoImage", max_bytes=None)
+    assert entered == []
+    decode_image(encode(gradient(400, 300), "PNG"), field="photoImage", max_bytes=None, max_side_px=200)
+    assert entered == [1]
+
+
+_PEAK_SCRIPT = """
+import io, struct, sys, zlib
+from pathlib import Path
+from PIL import Image
+from renderer.assets.decode import decode_image
+kind = sys.argv[1]
+if kind == "png":
+    def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+    side = 7070
+    z = zlib.compressobj(9)
+    idat = b"".join(z.compress(b"\\0" * (side + 1)) for _ in range(side)) + z.flush()
+    raw = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+else:
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").convert("RGB").resize((8000, 6000)).save(buffer, "JPEG", quality=50)
+    raw = buffer.getvalue()
+def mib(field): return int(Path("/proc/self/status").read_text().split(field + ":")[1].split()[0]) / 1024
+before = mib("VmRSS")
+Path("/proc/self/clear_refs").write_text("5")
+image = decode_image(raw, field="photoImage", max_bytes=None, max_side_px=2048)
+print(image.size, round(mib("VmHWM") - before))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="reads peak memory from Linux /proc: run on Linux")
+@pytest.mark.parametrize(
+    ("kind", "size", "bound_mib", "whole_mib"),
+    [
+        # 7070x7070 grey (issue 17's reproducer): decoding it whole as grey is 48 MiB, unavoidable for
+        # PNG; as RGBA it would be 191 MiB more, plus the copies made on the way (~290 MiB before)
+        ("png", (2048, 2048), 110, 290),
+        # 8000x6000 JPEG (48 MP): whole it would be 183 MiB as RGB and 183 MiB more as RGBA; drafted
+        # it decodes at 4000x3000 (46 MiB)
+        ("jpeg", (2048, 1536), 120, 366),
+    ],
+)
+def test_a_large_photo_is_never_held_whole_as_rgba(kind: str, size: tuple[int, int], bound_mib: int, whole_mib: int) -> None:
+    """Peak memory of the decode itself, measured in a fresh process (Linux's VmHWM, reset before):
+    generous bounds, far below what a whole-size RGBA decode costs."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT, kind], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).parent.parent)
+    shown_size, grown_mib = result.stdout.rsplit(")", 1)
+    assert shown_size + ")" == str(size)
+    assert int(grown_mib) < bound_mib < whole_mib
+
+
+def test_data_url_padded_with_whitespace_is_over_the_cap() -> None:
+    """Whitespace is allowed in a data URL (line breaks), not 50 MB of it: the text's length is
+    checked against the cap before the whitespace is taken out (nothing that size is copied)."""
+    raw = encode(gradient(), "PNG")
+    padded = "data:image/png;base64," + base64.b64encode(raw).decode() + " " * (50 * MB)
+    with pytest.raises(InputError, match=r"^photoImage exceeds 2MB cap$"):
+        decode_image(padded, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
+    encoded = base64.b64encode(bytes(PHOTO_MAX_BYTES - 3)).decode()
+    wrapped = "\r\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76))  # MIME lines: allowed
+    assert len(read_image_bytes("data:image/png;base64," + wrapped, field="photoImage", max_bytes=PHOTO_MAX_BYTES)) == PHOTO_MAX_BYTES - 3

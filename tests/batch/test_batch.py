@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from renderer.batch.run import RowEvent, run_batch
 from renderer.batch.csv_rows import count_rows, read_rows
-from renderer.batch.files import FAILURE_COLUMNS
+from renderer.batch.files import FAILURE_COLUMNS, spreadsheet_safe
 from renderer.batch.manifest import Manifest
 from renderer.batch.names import NameRegistry, safe_relative_name, title_slug
 from renderer.batch.plan import RowDefaults
@@ -171,6 +171,24 @@ def test_reading_streams_100k_rows_in_bounded_memory(tmp_path: Path) -> None:
         count_rows(path)
 
 
+def test_a_txt_title_list_is_read_line_by_line_without_csv_quoting(tmp_path: Path) -> None:
+    """A plain list of titles stopped the whole batch when a line started with a quote (``not valid
+    CSV``): a .txt file, or any file with lines=True, is one title per line, as written."""
+    listing = ["First title", '"I quit my job" — one year later', "Commas, too, stay", "  ", 'A "quoted" word']
+    path = write(tmp_path / "titles.txt", "\r\n".join(listing) + "\n")
+    rows = list(read_rows(path, lines=True))
+    assert [(row.line, row.title) for row in rows] == [
+        (1, "First title"), (2, '"I quit my job" — one year later'), (3, "Commas, too, stay"), (5, 'A "quoted" word')]
+    with pytest.raises(InputError, match=r"titles.txt:2: not valid CSV"):  # what reading it as CSV did
+        count_rows(path)
+    summary = run_batch(path, out_dir=tmp_path / "out", workers=0)  # .txt: a title list by default
+    assert (summary.rendered, summary.failed) == (4, 0)
+    assert Path("i-quit-my-job-one-year-later.webp") in files_in(tmp_path / "out")
+    csv_copy = write(tmp_path / "titles.list", path.read_text(encoding="utf-8"))
+    assert CliRunner().invoke(batch_command, [str(csv_copy), "-o", str(tmp_path / "out2"), "-w", "0", "-q", "--lines"]).exit_code == 0
+    assert len(files_in(tmp_path / "out2")) == 4
+
+
 # -- names ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("hostile", [
@@ -185,6 +203,22 @@ def test_filenames_get_an_extension_unless_they_have_one() -> None:
     assert safe_relative_name("intro", "webp") == "intro.webp"
     assert safe_relative_name("season 1/ep 2", "jpeg") == "season 1/ep 2.jpg"
     assert safe_relative_name("cover.PNG", "webp") == "cover.PNG"
+
+
+def test_a_filename_leaves_room_for_the_temporary_it_is_written_to_first(tmp_path: Path) -> None:
+    """233-255 byte names passed the 255-byte check, then failed at write time: the temporary file
+    (".<name>.<pid>.<random>.part") is 23 bytes longer. The longest accepted name is written."""
+    from renderer.files import write_atomic
+
+    longest = "a" * 227 + ".webp"  # 232 bytes
+    assert safe_relative_name(longest, "webp") == longest
+    assert write_atomic(tmp_path / longest, b"thumbnail").read_bytes() == b"thumbnail"
+    with pytest.raises(InputError, match=r"^filename must be at most 232 bytes after its last '/', extension included "
+                                         r"\(it is written under a temporary name 23 bytes longer.*got 233 bytes"):
+        safe_relative_name("a" * 228 + ".webp", "webp")
+    with pytest.raises(InputError, match=r"got 236 bytes"):  # counted in UTF-8 bytes, the extension added
+        safe_relative_name("é" * 115 + "x", "webp")
+    assert safe_relative_name("f" * 255 + "/" + "b.webp", "webp") == "f" * 255 + "/b.webp"  # folders: 255
 
 
 def test_slugs_are_readable_ascii() -> None:
@@ -272,6 +306,65 @@ def test_good_and_bad_rows_failures_file_and_summary(tmp_path: Path) -> None:
     assert by_row[8]["error"] == "filename's extension asks for png but outputFormat is webp"
     assert "6 cells but the header has 5 columns" in by_row[9]["error"]
     assert sorted(e.status for e in events) == ["failed"] * 7 + ["rendered"] * 2
+
+
+def test_failures_file_neutralises_formulas(tmp_path: Path) -> None:
+    """OWASP's CSV injection advice: a cell starting with = + - @, a tab or a carriage return would
+    be a formula in a spreadsheet; it gets a ' in front. Other titles are written as they are."""
+    rows = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "Plain = fine"]
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "format"])
+        writer.writerows([title, "tiktok"] for title in rows)  # every row fails: unknown format
+    summary = run_batch(path, out_dir=tmp_path / "out", workers=0)
+    assert summary.failed == len(rows)
+    written = [failure["title"] for failure in read_failures(summary.failures_path)]
+    assert written == ["'" + title for title in rows[:-1]] + ["Plain = fine"]
+    # a title's leading tab or carriage return is stripped before it gets here; an error text is not
+    assert [spreadsheet_safe(text) for text in ("\tx", "\rx", "-", "", "a=b")] == ["'\tx", "'\rx", "'-", "", "a=b"]
+
+
+def test_files_are_written_off_the_main_thread_and_recorded_once_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent's writes (fsync included) go to writer threads, so its main thread keeps the
+    workers fed; a row is recorded, and reported, only once its file is whole. A disk error in a
+    writer thread stops the batch, with the rows written before it recorded."""
+    import threading
+
+    import renderer.batch.run as batch_module
+
+    real_write = batch_module.write_output
+    writers: list[str] = []
+
+    def recording_write(path: Path, data: bytes) -> str | None:
+        writers.append(threading.current_thread().name)
+        return real_write(path, data)
+
+    monkeypatch.setattr(batch_module, "write_output", recording_write)
+    path = write(tmp_path / "t.csv", "title\n" + "\n".join(f"Row number {n}" for n in range(12)) + "\n")
+    events: list[RowEvent] = []
+
+    def on_row(event: RowEvent) -> None:  # a reported row's file is there, whole
+        events.append(event)
+        assert event.path is not None and assert_decodes(event.path)
+
+    summary = run_batch(path, out_dir=tmp_path / "out", workers=0, on_row=on_row)
+    assert (summary.rendered, len(events)) == (12, 12)
+    assert len(writers) == 12 and all(name.startswith("thumbkit-batch-write") for name in writers)
+    with Manifest.open(tmp_path / "out") as manifest:
+        assert manifest.count("done") == 12
+
+    def full_disk(path: Path, data: bytes) -> str | None:
+        if "7" in path.name:
+            raise OSError(28, "No space left on device")
+        return real_write(path, data)
+
+    monkeypatch.setattr(batch_module, "write_output", full_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        run_batch(path, out_dir=tmp_path / "full", workers=0)
+    with Manifest.open(tmp_path / "full") as manifest:
+        done = manifest.count("done")
+    assert 0 < done < 12 and len(files_in(tmp_path / "full")) >= done  # what was recorded is there
 
 
 def test_rerun_skips_unchanged_rerenders_changed_and_force_redoes_all(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from renderer.cutout import model as cutout_model
 from renderer.cutout.disk_cache import default_cache_dir
 from renderer.cutout.engine import NO_FACE_WARNING, PHOTO_CUT_TOP_WARNING, CutoutEngine
 from renderer.cutout.framing import frame_subject
-from renderer.cutout.model import MODEL_MD5, model_path
+from renderer.cutout.model import MODEL_MD5, ModelSession, model_path
 from renderer.cutout.results import Cutout
 from renderer.errors import AssetError, InputError
 from renderer.rect import Rect
@@ -67,17 +67,15 @@ def astronaut_cutout(
 
 @pytest.fixture
 def predict_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts every inference: wraps rembg's own u2netp session ``predict``."""
-    from rembg.sessions.u2netp import U2netpSession
-
+    """Counts every inference: wraps the model session's ``predict``."""
     calls: list[int] = []
-    real_predict = U2netpSession.predict
+    real_predict = ModelSession.predict
 
-    def counting_predict(self, image, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting_predict(self, image):  # type: ignore[no-untyped-def]
         calls.append(1)
-        return real_predict(self, image, *args, **kwargs)
+        return real_predict(self, image)
 
-    monkeypatch.setattr(U2netpSession, "predict", counting_predict)
+    monkeypatch.setattr(ModelSession, "predict", counting_predict)
     return calls
 
 
@@ -658,6 +656,56 @@ def test_other_model_with_a_wrong_checksum_is_refused(
         CutoutEngine(model="u2net", cache_dir=tmp_path / "cache").cutout(
             astronaut, image_bytes_hash="bad-u2net"
         )
+
+
+def test_model_session_predicts_what_rembg_predicts(engine: CutoutEngine, astronaut: Image.Image) -> None:
+    """thumbkit runs the model itself (rembg's package import alone costs ~150 MB): the mask must be
+    rembg's own, bit for bit, on a photo and on a flat one (rembg's 0/0 case)."""
+    import onnxruntime as ort
+    from rembg.sessions.u2netp import U2netpSession
+
+    class BundledU2netp(U2netpSession):
+        @classmethod
+        def download_models(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return str(model_path("u2netp"))
+
+    rembg_session = BundledU2netp("u2netp", ort.SessionOptions(), providers=["CPUExecutionProvider"])
+    for photo in (astronaut.convert("RGB"), Image.new("RGB", (300, 200), (90, 90, 90))):
+        with np.errstate(all="ignore"):
+            ours = np.asarray(engine.session().predict(photo)[0])
+            theirs = np.asarray(rembg_session.predict(photo)[0])
+        assert ours.shape == theirs.shape == (photo.height, photo.width)
+        assert np.array_equal(ours, theirs)
+    assert np.asarray(engine.session().predict(astronaut.convert("RGB"))[0]).max() > 200  # a real mask
+
+
+def test_an_inference_is_a_heavy_step(engine: CutoutEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """~270 MB each: one at a time per process (``memory.heavy_step``), whatever the threads."""
+    held: list[bool] = []
+
+    class Recorder:
+        def __enter__(self) -> None:
+            held.append(True)
+
+        def __exit__(self, *exc_info: object) -> None:
+            return None
+
+    monkeypatch.setattr(cutout_model, "heavy_step", Recorder())
+    engine.session().predict(Image.new("RGB", (64, 64), "white"))
+    assert held == [True]
+
+
+def test_cutout_session_leaves_rembg_unimported() -> None:
+    """The bundled model's cutout imports no rembg (nor its pymatting/numba): ~150 MB a process."""
+    script = (
+        "import sys; from PIL import Image; from renderer.cutout.engine import CutoutEngine; import tempfile; "
+        "CutoutEngine(cache_dir=__import__('pathlib').Path(tempfile.mkdtemp()))"
+        ".session().predict(Image.new('RGB', (64, 64), 'white')); "
+        "print([name for name in ('rembg', 'pymatting', 'numba') if name in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_unknown_model_name() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from renderer import Renderer
 from renderer.judge.zones import BADGE, GRID_CROP
-from renderer.spec.layout import LogoLayer, TextLayer
+from renderer.spec.layout import LogoLayer, StackLayer, TextLayer
 from tests.spec.test_specs import GOOD, problems_of, write_layouts
 
 
@@ -27,7 +27,7 @@ def test_every_instagram_layout_keeps_text_and_logo_in_the_grid_crop(renderer):
     left, right = 1080 * GRID_CROP[0], 1080 * GRID_CROP[1]
     for name in renderer.layout_names("instagram"):
         for layer in renderer.layouts[name].spec.layers:
-            if isinstance(layer, (TextLayer, LogoLayer)):
+            if isinstance(layer, (TextLayer, StackLayer, LogoLayer)):
                 assert left <= layer.box.x and layer.box.rect().right <= right, \
                     f"{name}: {layer.kind} box x {layer.box.x}..{layer.box.rect().right} leaves the 3:4 crop x {left:.0f}..{right:.0f}"
 

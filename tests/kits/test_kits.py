@@ -417,7 +417,9 @@ def test_sample_kits_render_every_layout(renderer: Renderer, kit_id: str) -> Non
         palette = kit.spec.palette
         for text in result.plan.texts:  # the palette reads as it is: the composer did not adjust a colour
             assert text.contrast_ratio >= 4.5
-            assert text.color in (palette.text, palette.on_accent), (name, text.color)
+            words = "".join(segment.text for line in text.lines for segment in line.segments)
+            if any(char.isalnum() for char in words):  # a quote mark may be darkened to read, words may not
+                assert text.color in (palette.text, palette.on_accent, palette.muted), (name, words, text.color)
             assert text.emphasis_color in (palette.accent, palette.on_accent), (name, text.emphasis_color)
 
 

@@ -134,6 +134,26 @@ def test_gallery_lists_stored_images_newest_first(client: httpx.Client) -> None:
     assert [i["createdAt"] for i in listing] == sorted((i["createdAt"] for i in listing), reverse=True)
 
 
+def test_gallery_lists_only_the_callers_images(client: httpx.Client, server: ServerProcess) -> None:
+    """Keys are kept apart: ``GET /v1/images`` lists the caller's renders and job outputs only;
+    the files stay served to anyone with their id (a capability URL)."""
+    other = {"x-api-key": OTHER_KEY}
+    mine = client.post("/v1/generate", json={"title": "Only mine to list", "format": "x"}).json()
+    job = client.post("/v1/jobs", json={"kind": "generate", "input": {"title": "My job's output", "format": "x"}}).json()
+    done = wait_for_job(client, job["id"])
+    [job_output] = done["outputs"]
+    listed = {image["id"] for image in client.get("/v1/images", params={"limit": 200}).json()["images"]}
+    assert {mine["id"], job_output["id"]} <= listed
+    theirs = httpx.get(f"{server.url}/v1/images", params={"limit": 200}, headers=other, timeout=30).json()["images"]
+    assert not {image["id"] for image in theirs} & listed
+    assert httpx.get(mine["url"], timeout=30).status_code == 200  # the file itself: anyone with its id
+    # the other key asks for the same thumbnail: answered from the store, and now in its gallery too
+    again = httpx.post(f"{server.url}/v1/generate", json={"title": "Only mine to list", "format": "x"}, headers=other, timeout=60)
+    assert (again.status_code, again.headers["x-thumbkit-store"], again.json()["id"]) == (200, "hit", mine["id"])
+    theirs = httpx.get(f"{server.url}/v1/images", params={"limit": 200}, headers=other, timeout=30).json()["images"]
+    assert [image["id"] for image in theirs] == [mine["id"]]
+
+
 # -- errors --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("body", "message"), [
     ({"format": "youtube"}, "title is required"),
@@ -352,7 +372,12 @@ def test_openapi_documents_the_contract_and_docs_work_offline(server: ServerProc
     schema = httpx.get(server.url + "/openapi.json", timeout=30).json()
     generate = schema["paths"]["/v1/generate"]["post"]
     body_schema = generate["requestBody"]["content"]["application/json"]["schema"]
-    assert body_schema["properties"]["format"]["enum"] == list(SIZES)
+    assert body_schema["properties"]["format"]["anyOf"] == [{"enum": list(SIZES)}, {"type": "null"}]
+    assert {"type": "null"} in body_schema["properties"]["layout"]["anyOf"]  # "layout": null is taken (auto)
+    kits = body_schema["properties"]["customAssetsId"]["anyOf"][0]["enum"]
+    assert {"default", "sunrise"} <= set(kits)  # this server's kits
+    images = schema["paths"]["/v1/images/{image_id}"]
+    assert images["get"]["operationId"] != images["head"]["operationId"]
     assert {"200", "400", "401", "413", "422", "429", "500"} <= set(generate["responses"])
     assert schema["components"]["securitySchemes"]["APIKeyHeader"] == {"type": "apiKey", "in": "header", "name": "x-api-key", "description": "an API key (THUMBKIT_API_KEYS, or printed on first start)"}
     docs = httpx.get(server.url + "/docs", timeout=30)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import os
+import select
+import socket
 import sqlite3
 import stat
 import time
@@ -133,6 +135,60 @@ def test_worker_processes_share_one_rate_limit(tmp_path: Path) -> None:
         assert 1 <= allowed <= rate * windows < 40, (statuses, windows)
         pids = {server.health()["pid"] for _ in range(10)}
         assert pids and all(isinstance(pid, int) for pid in pids)
+        for pid in pids:  # each worker started with the bounded allocator (memory.bound_native_memory)
+            environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"MALLOC_ARENA_MAX=2" in environment
     finally:
         assert server.stop(), server.output()
     assert server.output().count("Application startup complete") == 2
+
+
+def _closed_by_server(sock: socket.socket, *, trickle: bytes, within_s: float) -> float:
+    """Seconds until the server closed ``sock``, while a byte of ``trickle`` goes out at each poll
+    that finds nothing to read (a client too slow to finish its request). Bounded: ``within_s``."""
+    started = time.monotonic()
+    position = 0
+    while time.monotonic() - started < within_s:
+        readable, _, _ = select.select([sock], [], [], 0.2)
+        if readable:
+            try:
+                data = sock.recv(65536)
+            except ConnectionResetError:
+                return time.monotonic() - started
+            if not data:
+                return time.monotonic() - started
+            continue  # an answer (read on): the close comes after it
+        if position < len(trickle):
+            try:
+                sock.sendall(trickle[position:position + 1])
+            except (BrokenPipeError, ConnectionResetError):
+                return time.monotonic() - started
+            position += 1
+    raise AssertionError(f"the server kept the connection open for {within_s} s")
+
+
+def test_slow_clients_are_cut_off(tmp_path: Path) -> None:
+    """A request's head must be in within --read-timeout of the server starting to wait for it, and
+    its body must keep coming: a client that connects and says nothing, one that sends its headers
+    a byte at a time, and one that stops halfway through its body are all closed; others are served."""
+    server = start_server(tmp_path, ["--read-timeout", "1"], env={"THUMBKIT_API_KEYS": KEY})
+    host, port = server.url.removeprefix("http://").rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=10) as silent:
+            assert 0.9 <= _closed_by_server(silent, trickle=b"", within_s=10) < 5
+        with socket.create_connection((host, int(port)), timeout=10) as slow_head:
+            head = b"GET /health HTTP/1.1\r\nHost: thumbkit\r\n" + b"X-Slow: " + b"a" * 200 + b"\r\n\r\n"
+            assert 0.9 <= _closed_by_server(slow_head, trickle=head, within_s=10) < 5
+        with socket.create_connection((host, int(port)), timeout=10) as slow_body:
+            slow_body.sendall(b"POST /v1/generate HTTP/1.1\r\nHost: thumbkit\r\nContent-Type: application/json\r\n"
+                              b"x-api-key: " + KEY.encode() + b"\r\nContent-Length: 5000\r\n\r\n{\"title\": ")
+            answer = b""
+            slow_body.settimeout(10)
+            while chunk := slow_body.recv(65536):  # read until the server closes (bounded by the timeout)
+                answer += chunk
+            assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+            assert b"Request body not received in time" in answer
+        with httpx.Client(base_url=server.url, headers={"x-api-key": KEY}, timeout=30) as client:  # keep-alive
+            assert [client.get("/health").status_code, client.get("/v1/catalog").status_code] == [200, 200]
+    finally:
+        assert server.stop(), server.output()

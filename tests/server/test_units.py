@@ -152,14 +152,14 @@ def test_equivalent_bodies_share_a_request_key(renderer: Renderer) -> None:
 def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) -> None:
     store = ImageStore(Database(tmp_path / "db.sqlite3"), tmp_path / "images")
     thumbnail = renderer.render_request(parse_request({"title": "Stored", "format": "linkedin"}))
-    image = store.put("key-1", thumbnail, "Stored")
+    image = store.put("key-1", thumbnail, "Stored", owner="alice")
     assert image.id == hashlib.sha256(thumbnail.data).hexdigest()
     assert store.path(image).read_bytes() == thumbnail.data
     assert store.path(image).name == f"{image.id}.webp"
     again = store.put("key-2", thumbnail, "Stored, other request")  # same bytes: one file, one row
     assert again.id == image.id and again.title == "Stored"
     assert store.lookup("key-2") == (image, thumbnail.data)
-    assert [found.id for found in store.recent(10)] == [image.id]
+    assert [found.id for found in store.recent("alice", 10)] == [image.id]
     assert store.get("../../etc/passwd") is None
     damaged = bytearray(thumbnail.data)
     damaged[len(damaged) // 2] ^= 0xFF
@@ -171,9 +171,24 @@ def test_store_addresses_files_by_content(tmp_path: Path, renderer: Renderer) ->
     store.path(image).unlink()  # lost in a crash: a miss, not an error
     assert store.lookup("key-1") is None and store.read(image) is None
     frame = store.save(b"\xff\xd8 a jpeg frame", media_type="image/jpeg", output_format="jpeg", width=2, height=1,
-                       title="frame at 00:00:17")  # what a video job stores: no request key
+                       title="frame at 00:00:17", owner="alice")  # what a video job stores: no request key
     assert store.get(frame.id) == frame and store.path(frame).suffix == ".jpg"
-    assert store.read(frame) == b"\xff\xd8 a jpeg frame" and store.recent(1) == [frame]
+    assert store.read(frame) == b"\xff\xd8 a jpeg frame"
+    assert [found.id for found in store.recent("alice", 1)] == [frame.id]
+
+
+def test_listings_show_a_key_only_the_images_it_got(tmp_path: Path, renderer: Renderer) -> None:
+    """``image_owners``: an image is listed to each key answered with it, from when that key got
+    it; never to another key (the file stays served to anyone with its id)."""
+    store = ImageStore(Database(tmp_path / "db.sqlite3"), tmp_path / "images")
+    thumbnail = renderer.render_request(parse_request({"title": "Whose is it", "format": "x"}))
+    image = store.put("request", thumbnail, "Whose is it", owner="alice")
+    assert ([i.id for i in store.recent("alice", 10)], store.recent("bob", 10)) == ([image.id], [])
+    store.own(image.id, "bob")  # bob asked for the same thing later: answered from the store
+    store.own(image.id, "bob")  # again: listed once, from the first time
+    [alice_sees], [bob_sees] = store.recent("alice", 10), store.recent("bob", 10)
+    assert alice_sees.id == bob_sees.id == image.id and bob_sees.created_at > alice_sees.created_at
+    assert store.recent("bob", 10, before=bob_sees.created_at) == []  # the page cursor is bob's own time
 
 
 def test_the_store_keeps_each_renders_quality_report(tmp_path: Path, renderer: Renderer) -> None:
@@ -208,7 +223,7 @@ def test_a_version_1_database_gains_the_quality_column_and_renders_again(tmp_pat
     old.commit()
     old.close()
     store = ImageStore(Database(path), tmp_path / "images")
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     store.path(store.get(image_id)).parent.mkdir(parents=True, exist_ok=True)
     store.path(store.get(image_id)).write_bytes(thumbnail.data)
     assert store.get(image_id).quality is None
@@ -223,11 +238,14 @@ def test_identical_requests_in_flight_share_one_render(tmp_path: Path, renderer:
 
     async def scenario() -> list:
         same = {"title": "Asked twice at once", "format": "x"}
-        return await asyncio.gather(service.generate(same), service.generate(dict(same)),
-                                    service.generate({"title": "Asked once", "format": "x"}))
+        return await asyncio.gather(service.generate(same, owner="alice"), service.generate(dict(same), owner="bob"),
+                                    service.generate({"title": "Asked once", "format": "x"}, owner="alice"))
 
     first, twin, other = asyncio.run(scenario())
     assert service.renders_done == 2
+    # both keys were answered with the shared render: both list it; only alice asked for the other
+    assert {image.id for image in service.store.recent("alice", 10)} == {first.image.id, other.image.id}
+    assert [image.id for image in service.store.recent("bob", 10)] == [first.image.id]
     assert sorted([first.from_store, twin.from_store]) == [False, True] and not other.from_store  # either may render
     assert twin.image == first.image and twin.data == first.data != other.data
 
@@ -359,6 +377,59 @@ def test_the_listening_socket_turns_nagle_off() -> None:
         sock.close()
 
 
+
+def test_large_bodies_wait_for_the_body_budget_small_ones_never() -> None:
+    """A process holds at most ``max_bytes`` of large bodies at once (each from its first byte to its
+    answer): a second large request waits for the first to finish; a title-only one goes through."""
+    from types import SimpleNamespace
+
+    from renderer.server.body import SMALL_BODY_BYTES, BodyBudget
+
+    def request(size: int) -> SimpleNamespace:
+        return SimpleNamespace(headers={"content-length": str(size)})
+
+    async def scenario() -> list[str]:
+        budget = BodyBudget(300_000)
+        order: list[str] = []
+        first_in, release_first = asyncio.Event(), asyncio.Event()
+
+        async def large(name: str, hold_until: asyncio.Event | None) -> None:
+            async with budget.hold(request(200_000), 5_000_000):
+                order.append(f"{name} in")
+                if hold_until is not None:
+                    first_in.set()
+                    await hold_until.wait()
+            order.append(f"{name} out")
+
+        async def small() -> None:
+            async with budget.hold(request(SMALL_BODY_BYTES - 1), 5_000_000):
+                order.append("small in")
+
+        first = asyncio.create_task(large("first", release_first))
+        await first_in.wait()
+        second = asyncio.create_task(large("second", None))
+        await asyncio.create_task(small())  # runs after `second` reached its wait
+        assert budget.held == 200_000 and not second.done()
+        release_first.set()
+        await asyncio.gather(first, second)
+        assert budget.held == 0
+        return order
+
+    assert asyncio.run(scenario()) == ["first in", "small in", "first out", "second in", "second out"]
+
+
+def test_a_body_declared_over_the_cap_holds_no_budget() -> None:
+    """It is refused (413) before a byte is read: it must not make others wait."""
+    from types import SimpleNamespace
+
+    from renderer.server.body import BodyBudget
+
+    async def scenario() -> int:
+        budget = BodyBudget(1_000_000)
+        async with budget.hold(SimpleNamespace(headers={"content-length": "900000000"}), 5_000_000):
+            return budget.held
+
+    assert asyncio.run(scenario()) == 0
 def test_connections_accepted_the_way_uvicorn_accepts_them_have_nagle_off() -> None:
     """With Nagle's algorithm on, every answer after the first on a keep-alive connection waited
     ~40 ms for the client's delayed ACK (headers and body are two writes). uvicorn serves on the

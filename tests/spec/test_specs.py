@@ -70,7 +70,7 @@ def test_broken_yaml_syntax_is_located(tmp_path):
 
 def test_unknown_layer_kind_lists_the_allowed_ones(tmp_path):
     problems = problems_of(write_layouts(tmp_path, {"kinds.yaml": spec_files.unknown_kind()}))
-    assert any("layers[0]" in p and "'background', 'shape', 'text', 'photo', 'logo'" in p and "'gradient'" in p for p in problems), problems
+    assert any("layers[0]" in p and "'background', 'pattern', 'shape', 'text', 'stack', 'sides', 'photo', 'logo'" in p and "'gradient'" in p for p in problems), problems
 
 
 def test_unknown_font_lists_the_bundled_families(tmp_path):
@@ -165,8 +165,8 @@ def test_a_kit_reports_schema_font_and_layout_problems_in_one_run(tmp_path):
         ["kits/acme/kit.yaml:9:3", "palette.accent"],
         ["kits/acme/kit.yaml:13:13", "fonts.heading.family"],
         ["kits/acme/kit.yaml:14:25", "fonts.body.weight"],
-        ["kits/acme/kit.yaml:18:8", "logo.file"],
-        ["kits/acme/kit.yaml:19:25", "layouts[1]"],
+        ["kits/acme/kit.yaml:20:8", "logo.file"],
+        ["kits/acme/kit.yaml:21:25", "layouts[1]"],
     ], problems
     assert "unknown font family 'comic-sans'; bundled: bebas-neue" in problems[1]
     assert "font family 'inter' has no weight 'heavy'; it has: " in problems[2]
@@ -193,7 +193,7 @@ def test_a_kit_may_prefer_a_layout_of_the_renderers_own_folder(tmp_path):
     kit_file.write_text(kit_file.read_text() + "layouts: [mine, youtube-bold]\n")
     folder = write_layouts(tmp_path, {"mine.yaml": GOOD.format(name="mine")})
     assert Renderer(layouts_dir=folder, kit_dirs=(kits,)).render("Hello there", brand="mykit").layout == "mine"
-    with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:18:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
+    with pytest.raises(SpecError, match=r"kits/mykit/kit.yaml:20:11: layouts\[0\]: unknown layout 'mine'; known: blogpost-bold"):
         Renderer(kit_dirs=(kits,)).kit("mykit")
 
 
