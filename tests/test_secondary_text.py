@@ -154,8 +154,9 @@ def test_the_server_takes_them_and_documents_them(tmp_path):
     assert image.size == (1280, 720)
     assert too_long.status_code == 422
     assert too_long.json() == {"error": "badge must be at most 12 characters, got 18: 'WAY TOO LONG BADGE'"}
-    from renderer.server.openapi import GenerateBody  # what /openapi.json publishes for the body
+    from renderer import Renderer
+    from renderer.server.openapi_bodies import generate_body  # what /openapi.json publishes for the body
 
-    properties = GenerateBody.model_json_schema()["properties"]
+    properties = generate_body(Renderer())["properties"]
     assert properties["badge"]["anyOf"][0]["maxLength"] == MAX_BADGE_CHARS
     assert properties["subtitle"]["anyOf"][0]["maxLength"] == MAX_SUBTITLE_CHARS

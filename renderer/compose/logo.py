@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from PIL import Image, ImageFilter
 
 from ..colors import RGBA, contrast_ratio, luminance_array, parse_color, relative_luminance, to_hex

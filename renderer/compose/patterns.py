@@ -9,13 +9,37 @@ each pattern, so after the first renders drawing a pattern is one paste.
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
+from ..files import write_atomic
 from ..lru import LruCache
+from ..paths import cache_root
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    class _Numpy:
+        """numpy, imported when a pattern is drawn: a mask found in the disk cache needs none."""
+
+        def __getattr__(self, name: str) -> Any:
+            import numpy
+
+            return getattr(numpy, name)
+
+    np = _Numpy()
+
+try:  # the hash without hashlib's import (as renderer.compiled does)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
+
+#: bump when a pattern's drawing changes: masks cached on disk under another version are not read
+_DISK_VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -106,18 +130,55 @@ def pattern_mask(params: PatternParams) -> Image.Image:
     mask = _MASKS.get(params)
     if mask is not None:
         return mask
+    mask = _from_disk(params)
+    if mask is not None:
+        return _MASKS.put(params, mask)
     coverage = _coverage(params)
     if params.fade != "none":
         coverage = ImageChops.multiply(coverage, _fade_mask(params.fade, params.width_px, params.height_px))
     scale = min(1.0, params.opacity)
     mask = coverage.point(lambda value: round(value * scale))
+    _to_disk(params, mask)
     return _MASKS.put(params, mask)
 
 
+def _disk_path(params: PatternParams) -> Any:
+    digest = blake2b(f"{_DISK_VERSION}:{params!r}".encode("utf-8"), digest_size=16).hexdigest()
+    return cache_root() / "patterns" / f"{digest}.png"
+
+
+def _from_disk(params: PatternParams) -> Image.Image | None:
+    """The mask a previous process drew (a one-shot render then needs no numpy), or None when it
+    is missing, unreadable or not the right size (drawn again and written again)."""
+    try:
+        with Image.open(_disk_path(params)) as image:
+            image.load()
+            if image.mode == "L" and image.size == (params.width_px, params.height_px):
+                return image.copy()
+    except (OSError, ValueError, SyntaxError):
+        pass
+    return None
+
+
+def _to_disk(params: PatternParams, mask: Image.Image) -> None:
+    """Keep the mask for later processes; a cache that cannot be written is only slower."""
+    buffer = io.BytesIO()
+    mask.save(buffer, "PNG", compress_level=1)
+    try:
+        write_atomic(_disk_path(params), buffer.getvalue(), durable=False)
+    except OSError:
+        pass
+
+
 def clear_cache() -> None:
-    """Forget every mask, coverage and fade (for measuring the cost of drawing one)."""
+    """Forget every mask, coverage and fade, in memory and on disk (for measuring the cost of
+    drawing one)."""
     for cache in (_MASKS, _COVERAGES, _FADES):
         cache.clear()
+    folder = cache_root() / "patterns"
+    if folder.is_dir():
+        for path in folder.glob("*.png"):
+            path.unlink(missing_ok=True)
 
 
 def _coverage(params: PatternParams) -> Image.Image:

@@ -3,7 +3,10 @@ the format and the brand kit."""
 
 from __future__ import annotations
 
-import hashlib
+try:  # the hash without hashlib's import, which loads OpenSSL (as renderer.compiled does)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
 from typing import Any
 
 from .auto_layout import quote_parts, stat_parts, versus_parts
@@ -14,7 +17,7 @@ from ..text.title import split_leading_number, strip_marks
 def title_seed(title: str) -> int:
     """A stable number from the title (unlike ``hash()``, the same in every process and run): what
     varies a series of thumbnails (a pattern, its offset) while each title renders the same."""
-    return int.from_bytes(hashlib.blake2b(strip_marks(title).casefold().encode("utf-8"), digest_size=8).digest(), "big")
+    return int.from_bytes(blake2b(strip_marks(title).casefold().encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def render_context(title: str, format_name: str, width_px: int, height_px: int, kit: KitSpec, *,

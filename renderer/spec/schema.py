@@ -134,6 +134,11 @@ def _add_rules_checked_in_code(kind: str, schema: dict[str, Any]) -> None:
         properties["category"]["enum"] = list(CATEGORIES)
         properties["layouts"]["items"]["examples"] = sorted(bundled_layout_names())
         definitions["KitFont"]["properties"]["family"]["examples"] = families
+        # a pattern may be named alone (``- dots``): the kit's validator reads it as ``{type: dots}``
+        pattern_name = dict(definitions["KitPattern"]["properties"]["type"])
+        for option in properties["patterns"]["anyOf"]:
+            if option.get("type") == "array":
+                option["items"] = {"anyOf": [pattern_name, option["items"]]}
 
 
 def _editor_friendly(node: Any) -> Any:

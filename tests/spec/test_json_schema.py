@@ -90,7 +90,7 @@ def test_every_description_names_a_model_or_a_key() -> None:
 def test_enums_list_the_allowed_values() -> None:
     layout = json_schema("layout")
     assert layout["properties"]["format"]["enum"] == list(FORMATS)
-    assert layout["properties"]["layers"]["items"]["properties"]["kind"]["enum"] == ["background", "shape", "text", "photo", "logo"]
+    assert layout["properties"]["layers"]["items"]["properties"]["kind"]["enum"] == ["background", "pattern", "shape", "text", "stack", "sides", "photo", "logo"]
     assert layout["definitions"]["Fit"]["properties"]["mode"]["enum"] == ["shrink", "truncate"]
     assert json_schema("kit")["properties"]["category"]["enum"][:2] == ["auto", "tech-saas"]
 
@@ -117,12 +117,12 @@ def test_positions_count_the_modeline(tmp_path: Path) -> None:
     """The comment is line 1 of every bundled file: a problem further down is reported at its own line."""
     folder = tmp_path / "layouts"
     folder.mkdir()
-    text = (data_dir("layouts") / "youtube-bold.yaml").read_text(encoding="utf-8").replace("max_lines: 5", "max_lines: 50")
+    text = (data_dir("layouts") / "youtube-bold.yaml").read_text(encoding="utf-8").replace("    max_lines: 5\n", "    max_lines: 50\n")
     (folder / "youtube-bold.yaml").write_text(text, encoding="utf-8")
-    line = text.splitlines().index("  max_lines: 50") + 1
+    line = text.splitlines().index("    max_lines: 50") + 1  # the title item of youtube-bold's stack
     with pytest.raises(SpecError) as caught:
         Renderer(layouts_dir=folder)
-    assert [str(p).split(": ")[0] for p in caught.value.problems] == [f"layouts/youtube-bold.yaml:{line}:3"]
+    assert [str(p).split(": ")[0] for p in caught.value.problems] == [f"layouts/youtube-bold.yaml:{line}:5"]
     assert text.startswith(MODELINE_PREFIX)
 
 

@@ -102,8 +102,8 @@ def test_a_kits_patterns_and_site_are_checked(tmp_path):
         Renderer(kit_dirs=(kits,)).kit("acme")
     problems = [str(p) for p in caught.value.problems]
     assert problems == [
-        "kits/acme/kit.yaml:18:18: patterns[1]: expected 'dots' | 'grid' | 'stripes' | 'grain' | 'halftone' | 'rays' | 'shapes', got 'zigzag'",
-        "kits/acme/kit.yaml:18:39: patterns[2].color: expected 'background' | 'surface' | 'text' | 'accent' | 'muted' | 'on_accent', got 'purple'",
-        "kits/acme/kit.yaml:18:54: patterns[2].strength: input should be less than or equal to 4, got 9",
-        "kits/acme/kit.yaml:19:1: site: expected a short printable site name (example.com), got '\\n' at character 2",
+        "kits/acme/kit.yaml:19:18: patterns[1]: expected 'dots' | 'grid' | 'stripes' | 'grain' | 'halftone' | 'rays' | 'shapes', got 'zigzag'",
+        "kits/acme/kit.yaml:19:39: patterns[2].color: expected 'background' | 'surface' | 'text' | 'accent' | 'muted' | 'on_accent', got 'purple'",
+        "kits/acme/kit.yaml:19:54: patterns[2].strength: input should be less than or equal to 4, got 9",
+        "kits/acme/kit.yaml:20:1: site: expected a short printable site name (example.com), got '\\n' at character 2",
     ]

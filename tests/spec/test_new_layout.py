@@ -123,15 +123,15 @@ def test_the_command_prints_where_and_what_next(user_dir: Path) -> None:
 def test_a_broken_user_layout_fails_only_when_asked_for(user_dir: Path) -> None:
     path = create_layout("mine")
     good = path.read_text(encoding="utf-8")
-    path.write_text(good.replace("max_lines: 5", "max_lines: 50"), encoding="utf-8")
-    line = path.read_text(encoding="utf-8").splitlines().index("  max_lines: 50") + 1
+    path.write_text(good.replace("    max_lines: 5\n", "    max_lines: 50\n"), encoding="utf-8")  # the title of youtube-bold's stack
+    line = path.read_text(encoding="utf-8").splitlines().index("    max_lines: 50") + 1
     renderer = Renderer()  # the other layouts still load
     assert "mine" not in renderer.layouts
-    with pytest.raises(SpecError, match=rf"my-layouts/mine.yaml:{line}:3: layers\[3\].max_lines: "):
+    with pytest.raises(SpecError, match=rf"my-layouts/mine.yaml:{line}:5: layers\[4\].items\[1\].max_lines: "):
         renderer.render("Hello", layout="mine")
     assert renderer.render("Why nobody talks about this anymore", layout="auto").layout == "youtube-bold"  # a good copy would come first
     listed = CliRunner().invoke(main, ["layouts"])
-    assert f"(invalid: my-layouts/mine.yaml:{line}:3:" in listed.stdout
+    assert f"(invalid: my-layouts/mine.yaml:{line}:5:" in listed.stdout
     path.write_text(good, encoding="utf-8")  # fixed: layout=auto may choose it by its picks, as youtube-bold's
     assert Renderer().render("Why nobody talks about this anymore", layout="auto").layout == "mine"
 
@@ -140,15 +140,15 @@ def test_a_reloaded_renderer_reads_kits_again_and_adds_layout_files(user_dir: Pa
     copy = create_layout("youtube-bold-copy")
     edited = tmp_path / "youtube-bold.yaml"  # the same name as a bundled layout: replaces it
     edited.write_text(copy.read_text(encoding="utf-8").replace("name: youtube-bold-copy", "name: youtube-bold")
-                      .replace("max_lines: 5", "max_lines: 2"), encoding="utf-8")
+                      .replace("    max_lines: 5\n", "    max_lines: 2\n"), encoding="utf-8")
     kits = tmp_path / "kits"
     shutil.copytree(data_dir("brand_kits") / "default", kits / "acme")
     renderer = Renderer(kit_dirs=(kits,))
     assert renderer.kit("acme").spec.palette.accent == "#ffcc00"
     (kits / "acme" / "kit.yaml").write_text(spec_files.default_kit_text().replace("#ffcc00", "#ff0000"), encoding="utf-8")
     reloaded = renderer.reloaded(layout_files=(edited,))
-    assert reloaded.layouts["youtube-bold"].spec.layers[3].max_lines == 2
-    assert renderer.layouts["youtube-bold"].spec.layers[3].max_lines == 5  # the original is left as it was
+    assert reloaded.layouts["youtube-bold"].spec.layers[4].items[1].max_lines == 2
+    assert renderer.layouts["youtube-bold"].spec.layers[4].items[1].max_lines == 5  # the original is left as it was
     assert (reloaded.kit("acme").spec.palette.accent, renderer.kit("acme").spec.palette.accent) == ("#ff0000", "#ffcc00")
     edited.write_text("name: youtube-bold\n", encoding="utf-8")
     with pytest.raises(SpecError, match=r"youtube-bold.yaml:1:1: format: required key is missing"):
