@@ -194,15 +194,15 @@ def _loaded(data: bytes | str | Path, *, field: str, max_bytes: int | None, max_
     fmt = sniff_format(raw, field=field)
     image = _open_header(raw, fmt, field=field)
     _check_size(image.size, field=field, max_pixels=max_pixels, min_side_px=min_side_px)
-    target = fitted_size(image.size, max_side_px) if max_side_px is not None else image.size
-    if fmt == "JPEG" and target != image.size:
+    target = fitted_size(image.size, max_side_px) if max_side_px is not None else None  # None: as decoded
+    if fmt == "JPEG" and target is not None and target != image.size:
         image.draft(image.mode, target)  # DCT scaling by 1/2, 1/4 or 1/8, to at least the target
     elif fmt == "JPEG" and draft is not None:
         image.draft("RGB", draft(image))
     large = image.width * image.height > LARGE_DECODE_PIXELS
     with heavy_step if large else contextlib.nullcontext():
         _load_pixels(image, fmt, field=field)
-        if image.size != target:
+        if target is not None and image.size != target:
             reduced = _resized_in_bands(image, target)
             reduced.info = image.info  # the EXIF orientation, among others
             image = reduced  # the full-size pixels go here

@@ -16,7 +16,8 @@ from PIL import Image
 
 from ..colors import RGBA, parse_color, to_hex
 from ..lru import LruCache
-from ..spec.layout import BackgroundLayer, Box, LayoutSpec, PictureBackground, PicturePosition, PictureTreatment, TextLayer
+from ..spec.layout import (BackgroundLayer, Box, LayoutSpec, PictureBackground, PicturePosition, PictureTreatment,
+                           StackLayer, TextLayer)
 from .placement import Placement, analyse, choose, cover, text_at
 from ..rect import Rect
 from .plan import PlanPicture
@@ -99,7 +100,9 @@ def picture_block(spec: LayoutSpec) -> PictureBackground:
     if spec.picture is not None:
         return spec.picture
     background = next((layer for layer in spec.layers if isinstance(layer, BackgroundLayer)), None)
-    texts = [layer.box for layer in spec.layers if isinstance(layer, TextLayer)]
+    texts = [layer.box for layer in spec.layers if isinstance(layer, (TextLayer, StackLayer))]
+    if not texts:  # no text to place: the whole canvas
+        texts = [Box(x=0, y=0, width=spec.size.width, height=spec.size.height)]
     x0, y0 = min(box.x for box in texts), min(box.y for box in texts)
     x1, y1 = max(box.x + box.width for box in texts), max(box.y + box.height for box in texts)
     frame = background.frame if background is not None else None
@@ -120,7 +123,9 @@ def prepare(spec: LayoutSpec, picture: Image.Image, *, key: str | None, source: 
     width, height = round(spec.size.width * scale), round(spec.size.height * scale)
     regions = [(position.at, Rect(position.box.x * scale, position.box.y * scale, position.box.width * scale,
                                   position.box.height * scale)) for position in block.positions]
-    title = max((layer for layer in spec.layers if isinstance(layer, TextLayer)), key=lambda layer: len(layer.text), default=None)
+    styled = [text for layer in spec.layers
+              for text in (layer.items if isinstance(layer, StackLayer) else [layer] if isinstance(layer, TextLayer) else [])]
+    title = max(styled, key=lambda text: len(text.text), default=None)
     placement = choose(analyse(picture, key), width, height, regions, obstacles=obstacles,
                        text_chars=len(title.text) if title else 0, text_lines=title.max_lines if title else 4)
     image = _covered(picture, key, placement.crop, width, height, block.treatment.darken)

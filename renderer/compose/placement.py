@@ -29,7 +29,7 @@ from PIL import Image
 
 from ..cutout.faces import skin_faces
 from ..lru import LruCache
-from ..spec.layout import Box, LayoutSpec, ShapeLayer, TextLayer
+from ..spec.layout import Box, LayoutSpec, ShapeLayer, StackLayer, TextLayer
 from ..rect import Rect, avoid
 
 MAP_LONG_SIDE_PX = 160  # the detail map's size
@@ -309,9 +309,9 @@ def text_at(spec: LayoutSpec, index: int) -> LayoutSpec:
 
     layers = []
     for layer in spec.layers:
-        if isinstance(layer, (TextLayer, ShapeLayer)) and source.rect().contains(layer.box.rect()):
+        if isinstance(layer, (TextLayer, StackLayer, ShapeLayer)) and source.rect().contains(layer.box.rect()):
             update: dict[str, object] = {"box": mapped(layer.box, keep_size=isinstance(layer, ShapeLayer) and layer.track is not None)}
-            if isinstance(layer, TextLayer):
+            if isinstance(layer, (TextLayer, StackLayer)):
                 update.update({key: value for key, value in (("align", target.align), ("valign", target.valign)) if value})
             layer = layer.model_copy(update=update)
         layers.append(layer)

@@ -235,7 +235,8 @@ def _picture_problems(spec: LayoutSpec, doc: SourceDoc, index: int, layer: Backg
             problems.append(doc.problem((*loc, "positions", number, "box"),
                                         f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
     reference = layer.picture.positions[0]
-    if not any(isinstance(other, TextLayer) and reference.box.rect().contains(other.box.rect()) for other in spec.layers):
+    if not any(isinstance(other, (TextLayer, StackLayer)) and reference.box.rect().contains(other.box.rect())
+               for other in spec.layers):
         problems.append(doc.problem((*loc, "positions", 0, "box"),
                                     f"no text layer lies inside the first position's box ({reference.at}): the text layers "
                                     "are drawn there and moved to the position chosen"))
