@@ -27,7 +27,7 @@ def picture(thumbnail) -> Image.Image:
 def job_for(renderer, title: str, **body) -> RenderJob:
     request = parse_request({"title": title, **body})
     kit = renderer.kit(request.custom_assets_id or "default")
-    return RenderJob(renderer.compose_scene, renderer.filled_layout, renderer._assets, renderer.fonts, request, kit,
+    return RenderJob(renderer.compose_scene, renderer.prepare_layout, renderer._assets, renderer.fonts, request, kit,
                      get_format(request.format))
 
 
@@ -36,7 +36,8 @@ def test_auto_candidates_start_with_the_heuristic_pick_and_suit_the_photo(render
     assert names[0] == "youtube-listicle"  # a leading number: the heuristics' listicle first
     assert "youtube-split" not in names  # no photo: a layout with an empty photo slot is no candidate
     faceless = sorted(name for name, layout in renderer.layouts.items()
-                      if layout.spec.format == "youtube" and not any(layer.kind == "photo" for layer in layout.spec.layers))
+                      if layout.spec.format == "youtube" and not any(layer.kind == "photo" for layer in layout.spec.layers)
+                      and layout.spec.picture is None)  # no picture: a layout that takes one is no candidate
     assert sorted(names) == faceless and {"youtube-bold", "youtube-listicle", "youtube-minimal"} <= set(names)
     with_photo = [layout.spec.name for layout in auto_layouts("7 Python tricks", "youtube", renderer.layouts, use_photo=True)]
     assert with_photo == ["youtube-split"]
@@ -75,14 +76,16 @@ def test_a_finding_on_the_plan_has_every_candidate_judged_on_its_pixels(renderer
         return Quality(PERFECT if plan.layout == "youtube-minimal" else 92, ())
 
     [(composed, plan)] = choose(job, layouts, judge=judge, judge_plan=lambda plan: Quality(92, ()))
-    assert judged == [layout.spec.name for layout in layouts] and plan.layout == "youtube-minimal"
+    names = [layout.spec.name for layout in layouts]
+    assert judged == names[:names.index("youtube-minimal") + 1] and plan.layout == "youtube-minimal"  # perfect: stops
     assert plan.quality == Quality(PERFECT, ())  # the report it was chosen by stays with it
 
 
 def test_auto_picks_the_best_score_and_records_every_candidate(renderer):
     job = job_for(renderer, "7 Python tricks you did not know")
     layouts = auto_layouts(job.request.title, "youtube", renderer.layouts)
-    scores = {"youtube-listicle": 62, "youtube-bold": 92, "youtube-minimal": 92}  # a test judge's verdicts
+    scores = {layout.spec.name: 50 for layout in layouts}  # a test judge's verdicts
+    scores.update({"youtube-listicle": 62, "youtube-bold": 92, "youtube-minimal": 92})
 
     [(composed, plan)] = choose(job, layouts, judge=lambda image, plan: Quality(scores[plan.layout], ()),
                                 judge_plan=lambda plan: Quality(scores[plan.layout], ()))
