@@ -53,9 +53,9 @@ def preview_latency(*, saves: int = 8) -> dict[str, float]:
     renderer = Renderer()
     renderer.render("warm up", layout="youtube-bold")
     plain = []
-    for title in PREVIEW_TITLES * 3:
+    for sample in PREVIEW_TITLES * 3:
         started = time.perf_counter()
-        renderer.render(title, layout="youtube-bold", output_format="jpeg")
+        renderer.render(sample.title, layout="youtube-bold", output_format="jpeg", subtitle=sample.subtitle, badge=sample.badge)
         plain.append((time.perf_counter() - started) * 1000)
     images = 2 * len(PREVIEW_TITLES)
     return {

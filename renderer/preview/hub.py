@@ -111,7 +111,7 @@ def _render_state(rendered: Rendered) -> dict[str, Any]:
         "finishedAt": rendered.finished_at,
         "images": [
             {
-                "title": image.title, "format": image.format, "layout": image.layout, "kit": image.kit,
+                "title": image.title, "subtitle": image.subtitle, "badge": image.badge, "format": image.format, "layout": image.layout, "kit": image.kit,
                 "width": image.width_px, "height": image.height_px,
                 "clean": f"/images/{generation}/{index}/clean.jpg",
                 "debug": f"/images/{generation}/{index}/debug.jpg" if image.debug_jpeg is not None else None,

@@ -25,12 +25,22 @@ from ..paths import data_dir
 from ..spec.catalog import KIT_ID
 from ..spec.layout import PhotoLayer
 
-#: short, long, a number, a script that is not Latin (right to left: the layout is mirrored)
+@dataclass(frozen=True)
+class SampleTitle:
+    """A title to preview, with the secondary texts a layout may have room for."""
+
+    title: str
+    subtitle: str | None = None
+    badge: str | None = None
+
+
+#: short (with a badge), long, a number (with a subtitle), a script that is not Latin (right to
+#: left: the layout is mirrored); a layout's badge and subtitle slots show on two of them
 PREVIEW_TITLES = (
-    "Stop doing this",
-    "I tried every productivity app for a month so you don't have to: here is what actually stuck",
-    "7 *habits* that changed how I work",
-    "لماذا لا يتحدث أحد عن هذا؟",
+    SampleTitle("Stop doing this", badge="New"),
+    SampleTitle("I tried every productivity app for a month so you don't have to: here is what actually stuck"),
+    SampleTitle("7 *habits* that changed how I work", subtitle="A morning routine that sticks"),
+    SampleTitle("لماذا لا يتحدث أحد عن هذا؟"),
 )
 MAX_TITLES = 12  # a titles file longer than this is refused: a save must re-render within a second
 KIT_PREVIEW_FORMATS = ("youtube", "instagram", "x")  # a kit without preferred layouts: auto in these
@@ -104,6 +114,8 @@ class TextFacts:
 @dataclass(frozen=True)
 class PreviewImage:
     title: str
+    subtitle: str | None
+    badge: str | None
     format: str
     layout: str
     kit: str
@@ -126,13 +138,13 @@ class PreviewResult:
     elapsed_ms: float
 
 
-def read_titles(path: Path) -> tuple[str, ...]:
+def read_titles(path: Path) -> tuple[SampleTitle, ...]:
     """One title a line; blank lines are skipped. ``InputError`` for an empty file or too many titles."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the titles file {path}: {exc}", field="titles") from None
-    titles = tuple(line.strip() for line in text.splitlines() if line.strip())
+    titles = tuple(SampleTitle(line.strip()) for line in text.splitlines() if line.strip())
     if not titles:
         raise InputError(f"the titles file {path} has no titles (one a line)", field="titles")
     if len(titles) > MAX_TITLES:
@@ -164,16 +176,17 @@ class Previewer:
             preferred = renderer.kit(target.kit).spec.layouts[:KIT_PREVIEW_LAYOUTS]
             jobs = [(renderer.layouts[name].spec.format, name) for name in preferred] or [(fmt, "auto") for fmt in KIT_PREVIEW_FORMATS]
         debug = target.kind == "layout"  # a kit's look is judged without the boxes
-        images = tuple(_render(renderer, target.kit, title, fmt, name, debug=debug) for fmt, name in jobs for title in titles)
+        images = tuple(_render(renderer, target.kit, sample, fmt, name, debug=debug) for fmt, name in jobs for sample in titles)
         return PreviewResult(target, images, (time.perf_counter() - started) * 1000)
 
 
-def _render(renderer: Renderer, kit_id: str, title: str, fmt: str, layout_name: str, *, debug: bool) -> PreviewImage:
+def _render(renderer: Renderer, kit_id: str, sample: SampleTitle, fmt: str, layout_name: str, *, debug: bool) -> PreviewImage:
     kit = renderer.kit(kit_id).spec
 
     def render(layout: str, *, use_photo: bool, debug: bool) -> Thumbnail:
-        return renderer.render(title, format=fmt, layout=layout, brand=kit_id, output_format="jpeg", quality=PREVIEW_QUALITY,
-                               use_logo=kit.logo is not None, use_photo=use_photo, debug=debug)
+        return renderer.render(sample.title, format=fmt, layout=layout, brand=kit_id, output_format="jpeg",
+                               quality=PREVIEW_QUALITY, use_logo=kit.logo is not None, use_photo=use_photo, debug=debug,
+                               subtitle=sample.subtitle, badge=sample.badge)
 
     clean = render(layout_name, use_photo=False, debug=False)  # "auto" chooses as it would without a photo
     has_slot = any(isinstance(layer, PhotoLayer) for layer in renderer.layouts[clean.layout].spec.layers)
@@ -184,7 +197,7 @@ def _render(renderer: Renderer, kit_id: str, title: str, fmt: str, layout_name: 
     view = FEED_VIEWS[fmt]
     feed = _feed_picture(clean, fmt)
     return PreviewImage(
-        title=title, format=fmt, layout=clean.layout, kit=kit_id, width_px=clean.width_px, height_px=clean.height_px,
+        title=sample.title, subtitle=sample.subtitle, badge=sample.badge, format=fmt, layout=clean.layout, kit=kit_id, width_px=clean.width_px, height_px=clean.height_px,
         clean_jpeg=clean.data, debug_jpeg=overlay, feed_png=_png(feed), feed=view, feed_size=feed.size,
         texts=_text_facts(clean, view), warnings=clean.warnings, quality=clean.quality,
     )
@@ -212,5 +225,5 @@ def _text_facts(thumbnail: Thumbnail, view: FeedView) -> tuple[TextFacts, ...]:
     )
 
 
-__all__ = ["MAX_TITLES", "PREVIEW_TITLES", "PreviewImage", "PreviewResult", "PreviewTarget", "Previewer", "TextFacts",
-           "read_titles"]
+__all__ = ["MAX_TITLES", "PREVIEW_TITLES", "PreviewImage", "PreviewResult", "PreviewTarget", "Previewer", "SampleTitle",
+           "TextFacts", "read_titles"]

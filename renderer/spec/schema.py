@@ -143,7 +143,8 @@ def _add_rules_checked_in_code(kind: str, schema: dict[str, Any]) -> None:
 
 def _editor_friendly(node: Any) -> Any:
     """Draft-07 shapes editors understand: ``$ref`` alone in its object (siblings of a ``$ref`` are
-    ignored in draft-07), discriminated unions as ``if``/``then`` on the tag."""
+    ignored in draft-07), discriminated unions as ``if``/``then`` on the tag, tuples as a list of
+    ``items`` (draft 2020-12's ``prefixItems`` means nothing to a draft-07 validator)."""
     if isinstance(node, list):
         return [_editor_friendly(item) for item in node]
     if not isinstance(node, dict):
@@ -151,6 +152,9 @@ def _editor_friendly(node: Any) -> Any:
     node = {key: _editor_friendly(value) for key, value in node.items()}
     if "discriminator" in node and "oneOf" in node:
         node = _tagged_union(node)
+    if "prefixItems" in node:  # a tuple: draft-07 says it with a list of item schemas
+        node["items"] = node.pop("prefixItems")
+        node["additionalItems"] = False
     if "$ref" in node and len(node) > 1:
         ref = node.pop("$ref")
         node = {"allOf": [{"$ref": ref}], **node}

@@ -14,6 +14,7 @@ import pytest
 from renderer.paths import data_dir
 from renderer.server.launcher import ServerProcess
 from renderer.preview.events import rendered, states, wait_for
+from tests.preview.layout_edits import broken, recoloured
 from tests.preview.preview_process import start_preview
 
 pytestmark = pytest.mark.slow  # a real preview process
@@ -53,20 +54,19 @@ def test_saving_renders_again_and_a_broken_save_keeps_the_last_good_render(previ
     assert before["clean"][:2] == b"\xff\xd8" and before["feed"][:4] == b"\x89PNG" and before["clean"] != before["debug"]
 
     text = layout_file.read_text(encoding="utf-8")
-    layout_file.write_text(text.replace("fill: '{{ palette.accent }}'", "fill: '#ff0000'"), encoding="utf-8")  # the accent bar
+    layout_file.write_text(recoloured(text), encoding="utf-8")
     second = wait_for(stream, rendered(2), within=EVENT_TIMEOUT_S)
     assert second["error"] is None
     after = httpx.get(preview.url + second["render"]["images"][0]["clean"]).content
     assert after[:2] == b"\xff\xd8" and after != before["clean"]
 
-    broken = text.replace("max_lines: 5", "max_lines: 50")
-    layout_file.write_text(broken, encoding="utf-8")
-    line = broken.splitlines().index("  max_lines: 50") + 1
+    broken_text, line = broken(text)
+    layout_file.write_text(broken_text, encoding="utf-8")
     failed = wait_for(stream, lambda s: s["error"] is not None and not s["rendering"], within=EVENT_TIMEOUT_S)
     assert failed["render"]["generation"] == 2  # the last good render stays ...
     assert [(p["file"], p["line"], p["column"], p["where"]) for p in failed["error"]["problems"]] == [
-        ("layouts/mine.yaml", line, 3, "layers[3].max_lines")]
-    assert failed["error"]["problems"][0]["text"].startswith(f"layouts/mine.yaml:{line}:3: layers[3].max_lines: ")
+        ("layouts/mine.yaml", line, 3, "layers[0].colour")]
+    assert failed["error"]["problems"][0]["text"].startswith(f"layouts/mine.yaml:{line}:3: layers[0].colour: unknown key; allowed: kind, fill, ")
     kept = httpx.get(preview.url + second["render"]["images"][0]["clean"])  # ... and its images are served
     assert kept.status_code == 200 and kept.content == after
 

@@ -12,6 +12,7 @@ import pytest
 from renderer.paths import data_dir
 from tests.external_tools import chromium_or_skip
 from renderer.server.launcher import ServerProcess
+from tests.preview.layout_edits import broken, recoloured
 from tests.preview.preview_process import start_preview
 from tests.server.test_playground import CHROMIUM_FLAGS
 
@@ -83,17 +84,16 @@ def test_an_edit_shows_the_new_image_and_a_broken_edit_keeps_it(preview: ServerP
     page.check("#overlay")
 
     text = layout_file.read_text(encoding="utf-8")
-    layout_file.write_text(text.replace("fill: '{{ palette.accent }}'", "fill: '#ff0000'"), encoding="utf-8")
+    layout_file.write_text(recoloured(text), encoding="utf-8")
     page.wait_for_function(images_loaded(2), timeout=WAIT_MS)
     assert full_sources(page) == [f"/images/2/{i}/debug.jpg" for i in range(4)]
     page.screenshot(path=str(SCREENSHOTS / "2-edited.png"), full_page=True)
 
-    broken = text.replace("max_lines: 5", "max_lines: 50")
-    line = broken.splitlines().index("  max_lines: 50") + 1
-    layout_file.write_text(broken, encoding="utf-8")
+    broken_text, line = broken(text)
+    layout_file.write_text(broken_text, encoding="utf-8")
     page.wait_for_selector("#problems:not([hidden])", timeout=WAIT_MS)
     problems = page.locator("#problem-list li").all_inner_texts()
-    assert len(problems) == 1 and problems[0].startswith(f"layouts/mine.yaml:{line}:3: layers[3].max_lines: "), problems
+    assert len(problems) == 1 and problems[0].startswith(f"layouts/mine.yaml:{line}:3: layers[0].colour: unknown key"), problems
     assert page.evaluate(images_loaded(2))  # the last good images stay
     assert full_sources(page) == [f"/images/2/{i}/debug.jpg" for i in range(4)]
     page.screenshot(path=str(SCREENSHOTS / "3-broken.png"), full_page=True)

@@ -14,7 +14,7 @@ from PIL import Image
 from renderer.cli import main
 from renderer.errors import InputError, SpecError
 from renderer.paths import data_dir
-from renderer.preview.session import MAX_TITLES, PREVIEW_TITLES, Previewer, PreviewTarget, read_titles
+from renderer.preview.session import MAX_TITLES, PREVIEW_TITLES, Previewer, PreviewTarget, SampleTitle, read_titles
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ def test_targets_are_checked_before_the_first_render(tmp_path: Path) -> None:
 def test_titles_one_a_line(tmp_path: Path) -> None:
     path = tmp_path / "titles.txt"
     path.write_text("First\n\n  Second  \n", encoding="utf-8")
-    assert read_titles(path) == ("First", "Second")
+    assert read_titles(path) == (SampleTitle("First"), SampleTitle("Second"))
     path.write_text("\n \n", encoding="utf-8")
     with pytest.raises(InputError, match="has no titles"):
         read_titles(path)
@@ -71,7 +71,8 @@ def test_titles_one_a_line(tmp_path: Path) -> None:
 @pytest.mark.slow  # renders every sample title (seconds)
 def test_a_layout_renders_every_sample_title_full_size_with_the_overlay_and_at_feed_size(tmp_path: Path) -> None:
     result = Previewer(PreviewTarget.of(copy_layout(tmp_path, "instagram-bold"))).render()
-    assert [image.title for image in result.images] == list(PREVIEW_TITLES)
+    assert [(image.title, image.subtitle, image.badge) for image in result.images] == [
+        (sample.title, sample.subtitle, sample.badge) for sample in PREVIEW_TITLES]
     for image in result.images:
         assert (image.layout, image.format, image.width_px, image.height_px) == ("mine", "instagram", 1080, 1080)
         clean, debug = (Image.open(io.BytesIO(data)) for data in (image.clean_jpeg, image.debug_jpeg))
@@ -93,17 +94,17 @@ def test_the_kits_photo_goes_where_the_layout_has_a_slot(tmp_path: Path) -> None
 
 @pytest.mark.slow  # renders every sample title (seconds)
 def test_a_problem_is_raised_located_and_the_next_save_renders(tmp_path: Path) -> None:
-    layout = copy_layout(tmp_path, "youtube-minimal")
-    previewer = Previewer(PreviewTarget.of(layout, titles_file=_titles(tmp_path, "One")))
-    first = previewer.render()
+    layout = copy_layout(tmp_path, "youtube-bold")
+    previewer = Previewer(PreviewTarget.of(layout, titles_file=_titles(tmp_path, "Stop")))
+    first = max(text.size_px for text in previewer.render().images[0].texts)
     good = layout.read_text(encoding="utf-8")
-    layout.write_text(good.replace("kind: text", "kind: txt"), encoding="utf-8")
-    line = good.splitlines().index("- kind: text") + 1
-    with pytest.raises(SpecError, match=rf"layouts/mine.yaml:{line}:3: layers\[2\]: expected 'kind' to be one of 'background'"):
+    layout.write_text(good.replace("- kind: background", "- kind: backgrnd"), encoding="utf-8")
+    line = good.splitlines().index("- kind: background") + 1
+    with pytest.raises(SpecError, match=rf"layouts/mine.yaml:{line}:3: layers\[0\]: expected 'kind' to be one of 'background'"):
         previewer.render()
-    layout.write_text(good.replace("size_px: {min: 80, max: 260}", "size_px: {min: 60, max: 120}"), encoding="utf-8")
-    again = previewer.render()
-    assert again.images[0].texts[0].size_px <= 120 < first.images[0].texts[0].size_px
+    layout.write_text(good.replace("size_px: {min: 56, max: 170}", "size_px: {min: 40, max: 90}"), encoding="utf-8")
+    again = max(text.size_px for text in previewer.render().images[0].texts)
+    assert again <= 90 < first
 
 
 @pytest.mark.slow  # renders every sample title (seconds)

@@ -199,7 +199,8 @@ def test_variants_show_side_by_side_with_their_scores_and_findings(server: Serve
 def test_the_gallery_says_which_key_it_lists(server: ServerProcess, browser_context) -> None:  # noqa: ANN001
     page = open_playground(server, browser_context)
     page.wait_for_function("document.querySelector('#gallery-scope').textContent.length > 0", timeout=15_000)
-    assert page.inner_text("#gallery-scope") == f"What GET /v1/images lists for the key ending in …{KEY[-4:]}, newest first."
+    assert page.inner_text("#gallery-scope") == (f"The images of the key ending in …{KEY[-4:]} (its renders and the answers "
+                                                  "it got), newest first.")
     page.close()
 
 

@@ -44,7 +44,9 @@ function card(image, overlay) {
   const warnings = element("ul", { class: "warnings" }, ...image.warnings.map((w) => element("li", {}, w)));
   // the side column as wide as the feed picture (500 px link previews), the same in every card
   return element("article", { class: "render", style: `grid-template-columns: minmax(0, 1fr) ${Math.max(280, image.feedWidth + 8)}px` },
-    element("h3", {}, image.title, element("span", {}, `${image.layout} · ${image.format} · kit ${image.kit}`)),
+    element("h3", {}, image.title,
+      element("span", {}, [image.subtitle && `subtitle “${image.subtitle}”`, image.badge && `badge “${image.badge}”`,
+        image.layout, image.format, `kit ${image.kit}`].filter(Boolean).join(" · "))),
     full, element("div", { class: "side" }, feed, quality(image.quality), facts(image), warnings));
 }
 

@@ -180,7 +180,8 @@ async function loadCatalog() {
 
 async function loadGallery() {
   const { body } = await api("/v1/images?limit=24");
-  $("gallery-scope").textContent = `What GET /v1/images lists for the key ending in …${apiKey().slice(-4)}, newest first.`;
+  // GET /v1/images lists the caller's own images only (README: "Who sees what")
+  $("gallery-scope").textContent = `The images of the key ending in …${apiKey().slice(-4)} (its renders and the answers it got), newest first.`;
   $("gallery").replaceChildren(...body.images.map((image) => {
     const img = element("img", { src: image.url, alt: image.title, loading: "lazy" });
     const caption = element("figcaption", { title: image.title }, `${image.format} · ${image.layout} · ${image.title}`);
