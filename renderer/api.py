@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
+from .assets.backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
 from .assets.resolver import AssetResolver, Framer
 from .compiled import CompiledCache
 from .choose.candidates import auto_layouts
@@ -147,6 +148,7 @@ class Renderer:
         self._composer = Composer(self.fonts)
         model = cutout_model or os.environ.get("THUMBKIT_CUTOUT_MODEL") or "u2netp"
         self._assets = AssetResolver(cache_dir=Path(cache_dir) if cache_dir else None, model=model)
+        self._backgrounds = BackgroundResolver()
         self._lock = threading.Lock()
 
     def reloaded(self, *, layout_files: tuple[str | os.PathLike[str], ...] = ()) -> "Renderer":
@@ -197,6 +199,7 @@ class Renderer:
         debug: bool = False,
         headline: str | None = None,
         language: str = "auto",
+        background: BackgroundData | None = None,
         subtitle: str | None = None,
         badge: str | None = None,
     ) -> Thumbnail:
@@ -210,6 +213,9 @@ class Renderer:
         ``headline``: a shorter text drawn instead of the title, or ``"auto"`` to shorten the title
         by documented rules only when it would be illegible (:mod:`renderer.text.headline`).
         ``language``: the hyphenation language of long words (a BCP-47 code), or ``"auto"``.
+        ``background``: a picture to put the title over (a file path, bytes, a data URL or a PIL
+        image; JPEG, PNG or WebP, at most 5 MB): a layout that takes a picture places the title
+        where the picture leaves room (``layout="auto"`` prefers those).
         ``subtitle`` (a kicker, tagline or speaker, at most 120 characters) and ``badge`` (a short
         label such as "NEW" or "EP 14", at most 12) are drawn where the layout has room for them;
         a layout without a place for one says so in ``warnings``.
@@ -219,7 +225,8 @@ class Renderer:
             use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
             video_use=video_use, headline=headline, language=language, subtitle=subtitle, badge=badge)
         with caller_names(photo, logo):
-            return self.render_request(request, quality=quality, debug=debug, video=source)
+            return self.render_request(request, quality=quality, debug=debug, video=source,
+                                       background=_background(background))
 
     def variants(
         self,
@@ -243,6 +250,7 @@ class Renderer:
         debug: bool = False,
         headline: str | None = None,
         language: str = "auto",
+        background: BackgroundData | None = None,
         subtitle: str | None = None,
         badge: str | None = None,
     ) -> list[Thumbnail]:
@@ -254,19 +262,23 @@ class Renderer:
             use_photo=use_photo, use_logo=use_logo, photo=photo, logo=logo, video=video, time=time,
             video_use=video_use, headline=headline, language=language, variants=count, subtitle=subtitle, badge=badge)
         with caller_names(photo, logo):
-            return self.variants_request(request, quality=quality, debug=debug, video=source)
+            return self.variants_request(request, quality=quality, debug=debug, video=source,
+                                         background=_background(background))
 
-    def check_request(self, request: GenerateRequest) -> None:
+    def check_request(self, request: GenerateRequest, *, background: Background | None = None) -> None:
         """Raise the ``InputError`` that rendering ``request`` would raise for its inputs, without
         rendering: an unknown kit or layout, a photo or logo asked for and given nowhere, an image
         over its cap, of another format or with a broken header. For queues that accept work now
-        and render it later (the server's jobs)."""
+        and render it later (the server's jobs). ``background`` replaces the request's
+        ``backgroundImage``, as for ``render_request``."""
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         normalize_output_format(request.output_format)
         use_photo = request.use_photo or bool(request.photo_image)
-        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts,
-                                preferred=tuple(kit.spec.layouts), use_photo=use_photo, broken=self.broken_layouts)
+        picture = background is not None or bool(request.background_image) or (
+            not use_photo and kit_background(kit, request.title) is not None)
+        chosen = resolve_layout(request.layout, request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
+                                use_photo=use_photo, picture=picture, broken=self.broken_layouts)
         if use_photo:
             self._assets.require_photo(request.photo_image, kit)
         if request.photo_image and any(isinstance(layer, PhotoLayer) for layer in chosen.spec.layers):
@@ -276,6 +288,10 @@ class Renderer:
             self._assets.require_logo(request.logo_image, kit)
         if request.logo_image:
             check_image(request.logo_image, field="logoImage", max_bytes=LOGO_MAX_BYTES)
+        if background is None and request.background_image:
+            background = Background(request.background_image)
+        if background is not None:
+            self._backgrounds.check(background)
 
     def render_request(
         self,
@@ -284,10 +300,12 @@ class Renderer:
         quality: int | None = None,
         debug: bool = False,
         video: VideoSource | None = None,
+        background: Background | None = None,
     ) -> Thumbnail:
         """One thumbnail for ``request`` (its ``variants`` count is not looked at: see
-        :meth:`variants_request`)."""
-        return self._rendered(request, count=1, quality=quality, debug=debug, video=video)[0]
+        :meth:`variants_request`). ``background`` (a picture to put the title over) replaces the
+        request's ``backgroundImage`` (the server passes a stored image this way)."""
+        return self._rendered(request, count=1, quality=quality, debug=debug, video=video, background=background)[0]
 
     def variants_request(
         self,
@@ -296,23 +314,29 @@ class Renderer:
         quality: int | None = None,
         debug: bool = False,
         video: VideoSource | None = None,
+        background: Background | None = None,
     ) -> list[Thumbnail]:
         """``request.variants`` visibly different thumbnails (fewer when no more differ), the best first."""
-        return self._rendered(request, count=request.variants, quality=quality, debug=debug, video=video)
+        return self._rendered(request, count=request.variants, quality=quality, debug=debug, video=video,
+                              background=background)
 
     def _rendered(self, request: GenerateRequest, *, count: int, quality: int | None, debug: bool,
-                  video: VideoSource | None) -> list[Thumbnail]:
+                  video: VideoSource | None, background: Background | None) -> list[Thumbnail]:
         if quality is not None and (isinstance(quality, bool) or not isinstance(quality, int) or not 1 <= quality <= 100):
             raise InputError(f"quality must be a whole number from 1 to 100, got {shown(quality)}", field="quality")
         kit = apply_category_to_kit(self.kits.get(request.custom_assets_id or DEFAULT_KIT), request.category)
         fmt = get_format(request.format or "youtube")
         output_format = normalize_output_format(request.output_format)
+        if background is None and request.background_image:
+            background = Background(request.background_image)
+        if background is not None and video is not None and video.use == "background":
+            raise InputError("give a background picture or a video frame as the background, not both", field=background.field)
         job = RenderJob(self._composer.compose, self.prepare_layout, self._assets, self.fonts, request, kit, fmt,
-                        video=video, debug=debug)
+                        video=video, debug=debug, background=background, backgrounds=self._backgrounds)
         # The layouts first: a bad name fails before any slow work (a video frame, a cutout).
         if request.layout == "auto":
             layouts = auto_layouts(request.title, fmt.name, self.layouts, preferred=tuple(kit.spec.layouts),
-                                   use_photo=job.use_photo)
+                                   use_photo=job.use_photo, picture=job.has_picture)
         else:
             layouts = [resolve_layout(request.layout, request.title, fmt.name, self.layouts, broken=self.broken_layouts)]
         chosen = choose(job, layouts, count=count, judge=lambda image, plan: _judge(image, plan, fmt.name, self.fonts),
@@ -334,6 +358,12 @@ class Renderer:
     def kit_photo(self, kit: Kit) -> Framer:
         """The kit's presenter photo as the composer frames it (for previews); cut out once."""
         return self._assets.photo(None, kit)
+
+    def kit_picture(self, kit: Kit, title: str, *, width_px: int, height_px: int) -> Picture | None:
+        """The kit background a faceless ``title`` goes over, decoded to cover the size (for
+        previews); None when the kit lists no backgrounds."""
+        file = kit_background(kit, title)
+        return self._backgrounds.kit_picture(kit, file, width_px, height_px) if file else None
 
     def compose_scene(self, scene: Scene) -> tuple[Image.Image, Plan]:
         """Pixels and plan for a prepared scene, with this renderer's caches (kit previews)."""
@@ -404,6 +434,7 @@ def generate(
     headline: str | None = None,
     language: str | None = None,
     variants: int | None = None,
+    backgroundImage: str | None = None,
     subtitle: str | None = None,
     badge: str | None = None,
 ) -> dict[str, Any]:
@@ -415,12 +446,14 @@ def generate(
     ``badge`` (see ``Renderer.render``); ``quality``, the judge's report on the render (see
     ``Thumbnail.quality``), is added to the body as the server does; ``variants`` (1-6): that many
     visibly different thumbnails, the best in ``image`` as always and all of them, best first, in
-    ``variants``: ``[{"image", "layout", "score"}, ...]``."""
+    ``variants``: ``[{"image", "layout", "score"}, ...]``; ``backgroundImage`` (a data URL,
+    JPEG/PNG/WebP, at most 5 MB) puts the title over that picture, where the picture leaves room."""
     body = {
         "title": title, "format": format, "category": category, "usePhoto": usePhoto, "useLogo": useLogo,
         "photoImage": photoImage, "logoImage": logoImage, "customAssetsId": customAssetsId,
         "outputFormat": outputFormat, "model": model, "imageStyle": imageStyle, "personImage": personImage,
         "usePersonalPhoto": usePersonalPhoto, "layout": layout, "headline": headline, "language": language,
+        "variants": variants, "backgroundImage": backgroundImage,
         "variants": variants, "subtitle": subtitle, "badge": badge,
     }
     request = parse_request({key: value for key, value in body.items() if value is not None})
@@ -429,6 +462,11 @@ def generate(
         thumbnail = default_renderer().render_request(request, video=source)
         return {**thumbnail.to_thumbapi(), "quality": thumbnail.quality.to_dict()}
     return variants_body(default_renderer().variants_request(request, video=source))
+
+
+def _background(data: BackgroundData | None) -> Background | None:
+    """``Renderer.render``'s ``background=`` as a picture named ``background`` in errors."""
+    return Background(data, "background") if data is not None else None
 
 
 def variants_body(thumbnails: list[Thumbnail]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Rect"]
+__all__ = ["Rect", "avoid"]
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,21 @@ class Rect:
 
     def inflate(self, by: float) -> Rect:
         return Rect(self.x - by, self.y - by, self.width + 2 * by, self.height + 2 * by)
+
+
+def avoid(box: Rect, obstacles: list[Rect]) -> Rect:
+    """The largest part of ``box`` left of, right of, above or below each obstacle it meets (where
+    a text box goes around the photo slot, the logo, a face)."""
+    for obstacle in obstacles:
+        if not box.intersects(obstacle):
+            continue
+        candidates = [
+            Rect(box.x, box.y, obstacle.x - box.x, box.height),
+            Rect(obstacle.right, box.y, box.right - obstacle.right, box.height),
+            Rect(box.x, box.y, box.width, obstacle.y - box.y),
+            Rect(box.x, obstacle.bottom, box.width, box.bottom - obstacle.bottom),
+        ]
+        candidates = [c for c in candidates if c.width > 0 and c.height > 0]
+        if candidates:
+            box = max(candidates, key=lambda c: (min(c.width / 4, c.height), c.width * c.height))
+    return box

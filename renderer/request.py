@@ -25,6 +25,7 @@ MODELS = ("sd", "hd")
 FIELDS = (
     "title", "format", "category", "usePhoto", "useLogo", "photoImage", "logoImage", "customAssetsId",
     "outputFormat", "model", "imageStyle", "personImage", "usePersonalPhoto", "layout", "headline", "language",
+    "backgroundImage",
     "subtitle", "badge",
 )
 MAX_VARIANTS = 6
@@ -48,6 +49,7 @@ class GenerateRequest:
     headline: str | None = None  # drawn instead of the title; "auto": shortened only when the title is illegible
     language: str = "auto"  # hyphenation language (BCP-47), or auto: from the title's script
     variants: int = 1  # how many visibly different thumbnails to render (the best first)
+    background_image: str | None = None  # thumbkit: a picture to put the title over (data URL; the server also takes a stored image id)
     subtitle: str = ""  # thumbkit: a kicker, tagline or speaker under or over the title
     badge: str = ""  # thumbkit: a short label ("NEW", "PART 2", "EP 14")
 
@@ -136,7 +138,7 @@ def parse_request(body: Mapping[str, Any]) -> GenerateRequest:
         title=title, format=format_name, category=category, use_photo=use_photo, use_logo=use_logo,
         photo_image=photo_image, logo_image=logo_image, custom_assets_id=kit or None,
         output_format=output, model=model, layout=layout, headline=_headline(body), language=_language(body),
-        variants=_variants(body),
+        variants=_variants(body), background_image=_string(body, "backgroundImage"),
         subtitle=_short_text(body, "subtitle", MAX_SUBTITLE_CHARS), badge=_short_text(body, "badge", MAX_BADGE_CHARS),
     )
 

@@ -35,8 +35,11 @@ from ..memory import heavy_step, release_free_memory
 MB = 1024 * 1024
 PHOTO_MAX_BYTES = 2 * MB
 LOGO_MAX_BYTES = 1 * MB
-#: ThumbAPI's byte caps by request field; see :func:`cap_message`.
-MAX_BYTES_BY_FIELD: dict[str, int] = {"photoImage": PHOTO_MAX_BYTES, "logoImage": LOGO_MAX_BYTES}
+BACKGROUND_MAX_BYTES = 5 * MB  # thumbkit's backgroundImage: a photo to put the title over
+#: ThumbAPI's byte caps by request field (and thumbkit's backgroundImage); see :func:`cap_message`.
+MAX_BYTES_BY_FIELD: dict[str, int] = {
+    "photoImage": PHOTO_MAX_BYTES, "logoImage": LOGO_MAX_BYTES, "backgroundImage": BACKGROUND_MAX_BYTES,
+}
 
 #: 50 megapixels: a 48 MP phone photo fits, 200 MB as RGBA.
 DEFAULT_MAX_PIXELS = 50_000_000
@@ -115,6 +118,14 @@ def read_image_bytes(data: bytes | str | Path, *, field: str, max_bytes: int | N
     return raw
 
 
+def as_data_url(source: bytes | Path, *, field: str, max_bytes: int | None) -> str:
+    """Image bytes or a file as a ``data:`` URL, after the cap and format checks, so that every
+    image of a request goes through the same checks however it was given."""
+    raw = read_image_bytes(source, field=field, max_bytes=max_bytes)
+    media_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[sniff_format(raw, field=field)]
+    return f"data:{media_type};base64," + base64.b64encode(raw).decode("ascii")
+
+
 def decode_image(
     data: bytes | str | Path,
     *,
@@ -136,26 +147,75 @@ def decode_image(
     above), so a JPEG may be decoded at a fraction of its size (a brand kit's reference images,
     sampled for colours).
     """
+    draft = (lambda image: (reduce_to_px, reduce_to_px)) if reduce_to_px is not None else None
+    return _to_upright_rgba(_loaded(data, field=field, max_bytes=max_bytes, max_pixels=max_pixels,
+                                    min_side_px=min_side_px, max_side_px=max_side_px, draft=draft))
+
+
+def decode_picture(
+    data: bytes | str | Path,
+    *,
+    field: str,
+    max_bytes: int | None,
+    cover_px: tuple[int, int],
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    min_side_px: int = DEFAULT_MIN_SIDE_PX,
+) -> Image.Image:
+    """A background picture as upright RGB, decoded only as large as covering ``cover_px``
+    (width, height) needs: a JPEG is decoded at 1/2, 1/4 or 1/8 of its size (draft mode) when
+    that still covers it. Same checks and errors as :func:`decode_image`; transparency is
+    flattened onto black."""
+    def covering(image: Image.Image) -> tuple[int, int]:
+        width, height = cover_px
+        if _exif_orientation(image) in (5, 6, 7, 8):  # stored turned a quarter: cover the turned size
+            width, height = height, width
+        scale = max(width / image.width, height / image.height)
+        return max(1, int(image.width * scale + 1)), max(1, int(image.height * scale + 1))
+
+    upright = _upright(_loaded(data, field=field, max_bytes=max_bytes, max_pixels=max_pixels, min_side_px=min_side_px,
+                               max_side_px=None, draft=covering))
+    if upright.mode == "RGB":
+        return upright
+    if upright.mode in ("L", "CMYK", "YCbCr") and "transparency" not in upright.info:
+        return upright.convert("RGB")
+    rgba = upright.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (0, 0, 0))
+    flat.paste(rgba, (0, 0), rgba)
+    return flat
+
+
+def _loaded(data: bytes | str | Path, *, field: str, max_bytes: int | None, max_pixels: int, min_side_px: int,
+            max_side_px: int | None, draft: Callable[[Image.Image], tuple[int, int]] | None) -> Image.Image:
+    """The checked image with its pixels loaded (not yet upright). With ``max_side_px`` a larger
+    image comes back scaled down (:func:`fitted_size`, decoded near that size for a JPEG, resized in
+    bands otherwise); else a JPEG is decoded at 1/2, 1/4 or 1/8 of its size (draft mode) when
+    ``draft(image)`` (the size needed, from the header) allows."""
     raw = read_image_bytes(data, field=field, max_bytes=max_bytes)
     fmt = sniff_format(raw, field=field)
     image = _open_header(raw, fmt, field=field)
     _check_size(image.size, field=field, max_pixels=max_pixels, min_side_px=min_side_px)
-    target = fitted_size(image.size, max_side_px) if max_side_px is not None else image.size
-    if fmt == "JPEG" and target != image.size:
+    target = fitted_size(image.size, max_side_px) if max_side_px is not None else None  # None: as decoded
+    if fmt == "JPEG" and target is not None and target != image.size:
         image.draft(image.mode, target)  # DCT scaling by 1/2, 1/4 or 1/8, to at least the target
-    elif fmt == "JPEG" and reduce_to_px is not None:
-        image.draft("RGB", (reduce_to_px, reduce_to_px))
+    elif fmt == "JPEG" and draft is not None:
+        image.draft("RGB", draft(image))
     large = image.width * image.height > LARGE_DECODE_PIXELS
     with heavy_step if large else contextlib.nullcontext():
         _load_pixels(image, fmt, field=field)
-        if image.size != target:
+        if target is not None and image.size != target:
             reduced = _resized_in_bands(image, target)
             reduced.info = image.info  # the EXIF orientation, among others
             image = reduced  # the full-size pixels go here
     if large:
         release_free_memory()  # hand the full-size buffers back now, not at the next big decode
-    return _to_upright_rgba(image)
+    return image
 
+
+def _exif_orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1))
+    except Exception:  # noqa: BLE001 - a broken EXIF block: no rotation
+        return 1
 
 def fitted_size(size_px: tuple[int, int], max_side_px: int) -> tuple[int, int]:
     """``size_px`` scaled down, keeping its aspect, so that no side exceeds ``max_side_px``."""
@@ -348,13 +408,17 @@ def _resizable(image: Image.Image) -> Image.Image:
 
 
 def _to_upright_rgba(image: Image.Image) -> Image.Image:
+    upright = _upright(image)
+    return upright if upright.mode == "RGBA" else upright.convert("RGBA")
+
+
+def _upright(image: Image.Image) -> Image.Image:
     """In place where it can: no full-size copy is made for an image that needs no rotation."""
     try:
         ImageOps.exif_transpose(image, in_place=True)
     except Exception:  # a broken EXIF block only loses the rotation, not the image
         pass
-    upright = _eight_bit(image)
-    return upright if upright.mode == "RGBA" else upright.convert("RGBA")
+    return _eight_bit(image)
 
 
 def _too_many_pixels(field: str, size_px: tuple[int, int], max_pixels: int) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-# normalised column name -> ThumbAPI field name (plus ``filename``, which is thumbkit's own)
+# normalised column name -> ThumbAPI field name (plus ``filename`` and ``background``, thumbkit's own)
 COLUMN_ALIASES: dict[str, str] = {
     "title": "title",
     "format": "format",
@@ -36,6 +36,7 @@ COLUMN_ALIASES: dict[str, str] = {
     "uselogo": "useLogo",
     "outputformat": "outputFormat",
     "filename": "filename",
+    "background": "background",
     "category": "category",
     "model": "model",
     "subtitle": "subtitle",

@@ -88,6 +88,24 @@ def inside(folder: Path, relative: str) -> Path:
     return target
 
 
+def picture_in_folder(folder: Path, relative: str, *, field: str = "background") -> Path:
+    """A row's picture (``background``): a path relative to the CSV's ``folder``, confined to it as
+    ``filename`` is to the output folder: absolute paths, ``..`` and symlinks that lead out are
+    refused with an ``InputError``."""
+    name = relative.strip()
+    shown = name[:120]
+    if name.startswith(("/", "~", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise InputError(f"{field} must be a path relative to the CSV's folder, got {shown!r}", field=field)
+    parts = name.replace("\\", "/").split("/")
+    if any(part == ".." for part in parts) or not any(part not in ("", ".") for part in parts):
+        raise InputError(f"{field} must stay inside the CSV's folder (no '..' parts), got {shown!r}", field=field)
+    root = folder.resolve()
+    target = (root / name).resolve()
+    if not target.is_relative_to(root):
+        raise InputError(f"{field} {shown!r} leads outside the CSV's folder (a symlink?)", field=field)
+    return target
+
+
 class NameRegistry:
     """The names claimed in this run, case-insensitively (two names that differ only by case clash
     on macOS and Windows)."""
@@ -135,4 +153,4 @@ def _key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-__all__ = ["NameRegistry", "extension_format", "inside", "safe_relative_name", "title_slug"]
+__all__ = ["NameRegistry", "extension_format", "inside", "picture_in_folder", "safe_relative_name", "title_slug"]

@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .csv_rows import CsvRow
@@ -18,9 +18,11 @@ from .names import (
     EXTENSIONS,
     NameRegistry,
     extension_format,
+    picture_in_folder,
     safe_relative_name,
     title_slug,
 )
+from ..assets.decode import BACKGROUND_MAX_BYTES, as_data_url
 from ..errors import InputError
 from ..request import GenerateRequest, parse_request
 from ..text.title import normalize_title
@@ -86,13 +88,14 @@ class RowFailure:
     error: str
 
 
-def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry) -> RenderJob | RowFailure:
-    """The job for ``row``, or why it cannot be rendered. Claims the row's output name."""
+def plan_row(row: CsvRow, *, defaults: RowDefaults, names: NameRegistry, csv_folder: Path | None = None) -> RenderJob | RowFailure:
+    """The job for ``row``, or why it cannot be rendered. Claims the row's output name. A
+    ``background`` cell is a picture file relative to ``csv_folder`` (and confined to it)."""
     title = normalize_title(row.title)
     try:
         if row.problem:
             raise InputError(row.problem)
-        request = row_request(row, defaults)
+        request = row_request(row, defaults, csv_folder=csv_folder)
         name = _name(row, request, names)
         variant_names = tuple(_claim_variant(name, number, names, row.line) for number in range(1, request.variants + 1)) \
             if request.variants > 1 else ()
@@ -119,13 +122,21 @@ def input_hash(request: GenerateRequest) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def row_request(row: CsvRow, defaults: RowDefaults) -> GenerateRequest:
-    """The ThumbAPI request a row asks for: its cells over ``defaults``; ``InputError`` when invalid."""
+def row_request(row: CsvRow, defaults: RowDefaults, *, csv_folder: Path | None = None) -> GenerateRequest:
+    """The ThumbAPI request a row asks for: its cells over ``defaults``; ``InputError`` when invalid.
+    A ``background`` cell names a picture relative to ``csv_folder`` (and confined to it)."""
     body = defaults.body()
     for field, cell in row.fields.items():
         if field == "filename":
             continue
-        if field in _BOOLEAN_FIELDS:
+        if field == "background":
+            if csv_folder is None:
+                raise InputError("a background column needs the CSV's folder to find its files", field="background")
+            # read here (checked, capped) and sent as a data URL: the workers need no file access,
+            # and the input hash covers the picture's bytes, so a changed picture renders again
+            body["backgroundImage"] = as_data_url(picture_in_folder(csv_folder, cell), field="background",
+                                                  max_bytes=BACKGROUND_MAX_BYTES)
+        elif field in _BOOLEAN_FIELDS:
             body[field] = _boolean(field, cell)
         elif field == "variants":
             body[field] = _whole_number(field, cell)

@@ -136,7 +136,8 @@ def run_batch(
         run = _Run(out=out, manifest=manifest, on_row=on_row,
                    failures=FailuresFile(Path(failures_path) if failures_path else out / FAILURES_FILE))
         try:
-            jobs = run.jobs(read_rows(csv_path, delimiter=delimiter, lines=lines), defaults=defaults, force=force)
+            jobs = run.jobs(read_rows(csv_path, delimiter=delimiter, lines=lines), defaults=defaults, force=force,
+                            csv_folder=csv_path.parent)
             if scheduler is not None:
                 from .dask_cluster import dask_results
 
@@ -192,10 +193,10 @@ class _Run:
         self._writer = ThreadPoolExecutor(WRITER_THREADS, thread_name_prefix="thumbkit-batch-write")
         self._writing: dict[Future[str | None], tuple[RenderJob, dict[str, bytes]]] = {}  # write -> (job, its files)
 
-    def jobs(self, rows: Iterator[CsvRow], *, defaults: RowDefaults, force: bool) -> Iterator[RenderJob]:
+    def jobs(self, rows: Iterator[CsvRow], *, defaults: RowDefaults, force: bool, csv_folder: Path) -> Iterator[RenderJob]:
         """The rows that need rendering, lazily, in row order; reports the failed and skipped ones on the way."""
         for row in rows:
-            planned = plan_row(row, defaults=defaults, names=self.names)
+            planned = plan_row(row, defaults=defaults, names=self.names, csv_folder=csv_folder)
             if isinstance(planned, RowFailure):
                 self.fail(planned)
                 continue

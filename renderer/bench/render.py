@@ -169,8 +169,9 @@ def photo_vs_faceless(*, rounds: int = 15) -> dict[str, Any]:
 @click.option("--preview", is_flag=True, help="instead: the live preview, from a saved layout to its new render on the page")
 def bench_command(rounds: int | None, cold: bool, quality: bool, titles_path: Path | None, brand: str, limit: int | None,
                   preview: bool) -> None:
-    """Print render speed per format against a bare-Pillow floor, and the WebP trade-off (or, with
-    --cold, what a one-shot process costs; with --quality, how many titles pass the judge's checks;
+    """Print render speed per format against a bare-Pillow floor, a presenter's and a background
+    picture's cost against a faceless render, and the WebP trade-off (or, with --cold, what a
+    one-shot process costs; with --quality, how many titles pass the judge's checks;
     with --preview, how soon the preview shows a save)."""
     if cold:
         from . import cold as cold_bench
@@ -222,6 +223,12 @@ def bench_command(rounds: int | None, cold: bool, quality: bool, titles_path: Pa
     click.echo(f"youtube-bold and youtube-quote composed with the default kit's patterns: {pattern['with_ms']:.1f} ms, "
                f"with plain backgrounds: {pattern['without_ms']:.1f} ms ({pattern['ratio']:.2f}x, median of "
                f"{pattern['renders']:.0f} renders, no encoding)")
+
+    from .picture import picture_vs_faceless, report
+
+    click.echo("")
+    for line in report(picture_vs_faceless()):
+        click.echo(line)
     click.echo("\nWebP quality 82 on a 1280x720 render (thumbkit uses method 0 at quality 80):")
     for row in encoder_table():
         click.echo(f"  method {row['method']}: {row['ms']:6.1f} ms  {row['kib']:6.1f} KiB")

@@ -2,10 +2,13 @@
 
 **Layouts.** The candidates of ``layout="auto"`` are the format's layouts that suit the request:
 with a photo, those with a photo slot; without, those without one (a slot left empty is a hole
-in the design); all of the format's layouts when none suits. Their order, which breaks ties
+in the design); without a picture behind the title, those that take none; all of the format's
+layouts when none suits. Their order, which breaks ties
 between equal scores: the layout today's title heuristics pick first
-(:func:`renderer.spec.auto_layout.choose_layout`), then the kit's preferred layouts in its order,
-then the layouts whose ``picks`` the heuristics would try next, then by name.
+(:func:`renderer.spec.auto_layout.choose_layout`), then, with a picture behind the title (a
+background image, a kit background, a video frame), the layouts that take one, then the kit's
+preferred layouts in its order, then the layouts whose ``picks`` the heuristics would try next,
+then by name.
 
 **Treatments** (for variants): the same kit arranged differently, never a colour from outside it.
 
@@ -46,19 +49,22 @@ def has_photo_slot(layout: Layout) -> bool:
 
 
 def auto_layouts(title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (),
-                 use_photo: bool = False) -> list[Layout]:
-    """The candidate layouts of ``layout="auto"``, in tie-breaking order (see the module doc)."""
-    first = choose_layout(title, format_name, layouts, preferred=preferred, use_photo=use_photo)
+                 use_photo: bool = False, picture: bool = False) -> list[Layout]:
+    """The candidate layouts of ``layout="auto"``, in tie-breaking order (see the module doc);
+    ``picture``: a picture goes behind the title: the layouts that take one come first."""
+    first = choose_layout(title, format_name, layouts, preferred=preferred, use_photo=use_photo, picture=picture)
     for_format = [layout for layout in layouts.values() if layout.spec.format == format_name]
-    suited = [layout for layout in for_format if has_photo_slot(layout) == use_photo] or for_format
+    by_slot = [layout for layout in for_format if has_photo_slot(layout) == use_photo] or for_format
+    suited = by_slot if picture else [layout for layout in by_slot if layout.spec.picture is None] or by_slot
     wanted = title_pick(title, use_photo=use_photo)
     next_picks = (wanted, "long" if wanted == "default" else "default", "default")
 
-    def rank(layout: Layout) -> tuple[int, int, str]:
+    def rank(layout: Layout) -> tuple[int, int, int, str]:
         name = layout.spec.name
+        picture_rank = 0 if (layout.spec.picture is not None) == picture else 1
         kit_rank = preferred.index(name) if name in preferred else len(preferred)
         pick_rank = min((next_picks.index(p) for p in layout.spec.picks if p in next_picks), default=len(next_picks))
-        return (kit_rank, pick_rank, name)
+        return (picture_rank, kit_rank, pick_rank, name)
 
     rest = sorted((layout for layout in suited if layout.spec.name != first.spec.name), key=rank)
     return [first, *rest]

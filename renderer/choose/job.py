@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 
 from PIL import Image
 
+from ..assets.backgrounds import Background, BackgroundResolver, Picture, kit_background
 from ..compose.plan import Plan
 from ..compose.scene import Scene
 from ..formats import Format
@@ -64,8 +65,11 @@ class RenderJob:
     fmt: Format
     video: "VideoSource | None" = None
     debug: bool = False
+    background: Background | None = None  # a picture to put the title over (the request's, or the caller's)
+    backgrounds: BackgroundResolver | None = None  # decodes it, and the kit's backgrounds
     # resolved on first use, then shared by every candidate
     _frame: tuple[Image.Image, str] | None = field(default=None, repr=False)
+    _pictures: dict[str, Picture] = field(default_factory=dict, repr=False)
     _photo: "Framer | None" = field(default=None, repr=False)
     _logo: "LogoSource | None" = field(default=None, repr=False)
 
@@ -76,6 +80,19 @@ class RenderJob:
     @property
     def use_photo(self) -> bool:
         return self.request.use_photo or bool(self.request.photo_image) or self.frame_as_photo
+
+    @property
+    def kit_file(self) -> str | None:
+        """The kit background a faceless title goes over (when no picture is given), or None."""
+        if self.background is not None or self.video is not None or self.use_photo:
+            return None
+        return kit_background(self.kit, self.request.title)
+
+    @property
+    def has_picture(self) -> bool:
+        """A picture goes behind the title: a background, a kit background, a video frame."""
+        return (self.background is not None or self.kit_file is not None
+                or (self.video is not None and not self.frame_as_photo))
 
     @property
     def use_logo(self) -> bool:
@@ -110,18 +127,28 @@ class RenderJob:
     def _compose(self, candidate: Candidate, text: str) -> Composed:
         assets, request, layout = self.assets, self.request, candidate.layout
         kit = treated_kit(self.kit, candidate.treatment)
-        spec, layout_warnings = self.prepare_layout(layout, text, kit, subtitle=request.subtitle, badge=request.badge,
-                                                    picture=self.video is not None and not self.frame_as_photo)
+        takes_kit_picture = self.kit_file is not None and layout.spec.picture is not None
+        spec, layout_warnings = self.prepare_layout(
+            layout, text, kit, subtitle=request.subtitle, badge=request.badge,
+            picture=(self.background is not None or takes_kit_picture
+                     or (self.video is not None and not self.frame_as_photo)))
         has_slot = has_photo_slot(layout)
         warnings: list[str] = list(layout_warnings)
-        background_image = photo = None
+        picture: Picture | None = None
+        photo = None
+        scale = 2.0 if request.model == "hd" else 1.0
+        if self.background is not None:
+            picture = self._background_picture("background", scale)
+        elif takes_kit_picture:  # only a layout that takes a picture
+            picture = self._background_picture("kit", scale)
         if self.video is not None and (not self.frame_as_photo or has_slot):
             if self.frame_as_photo:
                 if self._photo is None:
                     self._photo = assets.photo_from_image(*self._picture())
                 photo = self._photo
             else:
-                background_image = self._picture()[0]
+                frame, key = self._picture()
+                picture = Picture(frame, key, f"video {self.video.path.name}")
         elif self.use_photo and not self.frame_as_photo:
             if has_slot:
                 if self._photo is None:
@@ -137,12 +164,31 @@ class RenderJob:
             self._logo = assets.logo(request.logo_image, self.kit)
         logo = self._logo if self.use_logo else None
         scene = Scene(layout=spec, layout_folder=layout.folder, kit=kit.spec, kit_id=kit.id,
-                      scale=2.0 if request.model == "hd" else 1.0, photo=photo, logo=logo,
-                      background_image=background_image, debug=self.debug, language=request.language)
+                      scale=scale, photo=photo, logo=logo, debug=self.debug, language=request.language,
+                      background_image=picture.image if picture else None,
+                      background_key=picture.key if picture else None,
+                      background_source=picture.source if picture else "")
         image, plan = self.compose_scene(scene)
         if warnings:
             plan = replace(plan, warnings=tuple(warnings) + plan.warnings)
         return Composed(candidate, image, plan)
+
+    def _background_picture(self, which: str, scale: float) -> Picture:
+        """The request's picture (``background``) or the kit's for this title (``kit``), decoded
+        once for every candidate, as large as covering the canvas needs."""
+        found = self._pictures.get(which)
+        if found is None:
+            assert self.backgrounds is not None
+            width, height = round(self.fmt.width_px * scale), round(self.fmt.height_px * scale)
+            if which == "background":
+                assert self.background is not None
+                found = self.backgrounds.picture(self.background, width, height)
+            else:
+                file = self.kit_file
+                assert file is not None
+                found = self.backgrounds.kit_picture(self.kit, file, width, height)
+            self._pictures[which] = found
+        return found
 
     def _picture(self) -> tuple[Image.Image, str]:
         assert self.video is not None

@@ -70,7 +70,8 @@ def batch_command(ctx: click.Context, csv_file: Path, out_dir: Path, workers: in
     """Render a thumbnail for every row of CSV_FILE into --out, resumably.
 
     Columns: title (required), format, style/imageStyle, customAssetsId/brand, layout, usePhoto,
-    useLogo, outputFormat, category, model, filename; a file without a header is one title per line.
+    useLogo, outputFormat, category, model, filename, background (a picture beside the CSV); a file
+    without a header is one title per line.
     A .txt file (or --lines) is a list of titles, one per line, read as written: no quoting.
     Run the same command again after a crash or Ctrl-C: finished rows are skipped. Exit status 1
     when a row failed (see the failures file), 2 when the CSV or an option is unusable.

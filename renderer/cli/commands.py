@@ -107,6 +107,8 @@ def main() -> None:
 @click.option("--video", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="put the title over a frame of this video")
 @click.option("--at", "at", default="auto", show_default=True, help="with --video: seconds, HH:MM:SS.mmm or auto (the best moment)")
 @click.option("--video-as", type=click.Choice(["background", "photo"]), default="background", show_default=True, help="the frame as the background or as the photo to cut out")
+@click.option("--background", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="put the title over this picture (JPEG, PNG or WebP, at most 5 MB), where it leaves room")
 @click.option("--kits-dir", "kit_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="a folder of brand kits (repeatable; the user kit folder of `thumbkit kit new` is always searched)")
 @click.option("--headline", default=None, help="a shorter text to draw instead of the title, or auto (shortened only when the title would be illegible)")
@@ -120,8 +122,9 @@ def main() -> None:
 @fail_on_user_error
 def render(title: str, format_name: str, layout: str, brand: str, output: Path | None, output_format: str | None,
            hd: bool, debug: bool, plan_path: Path | None, photo: Path | None, logo: Path | None, use_photo: bool,
-           use_logo: bool, video: Path | None, at: str, video_as: str, kit_dirs: tuple[Path, ...], headline: str | None,
-           language: str, variants: int, subtitle: str | None, badge: str | None, show_quality: bool) -> None:
+           use_logo: bool, video: Path | None, at: str, video_as: str, background: Path | None, kit_dirs: tuple[Path, ...],
+           headline: str | None, language: str, variants: int, subtitle: str | None, badge: str | None,
+           show_quality: bool) -> None:
     """Render TITLE into a thumbnail file (with --variants, several: OUT-1, OUT-2, ...)."""
     from ..api import Renderer
 
@@ -138,7 +141,7 @@ def render(title: str, format_name: str, layout: str, brand: str, output: Path |
         title, count=variants, format=format_name, layout=layout, brand=brand, output_format=encoding, hd=hd,
         debug=debug, photo=photo, logo=logo, use_photo=use_photo, use_logo=use_logo, video=video, time=time,
         video_use=video_as, headline=headline, language=language,
-        subtitle=subtitle, badge=badge)  # one, with --variants 1: what render() gives
+        background=background, subtitle=subtitle, badge=badge)  # one, with --variants 1: what render() gives
     outputs = [(thumbnails[0], output, plan_path)] if variants == 1 else [
         (thumbnail, numbered(output, index), plan_path and numbered(plan_path, index))
         for index, thumbnail in enumerate(thumbnails, start=1)]

@@ -23,13 +23,15 @@ def kit_command() -> None:
 @click.argument("more_refs", nargs=-1, type=click.Path(path_type=Path), metavar="[IMAGE]...")
 @click.option("--logo", type=click.Path(path_type=Path), default=None, help="a logo to copy into the kit (PNG with transparency is best)")
 @click.option("--photo", type=click.Path(path_type=Path), default=None, help="a personal photo to copy into the kit")
+@click.option("--background", "backgrounds", multiple=True, type=click.Path(path_type=Path), metavar="IMAGE",
+              help="a picture for faceless thumbnails, copied into the kit (repeatable; chosen per title)")
 @click.option("--category", default="auto", show_default=True, help="the kit's ThumbAPI category")
 @click.option("--name", "display_name", default=None, help="the kit's display name (default: from NAME)")
 @click.option("--dir", "kits_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=_DIR_HELP)
 @click.option("--force", is_flag=True, help="replace an existing kit of that name")
 @fail_on_user_error
 def new_command(name: str, from_refs: tuple[Path, ...], more_refs: tuple[Path, ...], logo: Path | None, photo: Path | None,
-                category: str, display_name: str | None, kits_dir: Path | None, force: bool) -> None:
+                backgrounds: tuple[Path, ...], category: str, display_name: str | None, kits_dir: Path | None, force: bool) -> None:
     """Make the brand kit NAME from 1 to 6 reference images: palette, fonts and style."""
     from ..kits.new import create_kit, default_kits_dir
     from ..spec.kit import PALETTE_ROLES
@@ -37,13 +39,15 @@ def new_command(name: str, from_refs: tuple[Path, ...], more_refs: tuple[Path, .
     from ..text.fonts import FontBook
 
     folder = create_kit(name, (*from_refs, *more_refs), kits_dir=kits_dir or default_kits_dir(), logo=logo, photo=photo,
-                        force=force, category=category, display_name=display_name)
+                        backgrounds=backgrounds, force=force, category=category, display_name=display_name)
     spec = load_kit(name, folder, FontBook()).spec
     click.echo(f"{folder / 'kit.yaml'}")
     for role in PALETTE_ROLES:
         click.echo(f"  {role:<10} {getattr(spec.palette, role)}")
     click.echo(f"  fonts      {spec.fonts.heading.family} {spec.fonts.heading.weight} / {spec.fonts.body.family} {spec.fonts.body.weight}")
     click.echo(f"  style      {spec.style.transform}, emphasis {spec.style.emphasis}")
+    if spec.backgrounds:
+        click.echo(f"  backgrounds {', '.join(spec.backgrounds)}")
     click.echo(f"preview: thumbkit kit show {name}" + (f" --dir {kits_dir}" if kits_dir else ""))
     click.echo(f"use it:  thumbkit render TITLE --brand {name}" + (f" --kits-dir {kits_dir}" if kits_dir else ""))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from functools import cache
 
 from PIL import Image
@@ -11,6 +12,9 @@ from PIL import Image
 from ..colors import relative_luminance
 from ..rect import Rect
 from .plan import PlanImage, PlanText
+
+if TYPE_CHECKING:
+    from .backdrop import Backdrop
 
 GRID_STEP_PX = 8  # the luminance grid of a cached background: one sample per 8x8 pixels
 #: the low, middle and high of what lies behind: percentiles 3, 50 and 97 of the luminances
@@ -50,6 +54,9 @@ class Work:
     texts: list[PlanText] = field(default_factory=list)
     images: list[PlanImage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    backdrop: Backdrop | None = None  # a picture behind the text: placed, and calmed as each text is drawn
+    # what is drawn over that picture before the text (shapes, the presenter): (xy, alpha), left as it is
+    over_picture: list[tuple[tuple[int, int], Image.Image]] = field(default_factory=list)
     _own_canvas: Image.Image | None = None
 
     @property

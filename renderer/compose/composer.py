@@ -8,11 +8,11 @@ prefix of a layout (backgrounds and shapes before any text) is cached between re
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import cast
 
 from PIL import Image, ImageChops, ImageDraw
 
-from ..colors import parse_color
 from ..lru import LruCache
 from ..memory import MIB, image_bytes
 from ..spec.kit import KitSpec
@@ -21,9 +21,9 @@ from ..text.fonts import FontBook
 from ..text.typeset import Typeface
 from ..rect import Rect
 from .canvas import GRID_STEP_PX, LuminanceGrid, Work
-from .fills import fill_image, image_cover
+from .fills import fill_image
 from .logo import draw_logo, place_logo, small_panels
-from .masks import gradient_scrim, paint_over, shape_mask
+from .masks import paint_over, shape_mask
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage
@@ -57,6 +57,15 @@ class Composer:
     # -- the whole picture -------------------------------------------------------------------
     def compose(self, scene: Scene) -> tuple[Image.Image, Plan]:
         scene = mirror_for_rtl(scene)  # a right-to-left title gets the layout mirrored
+        backdrop = None
+        if scene.background_image is not None:  # the text goes where the picture leaves room
+            slots = tuple(layer.box.rect(scene.scale) for layer in scene.layout.layers
+                          if isinstance(layer, PhotoLayer) and scene.photo is not None) + tuple(keepouts(scene))
+            from .backdrop import prepare as prepare_backdrop  # numpy's work: only with a picture
+
+            moved, backdrop = prepare_backdrop(scene.layout, scene.background_image, key=scene.background_key,
+                                               source=scene.background_source, scale=scene.scale, obstacles=slots)
+            scene = replace(scene, layout=moved)
         spec, s = scene.layout, scene.scale
         width, height = round(spec.size.width * s), round(spec.size.height * s)
         layers = spec.layers
@@ -64,7 +73,7 @@ class Composer:
         while prefix < len(layers) and _is_static(layers[prefix], scene):
             prefix += 1
         canvas, grid, key = self._static_prefix(scene, prefix, width, height)
-        work = Work(canvas, grid, untouched_key=key)
+        work = Work(canvas, grid, untouched_key=key, backdrop=backdrop)
         work.obstacles = self._reserved(scene, work)
         group_sizes = self._group_sizes(work, scene)
         tracking: list[ShapeLayer] = []  # shapes waiting for the next text layer's ink
@@ -79,8 +88,10 @@ class Composer:
             elif isinstance(layer, ShapeLayer) and layer.track is not None:
                 tracking.append(layer)
             elif isinstance(layer, ShapeLayer):
-                self._shape(work.canvas, scene, layer)
+                drawn_at = self._shape(work.canvas, scene, layer)
                 work.painted.append(layer.box.rect(scene.scale))
+                if backdrop is not None:
+                    work.over_picture.append(drawn_at)
             elif isinstance(layer, PhotoLayer):
                 self._photo(work, scene, index, layer)
                 work.untouched_key = None
@@ -105,6 +116,7 @@ class Composer:
         plan = Plan(
             format=spec.format, layout=spec.name, kit=scene.kit_id, width_px=width, height_px=height,
             texts=tuple(work.texts), images=tuple(work.images), warnings=tuple(dict.fromkeys(work.warnings)),
+            picture=backdrop.plan() if backdrop is not None else None,
         )
         canvas = work.canvas if work.canvas.mode == "RGB" else work.canvas.convert("RGB")
         return canvas, plan
@@ -161,21 +173,19 @@ class Composer:
             work.canvas = fill_image(layer.fill, width, height, images_root=scene.layout_folder).convert("RGB")
             work.luminance_grid = None
             return
-        treatment = layer.frame
-        image = image_cover(scene.background_image, width, height, darken=treatment.darken, blur_px=treatment.blur_px * scene.scale)
-        if treatment.scrim != "none":
-            image = Image.alpha_composite(image, gradient_scrim(treatment.scrim, parse_color(treatment.scrim_color), treatment.scrim_opacity, width, height))
-        work.canvas = image.convert("RGB")
+        assert work.backdrop is not None  # made in compose() whenever there is a picture
+        work.canvas = work.backdrop.image.copy()
         work.luminance_grid = None
-        face = _face_in(scene.background_image, width, height)
-        if face is not None:
-            # the title makes way for the face as it does for the photo slot, with room for hair and chin
-            work.obstacles.append(Rect(face.x - 0.35 * face.width, face.y - 0.5 * face.height, face.width * 1.7, face.height * 1.9))
+        work.obstacles.extend(work.backdrop.placement.faces)  # the text goes around faces, hair and chin
+        found = work.backdrop.placement.detected
+        face = max(found, key=lambda rect: rect.area) if found else None
         work.images.append(PlanImage(index, "background", Rect(0, 0, width, height), "picture", face=face))
 
-    def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *, box: Rect | None = None) -> None:
+    def _shape(self, canvas: Image.Image, scene: Scene, layer: ShapeLayer, *,
+               box: Rect | None = None) -> tuple[tuple[int, int], Image.Image]:
         """Paint a shape at its box (or ``box``, for a tracking shape); a shape at its own box is
-        remembered as a sprite, so a background made again (another pattern variant) pastes it."""
+        remembered as a sprite, so a background made again (another pattern variant) pastes it.
+        Returns where it was drawn, and the alpha it was drawn with."""
         key = None if box is not None else (layer.model_dump_json(), scene.scale, str(scene.layout_folder))
         box = box or layer.box.rect(scene.scale)
         paint = self._shapes.get(key) if key is not None else None
@@ -190,7 +200,9 @@ class Composer:
             paint.putalpha(_masked_alpha(paint.getchannel("A"), mask, layer.opacity))
             if key is not None:
                 self._shapes.put(key, paint)
-        paint_over(canvas, paint, (round(box.x), round(box.y)))
+        xy = (round(box.x), round(box.y))
+        paint_over(canvas, paint, xy)
+        return xy, paint.getchannel("A")
 
     def _photo(self, work: Work, scene: Scene, index: int, layer: PhotoLayer) -> None:
         if scene.photo is None:
@@ -219,6 +231,8 @@ class Composer:
                 self._with_photo.put(key, (sprite, work.canvas.copy()))
         else:
             paint_over(work.canvas, sprite, xy)
+        if work.backdrop is not None:
+            work.over_picture.append((xy, sprite.getchannel("A")))
         work.painted.append(box.inflate(24 * scene.scale))
         face = framed.face
         detail = f"face at {face.x:.0f},{face.y:.0f} {face.width:.0f}x{face.height:.0f}" if face else "no face detected"
@@ -295,22 +309,4 @@ def _tracked_box(shape: ShapeLayer, ink: Rect | None, scale: float) -> Rect:
     if shape.track.edge == "below":
         return Rect(x, ink.bottom + gap, own.width, own.height)
     return Rect(x, ink.y - gap - own.height, own.width, own.height)
-
-
-def _face_in(picture: Image.Image, width: int, height: int) -> Rect | None:
-    """The face of a cover-fitted background picture, in canvas pixels (None when there is none)."""
-    from PIL import ImageOps
-
-    from ..cutout.faces import find_face
-
-    fitted = ImageOps.fit(picture.convert("RGB"), (width, height), Image.Resampling.BILINEAR)
-    small_width = 480
-    k = width / small_width
-    small = fitted.resize((small_width, max(1, round(height / k))), Image.Resampling.BILINEAR)
-    mask = Image.new("L", small.size, 255)
-    face = find_face(small, mask, Rect(0, 0, small.width, small.height))
-    if face is None:
-        return None
-    return Rect(face.x * k, face.y * k, face.width * k, face.height * k)
-
 

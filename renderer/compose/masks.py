@@ -1,4 +1,4 @@
-"""Masks and overlays: painting over the canvas, shape masks, gradient scrims, outlines."""
+"""Masks and overlays: painting over the canvas, shape masks, outlines."""
 
 from __future__ import annotations
 
@@ -27,24 +27,6 @@ def shape_mask(shape: str, width: int, height: int, radius: int,
     else:
         draw.rounded_rectangle((0, 0, width * k - 1, height * k - 1), radius=radius * k, fill=255)
     return big.reduce(k)
-
-
-def gradient_scrim(kind: str, color: RGBA, opacity: float, width: int, height: int) -> Image.Image:
-    """A gradient of ``color`` to transparent, so text reads over a photo or video frame."""
-    import numpy as np
-
-    if kind == "full":
-        ramp = np.full((height, width), opacity * 255, dtype=np.float32)
-    elif kind == "bottom":
-        t = np.clip((np.arange(height, dtype=np.float32) / height - 0.25) / 0.75, 0, 1) ** 1.2
-        ramp = np.repeat((t * opacity * 255)[:, None], width, axis=1)
-    else:  # left, or right (mirrored for a right-to-left title)
-        t = np.clip(1 - np.arange(width, dtype=np.float32) / (width * 0.7), 0, 1) ** 1.2
-        ramp = np.repeat((t * opacity * 255)[None, :], height, axis=0)
-        ramp = ramp[:, ::-1] if kind == "right" else ramp
-    layer = Image.new("RGBA", (width, height), color[:3] + (0,))
-    layer.putalpha(Image.fromarray(ramp.astype(np.uint8), "L"))
-    return layer
 
 
 def outline_of(image: Image.Image, width_px: int, color: RGBA) -> Image.Image:

@@ -8,7 +8,8 @@ mirrored horizontally before composing:
 
 * every box (shapes, text, photo and logo slots): ``x -> width - x - w``;
 * fills: a linear gradient's angle ``a -> 180 - a``, a radial gradient's centre ``cx -> 1 - cx``,
-  a frame scrim ``left <-> right``; images (fills, the photo, the logo) are not flipped: faces
+  a frame scrim ``left <-> right``, a picture's text positions (their boxes, ``left <-> right``);
+  images (fills, the photo, the logo) are not flipped: faces
   and lettering must not read backwards;
 * the kit's logo corner ``top-left <-> top-right`` (and bottom);
 * text alignment ``left <-> right``, for left-to-right text layers only (a listicle's number):
@@ -86,6 +87,12 @@ def _mirror_layer(layer: Any, width: int) -> Any:
         update["fill"] = _mirror_fill(layer.fill)
     if isinstance(layer, BackgroundLayer) and layer.frame.scrim in _SIDE:
         update["frame"] = layer.frame.model_copy(update={"scrim": _SIDE[layer.frame.scrim]})
+    if isinstance(layer, BackgroundLayer) and layer.picture is not None:
+        # a position's alignment is kept: compose turns it for the right-to-left title, as it
+        # does a text layer's own
+        positions = [position.model_copy(update={"box": _mirror_box(position.box, width), "at": _SIDE.get(position.at, position.at)})
+                     for position in layer.picture.positions]
+        update["picture"] = layer.picture.model_copy(update={"positions": positions})
     if isinstance(layer, TextLayer) and layer.align in _SIDE and paragraph_level(layer.text) == 0:
         update["align"] = _SIDE[layer.align]
     return layer.model_copy(update=update) if update else layer

@@ -61,6 +61,28 @@ class PlanImage:
 
 
 @dataclass(frozen=True)
+class PlanPicture:
+    """A picture behind the title: where the text went, how the picture was cropped and calmed,
+    and the contrast the text reached (measured on the pixels behind it)."""
+
+    source: str  # backgroundImage, a kit background's file, or a video frame
+    width_px: int  # the picture as decoded
+    height_px: int
+    position: str  # the layout's text position chosen: left, right, top, bottom or center
+    crop: Rect  # the part of the picture shown, in its pixels
+    faces: tuple[Rect, ...]  # faces found, in canvas pixels (the text keeps clear of them, with room for hair and chin)
+    busy: float  # how busy the picture is under the text's position, 0..1
+    scores: tuple[tuple[str, float], ...]  # each position's best score (lower is better)
+    darken: float = 0.0  # the whole picture, as the layout asks
+    blur_px: float = 0.0  # behind the text
+    scrim_color: str = ""
+    scrim_opacity: float = 0.0
+    swapped: bool = False  # the text took the scrim's colour (and the scrim the text's)
+    contrast_before: float = 0.0  # the layout's text colour over the untouched picture
+    contrast_after: float = 0.0  # the text colour used, over the treated picture
+
+
+@dataclass(frozen=True)
 class PlanCandidate:
     """A candidate render scored to choose this one (``layout="auto"``, variants)."""
 
@@ -79,6 +101,7 @@ class Plan:
     texts: tuple[PlanText, ...]
     images: tuple[PlanImage, ...]
     warnings: tuple[str, ...]
+    picture: PlanPicture | None = None  # a picture behind the text (backgroundImage, kit background, video frame)
     quality: "Quality | None" = None  # the judge's report on the pixels drawn from this plan
     # with layout="auto" or variants: every candidate scored, in the order tried (else empty)
     candidates: tuple[PlanCandidate, ...] = ()
@@ -95,6 +118,8 @@ class Plan:
             del data["treatment"]
         if not self.headline_suggestion:
             del data["headline_suggestion"]
+        if self.picture is None:  # no picture behind the text
+            del data["picture"]
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:

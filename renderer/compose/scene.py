@@ -45,9 +45,11 @@ class Scene:
     scale: float = 1.0
     photo: Callable[[int, int], FramedPhoto] | None = None
     logo: LogoSource | None = None
-    background_image: Image.Image | None = None
+    background_image: Image.Image | None = None  # a picture to put the text over (upright RGB)
     debug: bool = False
     language: str = "auto"  # for hyphenation: a BCP-47 code, or auto (from the title's script)
+    background_key: str | None = None  # the picture's content key: its analysis is remembered under it
+    background_source: str = "backgroundImage"  # what the picture is, for the plan
 
 
 def keepouts(scene: Scene) -> list[Rect]:

@@ -18,7 +18,8 @@ from ..text.typeset import Typeface
 from .canvas import Work
 from ..rect import Rect
 from .scene import Scene
-from .text_layer import PreparedText, avoid, paint_text, prepare_text
+from ..rect import avoid
+from .text_layer import PreparedText, paint_text, prepare_text
 
 GAP_PER_SIZE = 0.1  # the least gap beside an item, as a share of its size
 _ITEM_FIELDS = tuple(name for name in StackItem.model_fields if name not in ("grow", "align"))

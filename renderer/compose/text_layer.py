@@ -21,7 +21,7 @@ from ..text.line_layout import line_pieces, title_direction
 from ..text.segment import Atom
 from ..text.title import atoms_from_text, normalize_title
 from ..text.typeset import TextMeasure, Typeface, fit_with_leading
-from ..rect import Rect
+from ..rect import Rect, avoid
 from .canvas import Work, canvas_luminances, luminances_behind
 from .contrast import MIN_CONTRAST, draw_text_shadow, local_scrim, readable_accent, shadow_shows
 from .masks import paint_over, shape_mask
@@ -143,12 +143,17 @@ def paint_text(work: Work, scene: Scene, prepared: PreparedText) -> None:
         _draw_plates(work, prepared)
 
     # Colours: adjusted against what is really behind the ink, unless the layout says keep.
+    layer_color = parse_color(layer.color)
+    if work.backdrop is not None and layer.contrast == "ensure":
+        # over a picture: blur and scrim it behind this text only as far as the colour needs to read
+        layer_color = work.backdrop.calm(work.canvas, ink, size_px=size, text_color=layer_color,
+                                         keep=tuple(work.over_picture))
     behind = luminances_behind(work, ink)
     stroke_em = layer.stroke.width_em if layer.stroke else 0.0
     stroke_color = parse_color(layer.stroke.color) if layer.stroke else None
     stroke_px = round(stroke_em * size)
     reference = (relative_luminance(stroke_color),) if stroke_color and stroke_em >= 0.03 else behind
-    color = parse_color(layer.color)
+    color = layer_color
     accent = parse_color(layer.emphasis.color)
     on_accent = parse_color(layer.emphasis.text_color)
     if layer.contrast == "ensure":
@@ -246,23 +251,6 @@ def _fit(atoms: tuple[Atom, ...], box: Rect, rules: FitRules, measure: TextMeasu
         if not overflow or fitted.size_px <= rules.min_size_px or rules.mode == "truncate":
             return fitted
         rules = replace(rules, max_size_px=fitted.size_px - 1)
-
-
-def avoid(box: Rect, obstacles: list[Rect]) -> Rect:
-    """The largest part of ``box`` left of, right of, above or below each obstacle it meets."""
-    for obstacle in obstacles:
-        if not box.intersects(obstacle):
-            continue
-        candidates = [
-            Rect(box.x, box.y, obstacle.x - box.x, box.height),
-            Rect(obstacle.right, box.y, box.right - obstacle.right, box.height),
-            Rect(box.x, box.y, box.width, obstacle.y - box.y),
-            Rect(box.x, obstacle.bottom, box.width, box.bottom - obstacle.bottom),
-        ]
-        candidates = [c for c in candidates if c.width > 0 and c.height > 0]
-        if candidates:
-            box = max(candidates, key=lambda c: (min(c.width / 4, c.height), c.width * c.height))
-    return box
 
 
 def _real_width(atoms: tuple[Atom, ...], typeface: Typeface, size: int, paragraph: int) -> float:

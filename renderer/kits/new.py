@@ -37,7 +37,8 @@ from ..spec.schema import modeline
 from ..paths import data_dir, user_kits_dir
 from ..request import CATEGORIES
 
-PHOTO_MAX_SIDE_PX = 2560  # the largest photo slot at hd is about 1300 px
+PHOTO_MAX_SIDE_PX = 2560  # the largest photo slot at hd is about 1300 px (a background covers 2560x1440 at hd)
+MAX_BACKGROUNDS = 32  # as the kit schema allows
 PHOTO_JPEG_QUALITY = 90
 
 VIVID_ACCENT_CHROMA = 55.0
@@ -87,6 +88,7 @@ def create_kit(
     kits_dir: str | os.PathLike[str],
     logo: Source | None = None,
     photo: Source | None = None,
+    backgrounds: Sequence[Source] = (),
     force: bool = False,
     category: str = "auto",
     display_name: str | None = None,
@@ -99,6 +101,7 @@ def create_kit(
     into the kit (metadata dropped) after the checks a render makes of them; the photo is cut out
     once (``cutout_cache_dir``/``cutout_model`` as ``Renderer``'s ``cache_dir``/``cutout_model``),
     so a photo without a subject is refused now and the first render finds the cutout cached.
+    ``backgrounds``: pictures for faceless thumbnails (re-encoded as JPEG, at most 2560 px a side).
     An existing kit is replaced only with ``force``.
     """
     _check_name(name)
@@ -120,19 +123,27 @@ def create_kit(
         variants = logo_variants(_logo_image(logo), choice.palette)
         files[LOGO_FILE], files[LOGO_DARK_FILE] = _png(variants.light), _png(variants.dark)
         logo_made = variants.made
+    if len(backgrounds) > MAX_BACKGROUNDS:
+        raise InputError(f"a kit takes at most {MAX_BACKGROUNDS} backgrounds, got {len(backgrounds)}", field="backgrounds")
+    background_files = []
+    for number, source in enumerate(backgrounds, start=1):
+        name_in_kit = f"background-{number}.jpg"
+        files[name_in_kit] = _background_file(source)
+        background_files.append(name_in_kit)
     if photo is not None:
         photo_file, files[photo_file] = _photo_file(photo)
         _check_subject(files[photo_file], _label(photo, "photo"), cutout_cache_dir, cutout_model)  # last: ~1 s
     text = kit_yaml(
         display_name or _display_name(name), choice, style, reference_count=len(pixels), category=category,
         logo_made=logo_made, photo_file=photo_file, schema_line=modeline("kit", root / name / "kit.yaml"),
+        background_files=tuple(background_files),
     )
     files["kit.yaml"] = text.encode("utf-8")
     return _install(root, name, files, force=force)
 
 
 def kit_yaml(display_name: str, choice: PaletteChoice, style: StyleChoice, *, reference_count: int, category: str,
-             logo_made: str | None, photo_file: str | None, schema_line: str) -> str:
+             logo_made: str | None, photo_file: str | None, schema_line: str, background_files: tuple[str, ...] = ()) -> str:
     """The kit file's text: commented, in the same shape as the bundled kits; ``schema_line`` first
     (``renderer.spec.schema.modeline``: where an editor finds the kit schema)."""
     p = choice.palette
@@ -165,6 +176,9 @@ def kit_yaml(display_name: str, choice: PaletteChoice, style: StyleChoice, *, re
         ]
     if photo_file:
         lines += ["photo:", f"  file: {q(photo_file)}"]
+    if background_files:
+        lines += ["# pictures for faceless thumbnails: a layout that takes a picture puts the title over one, chosen by the title",
+                  f"backgrounds: [{', '.join(q(name) for name in background_files)}]"]
     lines += [f"layouts: [{', '.join(design_layouts(style.designs[:2]))}]", f"category: {category}"]
     return "\n".join(lines) + "\n"
 
@@ -237,6 +251,16 @@ def _photo_file(source: Source) -> tuple[str, bytes]:
         return "photo.png", buffer.getvalue()
     image.convert("RGB").save(buffer, "JPEG", quality=PHOTO_JPEG_QUALITY, optimize=True)
     return "photo.jpg", buffer.getvalue()
+
+
+def _background_file(source: Source) -> bytes:
+    image = _reduced(_user_image(source, "background"), PHOTO_MAX_SIDE_PX, _label(source, "background"), "background")
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (0, 0, 0))
+    flat.paste(rgba, (0, 0), rgba)
+    buffer = io.BytesIO()
+    flat.save(buffer, "JPEG", quality=PHOTO_JPEG_QUALITY, optimize=True)
+    return buffer.getvalue()
 
 
 def _check_subject(data: bytes, label: str, cache_dir: str | os.PathLike[str] | None, model: str | None) -> None:

@@ -93,8 +93,14 @@ def preview_sheet(renderer: "Renderer", kit: Kit) -> Image.Image:
 
 
 def preview_tiles(renderer: "Renderer", kit: Kit, logo: LogoSource | None) -> list[_Tile]:
-    """One render per format, and one with the kit's presenter photo when it has one."""
+    """One render per format, one with the kit's presenter photo when it has one, and one over a
+    kit background when it lists some."""
     tiles = [_tile(renderer, kit, fmt, index, logo) for index, fmt in enumerate(FORMAT_NAMES)]
+    if kit.spec.backgrounds:  # a faceless thumbnail over the kit background its title picks
+        title = SAMPLE_TITLES["long"][0]
+        picture = renderer.kit_picture(kit, title, width_px=1280, height_px=720)
+        over = render_with_kit(renderer, kit, title, format_name="youtube", logo=logo, picture=picture)
+        tiles.append(_Tile("youtube over a kit background", over.layout, over.image))
     if kit.spec.photo is not None:  # the presenter, as usePhoto places them
         with_photo = render_with_kit(renderer, kit, SAMPLE_TITLES["default"][0], format_name="youtube", logo=logo,
                                      photo=renderer.kit_photo(kit))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from ..spec.auto_layout import resolve_layout
+from ..assets.backgrounds import Picture
 from ..spec.catalog import Kit
 from ..compose.scene import FramedPhoto, LogoSource, Scene
 from ..formats import get_format
@@ -39,16 +40,19 @@ def render_with_kit(
     scale: float = 1.0,
     logo: LogoSource | None = None,
     photo: Callable[[int, int], FramedPhoto] | None = None,
+    picture: Picture | None = None,
 ) -> KitRender:
     """``title`` rendered with ``kit`` and ``renderer``'s fonts and layouts, unencoded; with a
-    ``photo`` framer (``Renderer.kit_photo``) "auto" picks a layout with a photo slot."""
+    ``photo`` framer (``Renderer.kit_photo``) "auto" picks a layout with a photo slot, with a
+    ``picture`` (``Renderer.kit_picture``) one that takes a picture."""
     fmt = get_format(format_name)
     text = normalize_title(title)
     chosen = resolve_layout(layout, text, fmt.name, renderer.layouts, preferred=tuple(kit.spec.layouts),
-                            use_photo=photo is not None, broken=renderer.broken_layouts)
+                            use_photo=photo is not None, picture=picture is not None, broken=renderer.broken_layouts)
     layout_spec = renderer.filled_layout(chosen, text, kit)
     scene = Scene(layout=layout_spec, layout_folder=chosen.folder, kit=kit.spec, kit_id=kit.id, scale=scale, logo=logo,
-                  photo=photo)
+                  photo=photo, background_image=picture.image if picture else None,
+                  background_key=picture.key if picture else None, background_source=picture.source if picture else "")
     image, plan = renderer.compose_scene(scene)
     return KitRender(image=image, plan=plan, layout=layout_spec.name)
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.middleware import Middleware
 
 from ..api import Renderer
-from . import routes_generate, routes_jobs, routes_meta, routes_videos
+from . import routes_generate, routes_jobs, routes_meta, routes_uploads, routes_videos
 from .auth import ApiKeyMiddleware
 from .cachekey import thumbkit_version
 from .docs import install_docs
@@ -52,7 +52,7 @@ def create_app(settings: ServerSettings, *, renderer: Renderer | None = None) ->
     app.state.services = services
     app.state.in_flight = in_flight
     install_error_handlers(app)
-    for module in (routes_generate, routes_jobs, routes_meta, routes_videos):
+    for module in (routes_generate, routes_jobs, routes_meta, routes_uploads, routes_videos):
         app.include_router(module.router)
     install_docs(app)
     install_playground(app)

@@ -104,7 +104,8 @@ def image_output(image: StoredImage) -> dict[str, Any]:
 # -- generate: ThumbAPI's body, rendered and stored ------------------------------------------------
 def _check_generate(input: JobInput, context: JobContext) -> JobInput:
     """Everything ``/v1/generate`` refuses with a 422 is refused when the job is submitted too."""
-    context.render.renderer.check_request(parse_request(input))
+    request = parse_request(input)
+    context.render.renderer.check_request(request, background=context.render.background(request))
     return input
 
 

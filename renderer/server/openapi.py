@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .openapi_bodies import COMPONENTS, FORMATS, generate_body, job_body, upload_body
+from .openapi_bodies import COMPONENTS, FORMATS, generate_body, job_body, picture_upload_body, upload_body
 
 if TYPE_CHECKING:
     from ..api import Renderer
@@ -97,6 +97,7 @@ def describe(document: dict[str, Any], renderer: Renderer, settings: ServerSetti
         content = {"application/json": {"schema": schema, "example": example}}
         document["paths"][path]["post"]["requestBody"] = {"required": True, "content": content}
     document["paths"]["/v1/videos"]["post"]["requestBody"] = upload_body()
+    document["paths"]["/v1/uploads"]["post"]["requestBody"] = picture_upload_body()
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(COMPONENTS)
     for name in ("HTTPValidationError", "ValidationError"):

@@ -122,6 +122,9 @@ def generate_body(renderer: Renderer) -> dict[str, Any]:
                               "thumbkit: a kicker, tagline or speaker, drawn where the layout has room"),
         "badge": _optional({"type": "string", "maxLength": MAX_BADGE_CHARS, "pattern": "^[^\\ud800-\\udfff]*$"},
                            'thumbkit: a short label ("NEW", "PART 2", "EP 14"), drawn where the layout has room'),
+        "backgroundImage": _optional(image, "thumbkit: a picture to put the title over, where it leaves room: a base64 "
+                                     "data URL (JPEG, PNG or WebP, at most 5 MB, within the body cap); the server also "
+                                     "takes the id of a stored image (POST /v1/uploads, a video frame)"),
     }
     faceless = _is("imageStyle", "faceless")
     wants_photo = {"anyOf": [_one_of("imageStyle", ["with-image", "with-photo"]), _is("usePersonalPhoto", True),
@@ -185,10 +188,20 @@ def job_body(renderer: Renderer, media_root: Path | None) -> dict[str, Any]:
 def upload_body() -> dict[str, Any]:
     """``POST /v1/videos``: the file as the raw body, or as the multipart field ``file``; not empty."""
     video = {"type": "string", "format": VIDEO_FILE, "contentMediaType": "video/*", "minLength": 1}
-    return {"required": True, "description": "the video file: the raw body, or the multipart field 'file'",
-            "content": {"application/octet-stream": {"schema": video},
-                        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": video}}}}}
+    return _file_body(video, "the video file: the raw body, or the multipart field 'file'")
 
 
-__all__ = ["COMPONENTS", "FORMATS", "IMAGE_DATA_URL", "UPLOAD_ID", "VIDEO_FILE", "generate_body", "job_body", "upload_body",
+def picture_upload_body() -> dict[str, Any]:
+    """``POST /v1/uploads``: the picture as the raw body, or as the multipart field ``file``."""
+    picture = {"type": "string", "format": "binary", "contentMediaType": "image/*", "minLength": 1}
+    return _file_body(picture, "the picture (JPEG, PNG or WebP, at most 5 MB): the raw body, or the multipart field 'file'")
+
+
+def _file_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"required": True, "description": description,
+            "content": {"application/octet-stream": {"schema": schema},
+                        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": schema}}}}}
+
+
+__all__ = ["COMPONENTS", "FORMATS", "IMAGE_DATA_URL", "UPLOAD_ID", "VIDEO_FILE", "generate_body", "job_body", "picture_upload_body", "upload_body",
            "visible_text_pattern"]

@@ -20,10 +20,12 @@ import anyio
 import anyio.to_thread
 
 from ..api import Renderer
+from ..assets.backgrounds import Background
+from ..errors import InputError
 from ..encode import data_url
 from ..request import GenerateRequest, parse_request
 from .cachekey import RequestKeys
-from .store import ImageStore, StoredImage
+from .store import IMAGE_ID, ImageStore, StoredImage
 
 T = TypeVar("T")
 
@@ -133,6 +135,19 @@ class RenderService:
         future.set_result(result)
         return result
 
+    def background(self, request: GenerateRequest) -> Background | None:
+        """The stored picture a ``backgroundImage`` id names (an upload, a video frame, a render),
+        or None when the request has none or sends a data URL (the renderer reads that itself)."""
+        value = request.background_image
+        if value is None or not IMAGE_ID.match(value):
+            return None
+        image = self.store.get(value)
+        data = self.store.read(image) if image is not None else None
+        if data is None:
+            raise InputError(f"backgroundImage {value!r} is not a stored image: upload the picture to POST /v1/uploads "
+                             "and pass its id, or send it as a data URL", field="backgroundImage")
+        return Background(data, "backgroundImage")
+
     # -- in worker threads (one hop for the lookup, one for render + store) ------------------------
     def _lookup(self, request: GenerateRequest, owner: str | None) -> tuple[str, GenerateResult | None]:
         key = self.keys.key(request)
@@ -159,10 +174,11 @@ class RenderService:
 
     def _render_and_put(self, key: str, request: GenerateRequest, owner: str | None) -> GenerateResult:
         started = time.perf_counter()
+        background = self.background(request)
         if request.variants > 1:
-            thumbnails = self.renderer.variants_request(request)
+            thumbnails = self.renderer.variants_request(request, background=background)
         else:
-            thumbnails = [self.renderer.render_request(request)]
+            thumbnails = [self.renderer.render_request(request, background=background)]
         rendered = time.perf_counter()
         # the others first: a request is found in the store by its best image, stored last
         variants = [StoredVariant(self.store.put(variant_key(key, number), thumbnail, request.title, owner), thumbnail.data)

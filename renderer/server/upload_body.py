@@ -1,8 +1,9 @@
-"""Reading an uploaded video from a request: the raw body, or the file part of a multipart form.
+"""Reading an uploaded file (a video, a picture) from a request: the raw body, or the file part of
+a multipart form.
 
 Either way the bytes stream through (nothing is held in memory) and are counted: past the cap the
 upload stops with 413 before the rest is read. A multipart body's file is its first part with a
-filename, or the field named ``file`` or ``video``; the other parts are ignored.
+filename, or the field named ``file``, ``video`` or ``image``; the other parts are ignored.
 """
 
 from __future__ import annotations
@@ -21,22 +22,24 @@ from .errors import ApiError
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
-FILE_FIELDS = (b"file", b"video")
+FILE_FIELDS = (b"file", b"video", b"image")
 _ENVELOPE_BYTES = 64 * 1024  # room for a multipart body's boundaries and part headers
-_HOW = "send the video as the request body (Content-Type: video/mp4) or as the multipart field 'file'"
+_HOW = "send the {what} as the request body or as the multipart field 'file'"
 
 
-def too_large(limit: int) -> ApiError:
-    return ApiError(413, f"Video exceeds {size_text(limit)} cap")
+def too_large(limit: int, *, what: str = "Video") -> ApiError:
+    return ApiError(413, f"{what} exceeds {size_text(limit)} cap")
 
 
-async def video_chunks(request: Request, limit: int, *, read_timeout_seconds: float) -> AsyncIterator[bytes]:
-    """The video's bytes as they arrive; 413 when the declared length is already past ``limit``."""
+async def video_chunks(request: Request, limit: int, *, read_timeout_seconds: float,
+                       what: str = "Video") -> AsyncIterator[bytes]:
+    """The file's bytes as they arrive; 413 (``what`` exceeds the cap) when the declared length is
+    already past ``limit``."""
     media_type, options = parse_options_header(request.headers.get("content-type", ""))
     multipart = media_type == b"multipart/form-data"
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit + (_ENVELOPE_BYTES if multipart else 0):
-        raise too_large(limit)
+        raise too_large(limit, what=what)
     if not multipart:
         async for chunk in timed_chunks(request, seconds=read_timeout_seconds):
             if chunk:
@@ -45,12 +48,12 @@ async def video_chunks(request: Request, limit: int, *, read_timeout_seconds: fl
     boundary = options.get(b"boundary")
     if not boundary:
         raise ApiError(400, "multipart body without a boundary in its Content-Type")
-    async for chunk in _file_part(request, boundary, limit + _ENVELOPE_BYTES, limit, read_timeout_seconds):
+    async for chunk in _file_part(request, boundary, limit + _ENVELOPE_BYTES, limit, read_timeout_seconds, what):
         yield chunk
 
 
 async def _file_part(request: Request, boundary: bytes, body_limit: int, limit: int,
-                     read_timeout_seconds: float) -> AsyncIterator[bytes]:
+                     read_timeout_seconds: float, what: str) -> AsyncIterator[bytes]:
     state = _Parts()
     try:
         parser = MultipartParser(boundary, callbacks=state.callbacks())
@@ -60,7 +63,7 @@ async def _file_part(request: Request, boundary: bytes, body_limit: int, limit: 
     async for chunk in timed_chunks(request, seconds=read_timeout_seconds):
         size += len(chunk)
         if size > body_limit:
-            raise too_large(limit)
+            raise too_large(limit, what=what)
         try:
             parser.write(chunk)
         except FormParserError as error:
@@ -70,7 +73,7 @@ async def _file_part(request: Request, boundary: bytes, body_limit: int, limit: 
             for block in data:
                 yield block
     if not state.found:
-        raise InputError(f"the multipart body has no file part: {_HOW}", field="file")
+        raise InputError(f"the multipart body has no file part: {_HOW.format(what=what.lower())}", field="file")
     if not state.ended:
         raise ApiError(400, "the multipart body ends before its closing boundary")
 

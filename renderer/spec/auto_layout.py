@@ -3,7 +3,8 @@
 A quoted title suggests the quote design, "X vs Y" the versus design, a leading number the
 listicle design, a notable figure ("$87,000", "100%", "10x") the stat design, a question the
 question design, a very short title a huge centred one, a long title a wide text block, a photo
-the split design; a kit's preferred layouts come first.
+the split design; a picture behind the title (a background image, a kit background, a video
+frame) the layouts that take one; a kit's preferred layouts come first.
 
 The title detectors (:func:`versus_parts`, :func:`quote_parts`, :func:`stat_parts`,
 :func:`is_question`) are plain functions of the title: the render context fills the layouts'
@@ -194,11 +195,23 @@ def title_pick(title: str, *, use_photo: bool) -> str:
 
 
 def choose_layout(
-    title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (), use_photo: bool = False
+    title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (), use_photo: bool = False,
+    picture: bool = False,
 ) -> Layout:
+    """``picture``: a picture goes behind the title (a background image, a kit background, a video
+    frame): the layouts that take one come first, the others only when none fits."""
     for_format = [layout for layout in layouts.values() if layout.spec.format == format_name]
     if not for_format:
         raise InputError(f"no layout for format {shown(format_name)}", field="format")
+    takes_picture = [layout for layout in for_format if layout.spec.picture is not None]
+    others = [layout for layout in for_format if layout.spec.picture is None]
+    pool = takes_picture if picture else others
+    if picture and use_photo:  # the presenter matters more than the picture: a layout with a slot
+        pool = [layout for layout in pool if "photo" in layout.spec.picks]
+    return _by_title(title, pool or others or for_format, preferred, use_photo)
+
+
+def _by_title(title: str, for_format: list[Layout], preferred: tuple[str, ...], use_photo: bool) -> Layout:
     ranked = sorted(for_format, key=lambda l: (preferred.index(l.spec.name) if l.spec.name in preferred else len(preferred), l.spec.name))
     wanted = title_pick(title, use_photo=use_photo)
     for pick in (wanted, "long" if wanted == "default" else "default", "default"):
@@ -211,13 +224,14 @@ def choose_layout(
 
 def resolve_layout(
     name: str, title: str, format_name: str, layouts: dict[str, Layout], *, preferred: tuple[str, ...] = (),
-    use_photo: bool = False, broken: Mapping[str, SpecError] | None = None,
+    use_photo: bool = False, picture: bool = False, broken: Mapping[str, SpecError] | None = None,
 ) -> Layout:
     """The layout a render uses: ``name`` for ``format_name``, or with ``"auto"`` the one picked for
-    ``title`` (``preferred``: the kit's layouts, first). An ``InputError`` for an unknown name; the
-    ``SpecError`` of a broken user layout (``broken``, by name) asked for by name."""
+    ``title`` (``preferred``: the kit's layouts, first; ``picture``: a picture goes behind the title).
+    An ``InputError`` for an unknown name; the ``SpecError`` of a broken user layout (``broken``, by
+    name) asked for by name."""
     if name == "auto":
-        return choose_layout(title, format_name, layouts, preferred=preferred, use_photo=use_photo)
+        return choose_layout(title, format_name, layouts, preferred=preferred, use_photo=use_photo, picture=picture)
     return get_layout(name, format_name, layouts, broken=broken)
 
 

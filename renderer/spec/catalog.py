@@ -19,7 +19,7 @@ from ..errors import AssetError, InputError, SpecError, SpecProblem, shown
 from ..text.fonts import FontBook
 from ..formats import FORMATS
 from .kit import KitFont, KitSpec
-from .layout import Layer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, SidesLayer, StackLayer, TextLayer
+from .layout import BackgroundLayer, Layer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, SidesLayer, StackLayer, TextLayer
 from ..paths import data_dir
 from .source import PathKey, SourceDoc
 from .templating import TemplateFillError, fill_tree, template_names, template_problem, template_strings
@@ -202,6 +202,8 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
                 problems.append(doc.problem(("layers", index, *where), problem))
         if isinstance(layer, (PhotoLayer, LogoLayer)) and sum(isinstance(l, type(layer)) for l in spec.layers) > 1:
             problems.append(doc.problem(("layers", index), f"only one {layer.kind} layer is allowed"))
+        if isinstance(layer, BackgroundLayer) and layer.picture is not None:
+            problems += _picture_problems(spec, doc, index, layer)
     if problems:
         return problems
     # Fill the templates with a sample context: undefined names and bad colours show up now.
@@ -216,6 +218,29 @@ def _check_layout(spec: LayoutSpec, doc: SourceDoc, path: Path, fonts: FontBook,
 
     _, filled_problems = validate_doc(LayoutSpec, filled_doc)
     return filled_problems
+
+
+def _picture_problems(spec: LayoutSpec, doc: SourceDoc, index: int, layer: BackgroundLayer) -> list[SpecProblem]:
+    """A picture block: on the first background layer, positions on the canvas, and text drawn in
+    the first position's box (it is moved from there to the position chosen)."""
+    assert layer.picture is not None
+    loc = ("layers", index, "picture")
+    first_background = next(i for i, other in enumerate(spec.layers) if isinstance(other, BackgroundLayer))
+    if index != first_background:
+        return [doc.problem(loc, "only the first background layer may take a picture")]
+    problems = []
+    for number, position in enumerate(layer.picture.positions):
+        box = position.box
+        if box.x < 0 or box.y < 0 or box.rect().right > spec.size.width or box.rect().bottom > spec.size.height:
+            problems.append(doc.problem((*loc, "positions", number, "box"),
+                                        f"box {box.x},{box.y} {box.width}x{box.height} leaves the {spec.size.width}x{spec.size.height} canvas"))
+    reference = layer.picture.positions[0]
+    if not any(isinstance(other, (TextLayer, StackLayer)) and reference.box.rect().contains(other.box.rect())
+               for other in spec.layers):
+        problems.append(doc.problem((*loc, "positions", 0, "box"),
+                                    f"no text layer lies inside the first position's box ({reference.at}): the text layers "
+                                    "are drawn there and moved to the position chosen"))
+    return problems
 
 
 FontUse = tuple[tuple[str | int, ...], str, str | None]  # where in the layer, font, weight
@@ -351,9 +376,13 @@ def _kit_reference_problems(doc: SourceDoc, folder: Path, fonts: FontBook, layou
         if isinstance(name, str) and name not in layout_names:
             problems.append(doc.problem(("layouts", index), f"unknown layout {name!r}; known: {', '.join(sorted(layout_names))}"))
     shown_dir = doc.path.rsplit("/", 1)[0]
-    for loc in (("logo", "file"), ("logo", "file_dark"), ("photo", "file")):
-        section = data.get(loc[0])
-        relative = section.get(loc[1]) if isinstance(section, dict) else None
+    backgrounds = data.get("backgrounds")
+    files: list[tuple[tuple[str | int, ...], object]] = []
+    for role, key in (("logo", "file"), ("logo", "file_dark"), ("photo", "file")):
+        section = data.get(role)
+        files.append(((role, key), section.get(key) if isinstance(section, dict) else None))
+    files += [(("backgrounds", index), name) for index, name in enumerate(backgrounds if isinstance(backgrounds, list) else ())]
+    for loc, relative in files:
         if not isinstance(relative, str):
             continue
         target = (folder / relative).resolve()

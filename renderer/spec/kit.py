@@ -117,6 +117,9 @@ class KitSpec(Closed):
     logo: KitLogo | None = None
     photo: KitPhoto | None = None
     layouts: list[str] = []  # preferred layout names, in order
+    # pictures for faceless thumbnails (files in the kit folder): a layout that takes a picture puts
+    # the title over one of them, chosen by the title
+    backgrounds: Annotated[list[str], Field(max_length=32)] = []
     patterns: list[KitPattern] | None = None  # None: DEFAULT_KIT_PATTERNS; [] none; a name is {type: name}
     site: Annotated[str, Field(min_length=1, max_length=40)] | None = None  # shown as Open Graph cards do
     category: str = "auto"  # a ThumbAPI category: biases layouts and emphasis (renderer.kits.categories)

@@ -109,10 +109,56 @@ class FrameTreatment(Closed):
     _c = field_validator("scrim_color")(lambda cls, v: _color_or_template(v))
 
 
+TEXT_POSITIONS = ("left", "right", "top", "bottom", "center")
+
+
+class PicturePosition(Closed):
+    """One place the text may go over a picture: ``box`` is where the text layers are put when
+    this position is chosen (they are drawn in the first position's box in the file, and moved
+    and stretched from it into this one); ``align``/``valign`` override the text layers' own."""
+
+    at: Literal["left", "right", "top", "bottom", "center"]
+    box: Box
+    align: Literal["left", "center", "right"] | None = None
+    valign: Literal["top", "middle", "bottom"] | None = None
+
+
+class PictureTreatment(Closed):
+    """How far the picture may be calmed under the text; each step is taken only as far as the
+    contrast the text needs (4.5:1, measured on the pixels behind it)."""
+
+    darken: Annotated[float, Field(ge=0, le=0.6)] = 0.0  # always, the whole picture: a mood, not a fix
+    blur_max_px: Annotated[float, Field(ge=0, le=32)] = 6.0  # behind the text, where the picture is busy
+    scrim_max: Annotated[float, Field(ge=0, le=1)] = 0.85  # a gradient from the text's edge of the canvas
+    scrim_color: ColorText = "{{ palette.background }}"
+    swap_colors: bool = True  # the title may take the scrim's colour (and the scrim the title's) when that needs less scrim
+
+    _c = field_validator("scrim_color")(lambda cls, v: _color_or_template(v))
+
+
+class PictureBackground(Closed):
+    """The layout takes a picture (``backgroundImage``, a kit background or a video frame): the
+    picture is cropped to cover the canvas, the text goes to whichever position the picture
+    leaves calm (no faces, little detail), and the treatment makes it read."""
+
+    positions: Annotated[list[PicturePosition], Field(min_length=1, max_length=8)]
+    treatment: PictureTreatment = PictureTreatment()
+
+    @field_validator("positions")
+    @classmethod
+    def _distinct(cls, value: list[PicturePosition]) -> list[PicturePosition]:
+        seen = [position.at for position in value]
+        twice = sorted({at for at in seen if seen.count(at) > 1})
+        if twice:
+            raise ValueError(f"each position may be listed once; {', '.join(twice)} is listed twice")
+        return value
+
+
 class BackgroundLayer(Closed):
     kind: Literal["background"]
     fill: Fill
-    frame: FrameTreatment = FrameTreatment()  # used when a video frame replaces this background
+    frame: FrameTreatment = FrameTreatment()  # used when a video frame replaces this background (no picture block)
+    picture: PictureBackground | None = None  # this layout takes a picture: where the text may go over it
 
     _f = field_validator("fill")(lambda cls, v: _check_fill(v))
 
@@ -366,3 +412,11 @@ class LayoutSpec(Closed):
     # badge, bottom right): never mirrored for a right-to-left title, since the badge does not move.
     keepout: list[Box] = []
     layers: Annotated[list[Layer], Field(min_length=1)]
+
+    @property
+    def picture(self) -> PictureBackground | None:
+        """The picture block of the first background layer, when the layout takes a picture."""
+        for layer in self.layers:
+            if isinstance(layer, BackgroundLayer):
+                return layer.picture
+        return None

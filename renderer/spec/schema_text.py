@@ -73,15 +73,37 @@ DESCRIPTIONS: dict[str, str] = {
     "ImageFill.path": "The picture file, relative to the layouts folder.",
     "ImageFill.darken": "0 (as is) to 1 (black).",
     "ImageFill.blur_px": "Gaussian blur radius in pixels, 0 to 64.",
-    "FrameTreatment.darken": "How much the frame or photo is darkened: 0 (as is) to 1 (black).",
-    "FrameTreatment.blur_px": "Gaussian blur radius in pixels, 0 to 64.",
-    "FrameTreatment.scrim": "A gradient that darkens the side the text is on: none, bottom, left, right or full.",
+    "FrameTreatment.darken": "How much the whole picture is darkened, always (a mood): 0 (as is) to 1 (black; at most 0.6 is used).",
+    "FrameTreatment.blur_px": "At most this much blur (pixels, 0 to 64; at most 32 is used) behind the text, where the picture is busy "
+                              "and only when it saves scrim.",
+    "FrameTreatment.scrim": "The side the text is on, from which a scrim may darken the picture: none (no scrim), bottom, left, "
+                            "right or full (a soft box around the text).",
     "FrameTreatment.scrim_color": "The scrim's colour. " + _COLOR,
-    "FrameTreatment.scrim_opacity": "The scrim's opacity at its strongest: 0 to 1.",
+    "FrameTreatment.scrim_opacity": "The scrim's strongest opacity allowed, 0 to 1: only as much as the text's contrast needs is used.",
     "BackgroundLayer": "Fills the whole canvas.",
     "BackgroundLayer.kind": "background: fills the whole canvas.",
     "BackgroundLayer.fill": "A colour or template, a gradient ({type: linear|radial, stops: [...]}) or a picture ({type: image, path: ...}).",
-    "BackgroundLayer.frame": "Used when a video frame replaces this background: how it is calmed so the title reads over it.",
+    "BackgroundLayer.frame": "For a layout without a picture block given a picture (backgroundImage, a video frame): how far it "
+                             "may be calmed so the title reads over it, its text staying where it is.",
+    "BackgroundLayer.picture": "This layout takes a picture (backgroundImage, a kit background, a video frame): where the text may go "
+                               "over it and how far it may be calmed. layout=auto prefers such layouts when a picture is given.",
+    "PictureBackground": "The text positions a picture may leave room for, and how far the picture may be calmed under the text.",
+    "PictureBackground.positions": "One to eight places the text may go, each listed once; the text layers (and the shapes) are drawn "
+                                   "inside the first position's box and moved and stretched to the position chosen.",
+    "PictureBackground.treatment": "How far the picture may be calmed under the text: only as much as 4.5:1 contrast needs.",
+    "PicturePosition": "One place the text may go over a picture.",
+    "PicturePosition.at": "The side: left, right, top, bottom or center (mirrored left and right for a right-to-left title).",
+    "PicturePosition.box": "Where the text goes when this position is chosen, in canvas pixels; it must not leave the canvas.",
+    "PicturePosition.align": "The text layers' alignment at this position: left, center or right (else their own).",
+    "PicturePosition.valign": "The text layers' vertical alignment at this position: top, middle or bottom (else their own).",
+    "PictureTreatment": "How far a picture may be calmed under the text; each step only as far as the contrast needs.",
+    "PictureTreatment.darken": "The whole picture darkened, always (a mood, not a fix): 0 to 0.6.",
+    "PictureTreatment.blur_max_px": "At most this much blur (pixels, 0 to 32) behind the text, where the picture is busy and only when "
+                                    "it saves scrim.",
+    "PictureTreatment.scrim_max": "The strongest scrim allowed, 0 to 1: a gradient from the text's edge of the canvas, as opaque as "
+                                  "the contrast needs.",
+    "PictureTreatment.scrim_color": "The scrim's colour (the kit's background by default). " + _COLOR,
+    "PictureTreatment.swap_colors": "true: the title may take the scrim's colour (and the scrim the title's) when that needs less scrim.",
     "Track.edge": "Which side of the text's ink the shape goes: left, right, below or above.",
     "Track.gap_px": "The gap between the text's ink and the shape, 0 to 400 pixels.",
     "ShapeLayer": "A rectangle, ellipse or polygon: accent bars, rules, glows, slanted panels. Its box may leave the canvas.",
@@ -200,6 +222,8 @@ DESCRIPTIONS: dict[str, str] = {
     "KitSpec.logo": "The logo file and where it goes (useLogo).",
     "KitSpec.photo": "The presenter photo used with usePhoto.",
     "KitSpec.layouts": "Preferred layout names, in order: layout=auto tries them first.",
+    "KitSpec.backgrounds": "Pictures for faceless thumbnails (files in the kit folder, at most 32): a layout that takes a picture "
+                           "puts each title over one of them, chosen by the title.",
     "KitSpec.patterns": "The kit's background patterns, which layouts' 'pattern: kit' layers choose from by title: names "
                         "(dots, grid, stripes, grain, halftone, rays, shapes) or {type, color, strength, ...}; "
                         "unset: dots, grid, rays and shapes; []: no pattern.",

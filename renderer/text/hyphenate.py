@@ -40,8 +40,8 @@ from .segment import Atom, graphemes
 if TYPE_CHECKING:
     import pyphen  # imported when a word is hyphenated or a language named (~20 ms of a one-shot)
 
-HYPHENATE_MIN_LETTERS = 6  # shorter words are never hyphenated
-_LEFT_MIN, _RIGHT_MIN = 2, 3  # clusters kept before the first and after the last dictionary break
+HYPHENATE_MIN_LETTERS = 8  # shorter words are never hyphenated (a headline reads "PY-THON" badly)
+_LEFT_MIN, _RIGHT_MIN = 3, 3  # clusters kept before the first and after the last dictionary break
 _TAG = regex.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _CODE = regex.compile(r"://|::|[/\\_<>@=]|\p{L}\.\p{L}")
 _LETTERS = regex.compile(r"(?:\p{L}\p{M}*)+")

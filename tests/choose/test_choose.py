@@ -36,7 +36,8 @@ def test_auto_candidates_start_with_the_heuristic_pick_and_suit_the_photo(render
     assert names[0] == "youtube-listicle"  # a leading number: the heuristics' listicle first
     assert "youtube-split" not in names  # no photo: a layout with an empty photo slot is no candidate
     faceless = sorted(name for name, layout in renderer.layouts.items()
-                      if layout.spec.format == "youtube" and not any(layer.kind == "photo" for layer in layout.spec.layers))
+                      if layout.spec.format == "youtube" and not any(layer.kind == "photo" for layer in layout.spec.layers)
+                      and layout.spec.picture is None)  # no picture: a layout that takes one is no candidate
     assert sorted(names) == faceless and {"youtube-bold", "youtube-listicle", "youtube-minimal"} <= set(names)
     with_photo = [layout.spec.name for layout in auto_layouts("7 Python tricks", "youtube", renderer.layouts, use_photo=True)]
     assert with_photo == ["youtube-split"]

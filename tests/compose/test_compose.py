@@ -8,9 +8,8 @@ import pytest
 
 from renderer import Renderer
 from renderer.colors import contrast_ratio, parse_color, relative_luminance
-from renderer.compose.text_layer import avoid
 from renderer.paths import data_dir
-from renderer.compose.plan import Rect
+from renderer.rect import Rect, avoid
 
 
 def kit_with(tmp_path, **replacements: str):

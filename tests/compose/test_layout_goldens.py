@@ -1,7 +1,8 @@
 """Golden images: one per layout (every format), rendered with the default kit; the photo layouts
 with the techpulse kit's logo and cut-out presenter; secondary texts (badge, subtitle, a kit's
-site) and a right-to-left match-up on a few; and one per background pattern, each drawn alone
-by a kit that has only it.
+site) and a right-to-left match-up on a few; one per background pattern, each drawn alone by a
+kit that has only it; and the picture layouts over one of scikit-image's sample photos each
+(shipped with it), the astronaut's face among them.
 
 Tolerance: the same Pillow/FreeType build renders these byte for byte; another FreeType version
 moves anti-aliased glyph edges by a shade. A mean difference of 1.5/255 per channel and at most
@@ -55,6 +56,21 @@ def test_layout_matches_its_golden(renderer, golden, fmt, design):
         thumbnail = renderer.render(TITLES[design], format=fmt, layout=f"{fmt}-{design}", output_format="png")
     assert thumbnail.warnings == ()
     golden.check(f"{fmt}-{design}", thumbnail.data, plan=thumbnail.plan, mean_tolerance=1.5, changed_fraction=0.005)
+
+
+SCENE_PHOTOS = {"youtube": "astronaut", "instagram": "coffee", "x": "rocket", "blogpost": "chelsea",
+                "linkedin": "hubble_deep_field"}
+
+
+@pytest.mark.parametrize("fmt", FORMAT_NAMES)
+def test_picture_layout_matches_its_golden(renderer, golden, fmt):
+    from PIL import Image
+    from skimage import data
+
+    picture = Image.fromarray(getattr(data, SCENE_PHOTOS[fmt])()).convert("RGB")
+    thumbnail = renderer.render(TITLES["bold"], format=fmt, layout=f"{fmt}-scene", background=picture, output_format="png")
+    assert thumbnail.warnings == () and thumbnail.plan.picture is not None
+    golden.check(f"{fmt}-scene", thumbnail.data, plan=thumbnail.plan, mean_tolerance=1.5, changed_fraction=0.005)
 
 
 @pytest.mark.parametrize(("name", "title", "options"), EXTRAS, ids=[extra[0] for extra in EXTRAS])
