@@ -148,14 +148,20 @@ def test_every_field_is_offered_and_only_those_the_server_takes_are_sent(server:
             page.fill(f"#{field}", value)
     if "variants" in accepted:
         page.fill("#variants", "2")
+    if "backgroundImage" in accepted:
+        picture = tmp_path / "picture.jpg"
+        Image.linear_gradient("L").resize((1280, 720)).convert("RGB").save(picture, quality=90)
+        page.set_input_files("#background", str(picture))
     with page.expect_request(lambda request: request.url.endswith("/v1/generate")) as caught:
         page.click("#generate")
     sent = caught.value.post_data_json
     page.wait_for_function("document.querySelector('#result-image').naturalWidth > 0", timeout=60_000)
     expected = {"title", "format", "layout", "customAssetsId", "outputFormat", "category", "model", "logoImage",
-                *(TEXT_VALUES.keys() & accepted), *({"variants"} & accepted)}
+                *(TEXT_VALUES.keys() & accepted), *({"variants", "backgroundImage"} & accepted)}
     assert set(sent) == expected, sent
     assert sent["category"] == "tech-saas" and sent["model"] == "hd" and sent["logoImage"].startswith("data:image/png;base64,")
+    if "backgroundImage" in accepted:
+        assert sent["backgroundImage"].startswith("data:image/jpeg;base64,")
     assert page.evaluate("document.querySelector('#result-image').naturalWidth") == 2560  # hd
     if "variants" in accepted:
         page.wait_for_selector("#variants-list figure >> nth=1", timeout=30_000)
