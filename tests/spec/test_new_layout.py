@@ -33,6 +33,8 @@ from tests.spec import spec_files
 def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "my-layouts"
     monkeypatch.setenv("THUMBKIT_LAYOUTS_DIR", str(folder))
+    # generate()'s process-wide renderer is made anew, seeing this folder (an earlier test may have made one)
+    monkeypatch.setattr("renderer.api._DEFAULT", None)
     return folder
 
 
