@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .files import write_atomic
+from .files import keep_newest, write_atomic
 from .paths import cache_root
 
 try:  # the hash without hashlib's import, which loads OpenSSL (~5 ms of a one-shot process)
@@ -100,18 +100,7 @@ class CompiledCache:
 
     def _prune(self) -> None:
         assert self.folder is not None
-        entries = []
-        for entry in os.scandir(self.folder):
-            if entry.name.endswith(".pickle"):
-                try:
-                    entries.append((entry.stat().st_mtime_ns, entry.path))
-                except OSError:
-                    continue
-        for _, stale in sorted(entries, reverse=True)[MAX_ENTRIES:]:
-            try:
-                os.unlink(stale)
-            except OSError:
-                pass
+        keep_newest(self.folder, ".pickle", MAX_ENTRIES)
 
 
 def _read(path: Path, expected: type) -> Any:

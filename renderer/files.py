@@ -53,3 +53,24 @@ def write_once(path: Path, data: bytes, *, durable: bool = True) -> Path:
     except FileNotFoundError:
         pass
     return write_atomic(path, data, durable=durable)
+
+
+def keep_newest(folder: Path, suffix: str, count: int) -> None:
+    """Delete all but the ``count`` most recently modified files of ``folder`` whose names end
+    with ``suffix`` (a cache folder's bound; a file that vanishes meanwhile is skipped)."""
+    entries = []
+    try:
+        scanned = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in scanned:
+        if entry.name.endswith(suffix):
+            try:
+                entries.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                continue
+    for _, stale in sorted(entries, reverse=True)[count:]:
+        try:
+            os.unlink(stale)
+        except OSError:
+            pass

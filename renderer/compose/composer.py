@@ -16,7 +16,7 @@ from PIL import Image, ImageChops, ImageDraw
 from ..lru import LruCache
 from ..memory import MIB, image_bytes
 from ..spec.kit import KitSpec
-from ..spec.layout import BackgroundLayer, Layer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
+from ..spec.layout import BackgroundLayer, ImageFill, Layer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
 from ..rect import Rect
@@ -24,6 +24,7 @@ from .canvas import GRID_STEP_PX, LuminanceGrid, Work
 from .fills import fill_image
 from .logo import draw_logo, place_logo, small_panels
 from .masks import paint_over, shape_mask
+from . import prefix_store
 from .mirror import mirror_for_rtl
 from .photo import photo_sprite
 from .plan import Plan, PlanImage
@@ -130,6 +131,11 @@ class Composer:
         cached = self._static.get(key)
         if cached is not None:
             return cached[0], cached[1], key
+        keep = not _paints_files(scene.layout.layers[:prefix])
+        stored = prefix_store.load(key, (width, height)) if keep else None
+        if stored is not None:
+            self._static.put(key, stored)
+            return stored[0], stored[1], key
         canvas = Image.new("RGBA", (width, height), (0, 0, 0, 255))
         for layer in scene.layout.layers[:prefix]:
             if isinstance(layer, BackgroundLayer):
@@ -141,6 +147,8 @@ class Composer:
         canvas = canvas.convert("RGB")  # the canvas is opaque from here on: RGB is cheaper to draw and encode
         grid = LuminanceGrid.of(canvas.reduce(GRID_STEP_PX))
         self._static.put(key, (canvas, grid))
+        if keep:
+            prefix_store.save(key, canvas, grid)
         return canvas, grid, key
 
     def _group_sizes(self, work: Work, scene: Scene) -> dict[str | None, int]:
@@ -277,6 +285,11 @@ def _is_static(layer: Layer, scene: Scene) -> bool:
     if isinstance(layer, BackgroundLayer):
         return scene.background_image is None
     return isinstance(layer, PatternLayer) or (isinstance(layer, ShapeLayer) and layer.track is None)
+
+
+def _paints_files(layers: list[Layer]) -> bool:
+    """Whether any of ``layers`` paints an image file (its bytes are not in the prefix's key)."""
+    return any(isinstance(getattr(layer, "fill", None), ImageFill) for layer in layers)
 
 
 def _masked_alpha(alpha: Image.Image, mask: Image.Image, opacity: float) -> Image.Image:
