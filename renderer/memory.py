@@ -17,14 +17,14 @@ Pillow's blocks are made 64 MiB, so a decoded photo larger than the limit is one
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import threading
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import ctypes
+
     from PIL import Image
 
 MIB = 1024 * 1024
@@ -51,6 +51,8 @@ ENVIRONMENT = {"MALLOC_ARENA_MAX": str(ARENAS), "MALLOC_MMAP_THRESHOLD_": str(MM
 
 @cache
 def _glibc() -> ctypes.CDLL | None:
+    import ctypes.util  # here, not at the top: ctypes.util loads subprocess, shutil and tempfile (~5 ms of a one-shot)
+
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name) if name else None
