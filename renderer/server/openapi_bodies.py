@@ -30,10 +30,12 @@ if TYPE_CHECKING:
 IMAGE_DATA_URL = "image-data-url"
 UPLOAD_ID = "upload-id"
 VIDEO_FILE = "video-file"
+PICTURE_FILE = "picture-file"
 FORMATS = {
     IMAGE_DATA_URL: "a base64 data URL of a JPEG, PNG or WebP image (data:image/png;base64,...)",
     UPLOAD_ID: "the id of a video uploaded to POST /v1/videos",
     VIDEO_FILE: "a video file FFmpeg can read",
+    PICTURE_FILE: "a JPEG, PNG or WebP file of at most 5 MB and 50 megapixels",
 }
 JSON_TEXT = {"$ref": "#/components/schemas/JsonText"}
 JSON_VALUE = {"$ref": "#/components/schemas/JsonValue"}
@@ -193,7 +195,7 @@ def upload_body() -> dict[str, Any]:
 
 def picture_upload_body() -> dict[str, Any]:
     """``POST /v1/uploads``: the picture as the raw body, or as the multipart field ``file``."""
-    picture = {"type": "string", "format": "binary", "contentMediaType": "image/*", "minLength": 1}
+    picture = {"type": "string", "format": PICTURE_FILE, "contentMediaType": "image/*", "minLength": 1}
     return _file_body(picture, "the picture (JPEG, PNG or WebP, at most 5 MB): the raw body, or the multipart field 'file'")
 
 
@@ -203,5 +205,5 @@ def _file_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
                         "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": schema}}}}}
 
 
-__all__ = ["COMPONENTS", "FORMATS", "IMAGE_DATA_URL", "UPLOAD_ID", "VIDEO_FILE", "generate_body", "job_body", "picture_upload_body", "upload_body",
+__all__ = ["COMPONENTS", "FORMATS", "IMAGE_DATA_URL", "PICTURE_FILE", "UPLOAD_ID", "VIDEO_FILE", "generate_body", "job_body", "picture_upload_body", "upload_body",
            "visible_text_pattern"]

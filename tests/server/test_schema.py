@@ -27,7 +27,7 @@ from schemathesis.specs.openapi import unregister_string_format
 
 from renderer.paths import data_dir
 from renderer.server.launcher import ServerProcess, start_server
-from renderer.server.openapi_bodies import IMAGE_DATA_URL, UPLOAD_ID, VIDEO_FILE
+from renderer.server.openapi_bodies import IMAGE_DATA_URL, PICTURE_FILE, UPLOAD_ID, VIDEO_FILE
 from tests import video_fixtures as fx
 
 pytestmark = pytest.mark.slow  # a real server process and generated requests
@@ -36,12 +36,11 @@ KEY = "schema-key"
 OPERATIONS = [
     ("POST", "/v1/generate"), ("GET", "/v1/images/{image_id}"), ("HEAD", "/v1/images/{image_id}"), ("GET", "/v1/images"),
     ("POST", "/v1/jobs"), ("GET", "/v1/jobs/{job_id}"), ("GET", "/health"), ("GET", "/v1/catalog"), ("POST", "/v1/videos"),
-    ("GET", "/v1/videos/{video_id}"), ("GET", "/v1/videos/{video_id}/frames"),
+    ("GET", "/v1/videos/{video_id}"), ("GET", "/v1/videos/{video_id}/frames"), ("POST", "/v1/uploads"),
 ]
-# Operations in the document that are not fuzzed here, and why (each is tested where it says).
-NOT_FUZZED = {("POST", "/v1/uploads"): "a picture upload: bytes schemathesis makes up are no picture (a 422 the schema "
-                                       "cannot express); tests/test_backgrounds.py uploads real pictures"}
-EXAMPLES = {"/v1/generate": 30, "/v1/jobs": 25, "/v1/videos": 6}  # a render is ~50 ms, a photo's first cutout ~1 s
+# Operations in the document that are not fuzzed here, and why (each is tested where it says): none.
+NOT_FUZZED: dict[tuple[str, str], str] = {}
+EXAMPLES = {"/v1/generate": 30, "/v1/jobs": 25, "/v1/videos": 6, "/v1/uploads": 10}  # a render is ~50 ms, a photo's first cutout ~1 s
 # Invalid requests wherever the schema constrains something; an operation without parameters or
 # body (/health, /v1/catalog) has no invalid form to generate.
 WITHOUT_INVALID = {"/health", "/v1/catalog"}
@@ -56,16 +55,26 @@ BUILT_IN_CHECKS = (
 )
 
 
-def photo_data_urls() -> list[str]:
-    """The kit's presenter photo as JPEG, PNG and WebP: a real photo (a subject to cut out) that
-    also makes a valid logo, under both caps."""
-    photo = Image.open(data_dir("brand_kits") / "sunrise" / "photo.jpg").convert("RGB").resize((256, 256))
-    urls = []
-    for fmt, media_type in (("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")):
+PICTURE_TYPES = (("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp"))
+
+
+def picture_files() -> list[bytes]:
+    """The kit's presenter photo as JPEG, PNG and WebP files: a real photo (a subject to cut out)
+    that also makes a valid logo, under both caps."""
+    with Image.open(data_dir("brand_kits") / "sunrise" / "photo.jpg") as opened:
+        photo = opened.convert("RGB").resize((256, 256))
+    files = []
+    for fmt, _ in PICTURE_TYPES:
         buffer = io.BytesIO()
         photo.save(buffer, fmt)
-        urls.append(f"data:{media_type};base64," + base64.b64encode(buffer.getvalue()).decode("ascii"))
-    return urls
+        files.append(buffer.getvalue())
+    return files
+
+
+def photo_data_urls() -> list[str]:
+    """:func:`picture_files` as data URLs."""
+    return [f"data:{media_type};base64," + base64.b64encode(data).decode("ascii")
+            for data, (_, media_type) in zip(picture_files(), PICTURE_TYPES)]
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +92,7 @@ def schema(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> I
     uploaded = requests.post(f"{server.url}/v1/videos", data=video, headers={"x-api-key": KEY}, timeout=60)
     assert uploaded.status_code == 201, uploaded.text
     formats = {IMAGE_DATA_URL: st.sampled_from(photo_data_urls()), UPLOAD_ID: st.just(uploaded.json()["id"]),
-               VIDEO_FILE: st.just(video)}
+               VIDEO_FILE: st.just(video), PICTURE_FILE: st.sampled_from(picture_files())}
     for name, strategy in formats.items():
         schemathesis.openapi.format(name, strategy)
     try:
