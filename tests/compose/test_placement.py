@@ -183,3 +183,19 @@ def test_blur_is_used_where_scattered_lights_would_otherwise_need_more_scrim():
                                 scrim_color=NAVY, blur_max_px=8, scrim_max=0.9, swap=False)
     assert treatment.blur_px > 0
     assert treatment.contrast_after >= MIN_CONTRAST
+
+
+@pytest.mark.parametrize("at", ["left", "right", "top", "bottom", "center"])
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920), (333, 211)])
+def test_the_scrim_mask_is_the_small_mask_enlarged(at: str, size: tuple[int, int]) -> None:
+    """A side's mask is made from one enlarged row or column: the same pixels as enlarging the
+    whole small mask."""
+    from renderer.compose import treatment
+
+    ink, size_px = Rect(size[0] * 0.1, size[1] * 0.3, size[0] * 0.45, size[1] * 0.4), max(8, size[1] // 12)
+    step = treatment._MASK_STEP_PX
+    ramp_x, ramp_y = treatment._ramps(at, -(-size[0] // step), -(-size[1] // step), ink, 0.3 * size_px, size_px, step=step)
+    whole = Image.fromarray((np.outer(ramp_y, ramp_x) * 255 + 0.5).astype(np.uint8), "L").resize(size, Image.Resampling.BILINEAR)
+    made = treatment._mask(at, size, ink, 0.3 * size_px, size_px)
+    assert made.size == size and made.tobytes() == whole.tobytes()
+    assert 0 < np.asarray(made).mean() < 255  # a ramp, not a flat mask
