@@ -179,8 +179,9 @@ def _sample(canvas: Image.Image, region: Rect, mask: Image.Image) -> tuple[np.nd
     x0, y0 = int(region.x), int(region.y)
     x1, y1 = int(np.ceil(region.right)), int(np.ceil(region.bottom))
     step = max(1, int(np.ceil(((x1 - x0) * (y1 - y0) / _SAMPLE_PIXELS) ** 0.5)))
-    pixels = np.asarray(canvas.crop((x0, y0, x1, y1)), dtype=np.float32)[::step, ::step, :3].reshape(-1, 3) / 255.0
-    weights = np.asarray(mask.crop((x0, y0, x1, y1)), dtype=np.float32)[::step, ::step].reshape(-1) / 255.0
+    # picked from the 8-bit pixels, then made floats (the same values; only the picked ones converted)
+    pixels = np.asarray(canvas.crop((x0, y0, x1, y1)))[::step, ::step, :3].reshape(-1, 3).astype(np.float32) / 255.0
+    weights = np.asarray(mask.crop((x0, y0, x1, y1)))[::step, ::step].reshape(-1).astype(np.float32) / 255.0
     return pixels, weights
 
 

@@ -199,3 +199,18 @@ def test_the_scrim_mask_is_the_small_mask_enlarged(at: str, size: tuple[int, int
     made = treatment._mask(at, size, ink, 0.3 * size_px, size_px)
     assert made.size == size and made.tobytes() == whole.tobytes()
     assert 0 < np.asarray(made).mean() < 255  # a ramp, not a flat mask
+
+
+def test_the_pixels_behind_the_text_are_sampled_as_floats_of_the_8_bit_values() -> None:
+    from renderer.compose import treatment
+
+    rng = np.random.default_rng(7)
+    canvas = Image.fromarray(rng.integers(0, 256, (300, 500, 3), dtype=np.uint8))
+    mask = Image.fromarray(rng.integers(0, 256, (300, 500), dtype=np.uint8), "L")
+    region = Rect(13.5, 20.2, 401.0, 211.7)
+    pixels, weights = treatment._sample(canvas, region, mask)
+    x0, y0, x1, y1 = 13, 20, int(np.ceil(region.right)), int(np.ceil(region.bottom))
+    step = max(1, int(np.ceil(((x1 - x0) * (y1 - y0) / treatment._SAMPLE_PIXELS) ** 0.5)))
+    whole = np.asarray(canvas, dtype=np.float32)[y0:y1:step, x0:x1:step].reshape(-1, 3) / 255.0
+    assert step > 1 and np.array_equal(pixels, whole)
+    assert np.array_equal(weights, np.asarray(mask, dtype=np.float32)[y0:y1:step, x0:x1:step].reshape(-1) / 255.0)
