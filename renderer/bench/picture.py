@@ -62,26 +62,55 @@ def picture_vs_faceless(*, rounds: int = 5) -> dict[str, dict[str, float]]:
     }
     finals = {name: Image.open(io.BytesIO(call("warm up the caches").data)).convert("RGB") for name, call in calls.items()}
     times: dict[str, list[float]] = {name: [] for name in calls}
+    cpu_times: dict[str, list[float]] = {name: [] for name in calls}
     encode_times: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(rounds):  # interleaved, so every figure sees the same machine
         for title in TITLES:
             for name, call in calls.items():
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 call(title)
+                cpu_times[name].append(time.process_time() - cpu_started)
                 times[name].append(time.perf_counter() - started)
         for name, final in finals.items():
             started = time.perf_counter()
             encode(final, "webp")
             encode_times[name].append(time.perf_counter() - started)
     ms = {name: _median_ms(samples) for name, samples in times.items()}
+    cpu_ms = {name: _median_ms(samples) for name, samples in cpu_times.items()}
     encode_ms = {name: _median_ms(samples) for name, samples in encode_times.items()}
     return {
-        "ms": ms, "encode_ms": encode_ms,
+        "ms": ms, "cpu_ms": cpu_ms, "encode_ms": encode_ms, "stages_ms": new_picture_stages(rounds=rounds),
         "ratio": {name: ms[name] / ms["faceless"] for name in ("cold", "warm", "layout")},
+        "cpu_ratio": {name: cpu_ms[name] / cpu_ms["faceless"] for name in ("cold", "warm", "layout")},
         "ratio_same_layout": {name: ms[name] / ms["layout"] for name in ("cold", "warm")},
         "drawing_ratio": {name: (ms[name] - encode_ms[name]) / (ms["faceless"] - encode_ms["faceless"])
                           for name in ("cold", "warm")},
     }
+
+
+def new_picture_stages(*, rounds: int = 5) -> dict[str, float]:
+    """CPU milliseconds (medians) of what a new picture costs on its own, on the benchmark's
+    picture and a 1280x720 canvas: decoding it, finding faces and the detail map on the small copy
+    (and making that copy), and scaling the crop to the canvas."""
+    from ..assets.decode import decode_picture
+    from ..compose.placement import _small, FACE_LONG_SIDE_PX, cover, cover_crops, detail_map, find_picture_faces
+
+    samples: dict[str, list[float]] = {"decode": [], "small copy": [], "faces": [], "detail map": [], "cover": []}
+    for raw in picture_bytes(max(1, rounds)):
+        picture = decode_picture(raw, field="background", max_bytes=None, cover_px=(1280, 720))
+        small = _small(picture, FACE_LONG_SIDE_PX)
+        crops = cover_crops(picture.width, picture.height, 1280, 720)
+        crop = crops[len(crops) // 2]
+        steps: list[tuple[str, Callable[[], object]]] = [("decode", lambda: decode_picture(raw, field="background", max_bytes=None, cover_px=(1280, 720))),
+                 ("small copy", lambda: _small(picture, FACE_LONG_SIDE_PX)),
+                 ("faces", lambda: find_picture_faces(small, widened=False)),
+                 ("detail map", lambda: detail_map(small)),
+                 ("cover", lambda: cover(picture, crop, 1280, 720))]
+        for name, step in steps:
+            started = time.process_time()
+            step()
+            samples[name].append(time.process_time() - started)
+    return {name: _median_ms(values) for name, values in samples.items()}
 
 
 def report(result: dict[str, dict[str, float]]) -> list[str]:
@@ -96,8 +125,12 @@ def report(result: dict[str, dict[str, float]]) -> list[str]:
         f"  faceless (layout auto):    {ms['faceless']:6.1f} ms",
         f"  of which WebP coding: {encode_ms['cold']:.1f} ms over the picture vs {encode_ms['faceless']:.1f} ms faceless; "
         f"the rest: {result['drawing_ratio']['cold']:.2f}x cold, {result['drawing_ratio']['warm']:.2f}x warm",
+        f"  CPU time (user+sys, steadier on a busy machine): new picture {result['cpu_ms']['cold']:.1f} ms "
+        f"({result['cpu_ratio']['cold']:.2f}x), same picture {result['cpu_ms']['warm']:.1f} ms ({result['cpu_ratio']['warm']:.2f}x), "
+        f"faceless {result['cpu_ms']['faceless']:.1f} ms",
+        "  a new picture's own work (CPU ms): " + ", ".join(f"{name} {ms:.1f}" for name, ms in result["stages_ms"].items()),
     ]
     return lines
 
 
-__all__ = ["picture_bytes", "picture_vs_faceless", "report"]
+__all__ = ["new_picture_stages", "picture_bytes", "picture_vs_faceless", "report"]

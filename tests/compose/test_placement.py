@@ -183,3 +183,34 @@ def test_blur_is_used_where_scattered_lights_would_otherwise_need_more_scrim():
                                 scrim_color=NAVY, blur_max_px=8, scrim_max=0.9, swap=False)
     assert treatment.blur_px > 0
     assert treatment.contrast_after >= MIN_CONTRAST
+
+
+@pytest.mark.parametrize("at", ["left", "right", "top", "bottom", "center"])
+@pytest.mark.parametrize("size", [(1280, 720), (1080, 1920), (333, 211)])
+def test_the_scrim_mask_is_the_small_mask_enlarged(at: str, size: tuple[int, int]) -> None:
+    """A side's mask is made from one enlarged row or column: the same pixels as enlarging the
+    whole small mask."""
+    from renderer.compose import treatment
+
+    ink, size_px = Rect(size[0] * 0.1, size[1] * 0.3, size[0] * 0.45, size[1] * 0.4), max(8, size[1] // 12)
+    step = treatment._MASK_STEP_PX
+    ramp_x, ramp_y = treatment._ramps(at, -(-size[0] // step), -(-size[1] // step), ink, 0.3 * size_px, size_px, step=step)
+    whole = Image.fromarray((np.outer(ramp_y, ramp_x) * 255 + 0.5).astype(np.uint8), "L").resize(size, Image.Resampling.BILINEAR)
+    made = treatment._mask(at, size, ink, 0.3 * size_px, size_px)
+    assert made.size == size and made.tobytes() == whole.tobytes()
+    assert 0 < np.asarray(made).mean() < 255  # a ramp, not a flat mask
+
+
+def test_the_pixels_behind_the_text_are_sampled_as_floats_of_the_8_bit_values() -> None:
+    from renderer.compose import treatment
+
+    rng = np.random.default_rng(7)
+    canvas = Image.fromarray(rng.integers(0, 256, (300, 500, 3), dtype=np.uint8))
+    mask = Image.fromarray(rng.integers(0, 256, (300, 500), dtype=np.uint8), "L")
+    region = Rect(13.5, 20.2, 401.0, 211.7)
+    pixels, weights = treatment._sample(canvas, region, mask)
+    x0, y0, x1, y1 = 13, 20, int(np.ceil(region.right)), int(np.ceil(region.bottom))
+    step = max(1, int(np.ceil(((x1 - x0) * (y1 - y0) / treatment._SAMPLE_PIXELS) ** 0.5)))
+    whole = np.asarray(canvas, dtype=np.float32)[y0:y1:step, x0:x1:step].reshape(-1, 3) / 255.0
+    assert step > 1 and np.array_equal(pixels, whole)
+    assert np.array_equal(weights, np.asarray(mask, dtype=np.float32)[y0:y1:step, x0:x1:step].reshape(-1) / 255.0)
