@@ -99,7 +99,9 @@ def _moments(
     frames: list[Frame | None] = [None] * len(picks)
     if with_frames and picks:
         with open_video(video) as opened:  # a fresh decoder: the analysis skipped frames
-            frames = list(render_decoded(opened, [samples[p.index].pts_s for p in picks], options))
+            # After an anchors-only pass every pick is an anchor frame: the B-frames need no decoding.
+            frames = list(render_decoded(opened, [samples[p.index].pts_s for p in picks], options,
+                                         anchors_only=analysis.strategy == "anchors"))
     found = [
         Moment(
             timestamp_s=samples[pick.index].pts_s,
