@@ -24,7 +24,7 @@ from .seek_types import DecodedFrame
 from .source import OpenVideo
 
 ANCHORS_ONLY: Literal["BIDIR"] = "BIDIR"  # PyAV's codec_context.skip_frame for I- and P-frames only
-PROBE_PACKETS = 90  # per stretch: a few seconds, several B-pyramids and the P-frames after them
+PROBE_PACKETS = 48  # per stretch: a dozen B-pyramids and the P-frames after them
 _B_PICTURE = 3  # AVPictureType's B
 
 
