@@ -84,8 +84,9 @@ def write_video(
     rotation_deg: int | None = None,
     hflip: bool = False,
     faststart: bool = False,
+    x264_params: str = "scenecut=0",
 ) -> Path:
-    """Encode ``(pts, rgb)`` pairs (pts in ``time_base``) as H.264 in an MP4."""
+    """Encode ``(pts, rgb)`` pairs (pts in ``time_base``) as H.264 in an MP4 (``x264_params`` as x264 takes them)."""
     options = {"movflags": "faststart"} if faststart else {}
     with av.open(str(path), "w", options=options) as container:
         stream = container.add_stream("libx264", rate=frame_rate)
@@ -94,7 +95,7 @@ def write_video(
         stream.codec_context.time_base = time_base
         stream.codec_context.gop_size = gop_frames
         # Keyframes only where asked (no scene-cut keyframes), B-frames on like real encodes.
-        stream.codec_context.options = {"preset": "veryfast", "crf": "20", "x264-params": "scenecut=0"}
+        stream.codec_context.options = {"preset": "veryfast", "crf": "20", "x264-params": x264_params}
         if rotation_deg is not None:
             stream.set_display_rotation(rotation_deg, hflip=hflip)
         for pts, rgb in pictures:

@@ -8,8 +8,9 @@ Prints figures from one run:
 3. ``moments`` (five, with their frames) as a share of the video's duration, on the 10-minute video
    and on a long-GOP version of it (a keyframe every 10 s, none at cuts): with the full decode (the
    reference, the analysis before the two-pass one), as ``moments()`` runs it (two passes when that
-   decodes at most half as much, else the full decode) and, when ``moments()`` chose the full
-   decode, with the two passes forced. The picks are compared with the reference's, rank by rank:
+   decodes at most half as much, else the full decode, over the I- and P-frames alone when it skips
+   frames anyway and skipping every B-frame is exact: ``anchors``) and, when ``moments()`` did not
+   take the two passes, with the two passes forced. The picks are compared with the reference's, rank by rank:
    the same shot of the edit, or a score at least 0.95x the reference's.
 
 The test videos are generated once into a cache folder. Encoding ten minutes of 720p with x264 takes

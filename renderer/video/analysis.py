@@ -7,21 +7,27 @@
   (``spans``, ``runs``), so their samples are the very ones the full pass takes (on a finer grid for
   long videos, which the full pass samples seconds apart). Only those closely
   looked-at samples can become moments; the others still place cuts, blank runs and shots.
+* **anchors**: the full pass over the I- and P-frames alone (``anchors``: every B-frame skipped,
+  only where that leaves them exact). Samples are the first anchor frame at or after each grid time,
+  a few frames after the full pass's; every sample can become a moment.
 * **auto** (what ``moments`` uses): fast when it is expected to decode at most ``FAST_MAX_SHARE``
   of what the full pass decodes, otherwise full: a short video (looking closely at enough of it is
   most of it), a video of long GOPs or of a single keyframe (every sample in it costs decoding from
-  its keyframe: the sparse grid would cost nearly as much as the full pass).
+  its keyframe: the sparse grid would cost nearly as much as the full pass). A full pass long
+  enough for its plan to skip frames already (``NONREF``) runs over the anchors when they are exact:
+  it then decodes a half to a third as much again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import av
 import numpy as np
 
+from .anchors import ANCHORS_ONLY, anchors_are_exact
 from .keyframes import scan_keyframes
 from .runs import sample_runs
 from .sampling import Sample, SamplingPlan, plan_sampling, sample_video
@@ -40,7 +46,7 @@ from .spans import (
     sparse_runs,
 )
 
-Strategy = Literal["auto", "fast", "full"]
+Strategy = Literal["auto", "fast", "full", "anchors"]
 FAST_MAX_SHARE = 0.5
 
 
@@ -50,7 +56,7 @@ class Analysis:
     timeline: Timeline
     pickable: np.ndarray  # bool per sample: looked at closely, so it may become a moment
     decoded_frames: int  # frames decoded in all passes: the cost, in a unit that does not depend on load
-    strategy: Literal["fast", "full"]
+    strategy: Literal["fast", "full", "anchors"]
 
 
 def analyse(video: VideoInput, *, looks: int, strategy: Strategy = "auto") -> Analysis:
@@ -58,10 +64,14 @@ def analyse(video: VideoInput, *, looks: int, strategy: Strategy = "auto") -> An
 
     ``looks``: how many distinct pictures the fast analysis must look at closely (the shortlist's size).
     """
-    if strategy != "full":
+    anchors = strategy == "anchors"
+    if strategy in ("auto", "fast"):
         with open_video(video) as opened:
+            plan = plan_sampling(opened)
             try:
-                fast = _fast(opened, plan_sampling(opened), looks=looks, forced=strategy == "fast")
+                fast = _fast(opened, plan, looks=looks, forced=strategy == "fast")
+                anchors = fast is None and plan.skip_frame == "NONREF" and anchors_are_exact(
+                    opened, keyframes_s=indexed_keyframe_times(opened))
             except av.FFmpegError:
                 # Keyframes decoded alone, or seeks, that this file does not stand: the full pass
                 # decodes every packet in order, and says what is wrong if the file is damaged.
@@ -70,6 +80,8 @@ def analyse(video: VideoInput, *, looks: int, strategy: Strategy = "auto") -> An
             return fast
     with open_video(video) as opened:
         plan = plan_sampling(opened)
+        if anchors:
+            plan = replace(plan, skip_frame=ANCHORS_ONLY)
         sampled = sample_video(opened, plan)
     samples = sampled.samples
     return Analysis(
@@ -77,7 +89,7 @@ def analyse(video: VideoInput, *, looks: int, strategy: Strategy = "auto") -> An
         timeline=_timeline(samples, sampled.interval_s),
         pickable=np.ones(len(samples), dtype=bool),
         decoded_frames=sampled.decoded_frames,
-        strategy="full",
+        strategy="anchors" if anchors else "full",
     )
 
 

@@ -79,9 +79,12 @@ def frames(
         return render_decoded(opened, times_s, options)
 
 
-def render_decoded(opened: OpenVideo, times_s: Sequence[float], options: OutputOptions) -> list[Frame]:
-    """Decode the frames shown at ``times_s`` and encode each distinct one once."""
-    decoded = decode_at(opened, times_s)
+def render_decoded(
+    opened: OpenVideo, times_s: Sequence[float], options: OutputOptions, *, anchors_only: bool = False
+) -> list[Frame]:
+    """Decode the frames shown at ``times_s`` and encode each distinct one once (``anchors_only``: see
+    ``decode_at``)."""
+    decoded = decode_at(opened, times_s, anchors_only=anchors_only)
     by_pts: dict[float, tuple[Image.Image, bytes]] = {}
     results = []
     for time_s, shown in zip(times_s, decoded, strict=True):

@@ -1,7 +1,7 @@
 """The best moments of a video for a thumbnail: sharp, well exposed, colourful, ideally a face.
 
-A low-resolution look at the video (``analysis``: one sampling pass, or keyframes first and then
-only the promising stretches) measures frames along it; ``shots`` finds cuts, fades and blank
+A low-resolution look at the video (``analysis``: one sampling pass, over the I- and P-frames alone
+for long GOPs, or keyframes first and then only the promising stretches) measures frames along it; ``shots`` finds cuts, fades and blank
 frames; ``scoring`` rates each sample. Picks avoid blank frames and fades, are penalised next to
 cuts, and must be reasonably good against the video's own best (a blurred stretch is not a moment).
 They are spread over shots (one per shot while unpicked shots have acceptable frames) and never
@@ -99,7 +99,9 @@ def _moments(
     frames: list[Frame | None] = [None] * len(picks)
     if with_frames and picks:
         with open_video(video) as opened:  # a fresh decoder: the analysis skipped frames
-            frames = list(render_decoded(opened, [samples[p.index].pts_s for p in picks], options))
+            # After an anchors-only pass every pick is an anchor frame: the B-frames need no decoding.
+            frames = list(render_decoded(opened, [samples[p.index].pts_s for p in picks], options,
+                                         anchors_only=analysis.strategy == "anchors"))
     found = [
         Moment(
             timestamp_s=samples[pick.index].pts_s,

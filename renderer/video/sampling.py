@@ -23,7 +23,7 @@ from .pixels import small_rgb
 from .seek import decode_all
 from .source import OpenVideo
 
-SkipFrame = Literal["DEFAULT", "NONREF", "NONKEY"]
+SkipFrame = Literal["DEFAULT", "NONREF", "BIDIR", "NONKEY"]
 ANALYSIS_WIDTH_PX = 160
 PREVIEW_WIDTH_PX = 240  # faces must be ~20 px to be found: 15% of the frame height at 16:9
 MAX_SAMPLES = 1500

@@ -17,6 +17,7 @@ import av
 import numpy as np
 
 from ..errors import InputError
+from .anchors import decode_anchors
 from .seek_types import PTS_TOLERANCE_S, DecodedFrame
 from .skipping import decode_for_targets
 from .source import OpenVideo
@@ -33,11 +34,15 @@ _BEFORE_START_S = -1.0
 _TRUNCATION_SLACK_S = 0.25
 
 
-def decode_at(video: OpenVideo, times_s: Sequence[float]) -> list[DecodedFrame]:
-    """The frame shown at each time (seconds from the start, already range-checked), in input order."""
+def decode_at(video: OpenVideo, times_s: Sequence[float], *, anchors_only: bool = False) -> list[DecodedFrame]:
+    """The frame shown at each time (seconds from the start, already range-checked), in input order.
+
+    ``anchors_only``: decode I- and P-frames alone (``anchors``); exact only where ``anchors_are_exact``
+    and every time is an anchor frame's own pts, as the samples of an anchors-only pass are.
+    """
     keyframes_s = indexed_keyframe_times(video) if len(set(times_s)) > 1 else None
     targets_s = sorted(set(times_s))
-    cursor = _Cursor(video, targets_s)
+    cursor = _Cursor(video, targets_s, anchors_only=anchors_only)
     found: dict[float, DecodedFrame] = {}
     for target_s in targets_s:
         first_ticks = video.timing.first_shown_ticks(target_s)
@@ -52,9 +57,10 @@ def decode_at(video: OpenVideo, times_s: Sequence[float]) -> list[DecodedFrame]:
 class _Cursor:
     """Decodes forward from the last seek, stopping at the first frame at or after each target."""
 
-    def __init__(self, video: OpenVideo, targets_s: Sequence[float]) -> None:
+    def __init__(self, video: OpenVideo, targets_s: Sequence[float], *, anchors_only: bool) -> None:
         self._video = video
         self._targets_s = targets_s
+        self._anchors_only = anchors_only
         self._frames: Iterator[DecodedFrame] | None = None
         self.newest: DecodedFrame | None = None  # the last frame decoded
         self.passed_earlier = False  # since the seek, a frame before the current target was decoded
@@ -121,7 +127,7 @@ class _Cursor:
     def _seek(self, seek_s: float) -> None:
         video = self._video
         video.container.seek(video.timing.ticks(seek_s), stream=video.stream, backward=True)
-        self._frames = decode_for_targets(video, self._targets_s)
+        self._frames = decode_anchors(video) if self._anchors_only else decode_for_targets(video, self._targets_s)
         self.newest = None
         self.passed_earlier = self.at_end = False
 
