@@ -216,7 +216,7 @@ def highlight_boxes(lines: tuple[PlanLine, ...], typeface: Typeface, size: int,
                 continue
             above, below = (value * size for value in typeface.ink_extents_em(segment.text))
             top = line.baseline_px - typeface.cap_height_em * size - pad_px
-            bottom = line.baseline_px + max(pad_px * 1.2, below + 0.5 * pad_px)
+            bottom = line.baseline_px + max(pad_px * 1.2, below + 0.25 * pad_px)
             if i > 0:  # off the descenders of the line above, but over this piece's own ascenders
                 upper = lines[i - 1].baseline_px + reach[i - 1][1] * size + gap
                 top = max(top, min(upper, line.baseline_px - above - 0.5 * gap))
