@@ -177,18 +177,8 @@ def paint_text(work: Work, scene: Scene, prepared: PreparedText) -> None:
 
     draw = ImageDraw.Draw(work.canvas)
     if emphasis_style == "highlight":
-        for line in lines:
-            for segment in line.segments:
-                if segment.emphasis:
-                    pad_px = pad * size
-                    top = line.baseline_px - typeface.cap_height_em * size - pad_px
-                    # the box hugs the glyphs: spaces carried inside the piece stay outside it
-                    lead = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.lstrip(), size)
-                    trail = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.rstrip(), size)
-                    x0 = segment.x_px + lead
-                    x1 = segment.x_px + segment.width_px - trail
-                    draw.rounded_rectangle((x0 - pad_px, top, x1 + pad_px, line.baseline_px + pad_px * 1.2),
-                                           radius=round(pad_px * 0.8), fill=accent)
+        for box in highlight_boxes(lines, typeface, size, pad):
+            draw.rounded_rectangle(box, radius=round(pad * size * 0.8), fill=accent)
     if layer.shadow is not None and shadow_shows(parse_color(layer.shadow.color), color, behind):
         draw_text_shadow(work.canvas, lines, typeface, size, ink, layer.shadow, stroke_px)
     for line in lines:
@@ -209,6 +199,39 @@ def paint_text(work: Work, scene: Scene, prepared: PreparedText) -> None:
         emphasis_color=to_hex(on_accent if emphasis_style == "highlight" else accent), contrast_ratio=round(ratio, 2),
         role=layer.role,
     ))
+
+
+def highlight_boxes(lines: tuple[PlanLine, ...], typeface: Typeface, size: int,
+                    pad_em: float) -> list[tuple[float, float, float, float]]:
+    """The highlight box of each emphasised piece, ``(x0, y0, x1, y1)``: from a pad above the cap
+    height to a pad below the baseline, reaching down past the piece's own descenders (a letter's
+    tail hanging out of the box would be on-accent text over the picture, unreadable) and keeping
+    clear of the lines above and below (their descenders and ascenders stay off the accent)."""
+    pad_px, gap = pad_em * size, _HIGHLIGHT_GAP_EM * size
+    reach = [typeface.ink_extents_em("".join(segment.text for segment in line.segments)) for line in lines]
+    boxes = []
+    for i, line in enumerate(lines):
+        for segment in line.segments:
+            if not segment.emphasis or not segment.text.strip():
+                continue
+            above, below = (value * size for value in typeface.ink_extents_em(segment.text))
+            top = line.baseline_px - typeface.cap_height_em * size - pad_px
+            bottom = line.baseline_px + max(pad_px * 1.2, below + 0.25 * pad_px)
+            if i > 0:  # off the descenders of the line above, but over this piece's own ascenders
+                upper = lines[i - 1].baseline_px + reach[i - 1][1] * size + gap
+                top = max(top, min(upper, line.baseline_px - above - 0.5 * gap))
+            if i + 1 < len(lines):  # off the ascenders of the line below, but under this piece's descenders
+                lower = lines[i + 1].baseline_px - reach[i + 1][0] * size - gap
+                bottom = min(bottom, max(lower, line.baseline_px + below + 0.5 * gap))
+            # the box hugs the glyphs: spaces carried inside the piece stay outside it
+            lead = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.lstrip(), size)
+            trail = typeface.width_px(segment.text, size) - typeface.width_px(segment.text.rstrip(), size)
+            x0, x1 = segment.x_px + lead, segment.x_px + segment.width_px - trail
+            boxes.append((x0 - pad_px, top, x1 + pad_px, bottom))
+    return boxes
+
+
+_HIGHLIGHT_GAP_EM = 0.04  # the least room between a highlight box and another line's ink
 
 
 def _draw_plates(work: Work, prepared: PreparedText) -> None:

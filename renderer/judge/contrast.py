@@ -5,7 +5,8 @@ the picture (the line's ink extents, a little wider), reduced so that an em is a
 :data:`_PX_PER_EM` pixels (strokes stay several pixels wide; it is what keeps this cheap):
 
 * **ink**: pixels within :data:`INK_TOLERANCE` (per channel) of the colour the plan says the run
-  was drawn in (its text colour, or its emphasis colour);
+  was drawn in (its text colour, or its emphasis colour), inside the boxes of the runs drawn in
+  that colour (a dark picture beside light words is not the ink of dark words on a highlight);
 * **behind**: a ring around that ink, from 1 px outside it (the anti-aliased edge is neither) to
   ~0.08 em out, leaving out the ink of the line's other colours. That ring is what the eye
   compares the letters with: the background, a shadow or stroke when there is one, a highlight
@@ -170,15 +171,27 @@ def text_contrasts(image: Image.Image, text: PlanText, typeface: Typeface | None
     if k > 1:
         band = band.reduce(k)
     red, green, blue = band.split()
-    ink_of = {fill: _ink((red, green, blue), fill)
-              for fill in {run_fill(text, s.emphasis) for line in text.lines for s in line.segments}}
+    width, height = band.size
+    # a colour's ink is looked for only where its runs are: a dark picture around light text is
+    # not the ink of the dark words on a highlight box elsewhere in the title
+    where: dict[str, Image.Image] = {}
+    for line in text.lines:
+        top = max(0, int((line.baseline_px - ascent - y0) / k))
+        bottom = min(height, int((line.baseline_px + descent - y0) / k) + 1)
+        for segment in line.segments:
+            fill = run_fill(text, segment.emphasis)
+            area = where.setdefault(fill, Image.new("L", band.size, 0))
+            left = max(0, int((segment.x_px - x0) / k))
+            right = min(width, int((segment.x_px + segment.width_px - x0) / k) + 1)
+            if right > left and bottom > top:
+                area.paste(255, (left, top, right, bottom))
+    ink_of = {fill: ImageChops.darker(_ink((red, green, blue), fill), area) for fill, area in where.items()}
     inks = list(ink_of.values())
     union = inks[0]
     for other in inks[1:]:
         union = ImageChops.lighter(union, other)
     edges = dilate(union, 1)  # ink and its anti-aliased edge
     rings: dict[str, Image.Image] = {}
-    width, height = band.size
     results = []
     for line in text.lines:
         top = max(0, int((line.baseline_px - ascent - y0) / k))

@@ -159,3 +159,24 @@ def test_the_photo_outline_surrounds_the_subject_with_the_colour():
     assert outline.getpixel((50, 27)) == (0, 255, 0, 255)  # 3 px above the subject's top edge: stroke
     assert outline.getpixel((50, 20))[3] == 0  # 10 px above: beyond the stroke
     assert subject.getpixel((50, 27))[3] == 0  # the subject is not modified
+
+
+def test_a_highlight_box_takes_in_its_descenders_and_keeps_off_the_line_above(renderer):
+    """``Why your`` over ``*Python*``: the box reaches below the tail of Python's y (on-accent
+    ink hanging out of it would be dark on the picture) and starts below the tails of the ys
+    above (light letters dipping into the accent box)."""
+    from renderer.compose.plan import PlanLine, PlanSegment
+    from renderer.compose.text_layer import highlight_boxes
+    from renderer.judge.legibility import typeface_for
+
+    typeface = typeface_for(renderer.fonts, "league-spartan:black")
+    size = 100
+    lines = (PlanLine(200.0, 100.0, 400.0, (PlanSegment("Why your", 100.0, 400.0, False),)),
+             PlanLine(300.0, 100.0, 330.0, (PlanSegment("Python", 112.0, 330.0, True),)),
+             PlanLine(400.0, 100.0, 220.0, (PlanSegment("code", 100.0, 220.0, False),)))
+    [(_, top, _, bottom)] = highlight_boxes(lines, typeface, size, 0.12)
+    above_tail = 200 + typeface.ink_extents_em("Why your")[1] * size
+    own_tail = 300 + typeface.ink_extents_em("Python")[1] * size
+    below_top = 400 - typeface.ink_extents_em("code")[0] * size
+    assert above_tail < top < 300 - typeface.ink_extents_em("Python")[0] * size
+    assert own_tail < bottom < below_top

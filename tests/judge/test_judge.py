@@ -133,6 +133,22 @@ def test_the_emphasis_colour_is_judged_as_its_own_run(fonts):
                                                                 relative_luminance(NAVY)), rel=0.02)
 
 
+def test_a_dark_picture_beside_light_words_is_not_taken_for_the_highlights_ink(fonts):
+    """White words over navy, navy words on a yellow highlight below: the navy around the white
+    words is what they are read against, not ink of the highlighted word's colour."""
+    from dataclasses import replace
+
+    image = canvas()
+    white = draw_lines(image, fonts, ["WHY YOUR"], size=90, x=60, first_baseline=150)
+    image.paste((255, 204, 0), (50, 150 + 18, 600, 150 + 110))
+    navy = draw_lines(image, fonts, ["PYTHON"], size=90, x=60, first_baseline=240, color="#0b1220")
+    line = replace(navy.lines[0], segments=tuple(replace(s, emphasis=True) for s in navy.lines[0].segments))
+    text = replace(white, lines=(white.lines[0], line), ink=Rect(60, white.ink.y, 560, navy.ink.bottom - white.ink.y),
+                   emphasis_style="highlight", emphasis_color="#0b1220")
+    runs = {run.text: run.ratio for run in text_contrasts(image, text, typeface_for(fonts, text.font))}
+    assert runs["WHY YOUR"] > 15 and runs["PYTHON"] > 10
+
+
 # -- safe zones ------------------------------------------------------------------------------
 @pytest.mark.parametrize(("x", "baseline", "inside"), [(1110, 700, True), (1000, 700, True), (900, 700, False),
                                                        (1110, 600, False)])
