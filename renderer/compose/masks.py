@@ -62,12 +62,16 @@ def _running_max(pixels: "np.ndarray[Any, Any]", radius_px: int, axis: int) -> "
     """The largest of ``pixels[i - r : i + r + 1]`` along ``axis`` for every ``i`` (edges repeated)."""
     import numpy as np
 
+    def part(array: "np.ndarray[Any, Any]", start: int, count: int) -> "np.ndarray[Any, Any]":
+        return array[(slice(None),) * axis + (slice(start, start + count),)]
+
     length, window = pixels.shape[axis], 2 * radius_px + 1
     pad = [(radius_px, radius_px) if each == axis else (0, 0) for each in range(pixels.ndim)]
-    best = np.pad(pixels, pad, mode="edge")  # best[i] = max of span values from i on
+    best: np.ndarray[Any, Any] = np.pad(pixels, pad, mode="edge")  # best[i]: the largest of span values from i
     span = 1
     while span * 2 <= window:
         count = best.shape[axis] - span
-        best = np.maximum(best.take(range(count), axis=axis), best.take(range(span, span + count), axis=axis))
+        best = np.maximum(part(best, 0, count), part(best, span, count))
         span *= 2
-    return np.maximum(best.take(range(length), axis=axis), best.take(range(window - span, window - span + length), axis=axis))
+    result: np.ndarray[Any, Any] = np.maximum(part(best, 0, length), part(best, window - span, length))
+    return result

@@ -137,10 +137,32 @@ def test_worker_processes_share_one_rate_limit(tmp_path: Path) -> None:
         assert pids and all(isinstance(pid, int) for pid in pids)
         for pid in pids:  # each worker started with the bounded allocator (memory.bound_native_memory)
             environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-            assert b"MALLOC_ARENA_MAX=2" in environment
+            assert b"MALLOC_ARENA_MAX=2" in environment and b"NUMPY_MADVISE_HUGEPAGE=0" in environment
     finally:
         assert server.stop(), server.output()
     assert server.output().count("Application startup complete") == 2
+
+
+def test_sixteen_clients_of_two_busy_workers_keep_their_connections(tmp_path: Path) -> None:
+    """Workers busy with hd photo renders (the sunrise kit's photo has an outline) still answer
+    uvicorn's health check: none is killed as hung, so no client's connection is dropped. (A photo
+    outline made with Pillow's rank filter held the GIL for seconds, and workers were killed.)"""
+    clients, each = 16, 2
+    server = start_server(tmp_path, ["--workers", "2"], env={"THUMBKIT_API_KEYS": KEY})
+
+    def client(n: int) -> list[int]:
+        with httpx.Client(base_url=server.url, headers={"x-api-key": KEY}, timeout=300) as http:  # one connection
+            return [http.post("/v1/generate", json={"title": f"Client {n} asks for thumbnail {k} of the day", "model": "hd",
+                                                     "customAssetsId": "sunrise", "usePhoto": True}).status_code
+                    for k in range(each)]
+
+    try:
+        with ThreadPoolExecutor(clients) as pool:
+            statuses = [status for answers in pool.map(client, range(clients)) for status in answers]
+    finally:
+        assert server.stop(), server.output()
+    assert statuses == [200] * clients * each
+    assert "died" not in server.output()
 
 
 def _closed_by_server(sock: socket.socket, *, trickle: bytes, within_s: float) -> float:
