@@ -5,8 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from renderer import Renderer
 from renderer.colors import contrast_ratio, parse_color, relative_luminance
@@ -161,17 +159,3 @@ def test_the_photo_outline_surrounds_the_subject_with_the_colour():
     assert outline.getpixel((50, 27)) == (0, 255, 0, 255)  # 3 px above the subject's top edge: stroke
     assert outline.getpixel((50, 20))[3] == 0  # 10 px above: beyond the stroke
     assert subject.getpixel((50, 27))[3] == 0  # the subject is not modified
-
-
-@settings(max_examples=60, deadline=None)
-@given(width=st.integers(1, 40), height=st.integers(1, 40), radius=st.integers(0, 45), seed=st.integers(0, 2**32 - 1))
-def test_the_outline_max_filter_is_pillows_value_for_value(width: int, height: int, radius: int, seed: int) -> None:
-    """The outline's dilation (numpy, per axis) gives what Pillow's MaxFilter gives, edges included."""
-    import numpy as np
-    from PIL import Image, ImageFilter
-
-    from renderer.compose.masks import max_filter
-
-    mask = Image.fromarray(np.random.default_rng(seed).integers(0, 256, (height, width), dtype=np.uint8), "L")
-    pillows = mask.filter(ImageFilter.MaxFilter(2 * radius + 1)) if radius else mask
-    assert np.array_equal(np.asarray(max_filter(mask, radius)), np.asarray(pillows))
