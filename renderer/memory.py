@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 MIB = 1024 * 1024
 #: Memory-heavy steps run one at a time per process, whatever the number of threads: a decode of
-#: a large photo (a 50 MP RGBA PNG takes 200 MB) and a cutout model's inference (~250 MB). Any
+#: a large photo (a 50 MP RGBA PNG takes 200 MB) and a cutout model's inference (~190 MB for u2netp). Any
 #: number of threads then costs one such peak, not one each.
 HEAVY_STEPS_AT_ONCE = 1
 heavy_step = threading.BoundedSemaphore(HEAVY_STEPS_AT_ONCE)
@@ -46,7 +46,7 @@ _M_MMAP_THRESHOLD = -3
 _M_ARENA_MAX = -8
 #: The same settings for child processes (glibc reads them when a process starts).
 ENVIRONMENT = {"MALLOC_ARENA_MAX": str(ARENAS), "MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD_BYTES),
-               "MALLOC_TRIM_THRESHOLD_": str(TRIM_THRESHOLD_BYTES)}
+               "MALLOC_TRIM_THRESHOLD_": str(TRIM_THRESHOLD_BYTES), "NUMPY_MADVISE_HUGEPAGE": "0"}
 
 
 @cache
@@ -68,6 +68,7 @@ def bound_native_memory() -> bool:
     from PIL import Image
 
     os.environ.update(ENVIRONMENT)
+    _no_numpy_huge_pages()
     Image.core.set_block_size(PILLOW_BLOCK_BYTES)  # type: ignore[attr-defined]  # Pillow's C core, untyped
     libc = _glibc()
     if libc is None:
@@ -75,6 +76,22 @@ def bound_native_memory() -> bool:
     settings = ((_M_ARENA_MAX, ARENAS), (_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES),
                 (_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
     return all(libc.mallopt(option, value) == 1 for option, value in settings)
+
+
+def _no_numpy_huge_pages() -> None:
+    """numpy asks for transparent huge pages (2 MB) for its arrays of 4 MB or more, which glibc
+    serves from the heaps below the mmap threshold: the kernel then fills and keeps whole 2 MB
+    pages around what was freed and trimmed (288 of a soaked worker's 732 MB were huge pages).
+    numpy reads ``NUMPY_MADVISE_HUGEPAGE`` when imported; if it already is, it is told here."""
+    import sys
+
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
+        return
+    core = getattr(numpy, "_core", None) or getattr(numpy, "core", None)
+    setter = getattr(getattr(core, "multiarray", None), "_set_madvise_hugepage", None)
+    if setter is not None:
+        setter(False)
 
 
 def image_bytes(image: Image.Image) -> int:

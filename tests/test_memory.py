@@ -24,18 +24,22 @@ def test_image_bytes_counts_pillows_storage() -> None:
 def test_workers_bound_their_allocator_and_pass_it_on() -> None:
     """``bound_native_memory`` sets glibc's limits in this process and the environment its children
     start with (uvicorn's worker processes, batch workers' fork server)."""
+    huge_pages = "import numpy; print(numpy._core.multiarray._get_madvise_hugepage())"
     script = (
-        "import os, subprocess, sys; from renderer.memory import bound_native_memory; "
+        "import os, subprocess, sys, numpy; from renderer.memory import bound_native_memory; "
         "print(bound_native_memory()); "
         "print(subprocess.run([sys.executable, '-c', 'import os; print(os.environ.get(\"MALLOC_ARENA_MAX\"))'],"
         " capture_output=True, text=True).stdout.strip()); "
-        "from PIL import Image; print(Image.core.get_block_size())"
+        "from PIL import Image; print(Image.core.get_block_size()); "
+        f"{huge_pages}; "
+        f"print(subprocess.run([sys.executable, '-c', {huge_pages!r}], capture_output=True, text=True).stdout.strip())"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
-    applied, child_arenas, block_size = result.stdout.split()
+    applied, child_arenas, block_size, numpy_huge_pages, child_numpy_huge_pages = result.stdout.split()
     assert applied == "True"  # mallopt accepted every setting
     assert child_arenas == ENVIRONMENT["MALLOC_ARENA_MAX"] == "2"
     assert int(block_size) == 64 * MIB
+    assert numpy_huge_pages == child_numpy_huge_pages == "False"  # numpy imported before, and in a child
 
 
 def test_a_font_face_keeps_a_bounded_number_of_sizes() -> None:

@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..errors import InputError
 from ..lru import LruCache
+from ..memory import MIB, image_bytes
 from ..text.title import normalize_title, strip_marks
 
 if TYPE_CHECKING:
@@ -60,9 +61,11 @@ class BackgroundResolver:
     over the same picture)."""
 
     _ENTRIES = 6
+    _BYTES = 32 * MIB  # two hd canvases' worth, all six at sd
 
     def __init__(self) -> None:
-        self._decoded: LruCache[tuple[str, int, int], Image.Image] = LruCache(self._ENTRIES)
+        self._decoded: LruCache[tuple[str, int, int], Image.Image] = LruCache(
+            self._ENTRIES, max_bytes=self._BYTES, size_of=image_bytes)
 
     def check(self, background: Background) -> None:
         """What decoding checks before any pixel (cap, format, header, size), for refusing early."""

@@ -201,6 +201,8 @@ def _loaded(data: bytes | str | Path, *, field: str, max_bytes: int | None, max_
         image.draft("RGB", draft(image))
     large = image.width * image.height > LARGE_DECODE_PIXELS
     with heavy_step if large else contextlib.nullcontext():
+        if large:
+            release_free_memory()  # start it from the least memory held, as an inference does
         _load_pixels(image, fmt, field=field)
         if target is not None and image.size != target:
             reduced = _resized_in_bands(image, target)

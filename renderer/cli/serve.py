@@ -35,6 +35,9 @@ from ..server.settings import (
 APP = "renderer.server.app:app_from_env"
 KEEP_ALIVE_SECONDS = 5  # an idle keep-alive connection is closed after this (uvicorn's default, said here)
 MAX_HEAD_BYTES = 16 * 1024  # a larger request line and headers get 400 (h11's and uvicorn's default, said here)
+#: With several workers, uvicorn's supervisor kills one that has not answered its health check in this
+#: long (its default, 5 s, killed busy workers of a loaded 2-core machine, and their connections with them).
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -153,6 +156,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, data_dir: Pa
         http=TimedH11Protocol,  # a deadline for each request's head (uvicorn has none)
         timeout_keep_alive=KEEP_ALIVE_SECONDS, h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:  # uvicorn >= 0.30
+        config.timeout_worker_healthcheck = WORKER_HEALTHCHECK_SECONDS
     try:
         if workers > 1:
             supervisor_options: dict[str, Any] = {"sockets": [sock]}

@@ -16,6 +16,7 @@ from PIL import Image
 
 from ..colors import RGBA, parse_color, to_hex
 from ..lru import LruCache
+from ..memory import MIB, image_bytes
 from ..spec.layout import (BackgroundLayer, Box, LayoutSpec, PictureBackground, PicturePosition, PictureTreatment,
                            StackLayer, TextLayer)
 from .placement import Placement, analyse, choose, cover, text_at
@@ -78,7 +79,7 @@ def _rounded(rect: Rect) -> Rect:
     return Rect(round(float(rect.x), 1), round(float(rect.y), 1), round(float(rect.width), 1), round(float(rect.height), 1))
 
 
-_COVERED: LruCache[tuple[str, Rect, int, int, float], Image.Image] = LruCache(8)
+_COVERED: LruCache[tuple[str, Rect, int, int, float], Image.Image] = LruCache(8, max_bytes=24 * MIB, size_of=image_bytes)
 
 
 def _covered(picture: Image.Image, key: str | None, crop: Rect, width: int, height: int, darken: float) -> Image.Image:

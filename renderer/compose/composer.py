@@ -37,6 +37,7 @@ __all__ = ["Composer", "FramedPhoto", "LogoSource", "Scene"]
 
 _STATIC_CACHE_SIZE = 48
 _SHAPE_CACHE_SIZE = 96  # a layout's glows, panels and bands: about two each
+_SHAPE_CACHE_BYTES = 32 * MIB  # by count alone it held 41 MB for 11 hd shapes in a soak
 _STATIC_CACHE_BYTES = 64 * MIB  # every format of a kit at sd (17 backgrounds), or 4 at hd
 _WITH_PHOTO_ENTRIES = 8
 _WITH_PHOTO_BYTES = 32 * MIB
@@ -50,7 +51,8 @@ class Composer:
             _STATIC_CACHE_SIZE, max_bytes=_STATIC_CACHE_BYTES,
             size_of=lambda cached: image_bytes(cached[0]) + len(cached[1].values) * _FLOAT_BYTES)
         self._typefaces: dict[tuple[str, str], Typeface] = {}
-        self._shapes: LruCache[tuple[str, float, str], Image.Image] = LruCache(_SHAPE_CACHE_SIZE)  # painted shapes
+        self._shapes: LruCache[tuple[str, float, str], Image.Image] = LruCache(
+            _SHAPE_CACHE_SIZE, max_bytes=_SHAPE_CACHE_BYTES, size_of=image_bytes)  # painted shapes
         self._with_photo: LruCache[tuple[str, int, tuple[int, int]], tuple[Image.Image, Image.Image]] = LruCache(
             _WITH_PHOTO_ENTRIES, max_bytes=_WITH_PHOTO_BYTES, size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))
         self._lock = threading.Lock()

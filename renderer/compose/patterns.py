@@ -18,6 +18,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from ..files import write_atomic
 from ..lru import LruCache
+from ..memory import MIB, image_bytes
 from ..paths import cache_root
 
 if TYPE_CHECKING:
@@ -65,6 +66,11 @@ DEFAULTS: dict[str, PatternDefaults] = {
 FADES = ("none", "left", "right", "top", "bottom", "center", "edges")
 _CACHE_SIZE = 48  # final masks: a few per layout and kit pattern in use
 _COVERAGE_CACHE_SIZE = 24  # drawings: one per geometry (shapes and grain: per variant)
+#: Bytes for each cache of images here (an hd mask is 3 MB): a server's worker holds at most this,
+#: whatever the variety of the traffic (a mask cache by count alone reached 74 MB in a soak).
+_MASK_CACHE_BYTES = 32 * MIB
+_COVERAGE_CACHE_BYTES = 24 * MIB
+_FADE_CACHE_BYTES = 8 * MIB
 _LATTICES = ("dots", "grid", "stripes")
 _WINDOWED = (*_LATTICES, "halftone", "rays")  # variants cut from one drawing (shapes and grain draw each)
 _GRAIN_TILE_PX = 256
@@ -115,9 +121,10 @@ def params_for(kind: str, width_px: int, height_px: int, *, scale: float = 1.0, 
     )
 
 
-_MASKS: LruCache[PatternParams, Image.Image] = LruCache(_CACHE_SIZE)
-_COVERAGES: LruCache[tuple[object, ...], Image.Image] = LruCache(_COVERAGE_CACHE_SIZE)
-_FADES: LruCache[tuple[str, int, int], Image.Image] = LruCache(16)
+_MASKS: LruCache[PatternParams, Image.Image] = LruCache(_CACHE_SIZE, max_bytes=_MASK_CACHE_BYTES, size_of=image_bytes)
+_COVERAGES: LruCache[tuple[object, ...], Image.Image] = LruCache(
+    _COVERAGE_CACHE_SIZE, max_bytes=_COVERAGE_CACHE_BYTES, size_of=image_bytes)
+_FADES: LruCache[tuple[str, int, int], Image.Image] = LruCache(16, max_bytes=_FADE_CACHE_BYTES, size_of=image_bytes)
 
 
 def pattern_mask(params: PatternParams) -> Image.Image:

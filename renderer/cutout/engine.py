@@ -93,7 +93,7 @@ class CutoutEngine:
         key = self._cache_key(size_px, image_bytes_hash or _pixels_hash(image))
         found = self._memory.get(key)
         if found is None:
-            working = _resized(image.convert("RGBA"), size_px)
+            working = _resized(image if image.mode == "RGBA" else image.convert("RGBA"), size_px)
             found = self._disk_get(key, working)
             if found is None:
                 found, mask = self._compute(working)
@@ -129,7 +129,7 @@ class CutoutEngine:
 
     def _predict_mask(self, image: Image.Image) -> Image.Image:
         with np.errstate(all="ignore"):  # a flat photo gives 0/0 in rembg's normalisation
-            mask = self.session().predict(image.convert("RGB"))[0]
+            mask = self.session().predict(image)[0]  # made RGB there, freed before the inference
         grey: Image.Image = mask.convert("L")
         return grey
 

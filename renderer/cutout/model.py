@@ -121,13 +121,13 @@ class ModelSession:
     Not rembg's own session, for memory: importing the ``rembg`` package costs ~150 MB a process
     (pymatting, numba) that a cutout never uses, and onnxruntime's CPU memory arena kept the
     ~250 MB an inference needs for good, growing on the second run. Without the arena the
-    inference's buffers go back when it ends, for the same speed.
+    inference's buffers go back when it ends, for the same speed. :func:`session_options` also
+    lowers the inference's peak from ~270 to ~190 MB (measured, ``python -m renderer.bench.soak``).
     """
 
     def __init__(self, model: str, path: Path) -> None:
         ort = _onnxruntime()
-        options = ort.SessionOptions()
-        options.enable_cpu_mem_arena = False
+        options = session_options(ort)
         self.model = model
         self.side_px, (self._mean, self._std) = _MODEL_INPUT[model]
         try:
@@ -140,11 +140,8 @@ class ModelSession:
         """The model's mask of ``image`` (mode L, ``image``'s size), as ``rembg``'s sessions give it."""
         import numpy as np
 
-        small = np.array(image.convert("RGB").resize((self.side_px,) * 2, Image.Resampling.LANCZOS))
-        scaled = small / max(np.max(small), 1e-6)
-        normalised = (scaled - np.array(self._mean)) / np.array(self._std)
-        batch = np.expand_dims(normalised.transpose((2, 0, 1)), 0).astype(np.float32)
-        with heavy_step:  # ~270 MB for u2netp: one inference at a time per process
+        batch = self._model_input(image)  # the photo's full-size RGB copy is gone before the inference
+        with heavy_step:  # ~190 MB for u2netp: one inference at a time per process
             release_free_memory()  # start it from the least memory held
             prediction = self._session.run(None, {self._input_name: batch})[0][:, 0, :, :]
         release_free_memory()
@@ -152,6 +149,34 @@ class ModelSession:
         prediction = np.squeeze((prediction - low) / (high - low))
         mask = Image.fromarray((prediction * 255).astype("uint8"), mode="L")
         return [mask.resize(image.size, Image.Resampling.LANCZOS)]
+
+    def _model_input(self, image: Image.Image) -> Any:
+        """rembg's input tensor: ``image`` as RGB, resized to the model's square, normalised."""
+        import numpy as np
+
+        rgb = image if image.mode == "RGB" else image.convert("RGB")  # an RGB image is not copied
+        small = np.array(rgb.resize((self.side_px,) * 2, Image.Resampling.LANCZOS))
+        scaled = small / max(np.max(small), 1e-6)
+        normalised = (scaled - np.array(self._mean)) / np.array(self._std)
+        return np.expand_dims(normalised.transpose((2, 0, 1)), 0).astype(np.float32)
+
+
+def session_options(ort: Any) -> Any:
+    """onnxruntime's options for a cutout session, chosen for memory (u2netp at 320x320 px):
+
+    - no CPU memory arena: an inference's buffers go back to the system when it ends;
+    - no memory pattern: each tensor is freed after its last use, not kept in one block planned
+      for the whole graph;
+    - graph optimisations up to "extended", not "all": the last level converts convolutions to a
+      blocked layout, which adds a reordered copy of the decoder's largest tensor (128 x 320 x 320
+      floats, 52 MB) next to the original. Its sums are added in another order: a mask differs
+      from rembg's default one by 1 level of 255 in a few dozen pixels (tests/cutout).
+    """
+    options = ort.SessionOptions()
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    return options
 
 
 def _providers(ort: Any) -> list[str]:

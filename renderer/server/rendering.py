@@ -23,6 +23,7 @@ from ..api import Renderer
 from ..assets.backgrounds import Background
 from ..errors import InputError
 from ..encode import data_url
+from ..memory import release_free_memory
 from ..request import GenerateRequest, parse_request
 from .cachekey import RequestKeys
 from .store import IMAGE_ID, ImageStore, StoredImage
@@ -173,6 +174,12 @@ class RenderService:
             self.store.own(image_id, owner)
 
     def _render_and_put(self, key: str, request: GenerateRequest, owner: str | None) -> GenerateResult:
+        try:
+            return self._render_and_put_now(key, request, owner)
+        finally:  # the render's freed buffers go back to the system: ~6 ms, 30 MB (medians), up to 130 MB
+            release_free_memory()
+
+    def _render_and_put_now(self, key: str, request: GenerateRequest, owner: str | None) -> GenerateResult:
         started = time.perf_counter()
         background = self.background(request)
         if request.variants > 1:

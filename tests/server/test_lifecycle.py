@@ -137,10 +137,41 @@ def test_worker_processes_share_one_rate_limit(tmp_path: Path) -> None:
         assert pids and all(isinstance(pid, int) for pid in pids)
         for pid in pids:  # each worker started with the bounded allocator (memory.bound_native_memory)
             environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-            assert b"MALLOC_ARENA_MAX=2" in environment
+            assert b"MALLOC_ARENA_MAX=2" in environment and b"NUMPY_MADVISE_HUGEPAGE=0" in environment
     finally:
         assert server.stop(), server.output()
     assert server.output().count("Application startup complete") == 2
+
+
+def test_sixteen_clients_of_two_busy_workers_keep_their_connections(tmp_path: Path) -> None:
+    """Workers busy with hd photo renders whose cut-out has a wide outline (40 px, the most a kit may
+    set) still answer uvicorn's health check: none is killed as hung, so no client's connection is
+    dropped. (Pillow's rank filter, which drew the outline, held the GIL for tens of seconds here.)"""
+    import shutil
+
+    from renderer.paths import data_dir
+
+    kits = tmp_path / "kits"
+    shutil.copytree(data_dir("brand_kits") / "sunrise", kits / "outlined")
+    kit_file = kits / "outlined" / "kit.yaml"
+    assert "outline_px: 10" in kit_file.read_text()
+    kit_file.write_text(kit_file.read_text().replace("outline_px: 10", "outline_px: 40"))
+    clients, each = 16, 2
+    server = start_server(tmp_path / "data", ["--workers", "2", "--rate-limit", "1000"],
+                          env={"THUMBKIT_API_KEYS": KEY, "THUMBKIT_KITS_DIR": str(kits)})
+
+    def client(n: int) -> list[int]:
+        with httpx.Client(base_url=server.url, headers={"x-api-key": KEY}, timeout=300) as http:  # one connection
+            return [http.post("/v1/generate", json={"title": f"Client {n} asks for thumbnail {k} of the day", "model": "hd",
+                                                     "customAssetsId": "outlined", "usePhoto": True}).status_code
+                    for k in range(each)]
+
+    try:
+        with ThreadPoolExecutor(clients) as pool:
+            statuses = [status for answers in pool.map(client, range(clients)) for status in answers]
+    finally:
+        assert server.stop(), server.output()
+    assert statuses == [200] * clients * each, server.output()
 
 
 def _closed_by_server(sock: socket.socket, *, trickle: bytes, within_s: float) -> float:
