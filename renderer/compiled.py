@@ -52,11 +52,17 @@ def digest(parts: Iterable[bytes | str]) -> str:
     return hashed.hexdigest()
 
 
-@cache
 def code_fingerprint() -> bytes:
     """A digest of the source of the modules in ``_CODE`` and of the Python version."""
+    return source_fingerprint(_CODE)
+
+
+@cache
+def source_fingerprint(patterns: tuple[str, ...]) -> bytes:
+    """A digest of the Python version and of the source of the package's modules matching
+    ``patterns`` (globs relative to the package folder): what a cache of their results is keyed by."""
     hashed = blake2b(repr(sys.version_info[:2]).encode(), digest_size=20)
-    for pattern in _CODE:
+    for pattern in patterns:
         for path in sorted(_PACKAGE_DIR.glob(pattern)):
             hashed.update(path.relative_to(_PACKAGE_DIR).as_posix().encode() + b"\0")
             hashed.update(path.read_bytes() + b"\0")
@@ -141,4 +147,4 @@ def _restricted_unpickler() -> Any:
     return Restricted
 
 
-__all__ = ["MAX_ENTRIES", "CompiledCache", "code_fingerprint", "digest"]
+__all__ = ["MAX_ENTRIES", "CompiledCache", "code_fingerprint", "digest", "source_fingerprint"]

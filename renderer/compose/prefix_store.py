@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import io
 import struct
-import sys
 from array import array
-from functools import cache
 from pathlib import Path
 
 from PIL import Image
 
-from ..compiled import digest
+from ..compiled import digest, source_fingerprint
 from ..files import keep_newest, write_atomic
 from ..paths import cache_root
 from .canvas import LuminanceGrid
@@ -31,19 +29,13 @@ MAX_ENTRIES = 256
 _MAGIC = b"thumbkit-prefix-1\n"
 _HEADER = struct.Struct("<IIII")  # canvas width and height, grid width and height
 _SUFFIX = ".prefix"
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: What paints a prefix: a change to any of these files is a new key.
 _CODE = ("compose/composer.py", "compose/fills.py", "compose/masks.py", "compose/patterns.py",
          "compose/pattern_layer.py", "compose/canvas.py", "colors.py")
 
 
-@cache
-def _code_digest() -> str:
-    return digest([repr(sys.version_info[:2]), *((_PACKAGE_DIR / name).read_bytes() for name in _CODE)])
-
-
 def _path(key: str) -> Path:
-    return cache_root() / "prefixes" / f"{digest([_code_digest(), key])}{_SUFFIX}"
+    return cache_root() / "prefixes" / f"{digest([source_fingerprint(_CODE), key])}{_SUFFIX}"
 
 
 def load(key: str, size: tuple[int, int]) -> tuple[Image.Image, LuminanceGrid] | None:
