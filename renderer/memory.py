@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 MIB = 1024 * 1024
 #: Memory-heavy steps run one at a time per process, whatever the number of threads: a decode of
-#: a large photo (a 50 MP RGBA PNG takes 200 MB) and a cutout model's inference (~190 MB for u2netp). Any
+#: a large photo (a 4096 px square RGBA PNG takes 64 MiB) and a cutout model's inference (~190 MB for u2netp). Any
 #: number of threads then costs one such peak, not one each.
 HEAVY_STEPS_AT_ONCE = 1
 heavy_step = threading.BoundedSemaphore(HEAVY_STEPS_AT_ONCE)

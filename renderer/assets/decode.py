@@ -41,12 +41,17 @@ MAX_BYTES_BY_FIELD: dict[str, int] = {
     "photoImage": PHOTO_MAX_BYTES, "logoImage": LOGO_MAX_BYTES, "backgroundImage": BACKGROUND_MAX_BYTES,
 }
 
-#: 50 megapixels: a 48 MP phone photo fits, 200 MB as RGBA.
+#: 50 megapixels: a 48 MP phone photo fits (a JPEG is decoded scaled down: see draft mode).
 DEFAULT_MAX_PIXELS = 50_000_000
+#: PNG and WebP are decoded whole, whatever size they are used at: at most a 4096 px square
+#: (16.8 megapixels, 64 MiB as RGBA, against 200 MiB at 50 MP). Within the byte caps only flat or
+#: synthetic pictures are larger (a photo that size is 25 MB or more as PNG), and they are where
+#: a decode's memory went under hostile load.
+WHOLE_DECODE_MAX_PIXELS = 4096 * 4096
 #: Smaller than this on either side is no usable photo or logo.
 DEFAULT_MIN_SIDE_PX = 16
 #: Images of more pixels than this are decoded as a heavy step (``memory.heavy_step``: one at a
-#: time per process; a 50 MP RGBA PNG takes 200 MB while it is decoded).
+#: time per process; a 4096 px square RGBA PNG, the largest accepted, takes 64 MiB decoded).
 LARGE_DECODE_PIXELS = 12_000_000
 _BAND_ROWS = 256  # output rows resized at a time (see _resized_in_bands)
 #: A data URL may wrap its base64 in lines (RFC 2045: at most 76 characters and a CRLF each) and
@@ -193,7 +198,7 @@ def _loaded(data: bytes | str | Path, *, field: str, max_bytes: int | None, max_
     raw = read_image_bytes(data, field=field, max_bytes=max_bytes)
     fmt = sniff_format(raw, field=field)
     image = _open_header(raw, fmt, field=field)
-    _check_size(image.size, field=field, max_pixels=max_pixels, min_side_px=min_side_px)
+    _check_size(image.size, field=field, fmt=fmt, max_pixels=max_pixels, min_side_px=min_side_px)
     target = fitted_size(image.size, max_side_px) if max_side_px is not None else None  # None: as decoded
     if fmt == "JPEG" and target is not None and target != image.size:
         image.draft(image.mode, target)  # DCT scaling by 1/2, 1/4 or 1/8, to at least the target
@@ -241,7 +246,7 @@ def check_image(
     raw = read_image_bytes(data, field=field, max_bytes=max_bytes)
     fmt = sniff_format(raw, field=field)
     image = _open_header(raw, fmt, field=field)
-    _check_size(image.size, field=field, max_pixels=max_pixels, min_side_px=min_side_px)
+    _check_size(image.size, field=field, fmt=fmt, max_pixels=max_pixels, min_side_px=min_side_px)
 
 
 def sniff_format(raw: bytes, *, field: str) -> str:
@@ -348,10 +353,13 @@ def _open_header(raw: bytes, fmt: str, *, field: str) -> Image.Image:
         raise InputError(_corrupt(field, fmt), field=field) from exc
 
 
-def _check_size(size_px: tuple[int, int], *, field: str, max_pixels: int, min_side_px: int) -> None:
+def _check_size(size_px: tuple[int, int], *, field: str, fmt: str, max_pixels: int, min_side_px: int) -> None:
     width_px, height_px = size_px
-    if width_px * height_px > max_pixels:
-        raise InputError(_too_many_pixels(field, size_px, max_pixels), field=field)
+    limit = max_pixels if fmt == "JPEG" else min(max_pixels, WHOLE_DECODE_MAX_PIXELS)
+    if width_px * height_px > limit:
+        whole_format = fmt if limit < max_pixels else None
+        raise InputError(_too_many_pixels(field, size_px, limit, whole_format=whole_format, jpeg_max=max_pixels),
+                         field=field)
     if min(width_px, height_px) < min_side_px:
         raise InputError(
             f"{field} is {width_px}x{height_px} pixels, too small; images must be at least "
@@ -423,8 +431,13 @@ def _upright(image: Image.Image) -> Image.Image:
     return _eight_bit(image)
 
 
-def _too_many_pixels(field: str, size_px: tuple[int, int], max_pixels: int) -> str:
+def _too_many_pixels(field: str, size_px: tuple[int, int], max_pixels: int, *, whole_format: str | None = None,
+                     jpeg_max: int = DEFAULT_MAX_PIXELS) -> str:
     limit = f"the limit is {max_pixels / 1e6:g} megapixels"
+    if whole_format is not None:
+        name = {"WEBP": "WebP"}.get(whole_format, whole_format)
+        limit = (f"the limit is {max_pixels:,} pixels (a 4096 px square) for a {name} image, which is decoded whole; "
+                 f"a JPEG may have {jpeg_max / 1e6:g} megapixels")
     width_px, height_px = size_px
     megapixels = width_px * height_px / 1e6
     return f"{field} is {width_px}x{height_px} pixels ({megapixels:.1f} megapixels), too large; {limit}"

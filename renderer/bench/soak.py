@@ -38,7 +38,9 @@ import click
 
 MIB = 1024 * 1024
 REPRODUCER_SIDE_PX = 7070  # 49.98 megapixels: just under the 50 MP limit
-PHOTO_KINDS = ("kit photo", "grey PNG 50 MP", "RGBA PNG 49 MP", "JPEG 48 MP")
+PHOTO_KINDS = ("kit photo", "grey PNG 50 MP", "RGBA PNG 49 MP", "RGBA PNG 16.8 MP", "JPEG 48 MP")
+#: The largest PNG accepted (decode.WHOLE_DECODE_MAX_PIXELS): the heaviest decode a request can cause.
+LARGEST_PNG_SIDE_PX = 4096
 
 
 # -- hostile images (made here, deterministic) ---------------------------------------------------------------
@@ -168,7 +170,8 @@ def _child_photo(kind: str) -> dict[str, Any]:
     from ..paths import data_dir
 
     photo = {"kit photo": lambda: (data_dir("brand_kits") / "sunrise" / "photo.jpg").read_bytes(),
-             "grey PNG 50 MP": grey_png, "RGBA PNG 49 MP": rgba_png, "JPEG 48 MP": big_jpeg}[kind]()
+             "grey PNG 50 MP": grey_png, "RGBA PNG 49 MP": rgba_png,
+             "RGBA PNG 16.8 MP": lambda: rgba_png(LARGEST_PNG_SIDE_PX), "JPEG 48 MP": big_jpeg}[kind]()
     renderer = Renderer(cache_dir=tempfile.mkdtemp(prefix="thumbkit-soak-cache-"))
     renderer.render("warm up the fonts and layouts")
     before = status_mib("self", "VmRSS")
@@ -200,6 +203,7 @@ class Traffic:
 
     def __init__(self) -> None:
         self.grey, self.rgba, self.jpeg = grey_png(), rgba_png(), big_jpeg()
+        self.largest_png = rgba_png(LARGEST_PNG_SIDE_PX)
         self._n = 0
         self._lock = threading.Lock()
 
@@ -211,10 +215,13 @@ class Traffic:
         turn = n % 12
         title = f"Soak {os.getpid()} number {n}: what nobody tells you"
         formats = ("youtube", "instagram", "x", "linkedin", "blogpost")
-        if turn == 0:
+        if turn == 0 and n % 24 == 0:  # both refused from their headers: PNGs are decoded whole
             return "POST", "/v1/generate", self._json({"title": title, "photoImage": data_url(unique(self.grey, n))}), "grey 50 MP"
-        if turn == 4:
+        if turn == 0:
             return "POST", "/v1/generate", self._json({"title": title, "photoImage": data_url(unique(self.rgba, n))}), "RGBA 49 MP"
+        if turn == 4:
+            photo = data_url(unique(self.largest_png, n))
+            return "POST", "/v1/generate", self._json({"title": title, "photoImage": photo}), "RGBA 16.8 MP"
         if turn == 8:
             return "POST", "/v1/generate", self._json({"title": title, "photoImage": data_url(unique(self.jpeg, n))}), "JPEG 48 MP"
         if turn == 2:

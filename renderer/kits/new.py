@@ -206,7 +206,7 @@ def _display_name(name: str) -> str:
 
 def _user_image(source: Source, role: str) -> Image.Image:
     """The logo or photo decoded with the renderer's rules (``assets.decode.decode_image``: JPEG, PNG or
-    WebP, at least 16 px a side, at most 50 megapixels, EXIF orientation applied), RGBA."""
+    WebP, at least 16 px a side, at most 50 megapixels (a 4096 px square for PNG and WebP), EXIF orientation applied), RGBA."""
     label = _label(source, role)
     raw = read_source(source, label, role)
     try:

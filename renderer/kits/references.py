@@ -53,7 +53,7 @@ def load_references(sources: Sequence[Source]) -> tuple[ReferencePixels, ...]:
 
 def decode_image(source: Source, *, label: str, field: str = "references", reduce_to_px: int | None = None) -> Image.Image:
     """A fully decoded image, RGBA, by the renderer's own safe decoder (``assets.decode``: JPEG, PNG
-    or WebP, its size checked from the header before any pixel is decoded, at most 50 megapixels),
+    or WebP, its size checked from the header before any pixel is decoded, at most 50 megapixels, a 4096 px square for PNG and WebP),
     its messages naming ``label``. ``reduce_to_px`` lets JPEG decode at a fraction of its size when
     only a small version is needed."""
     data = read_source(source, label, field)

@@ -35,7 +35,7 @@ FORMATS = {
     IMAGE_DATA_URL: "a base64 data URL of a JPEG, PNG or WebP image (data:image/png;base64,...)",
     UPLOAD_ID: "the id of a video uploaded to POST /v1/videos",
     VIDEO_FILE: "a video file FFmpeg can read",
-    PICTURE_FILE: "a JPEG, PNG or WebP file of at most 5 MB and 50 megapixels",
+    PICTURE_FILE: "a JPEG, PNG or WebP file of at most 5 MB, and at most 50 megapixels for a JPEG, a 4096 px square for a PNG or WebP",
 }
 JSON_TEXT = {"$ref": "#/components/schemas/JsonText"}
 JSON_VALUE = {"$ref": "#/components/schemas/JsonValue"}

@@ -237,7 +237,8 @@ def test_decompression_bomb_is_refused_from_its_header_without_allocating() -> N
     peak_before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(
         InputError,
-        match=r"^photoImage is 30000x30000 pixels \(900\.0 megapixels\), too large; the limit is 50 megapixels$",
+        match=r"^photoImage is 30000x30000 pixels \(900\.0 megapixels\), too large; the limit is 16,777,216 pixels \(a 4096 px "
+              r"square\) for a PNG image, which is decoded whole; a JPEG may have 50 megapixels$",
     ):
         decode_image(raw, field="photoImage", max_bytes=PHOTO_MAX_BYTES)
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before_kib
@@ -252,6 +253,22 @@ def test_jpeg_header_claiming_huge_size_is_refused_before_decoding() -> None:
         InputError, match=r"^photoImage is 60000x60000 pixels \(3600\.0 megapixels\), too large"
     ):
         decode_image(bytes(raw), field="photoImage", max_bytes=PHOTO_MAX_BYTES)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_a_png_or_webp_is_refused_past_a_4096_px_square_and_a_jpeg_that_size_is_not(fmt: str) -> None:
+    """PNG and WebP can only be decoded whole (a JPEG is decoded scaled down), so their limit is
+    lower: the largest is decoded, one pixel more is refused from the header."""
+    largest = encode(Image.new("L", (4096, 4096), 128), fmt)
+    assert decode_image(largest, field="photoImage", max_bytes=None, max_side_px=1024).size == (1024, 1024)
+    name = {"WEBP": "WebP"}.get(fmt, fmt)
+    over = encode(Image.new("L", (4097, 4096), 128), fmt)
+    with pytest.raises(InputError, match=rf"^photoImage is 4097x4096 pixels \(16\.8 megapixels\), too large; the limit is "
+                                         rf"16,777,216 pixels \(a 4096 px square\) for a {name} image, which is decoded "
+                                         rf"whole; a JPEG may have 50 megapixels$"):
+        decode_image(over, field="photoImage", max_bytes=None, max_side_px=1024)
+    jpeg = encode(Image.new("RGB", (5000, 4000), "grey"), "JPEG")
+    assert decode_image(jpeg, field="photoImage", max_bytes=None, max_side_px=1024).size == (1024, 819)
 
 
 def test_pixel_limit_is_checked_explicitly_below_pillows_own() -> None:
@@ -476,7 +493,7 @@ from renderer.assets.decode import decode_image
 kind = sys.argv[1]
 if kind == "png":
     def chunk(t, d): return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
-    side = 7070
+    side = 4096
     z = zlib.compressobj(9)
     idat = b"".join(z.compress(b"\\0" * (side + 1)) for _ in range(side)) + z.flush()
     raw = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
@@ -496,9 +513,10 @@ print(image.size, round(mib("VmHWM") - before))
 @pytest.mark.parametrize(
     ("kind", "size", "bound_mib", "whole_mib"),
     [
-        # 7070x7070 grey (issue 17's reproducer): decoding it whole as grey is 48 MiB, unavoidable for
-        # PNG; as RGBA it would be 191 MiB more, plus the copies made on the way (~290 MiB before)
-        ("png", (2048, 2048), 110, 290),
+        # 4096x4096 grey, the largest PNG accepted (issue 17's 7070 px reproducer is now refused from
+        # its header): decoding it whole as grey is 16 MiB, unavoidable for PNG; as RGBA 64 MiB more,
+        # plus the copies made on the way (~100 MiB)
+        ("png", (2048, 2048), 50, 100),
         # 8000x6000 JPEG (48 MP): whole it would be 183 MiB as RGB and 183 MiB more as RGBA; drafted
         # it decodes at 4000x3000 (46 MiB)
         ("jpeg", (2048, 1536), 120, 366),

@@ -258,9 +258,10 @@ def test_kit_new_rejects_files_that_are_not_images(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("width_px", "height_px", "message"), [
     # the renderer's own decoder and limit, as for photoImage and logoImage (Pillow's bomb check never decides)
-    (10_000, 5_001, r"is 10000x5001 pixels \(50.0 megapixels\), too large; the limit is 50 megapixels"),
-    (8_000, 8_000, r"is 8000x8000 pixels \(64.0 megapixels\), too large; the limit is 50 megapixels"),
-    (20_000, 20_000, r"is 20000x20000 pixels \(400.0 megapixels\), too large; the limit is 50 megapixels"),
+    # (a PNG is decoded whole, so its limit is a 4096 px square; a JPEG's is 50 MP)
+    (4_097, 4_096, r"is 4097x4096 pixels \(16.8 megapixels\), too large; the limit is 16,777,216 pixels \(a 4096 px square\) for a PNG image, which is decoded whole; a JPEG may have 50 megapixels"),
+    (8_000, 8_000, r"is 8000x8000 pixels \(64.0 megapixels\), too large; the limit is 16,777,216 pixels \(a 4096 px square\) for a PNG image, which is decoded whole; a JPEG may have 50 megapixels"),
+    (20_000, 20_000, r"is 20000x20000 pixels \(400.0 megapixels\), too large; the limit is 16,777,216 pixels \(a 4096 px square\) for a PNG image, which is decoded whole; a JPEG may have 50 megapixels"),
 ])
 def test_huge_images_are_refused_before_their_pixels_are_decoded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, width_px: int, height_px: int, message: str
@@ -608,7 +609,7 @@ def test_kit_new_has_the_renderers_pixel_limit_for_logo_and_photo(
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded") if self.size == (8_000, 7_000) else load(self))
     huge = tmp_path / "huge.png"
     huge.write_bytes(png_header_only(8_000, 7_000))
-    with pytest.raises(InputError, match=f"{role} .*huge.png is 8000x7000 pixels \\(56.0 megapixels\\), too large; the limit is 50 megapixels"):
+    with pytest.raises(InputError, match=f"{role} .*huge.png is 8000x7000 pixels \\(56.0 megapixels\\), too large; the limit is 16,777,216 pixels"):
         create_kit("brand", [refs["dark"]], kits_dir=tmp_path / "kits", **{role: huge})
     assert_nothing_written(tmp_path / "kits")
 
