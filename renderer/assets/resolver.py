@@ -35,9 +35,9 @@ class AssetResolver:
     the photo again: it costs about what a faceless render costs."""
 
     _FRAMED_ENTRIES = 32
-    _FRAMED_BYTES = 32 * MIB  # four photo slots at hd, many more at sd
+    _FRAMED_BYTES = 16 * MIB  # two photo slots at hd, many more at sd
     _CUTOUT_ENTRIES = 8
-    _CUTOUT_BYTES = 48 * MIB  # three cutouts of 2048 px photos, all eight of smaller ones
+    _CUTOUT_BYTES = 24 * MIB  # one cutout of a 2048 px photo, all eight of 1024 px ones (the disk cache has the rest)
 
     def __init__(self, *, cache_dir: Path | None = None, model: str = "u2netp") -> None:
         self._cache_dir = cache_dir

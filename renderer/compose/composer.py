@@ -40,7 +40,7 @@ _SHAPE_CACHE_SIZE = 96  # a layout's glows, panels and bands: about two each
 _SHAPE_CACHE_BYTES = 32 * MIB  # by count alone it held 41 MB for 11 hd shapes in a soak
 _STATIC_CACHE_BYTES = 64 * MIB  # every format of a kit at sd (17 backgrounds), or 4 at hd
 _WITH_PHOTO_ENTRIES = 8
-_WITH_PHOTO_BYTES = 32 * MIB
+_WITH_PHOTO_BYTES = 16 * MIB  # a worker under unique photos fills it with images never asked for again
 _FLOAT_BYTES = 32  # a luminance grid is a tuple of Python floats: a pointer and a float object each
 
 

@@ -15,7 +15,7 @@ from .masks import outline_of
 
 # per framed image and effects: (the image, kept alive so that its id is not reused; its sprite)
 _SPRITES: LruCache[tuple[object, ...], tuple[Image.Image, Image.Image]] = LruCache(
-    16, max_bytes=32 * MIB, size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))
+    16, max_bytes=16 * MIB, size_of=lambda cached: image_bytes(cached[0]) + image_bytes(cached[1]))
 
 
 def photo_sprite(image: Image.Image, effects: PhotoEffects, scale: float, inner_edges: tuple[bool, bool, bool, bool],

@@ -34,7 +34,7 @@ from .model import BUNDLED_MODEL, MODEL_MD5, ModelSession, model_path
 from .results import CUTOUT_MAX_SIDE_PX, Cutout
 
 _MEMORY_CACHE_ENTRIES = 8
-_MEMORY_CACHE_BYTES = 48 * MIB  # three cutouts of 2048 px photos, all eight of smaller ones
+_MEMORY_CACHE_BYTES = 24 * MIB  # one cutout of a 2048 px photo, all eight of 1024 px ones (the disk cache has the rest)
 #: A solid subject larger than this share means the background was not told apart.
 _MAX_SUBJECT_SHARE = 0.97
 
