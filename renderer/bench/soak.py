@@ -159,7 +159,8 @@ def _child_reproducer() -> dict[str, Any]:
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(job, range(32)))
     return {"peak_mib": status_mib("self", "VmHWM"), "rss_mib": status_mib("self", "VmRSS"),
-            "seconds": time.perf_counter() - started, "refused": sum(refused.values())}
+            "seconds": time.perf_counter() - started, "refused": sum(refused.values()),
+            "why": refused.most_common(1)[0][0] if refused else ""}
 
 
 def _child_photo(kind: str) -> dict[str, Any]:
@@ -335,7 +336,7 @@ def main(minutes: float, workers: int, threads: int, clients: int, interval_s: f
         report["reproducer"] = result
         click.echo(f"\nreproducer (32 renders of a 7070x7070 grey PNG, 16 threads taking turns, in-process): "
                    f"peak {result['peak_mib']:.0f} MiB, {result['rss_mib']:.0f} MiB after, {result['seconds']:.1f} s, "
-                   f"{result['refused']} refused (no subject)  [before the fix: 9773 MiB peak, 5353 MiB after]")
+                   f"{result['refused']} refused ({result.get('why', '')}...)  [before the fix: 9773 MiB peak, 5353 MiB after]")
     click.echo("\none photo render (hd) in a worker, fresh process, peak RSS (goal <= 400 MiB):")
     report["photo_renders"] = []
     for kind in PHOTO_KINDS:
