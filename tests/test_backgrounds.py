@@ -147,6 +147,17 @@ def test_a_video_frame_goes_through_the_same_path(renderer, tmp_path):
     assert thumbnail.plan.picture is not None and thumbnail.plan.picture.source.startswith("video")
 
 
+@pytest.mark.parametrize("fmt", FORMAT_NAMES)
+def test_a_head_in_profile_is_kept_in_the_crop(renderer, fmt):
+    """scikit-image's grey ``camera``: a man in profile (no face found) whose head is near the top
+    (hair from about row 70, eyes about row 130 of 512). A crop from below row 120 cuts his face off;
+    the crops chosen before the top-edge term began at rows 168-183 for three formats."""
+    thumbnail = renderer.render("The lens that changed street photography", format=fmt, background=photo("camera"))
+    picture = thumbnail.plan.picture
+    assert picture is not None and picture.faces == ()
+    assert picture.crop.y <= 120, f"{fmt}: the crop starts at row {picture.crop.y:.0f}, below the man's eyes"
+
+
 def test_any_layout_takes_a_picture_at_its_own_text_box(renderer):
     thumbnail = renderer.render(TITLES[0], layout="youtube-bold", background=photo("rocket"))
     assert thumbnail.plan.picture is not None and thumbnail.plan.picture.position == "left"

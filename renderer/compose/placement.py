@@ -11,7 +11,8 @@ crop slides along the axis the canvas's shape leaves free):
 * how much of the picture's detail the crop keeps in frame (its subject), and not under the text;
 * how much of the box is left once the text keeps clear of the faces (never under the text), the
   presenter's photo slot and the logo, as compose will make it;
-* a head cut by the crop's edge, or left out of it; a crop away from the middle, a little;
+* a head cut by the crop's edge, or left out of it; with no face found, a top edge through the
+  subject (a head in profile); a crop away from the middle, a little;
 * a long title in a narrow box, which would be set small;
 * the layout's order, as a tie-break.
 
@@ -43,6 +44,8 @@ _W_FACE_CUT = 5.0  # per share of a head cut off by the crop
 _W_ROOM_LOST = 3.0  # (share of the text box given up to faces, the photo slot, the logo) ** 1.5
 _W_ORDER = 0.03  # per place in the layout's list
 _W_SMALL = 1.0  # the title set smaller than reads in a feed (see _smallness)
+_W_SLICED = 3.0  # with no face found: the subject sliced by the crop's top edge (a head in profile), see choose
+_SLICED_MARGIN = 0.1  # subject share at the top edge above the picture's mean that starts to count
 _W_OFF_CENTRE = 0.12  # a crop at the picture's edge rather than its middle (photos centre their subject)
 _HOT = 0.5  # detail above this is the subject: text over it costs as much again as its share of the box
 
@@ -234,6 +237,8 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
     per_position = [float("inf")] * len(regions)
     heads = [widen_face(face) for face in picture.faces]  # hair to chin
     crops = cover_crops(picture.width_px, picture.height_px, canvas_width, canvas_height)
+    usual_hot = hot.mean_std(Rect(0, 0, hot.width, hot.height))[0]
+    edge_rows = 0.04 * hot.height  # map rows either side of a crop's top edge
     for step, crop in enumerate(crops):
         off_centre = abs(step / (len(crops) - 1) - 0.5) * 2 if len(crops) > 1 else 0.0
         scale = canvas_width / crop.width  # canvas pixels per picture pixel
@@ -242,6 +247,13 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
         faces = [_to_canvas(face, crop, scale) for face in heads]
         # the share of each head (hair to chin) cut off by the crop's edge, or left out of it
         cut = sum(1 - _overlap(face, crop) / max(1.0, face.width * face.height) for face in heads)
+        # no face found (a head in profile, a grey photo): a top edge through clearly more of the
+        # subject than the picture has on average (not a texture: stars, grass) is likely a head
+        # cut off; found faces have their own term
+        sliced = 0.0
+        if not heads and crop.y > 0:
+            edge = hot.mean_std(Rect(0, crop_map.y - edge_rows, hot.width, 2 * edge_rows))[0]
+            sliced = max(0.0, edge - usual_hot - _SLICED_MARGIN)
         for index, (_, box) in enumerate(regions):
             # the text keeps clear of faces and obstacles as compose will make it: what is left
             room = avoid(box, [*faces, *obstacles])
@@ -255,7 +267,7 @@ def choose(picture: PictureMap, canvas_width: int, canvas_height: int, regions: 
             text_detail = integral.total(room_map) / whole
             small = _smallness(room, text_chars, text_lines, canvas_height)
             score = (busy + _W_SMALL * small + _W_SUBJECT_LOST * (1 - kept + text_detail) + _W_ROOM_LOST * lost ** 1.5
-                     + _W_FACE_CUT * cut + _W_OFF_CENTRE * off_centre + _W_ORDER * index)
+                     + _W_FACE_CUT * cut + _W_SLICED * sliced + _W_OFF_CENTRE * off_centre + _W_ORDER * index)
             per_position[index] = min(per_position[index], score)
             if best is None or score < best[0] - 1e-9:
                 best = (score, index, crop, busy, kept)
