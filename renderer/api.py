@@ -6,38 +6,53 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct, field
+from msgspec.structs import replace
 from PIL import Image
 
-from .assets.backgrounds import Background, BackgroundData, BackgroundResolver, Picture, kit_background
+from .assets.backgrounds import (
+    Background,
+    BackgroundData,
+    BackgroundResolver,
+    Picture,
+    kit_background,
+)
+from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .assets.resolver import AssetResolver, Framer
-from .compiled import CompiledCache
 from .choose.candidates import auto_layouts
 from .choose.job import RenderJob
 from .choose.scoring import choose
-from .spec.auto_layout import resolve_layout, versus_parts
-from .spec.catalog import Kit, KitStore, Layout, bundled_layout_names, load_layout_file, load_layouts, load_user_layouts
-from .kits.categories import apply_category_to_kit
+from .compiled import CompiledCache
 from .compose.composer import Composer
+from .compose.plan import Plan
 from .compose.scene import LogoSource, Scene
-from .spec.context import title_seed
-from .spec.expand import expand_layout
 from .encode import MEDIA_TYPES, data_url, encode, normalize_output_format
 from .errors import InputError, SpecError, shown
 from .files import write_atomic
-from .text.fonts import FontBook
-from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, check_image
 from .formats import get_format
-from .spec.layout import LayoutSpec, PhotoLayer
-from .paths import data_dir, user_kits_dir, user_layouts_dir
-from .compose.plan import Plan
+from .kits.categories import apply_category_to_kit
 from .options import VideoSource, caller_names, options_request
+from .paths import data_dir, user_kits_dir, user_layouts_dir
 from .request import GenerateRequest, parse_request
+from .spec.auto_layout import resolve_layout, versus_parts
+from .spec.catalog import (
+    Kit,
+    KitStore,
+    Layout,
+    bundled_layout_names,
+    load_layout_file,
+    load_layouts,
+    load_user_layouts,
+)
+from .spec.context import title_seed
+from .spec.expand import expand_layout
 from .spec.filling import filled_layout
+from .spec.layout import LayoutSpec, PhotoLayer
+from .text.fonts import FontBook
 
 if TYPE_CHECKING:
     from .judge import Quality
@@ -47,8 +62,7 @@ DEFAULT_KIT = "default"
 SECONDARY_TEXT_NAMES = {"subtitle": frozenset({"subtitle", "speaker"}), "badge": frozenset({"badge"})}
 
 
-@dataclass(frozen=True)
-class Thumbnail:
+class Thumbnail(Struct, frozen=True, dict=True):
     """A rendered thumbnail: the encoded bytes and everything decided to make them.
 
     ``quality`` (the judge's report, :mod:`renderer.judge`) is measured on the picture as drawn,
@@ -66,8 +80,8 @@ class Thumbnail:
     kit: str
     composed_plan: Plan
     warnings: tuple[str, ...]
-    picture: "Image.Image | None" = field(default=None, repr=False, compare=False)  # the RGB picture before encoding
-    fonts: FontBook | None = field(default=None, repr=False, compare=False)  # the fonts it was drawn with
+    picture: "Image.Image | None" = field(default=None)  # the RGB picture before encoding
+    fonts: FontBook | None = field(default=None)  # the fonts it was drawn with
 
     @cached_property
     def quality(self) -> Quality:
@@ -389,7 +403,9 @@ class Renderer:
 
 
 def _judge(image: Image.Image, plan: Plan, format_name: str, fonts: FontBook) -> Quality:
-    from .judge import judge  # imported when a render is judged (numpy), not with the renderer
+    from .judge import (
+        judge,  # imported when a render is judged (numpy), not with the renderer
+    )
 
     return judge(image, plan, format=format_name, fonts=fonts)
 

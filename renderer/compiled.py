@@ -7,14 +7,13 @@ file it was built from (an edited layout misses, and is loaded and checked again
 located, file:line:col), the source of the modules that define and check the cached classes (a
 changed schema never reads an old entry) and the Python version. A build that raises stores
 nothing (a broken bundled layout or kit is checked again each time). Entries are pickles written
-atomically; they are read back by an unpickler that builds only thumbkit's own dataclasses and
+atomically; they are read back by an unpickler that builds only thumbkit's own Structs and
 plain values, and an entry that cannot be read is ignored and rebuilt.
 The folder keeps the ``MAX_ENTRIES`` most recently used entries.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import sys
@@ -130,9 +129,12 @@ def _read(path: Path, expected: type) -> Any:
 
 @cache
 def _restricted_unpickler() -> Any:
-    """pickle's Unpickler that builds only thumbkit's dataclasses, paths and sets: no function is
-    callable from an entry, so a tampered file cannot run code."""
+    """pickle's Unpickler that builds only thumbkit's Structs, paths and sets: the one function an
+    entry may call is msgspec's ``rebuild``, which builds a kw-only Struct of a class let through
+    here, so a tampered file cannot run code."""
     import pickle
+
+    import msgspec
 
     class Restricted(pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:
@@ -140,8 +142,10 @@ def _restricted_unpickler() -> Any:
                 return super().find_class(module, name)
             if module.startswith("renderer.") and "." not in name:
                 found = super().find_class(module, name)
-                if isinstance(found, type) and dataclasses.is_dataclass(found):  # plain data, no side effects
+                if isinstance(found, type) and issubclass(found, msgspec.Struct):  # plain data, no side effects
                     return found
+            if module == "msgspec._utils" and name == "rebuild":  # a kw-only Struct: cls(**fields), cls checked above
+                return super().find_class(module, name)
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a compiled catalog entry")
 
     return Restricted

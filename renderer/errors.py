@@ -16,7 +16,7 @@ not a ``UserError`` to 500 ``Internal server error``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
 class ThumbkitError(Exception):
@@ -48,8 +48,7 @@ class InputError(UserError, ValueError):
         self.field = field
 
 
-@dataclass(frozen=True)
-class SpecProblem:
+class SpecProblem(Struct, frozen=True):
     """One problem in a spec file, located like a compiler diagnostic."""
 
     path: str

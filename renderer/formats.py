@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from .errors import InputError
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(Struct, frozen=True):
     name: str
     width_px: int
     height_px: int

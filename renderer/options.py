@@ -6,17 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 from PIL import Image
 
 from .errors import InputError, shown
 from .request import GenerateRequest, parse_request
 
 
-@dataclass(frozen=True)
-class VideoSource:
+class VideoSource(Struct, frozen=True):
     """A frame of a video to put the title over: at ``time`` or, with ``"auto"``, the best moment."""
 
     path: Path
@@ -80,7 +79,12 @@ def _as_data_url(value: str | bytes | os.PathLike[str] | None, what: str) -> str
         raise InputError(f"{what} must be a data URL, bytes or a file path, got {type(value).__name__}", field=what)
     import base64
 
-    from .assets.decode import LOGO_MAX_BYTES, PHOTO_MAX_BYTES, read_image_bytes, sniff_format
+    from .assets.decode import (
+        LOGO_MAX_BYTES,
+        PHOTO_MAX_BYTES,
+        read_image_bytes,
+        sniff_format,
+    )
 
     source = Path(value) if isinstance(value, (str, os.PathLike)) else bytes(value)
     raw = read_image_bytes(source, field=what, max_bytes=PHOTO_MAX_BYTES if what == "photo" else LOGO_MAX_BYTES)

@@ -3,13 +3,12 @@ faces and subjects found in a photo. Plain frozen data (a plan writes it as JSON
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 __all__ = ["Rect", "avoid"]
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(Struct, frozen=True):
     """``x``, ``y``: the top-left corner; ``right``, ``bottom``: the far edges (exclusive, when the
     rectangle indexes pixels). Built from whole pixels (:meth:`from_edges`), every value stays whole."""
 

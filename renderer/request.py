@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from .encode import OUTPUT_FORMATS, normalize_output_format
 from .errors import InputError
@@ -33,8 +34,7 @@ MAX_SUBTITLE_CHARS = 120
 MAX_BADGE_CHARS = 12
 
 
-@dataclass(frozen=True)
-class GenerateRequest:
+class GenerateRequest(Struct, frozen=True):
     title: str
     format: str
     category: str = "auto"

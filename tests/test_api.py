@@ -290,8 +290,8 @@ def test_every_render_has_a_quality_report_also_in_its_plan(renderer):
 
 
 def test_a_thumbnail_made_elsewhere_is_judged_on_its_encoded_bytes(renderer):
-    import dataclasses
+    import msgspec.structs
 
     thumbnail = renderer.render("Judged from the bytes", format="x", output_format="png")
-    bare = dataclasses.replace(thumbnail, picture=None, fonts=None)
+    bare = msgspec.structs.replace(thumbnail, picture=None, fonts=None)
     assert bare.quality == thumbnail.quality  # PNG: the same pixels

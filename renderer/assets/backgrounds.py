@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from PIL import Image
 
 from ..errors import InputError
@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 BackgroundData = bytes | str | os.PathLike[str] | Image.Image
 
 
-@dataclass(frozen=True)
-class Background:
+class Background(Struct, frozen=True):
     """A picture to put the title over: raw bytes, a data URL, a file path or a decoded PIL image.
     ``field`` is how errors name it (``backgroundImage`` in a request body, ``background`` for
     ``Renderer.render``)."""
@@ -37,8 +36,7 @@ class Background:
     field: str = "backgroundImage"
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Struct, frozen=True):
     """A decoded background: upright RGB, at least as large as covering the canvas needs."""
 
     image: Image.Image

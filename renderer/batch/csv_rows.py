@@ -18,8 +18,9 @@ import csv
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import InputError
 
@@ -55,8 +56,7 @@ def normalize_column(name: str) -> str:
     return _SEPARATORS.sub("", name).casefold()
 
 
-@dataclass(frozen=True)
-class CsvRow:
+class CsvRow(Struct, frozen=True):
     """One data record. ``line``: the physical line it starts on; ``number``: 1-based among data rows.
 
     ``fields`` maps ThumbAPI field names to the non-empty cells of the row; ``problem`` is set when
@@ -73,8 +73,7 @@ class CsvRow:
         return self.fields.get("title", "")
 
 
-@dataclass(frozen=True)
-class CsvShape:
+class CsvShape(Struct, frozen=True):
     """What the first record said: a header (its columns, mapped) or none (one title per line)."""
 
     has_header: bool

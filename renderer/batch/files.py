@@ -7,12 +7,13 @@ import csv
 import errno
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .manifest import STATE_DIR
+from msgspec import Struct
+
 from ..files import temporary_path, write_atomic
+from .manifest import STATE_DIR
 from .plan import RowFailure
 
 FAILURE_COLUMNS = ("row", "line", "title", "error")
@@ -65,8 +66,7 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-@dataclass
-class _Open:
+class _Open(Struct):
     temporary: Path
     handle: IO[str]
     writer: Any

@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
+
+from msgspec import Struct
 
 from ..errors import InputError
 
@@ -29,8 +30,7 @@ SCHEMA_VERSION = 1
 Status = Literal["done", "failed"]
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(Struct, frozen=True):
     name: str
     input_hash: str
     status: Status

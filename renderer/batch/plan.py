@@ -6,13 +6,18 @@ here without costing a worker anything.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import msgspec
+from msgspec import Struct
+
+from ..assets.decode import BACKGROUND_MAX_BYTES, as_data_url
+from ..errors import InputError
+from ..request import GenerateRequest, parse_request
+from ..text.title import normalize_title
 from .csv_rows import CsvRow
 from .names import (
     EXTENSIONS,
@@ -22,10 +27,6 @@ from .names import (
     safe_relative_name,
     title_slug,
 )
-from ..assets.decode import BACKGROUND_MAX_BYTES, as_data_url
-from ..errors import InputError
-from ..request import GenerateRequest, parse_request
-from ..text.title import normalize_title
 
 HASH_SCHEMA = 1  # bump when the meaning of a request changes, to re-render everything once
 _TRUE = frozenset({"true", "1", "yes", "y", "on"})
@@ -33,8 +34,7 @@ _FALSE = frozenset({"false", "0", "no", "n", "off"})
 _BOOLEAN_FIELDS = ("usePhoto", "useLogo")
 
 
-@dataclass(frozen=True, kw_only=True)
-class RowDefaults:
+class RowDefaults(Struct, frozen=True, kw_only=True):
     """Values for the columns a CSV does not have (or leaves empty). ``format=None``: the brand
     kit's format, else youtube (as ThumbAPI)."""
 
@@ -61,8 +61,7 @@ class RowDefaults:
 NO_DEFAULTS = RowDefaults()
 
 
-@dataclass(frozen=True)
-class RenderJob:
+class RenderJob(Struct, frozen=True):
     """A row ready to render: ``name`` is its output path relative to the output folder (POSIX).
     With ``variants``, the files are ``variant_names`` (``name``'s stem with ``-1``, ``-2`` ...)."""
 
@@ -80,8 +79,7 @@ class RenderJob:
         return self.variant_names or (self.name,)
 
 
-@dataclass(frozen=True)
-class RowFailure:
+class RowFailure(Struct, frozen=True):
     line: int
     number: int
     title: str
@@ -117,7 +115,7 @@ def _claim_variant(name: str, number: int, names: NameRegistry, line: int) -> st
 
 def input_hash(request: GenerateRequest) -> str:
     """A digest of everything that decides the output's bytes from the row."""
-    payload = {"schema": HASH_SCHEMA, "request": dataclasses.asdict(request)}
+    payload = {"schema": HASH_SCHEMA, "request": msgspec.to_builtins(request)}
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -150,7 +148,7 @@ def row_request(row: CsvRow, defaults: RowDefaults, *, csv_folder: Path | None =
             raise InputError(
                 f"filename's extension asks for {wanted} but outputFormat is {request.output_format}", field="filename"
             )
-        request = dataclasses.replace(request, output_format=wanted)
+        request = msgspec.structs.replace(request, output_format=wanted)
     return request
 
 

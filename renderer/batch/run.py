@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Literal
 
+from msgspec import Struct
+
+from ..errors import AssetError, InputError
 from .csv_rows import CsvRow, count_rows, is_title_list, read_rows, read_shape
 from .files import FailuresFile, remove_temporaries, write_output
 from .local import Results, default_workers, inline_results, pool_results
@@ -28,15 +30,13 @@ from .manifest import Manifest
 from .names import NameRegistry, inside
 from .plan import NO_DEFAULTS, RenderJob, RowDefaults, RowFailure, plan_row
 from .worker import RendererConfig, RenderOutcome
-from ..errors import AssetError, InputError
 
 FAILURES_FILE = "failures.csv"
 WRITER_THREADS = 2  # files written at once: their fsyncs overlap
 MAX_WRITES_PENDING = 16  # rows rendered and not yet written (each holds its bytes)
 
 
-@dataclass(frozen=True)
-class RowEvent:
+class RowEvent(Struct, frozen=True):
     """What happened to one row; handed to ``on_row`` as it happens (in completion order)."""
 
     status: Literal["rendered", "skipped", "failed"]
@@ -47,8 +47,7 @@ class RowEvent:
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class BatchSummary:
+class BatchSummary(Struct, frozen=True):
     rows: int
     rendered: int
     skipped: int

@@ -12,10 +12,11 @@ import signal
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
+
+from msgspec import Struct, field
 
 from ..api import Renderer
 from ..errors import UserError
@@ -23,8 +24,7 @@ from ..memory import bound_native_memory
 from ..request import GenerateRequest
 
 
-@dataclass(frozen=True, kw_only=True)
-class RendererConfig:
+class RendererConfig(Struct, frozen=True, kw_only=True):
     """How workers build their ``Renderer``; paths must exist where the workers run."""
 
     layouts_dir: str | None = None
@@ -35,8 +35,7 @@ class RendererConfig:
         return Renderer(layouts_dir=self.layouts_dir, kit_dirs=self.kit_dirs, fonts_dir=self.fonts_dir)
 
 
-@dataclass(frozen=True)
-class RenderOutcome:
+class RenderOutcome(Struct, frozen=True):
     """``data`` on success; otherwise ``error`` and its ``kind``: ``row`` (the row's fault),
     ``bug`` (thumbkit's) or ``setup`` (the worker could not build its renderer: fatal for the batch)."""
 

@@ -20,11 +20,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
+from msgspec import Struct
 
 from ..paths import data_dir
 
@@ -33,8 +33,7 @@ FLOOR_FONT = ("league-spartan", "LeagueSpartan-Black.otf")  # the default kit's 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
 
 
-@dataclass(frozen=True)
-class ProcessRun:
+class ProcessRun(Struct, frozen=True):
     wall_s: float
     cpu_s: float
     peak_rss_mib: float

@@ -16,11 +16,11 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from msgspec import Struct
 
 from ..errors import InputError
 from ..formats import FORMAT_NAMES
@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "titles_corpus.csv"
 
 
-@dataclass(frozen=True)
-class FormatQuality:
+class FormatQuality(Struct, frozen=True):
     format: str
     titles: int
     passed: int

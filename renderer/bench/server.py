@@ -31,26 +31,25 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import click
+from msgspec import Struct, field
 
 KEY = "bench-key"
 
 
-@dataclass
-class Phase:
+class Phase(Struct):
     name: str
     requests: int
     seconds: float
-    latencies_ms: list[float] = field(repr=False)
+    latencies_ms: list[float]
     statuses: dict[int, int]
     server_cpu_seconds: float = 0.0  # CPU used by the server's processes during the phase
     client_cpu_seconds: float = 0.0  # CPU used by this process (the clients, or the in-process renders)
-    in_server_ms: list[float] = field(default_factory=list, repr=False)  # Server-Timing sums, when kept
+    in_server_ms: list[float] = field(default_factory=list)  # Server-Timing sums, when kept
 
     @property
     def p50_ms(self) -> float:

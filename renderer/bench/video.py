@@ -33,13 +33,13 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import av
 import numpy as np
+from msgspec import Struct
 from PIL import Image
 
 WIDTH_PX, HEIGHT_PX, FPS = 1280, 720, 30
@@ -302,8 +302,7 @@ def _same_frame_as_ffmpeg(ffmpeg: str, video: Path, time_s: float, frame: Callab
     return f"{verdict} (mean |RGB diff| {differences[best]:.2f}, next frames {differences[-1]:.2f}/{differences[1]:.2f})"
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(Struct, frozen=True):
     wall_s: float
     cpu_s: float  # this process's threads and its children (ffmpeg): steadier than wall on a busy machine
 

@@ -22,7 +22,7 @@ then by name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..errors import InputError, shown
 from ..spec.auto_layout import choose_layout, title_pick
@@ -32,8 +32,7 @@ from ..spec.layout import PhotoLayer
 TREATMENTS = ("kit", "swap-emphasis", "accent-ground")
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     """A layout drawn with a treatment of the kit."""
 
     layout: Layout

@@ -11,18 +11,19 @@ finding names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable, Protocol
 
+from msgspec import Struct, field
+from msgspec.structs import replace
 from PIL import Image
 
 from ..assets.backgrounds import Background, BackgroundResolver, Picture, kit_background
 from ..compose.plan import Plan
 from ..compose.scene import Scene
 from ..formats import Format
+from ..judge.legibility import TextBody, text_bodies
 from ..request import GenerateRequest
 from ..spec.catalog import Kit
-from ..judge.legibility import TextBody, text_bodies
 from ..text.headline import shorten_headline
 from .candidates import Candidate, has_photo_slot, treated_kit
 
@@ -42,8 +43,7 @@ class PrepareLayout(Protocol):
                  picture: bool = False) -> tuple["LayoutSpec", tuple[str, ...]]: ...
 
 
-@dataclass(frozen=True)
-class Composed:
+class Composed(Struct, frozen=True):
     """A candidate composed: pixels (not encoded) and plan."""
 
     candidate: Candidate
@@ -51,8 +51,7 @@ class Composed:
     plan: Plan
 
 
-@dataclass
-class RenderJob:
+class RenderJob(Struct):
     """``compose_scene`` and ``prepare_layout`` are the renderer's (its caches); ``assets`` and
     ``fonts`` too."""
 
@@ -68,10 +67,10 @@ class RenderJob:
     background: Background | None = None  # a picture to put the title over (the request's, or the caller's)
     backgrounds: BackgroundResolver | None = None  # decodes it, and the kit's backgrounds
     # resolved on first use, then shared by every candidate
-    _frame: tuple[Image.Image, str] | None = field(default=None, repr=False)
-    _pictures: dict[str, Picture] = field(default_factory=dict, repr=False)
-    _photo: "Framer | None" = field(default=None, repr=False)
-    _logo: "LogoSource | None" = field(default=None, repr=False)
+    _frame: tuple[Image.Image, str] | None = field(default=None)
+    _pictures: dict[str, Picture] = field(default_factory=dict)
+    _photo: "Framer | None" = field(default=None)
+    _logo: "LogoSource | None" = field(default=None)
 
     @property
     def frame_as_photo(self) -> bool:

@@ -24,9 +24,9 @@ all: fewer variants.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from msgspec import Struct
 from PIL import Image
 
 if TYPE_CHECKING:
@@ -41,8 +41,7 @@ EVALUATED_PER_VARIANT = 2  # with imperfect picks, better ones are looked for am
 C = TypeVar("C")
 
 
-@dataclass(frozen=True)
-class Scored(Generic[C]):
+class Scored(Struct, Generic[C], frozen=True):
     candidate: C
     layout: str
     score: int

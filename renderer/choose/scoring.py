@@ -9,9 +9,9 @@ chosen thumbnail records every candidate scored (``Plan.candidates``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
 from PIL import Image
 
 from ..compose.contrast import MIN_CONTRAST

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import msgspec.structs
 
 from ..errors import UserError
 from ..files import write_atomic
@@ -101,7 +102,7 @@ def moments_command(video: Path, count: int, out_dir: Path, output_format: str) 
             "file": name,
             "shot_index": moment.shot_index,
             "scores": {key: round(value, 4) if isinstance(value, float) else value
-                       for key, value in vars(moment.scores).items()},
+                       for key, value in msgspec.structs.asdict(moment.scores).items()},
         })
         click.echo(f"{rank}. {timecode}  score {moment.score:.2f}  {moment.reason}  -> {out_dir / name}")
     payload = {"video": str(video), "count": len(records), "moments": records}

@@ -9,18 +9,26 @@ its text already is, with its ``frame`` block as the treatment: the same path, o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Literal
 
+from msgspec import Struct, field
 from PIL import Image
 
 from ..colors import RGBA, parse_color, to_hex
 from ..lru import LruCache
 from ..memory import MIB, image_bytes
-from ..spec.layout import (BackgroundLayer, Box, LayoutSpec, PictureBackground, PicturePosition, PictureTreatment,
-                           StackLayer, TextLayer)
-from .placement import Placement, analyse, choose, cover, text_at
 from ..rect import Rect
+from ..spec.layout import (
+    BackgroundLayer,
+    Box,
+    LayoutSpec,
+    PictureBackground,
+    PicturePosition,
+    PictureTreatment,
+    StackLayer,
+    TextLayer,
+)
+from .placement import Placement, analyse, choose, cover, text_at
 from .plan import PlanPicture
 from .treatment import Treatment, calm_under_text
 
@@ -28,8 +36,7 @@ _FRAME_SIDE: dict[str, Literal["left", "right", "top", "bottom", "center"]] = {
     "left": "left", "right": "right", "bottom": "bottom", "full": "center", "none": "center"}
 
 
-@dataclass
-class Backdrop:
+class Backdrop(Struct):
     """One render's picture: decided before the layers are drawn, treated as each text is drawn."""
 
     image: Image.Image  # the crop, at the canvas size, darkened as the layout asks (RGB; shared, copy to draw)
@@ -70,7 +77,7 @@ class Backdrop:
 
 
 def _swapped(treatment: Treatment) -> Treatment:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     return replace(treatment, swapped=True)
 

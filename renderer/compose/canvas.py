@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from functools import cache
+from typing import TYPE_CHECKING
 
+from msgspec import Struct, field
 from PIL import Image
 
 from ..colors import relative_luminance
@@ -21,8 +21,7 @@ GRID_STEP_PX = 8  # the luminance grid of a cached background: one sample per 8x
 PERCENTILES = (0.03, 0.5, 0.97)
 
 
-@dataclass(frozen=True)
-class LuminanceGrid:
+class LuminanceGrid(Struct, frozen=True):
     """WCAG luminance of each pixel of a (reduced) picture, row by row."""
 
     width: int
@@ -38,8 +37,7 @@ class LuminanceGrid:
         return [value for y in range(y0, y1) for value in values[y * width + x0:y * width + x1]]
 
 
-@dataclass
-class Work:
+class Work(Struct):
     """One render's state. The canvas starts as a cached picture shared with other renders and is
     copied the first time anything reads it for drawing (copy on write): a render that swaps the
     cached background for another cached picture (the background with the presenter) copies once."""

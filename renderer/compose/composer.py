@@ -8,28 +8,38 @@ prefix of a layout (backgrounds and shapes before any text) is cached between re
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from typing import cast
 
+from msgspec.structs import replace
 from PIL import Image, ImageChops, ImageDraw
 
 from ..lru import LruCache
 from ..memory import MIB, image_bytes
+from ..rect import Rect
 from ..spec.kit import KitSpec
-from ..spec.layout import BackgroundLayer, ImageFill, Layer, LogoLayer, PatternLayer, PhotoLayer, ShapeLayer, StackLayer, TextLayer
+from ..spec.layout import (
+    BackgroundLayer,
+    ImageFill,
+    Layer,
+    LogoLayer,
+    PatternLayer,
+    PhotoLayer,
+    ShapeLayer,
+    StackLayer,
+    TextLayer,
+)
 from ..text.fonts import FontBook
 from ..text.typeset import Typeface
-from ..rect import Rect
+from . import prefix_store
 from .canvas import GRID_STEP_PX, LuminanceGrid, Work
 from .fills import fill_image
 from .logo import draw_logo, place_logo, small_panels
 from .masks import paint_over, shape_mask
-from . import prefix_store
 from .mirror import mirror_for_rtl
+from .pattern_layer import draw_pattern
 from .photo import photo_sprite
 from .plan import Plan, PlanImage
 from .scene import FramedPhoto, LogoSource, Scene, keepouts
-from .pattern_layer import draw_pattern
 from .stack_layer import draw_stack
 from .text_layer import draw_text, prepare_text
 
@@ -64,7 +74,9 @@ class Composer:
         if scene.background_image is not None:  # the text goes where the picture leaves room
             slots = tuple(layer.box.rect(scene.scale) for layer in scene.layout.layers
                           if isinstance(layer, PhotoLayer) and scene.photo is not None) + tuple(keepouts(scene))
-            from .backdrop import prepare as prepare_backdrop  # numpy's work: only with a picture
+            from .backdrop import (
+                prepare as prepare_backdrop,  # numpy's work: only with a picture
+            )
 
             moved, backdrop = prepare_backdrop(scene.layout, scene.background_image, key=scene.background_key,
                                                source=scene.background_source, scale=scene.scale, obstacles=slots)

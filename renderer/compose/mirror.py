@@ -25,12 +25,24 @@ decides (UAX #9 P2-P3).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, TypeVar
 
+from msgspec.structs import replace
+
+from ..spec.layout import (
+    BackgroundLayer,
+    Box,
+    Gradient,
+    LayoutSpec,
+    LogoLayer,
+    PatternLayer,
+    PhotoLayer,
+    Point,
+    ShapeLayer,
+    StackLayer,
+    TextLayer,
+)
 from ..text.bidi import paragraph_level
-from ..spec.layout import (BackgroundLayer, Box, Gradient, LayoutSpec, LogoLayer, PatternLayer, PhotoLayer, Point, ShapeLayer,
-                           StackLayer, TextLayer)
 from .patterns import DEFAULTS as PATTERN_DEFAULTS
 
 _SIDE = {"left": "right", "right": "left"}

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
+from msgspec.structs import replace
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from ..files import write_atomic
@@ -43,8 +44,7 @@ except ImportError:  # pragma: no cover - another Python
 _DISK_VERSION = "1"
 
 
-@dataclass(frozen=True)
-class PatternDefaults:
+class PatternDefaults(Struct, frozen=True):
     """A pattern's settings when the layout and the kit leave them unset (at scale 1)."""
 
     spacing_px: float = 32.0
@@ -77,8 +77,7 @@ _GRAIN_TILE_PX = 256
 SHAPES_SIZE_SHARE = 0.36  # soft shapes' size when unset: this share of the canvas's longer side
 
 
-@dataclass(frozen=True)
-class PatternParams:
+class PatternParams(Struct, frozen=True):
     """A pattern fully specified, in canvas pixels (already scaled for an HD render)."""
 
     kind: str

@@ -22,16 +22,16 @@ Plain numpy on small arrays with integral images: a few milliseconds however lar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from msgspec import Struct
 from PIL import Image
 
 from ..cutout.faces import skin_faces
 from ..lru import LruCache
-from ..spec.layout import Box, LayoutSpec, ShapeLayer, StackLayer, TextLayer
 from ..rect import Rect, avoid
+from ..spec.layout import Box, LayoutSpec, ShapeLayer, StackLayer, TextLayer
 
 MAP_LONG_SIDE_PX = 160  # the detail map's size
 FACE_LONG_SIDE_PX = 200  # faces down to a tenth of the picture's long side are found (20 px here)
@@ -50,8 +50,7 @@ _W_OFF_CENTRE = 0.12  # a crop at the picture's edge rather than its middle (pho
 _HOT = 0.5  # detail above this is the subject: text over it costs as much again as its share of the box
 
 
-@dataclass(frozen=True)
-class PictureMap:
+class PictureMap(Struct, frozen=True, dict=True):
     """What placement needs to know about a picture, in its own pixels."""
 
     width_px: int
@@ -75,8 +74,7 @@ class PictureMap:
         return _Integral((self.detail >= _HOT).astype(np.float32))
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(Struct, frozen=True):
     """The text position chosen and the crop of the picture that covers the canvas."""
 
     index: int  # into the positions offered

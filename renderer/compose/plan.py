@@ -6,8 +6,10 @@ Plain frozen data; ``Plan.to_json()`` makes layout bugs visible without looking 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+
+import msgspec
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from ..judge.report import Quality
@@ -15,8 +17,7 @@ if TYPE_CHECKING:
 from ..rect import Rect
 
 
-@dataclass(frozen=True)
-class PlanSegment:
+class PlanSegment(Struct, frozen=True):
     text: str  # logical order; segments are in visual order, left to right
     x_px: float
     width_px: float
@@ -24,16 +25,14 @@ class PlanSegment:
     rtl: bool = False  # drawn right to left (a right-to-left bidi run)
 
 
-@dataclass(frozen=True)
-class PlanLine:
+class PlanLine(Struct, frozen=True):
     baseline_px: float
     x_px: float
     width_px: float
     segments: tuple[PlanSegment, ...]
 
 
-@dataclass(frozen=True)
-class PlanText:
+class PlanText(Struct, frozen=True):
     layer: int
     box: Rect  # the layout's box
     fit_box: Rect  # after making room for the photo and logo
@@ -51,8 +50,7 @@ class PlanText:
     role: str = "title"  # title (read at a glance, even in a feed) | secondary (a badge, subtitle, speaker, note)
 
 
-@dataclass(frozen=True)
-class PlanImage:
+class PlanImage(Struct, frozen=True):
     layer: int
     kind: str  # photo | logo | background (a picture behind everything: a video frame)
     box: Rect
@@ -60,8 +58,7 @@ class PlanImage:
     face: Rect | None = None  # a face found in the picture, in canvas pixels (photo, background)
 
 
-@dataclass(frozen=True)
-class PlanPicture:
+class PlanPicture(Struct, frozen=True):
     """A picture behind the title: where the text went, how the picture was cropped and calmed,
     and the contrast the text reached (measured on the pixels behind it)."""
 
@@ -82,8 +79,7 @@ class PlanPicture:
     contrast_after: float = 0.0  # the text colour used, over the treated picture
 
 
-@dataclass(frozen=True)
-class PlanCandidate:
+class PlanCandidate(Struct, frozen=True):
     """A candidate render scored to choose this one (``layout="auto"``, variants)."""
 
     layout: str
@@ -91,8 +87,7 @@ class PlanCandidate:
     score: int
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Struct, frozen=True):
     format: str
     layout: str
     kit: str
@@ -110,7 +105,7 @@ class Plan:
     headline_suggestion: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = msgspec.to_builtins(self, enc_hook=_plain_number)
         data["quality"] = self.quality.to_dict() if self.quality is not None else None
         if not self.candidates:  # a fixed layout: nothing was chosen
             del data["candidates"]
@@ -124,3 +119,14 @@ class Plan:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def _plain_number(value: Any) -> Any:
+    """A numpy number a measurement left in the plan, as the Python number it stands for."""
+    if isinstance(value, float):  # numpy.float64
+        return float(value)
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):  # numpy's other scalars
+        return value.item()
+    raise NotImplementedError(f"{type(value).__name__} does not belong in a plan")
+
+

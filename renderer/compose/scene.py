@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from msgspec import Struct
 from PIL import Image
 
+from ..rect import Rect
 from ..spec.kit import KitSpec
 from ..spec.layout import LayoutSpec
-from ..rect import Rect
 
 
-@dataclass(frozen=True)
-class FramedPhoto:
+class FramedPhoto(Struct, frozen=True):
     image: Image.Image  # RGBA, exactly the slot size
     face: Rect | None  # in slot coordinates
     warnings: tuple[str, ...] = ()
@@ -23,8 +22,7 @@ class FramedPhoto:
     cut_edges: tuple[int | None, int | None, int | None, int | None] = (None, None, None, None)
 
 
-@dataclass(frozen=True)
-class LogoSource:
+class LogoSource(Struct, frozen=True):
     light: Image.Image  # RGBA; drawn on dark backgrounds (or always when there is no dark variant)
     dark: Image.Image | None  # RGBA; drawn on light backgrounds
     corner: str
@@ -34,8 +32,7 @@ class LogoSource:
     shadow: bool
 
 
-@dataclass(frozen=True)
-class Scene:
+class Scene(Struct, frozen=True):
     """Everything compose needs besides the font book: filled layout, kit and assets."""
 
     layout: LayoutSpec

@@ -8,11 +8,18 @@ size group can share a size: :func:`prepare_text` fits and places (nothing is dr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
+from msgspec import Struct
+from msgspec.structs import replace
 from PIL import Image, ImageDraw
 
-from ..colors import ensure_contrast, parse_color, relative_luminance, to_hex, worst_contrast
+from ..colors import (
+    ensure_contrast,
+    parse_color,
+    relative_luminance,
+    to_hex,
+    worst_contrast,
+)
+from ..rect import Rect, avoid
 from ..spec.layout import TextLayer
 from ..text.fit import FitRules, FittedText
 from ..text.hyphenate import title_language
@@ -21,17 +28,20 @@ from ..text.line_layout import line_pieces, title_direction
 from ..text.segment import Atom
 from ..text.title import atoms_from_text, normalize_title
 from ..text.typeset import TextMeasure, Typeface, fit_with_leading
-from ..rect import Rect, avoid
 from .canvas import Work, canvas_luminances, luminances_behind
-from .contrast import MIN_CONTRAST, draw_text_shadow, local_scrim, readable_accent, shadow_shows
+from .contrast import (
+    MIN_CONTRAST,
+    draw_text_shadow,
+    local_scrim,
+    readable_accent,
+    shadow_shows,
+)
 from .masks import paint_over, shape_mask
 from .plan import PlanLine, PlanSegment, PlanText
 from .scene import Scene
 
 
-
-@dataclass(frozen=True)
-class PreparedText:
+class PreparedText(Struct, frozen=True):
     """A text fitted and placed, not yet drawn."""
 
     index: int

@@ -12,9 +12,8 @@ instead of light text on a dark one), the pair that needs less scrim wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 from PIL import Image, ImageChops, ImageFilter
 
 from ..colors import RGBA, contrast_ratio, linear_rgb, relative_luminance
@@ -33,8 +32,7 @@ _CHANNEL = linear_rgb(np.arange(256, dtype=np.float32) / 255)  # 8-bit sRGB code
 _LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
 
 
-@dataclass(frozen=True)
-class Treatment:
+class Treatment(Struct, frozen=True):
     """What was done behind one text layer, and the contrast before and after."""
 
     text_color: RGBA

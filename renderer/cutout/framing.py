@@ -3,9 +3,8 @@ cuts put on the slot's edges."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 from PIL import Image
 
 from ..errors import InputError
@@ -27,8 +26,7 @@ NO_FACE_LEAST_SHARE = 0.6  # without a face, zooming in shows at least this much
 _ALIGNS = ("bottom", "center", "top")
 
 
-@dataclass(frozen=True)
-class _Head:
+class _Head(Struct, frozen=True):
     """The whole head, estimated from the face box and the mask (hair, ears, chin)."""
 
     left: float
@@ -84,8 +82,7 @@ def frame_subject(
     return _render_crop(cutout, crop, slot_width_px, slot_height_px, cuts)
 
 
-@dataclass(frozen=True)
-class PhotoCuts:
+class PhotoCuts(Struct, frozen=True):
     """Where the subject runs into the photo's own edges (it goes on beyond the picture): per
     side, the span along that edge (``start``, ``end``: rows for left and right, columns for top
     and bottom) where the mask is solid on it, or None."""

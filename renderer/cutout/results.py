@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from PIL import Image
 
 from ..rect import Rect
@@ -12,8 +11,7 @@ from ..rect import Rect
 CUTOUT_MAX_SIDE_PX = 2048
 
 
-@dataclass(frozen=True)
-class Cutout:
+class Cutout(Struct, frozen=True):
     """A subject cut out of a photo. All boxes are in ``image`` pixels.
 
     ``image`` is RGBA at the photo's size (or downscaled to the engine's ``max_side_px``) and its
@@ -26,8 +24,7 @@ class Cutout:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Framed:
+class Framed(Struct, frozen=True):
     """A cutout fitted to a slot: ``image`` is RGBA of exactly the slot's size."""
 
     image: Image.Image

@@ -25,11 +25,11 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from typing import cast
 
+from msgspec import Struct
 from PIL import Image, ImageChops
 
 from ..colors import contrast_ratio, luminances32, parse_color
@@ -46,8 +46,7 @@ _RING_EM = 0.08
 _MIN_INK_PX = 12  # fewer ink pixels than this (after reduction): nothing to measure
 
 
-@dataclass(frozen=True)
-class RunContrast:
+class RunContrast(Struct, frozen=True):
     text: str
     color: str
     ratio: float

@@ -7,17 +7,25 @@ The feed views, the glyph body measured per script and the limits are defined (a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from ..compose.plan import Plan, PlanText
 from ..text.fonts import FontBook
-from ..text.legibility import FEED_VIEWS, LIMITS, BodyLimits, FeedView, body_em, main_script
+from ..text.legibility import (
+    FEED_VIEWS,
+    LIMITS,
+    BodyLimits,
+    FeedView,
+    body_em,
+    main_script,
+)
 from ..text.typeset import Typeface
 from .report import Finding
 
-@dataclass(frozen=True)
-class TextBody:
+
+class TextBody(Struct, frozen=True):
     text: PlanText
     script: str
     body_px: float  # at full size

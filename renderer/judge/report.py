@@ -17,8 +17,10 @@ problem they have and how serious, which is what choosing among candidates needs
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any, Literal
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 Severity = Literal["fail", "warn"]
 
@@ -27,8 +29,7 @@ WARN_COST = 8
 ADVICE_CODES = frozenset({"headline_suggested"})
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Struct, frozen=True):
     """One problem: a stable snake_case ``code``, a sentence for people, and where it applies the
     measured ``value`` and the ``limit`` it crossed (units in the message)."""
 
@@ -42,8 +43,7 @@ class Finding:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Quality:
+class Quality(Struct, frozen=True):
     """A render's quality: ``score`` 0-100 and the ``findings`` behind it (fails first)."""
 
     score: int

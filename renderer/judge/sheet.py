@@ -15,14 +15,13 @@ a pass with warnings, red for a fail; fail codes are red, warning codes amber.
 
 from __future__ import annotations
 
-from typing import Any
-
-import dataclasses
 import statistics
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import msgspec
+from msgspec import Struct
 from PIL import Image, ImageDraw
 
 from ..batch.csv_rows import read_rows
@@ -45,8 +44,7 @@ _GAP = 16  # between tiles, at scale 1
 _MARGIN = 24
 
 
-@dataclass(frozen=True)
-class SheetEntry:
+class SheetEntry(Struct, frozen=True):
     """One row of the titles file: its render (picture, format, layout, quality) or why it failed."""
 
     title: str
@@ -65,7 +63,7 @@ def render_entries(path: str | Path, renderer: Any, *, format: str, defaults: Ro
         try:
             if row.problem:
                 raise InputError(row.problem)
-            request = dataclasses.replace(row_request(row, defaults), format=format)
+            request = msgspec.structs.replace(row_request(row, defaults), format=format)
             thumbnail = renderer.render_request(request)
         except InputError as exc:
             yield SheetEntry(title=row.title, format=format, error=exc.message)
@@ -86,8 +84,7 @@ def feed_picture(picture: Image.Image, format: str, *, scale: float = 1.0) -> Im
     return picture.convert("RGB").resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-@dataclass(frozen=True)
-class _Style:
+class _Style(Struct, frozen=True):
     fonts: FontBook
     scale: float
 
@@ -248,7 +245,7 @@ def _wrap(typeface: Typeface, text: str, size: int, width: int, *, max_lines: in
 
 
 def _ellipsized(typeface: Typeface, line: list[Any], size: int, width: int) -> list[Any]:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     while line:
         last = line[-1]

@@ -12,15 +12,16 @@ new ``KitSpec``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
-from ..spec.catalog import Kit
+from msgspec import Struct
+
 from ..colors import contrast_ratio, parse_color, relative_luminance
 from ..errors import InputError
 from ..formats import FORMAT_NAMES
-from ..spec.kit import KitFont, KitFonts, KitSpec, KitStyle, Palette
 from ..request import CATEGORIES
+from ..spec.catalog import Kit
+from ..spec.kit import KitFont, KitFonts, KitSpec, KitStyle, Palette
 
 DEFAULT_KIT_ID = "default"  # the same id as renderer.api.DEFAULT_KIT: the kit without a brand
 DESIGNS = ("bold", "listicle", "minimal", "split")  # layouts are named <format>-<design>
@@ -30,8 +31,7 @@ READABLE_TEXT_CONTRAST = 4.5  # WCAG AA, what the composer enforces on text
 Design = Literal["bold", "listicle", "minimal", "split"]
 
 
-@dataclass(frozen=True)
-class CategoryPreset:
+class CategoryPreset(Struct, frozen=True):
     category: str
     mood: str  # why these colours, in a few words
     palette: Palette

@@ -9,9 +9,8 @@ colour), the usual knockout treatment of a brand mark: parts drawn in the ground
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 from PIL import Image
 
 from ..colors import luminance_array, parse_color, relative_luminance
@@ -26,8 +25,7 @@ LOGO_FILE = "logo.png"
 LOGO_DARK_FILE = "logo-dark.png"
 
 
-@dataclass(frozen=True)
-class LogoVariants:
+class LogoVariants(Struct, frozen=True):
     light: Image.Image  # for dark grounds: the kit's ``file``
     dark: Image.Image  # for light grounds: the kit's ``file_dark``
     made: str  # which variant was made as a one-colour version: "light" or "dark"

@@ -17,25 +17,31 @@ import os
 import secrets
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 from PIL import Image
 
-from ..spec.catalog import KIT_ID, load_kit
-from .categories import design_layouts
-from ..colors import contrast_ratio, parse_color, relative_luminance
-from ..errors import InputError
-from ..text.fonts import FontBook
 from ..assets.decode import DEFAULT_MIN_SIDE_PX, content_hash
 from ..assets.decode import decode_image as decode_user_image
-from .logo import LOGO_DARK_FILE, LOGO_FILE, LOGO_MAX_SIDE_PX, logo_variants, require_visible_logo
-from .palette import READABLE_CONTRAST, PaletteChoice, assign_roles, dominant_colors
-from .references import Source, load_references, read_source
-from ..spec.kit import KIT_NAME_RULE, kit_name_problem
-from ..spec.schema import modeline
+from ..colors import contrast_ratio, parse_color, relative_luminance
+from ..errors import InputError
 from ..paths import data_dir, user_kits_dir
 from ..request import CATEGORIES
+from ..spec.catalog import KIT_ID, load_kit
+from ..spec.kit import KIT_NAME_RULE, kit_name_problem
+from ..spec.schema import modeline
+from ..text.fonts import FontBook
+from .categories import design_layouts
+from .logo import (
+    LOGO_DARK_FILE,
+    LOGO_FILE,
+    LOGO_MAX_SIDE_PX,
+    logo_variants,
+    require_visible_logo,
+)
+from .palette import READABLE_CONTRAST, PaletteChoice, assign_roles, dominant_colors
+from .references import Source, load_references, read_source
 
 PHOTO_MAX_SIDE_PX = 2560  # the largest photo slot at hd is about 1300 px (a background covers 2560x1440 at hd)
 MAX_BACKGROUNDS = 32  # as the kit schema allows
@@ -46,8 +52,7 @@ VIVID_COLORFULNESS = 22.0
 CALM_COLORFULNESS = 10.0
 
 
-@dataclass(frozen=True)
-class StyleChoice:
+class StyleChoice(Struct, frozen=True):
     """Fonts, style and layout order picked from the palette's cues."""
 
     mood: str  # vivid, balanced or calm

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from msgspec import Struct
 from PIL import Image
 
 from ..colors import contrast_ratio, linear_rgb, relative_luminance
@@ -34,8 +34,7 @@ RGB = tuple[int, int, int]
 Lab = tuple[float, float, float]
 
 
-@dataclass(frozen=True)
-class Swatch:
+class Swatch(Struct, frozen=True):
     """A dominant colour and the share of the (equally weighted) reference pixels it covers."""
 
     rgb: RGB
@@ -55,8 +54,7 @@ class Swatch:
         return "#%02x%02x%02x" % self.rgb
 
 
-@dataclass(frozen=True)
-class PaletteChoice:
+class PaletteChoice(Struct, frozen=True):
     palette: Palette
     theme: Literal["dark", "light"]
     colorfulness: float  # share-weighted mean Lab chroma of the references

@@ -4,18 +4,18 @@ names, hex codes and contrasts, and the logo variants."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from PIL import Image, ImageDraw, ImageFont
 
-from ..spec.catalog import Kit
-from .categories import apply_category_to_kit
 from ..colors import contrast_ratio, parse_color, relative_luminance
-from ..formats import FORMAT_NAMES
-from .render import load_logo_source, render_with_kit
 from ..compose.scene import LogoSource
+from ..formats import FORMAT_NAMES
+from ..spec.catalog import Kit
 from ..spec.kit import PALETTE_ROLES, Palette
+from .categories import apply_category_to_kit
+from .render import load_logo_source, render_with_kit
 
 if TYPE_CHECKING:
     from ..api import Renderer
@@ -40,8 +40,7 @@ SAMPLE_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class _Tile:
+class _Tile(Struct, frozen=True):
     fmt: str
     layout: str
     image: Image.Image

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from msgspec import Struct
 from PIL import Image
 
 from ..assets.decode import decode_image as decode_user_image
@@ -27,8 +27,7 @@ SAMPLE_SIDE_PX = 128  # references are reduced to this before their colours are 
 OPAQUE_ALPHA = 128  # pixels at least this opaque count as colour
 
 
-@dataclass(frozen=True)
-class ReferencePixels:
+class ReferencePixels(Struct, frozen=True):
     label: str  # how messages name the image: its file name or "reference 2"
     rgb: np.ndarray  # (n, 3) uint8, the opaque pixels of the reduced image
 

@@ -5,17 +5,17 @@ a store yet, category-biased kits and kit review sheets. The same path as
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from PIL import Image
 
-from ..spec.auto_layout import resolve_layout
 from ..assets.backgrounds import Picture
-from ..spec.catalog import Kit
+from ..compose.plan import Plan
 from ..compose.scene import FramedPhoto, LogoSource, Scene
 from ..formats import get_format
-from ..compose.plan import Plan
+from ..spec.auto_layout import resolve_layout
+from ..spec.catalog import Kit
 from ..text.title import normalize_title
 
 if TYPE_CHECKING:
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 
 
 
-@dataclass(frozen=True)
-class KitRender:
+class KitRender(Struct, frozen=True):
     image: Image.Image  # RGB, the format's size times ``scale``
     plan: Plan
     layout: str

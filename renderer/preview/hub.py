@@ -6,20 +6,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
+from msgspec import Struct
 
 from ..errors import SpecError, UserError
-from .session import PreviewImage, PreviewResult, Previewer
+from .session import Previewer, PreviewImage, PreviewResult
 
 log = logging.getLogger("thumbkit.preview")
 KEEP_RESULTS = 2  # the page may still be loading the images of the render before the last
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(Struct, frozen=True):
     generation: int
     result: PreviewResult
     finished_at: float  # time.time()

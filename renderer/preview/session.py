@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 from PIL import Image
 
 from ..api import DEFAULT_KIT, Renderer, Thumbnail
@@ -25,8 +25,8 @@ from ..paths import data_dir
 from ..spec.catalog import KIT_ID
 from ..spec.layout import PhotoLayer
 
-@dataclass(frozen=True)
-class SampleTitle:
+
+class SampleTitle(Struct, frozen=True):
     """A title to preview, with the secondary texts a layout may have room for."""
 
     title: str
@@ -48,8 +48,7 @@ KIT_PREVIEW_LAYOUTS = 3  # at most this many of a kit's preferred layouts
 PREVIEW_QUALITY = 92  # JPEG, which encodes a 1280x720 image in ~5 ms (WebP ~40 ms): the page is local
 
 
-@dataclass(frozen=True)
-class PreviewTarget:
+class PreviewTarget(Struct, frozen=True):
     """The file being designed and how to show it."""
 
     file: Path  # a layout (*.yaml) or a kit (<id>/kit.yaml), absolute
@@ -98,8 +97,7 @@ class PreviewTarget:
         return changed in (self.file, self.titles_file) or (self.kind == "kit" and changed.parent == self.file.parent)
 
 
-@dataclass(frozen=True)
-class TextFacts:
+class TextFacts(Struct, frozen=True):
     """What fitting decided for one text layer, and how tall its letters are at feed size."""
 
     layer: int
@@ -111,8 +109,7 @@ class TextFacts:
     contrast_ratio: float
 
 
-@dataclass(frozen=True)
-class PreviewImage:
+class PreviewImage(Struct, frozen=True):
     title: str
     subtitle: str | None
     badge: str | None
@@ -131,8 +128,7 @@ class PreviewImage:
     quality: Quality  # the judge's report: score and findings
 
 
-@dataclass(frozen=True)
-class PreviewResult:
+class PreviewResult(Struct, frozen=True):
     target: PreviewTarget
     images: tuple[PreviewImage, ...]
     elapsed_ms: float

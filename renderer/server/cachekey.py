@@ -4,13 +4,14 @@ thumbkit's version, the layouts, and the requested brand kit's spec and files.""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.metadata
 import json
 import threading
 from functools import cache
 from pathlib import Path
+
+import msgspec
 
 from ..api import DEFAULT_KIT, Renderer
 from ..request import GenerateRequest
@@ -59,4 +60,4 @@ class RequestKeys:
 
     def key(self, request: GenerateRequest) -> str:
         kit_id = request.custom_assets_id or DEFAULT_KIT
-        return _sha256_json({"base": self._base, "kit": self._kit_digest(kit_id), "request": dataclasses.asdict(request)})
+        return _sha256_json({"base": self._base, "kit": self._kit_digest(kit_id), "request": msgspec.to_builtins(request)})

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import time
 
+from msgspec.structs import asdict
+
 from ..files import write_once
 from ..video import Frame, format_time_s
 from .database import Database
@@ -34,7 +36,7 @@ def store_frame(store: ImageStore, database: Database, frame: Frame, video_name:
             "INSERT OR IGNORE INTO images (id, media_type, output_format, format, width, height, size_bytes, layout,"
             " kit, title, created_at) VALUES (:id, :media_type, :output_format, :format, :width, :height, :size_bytes,"
             " :layout, :kit, :title, :created_at)",
-            image.__dict__,
+            asdict(image),
         )
         if owner is not None:
             store.own(image.id, owner, connection)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
 from typing import Any, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..errors import InputError
 from ..request import parse_request
@@ -29,8 +31,7 @@ T = TypeVar("T")
 KIND_MODULES: tuple[str, ...] = ("renderer.server.job_video",)
 
 
-@dataclass(frozen=True)
-class JobContext:
+class JobContext(Struct, frozen=True):
     """What a running job may use. ``run`` coroutines run on the event loop: CPU or blocking work
     goes through ``run_sync``, which shares the render threads' bound. ``owner`` gets the images the
     job stores in its listings."""
@@ -52,8 +53,7 @@ Runner = Callable[[JobContext, JobInput], Awaitable[JobOutputs]]
 Checker = Callable[[JobInput, JobContext], JobInput]
 
 
-@dataclass(frozen=True)
-class JobKind:
+class JobKind(Struct, frozen=True):
     name: str
     run: Runner
     check: Checker

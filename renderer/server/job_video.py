@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from msgspec import Struct
 
 from ..errors import AssetError, InputError, UserError
 from ..video import Frame, frame, moments, probe
@@ -35,8 +35,7 @@ from .video_services import VideoServices, video_services
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class FoundVideo:
+class FoundVideo(Struct, frozen=True):
     """A job's video: where it is, what it is called in messages, and its record."""
 
     path: Path

@@ -13,8 +13,9 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from .database import Database
 
@@ -22,8 +23,7 @@ STATUSES = ("queued", "processing", "succeeded", "failed")
 INTERRUPTED = "the job was interrupted too many times (its server stopped while running it)"
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Struct, frozen=True):
     id: str
     kind: str
     status: str

@@ -12,8 +12,9 @@ import hmac
 import os
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import InputError
 from .settings import ServerSettings
@@ -27,8 +28,7 @@ def fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
-@dataclass(frozen=True)
-class KeyRing:
+class KeyRing(Struct, frozen=True):
     """The accepted keys, kept as SHA-256 digests; ``match`` looks at every one of them."""
 
     digests: tuple[bytes, ...]
@@ -49,8 +49,7 @@ class KeyRing:
         return len(self.digests)
 
 
-@dataclass(frozen=True)
-class KeySource:
+class KeySource(Struct, frozen=True):
     keys: tuple[str, ...]
     where: str  # for the startup message: "THUMBKIT_API_KEYS", a file path ...
     created: bool = False  # a new key was just generated and should be shown once

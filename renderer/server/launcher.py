@@ -18,16 +18,16 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SERVING = re.compile(r"serving on (http://\S+)")
 CREATED_KEY = re.compile(r"API key: (\S+)")
 
 
-@dataclass
-class ServerProcess:
+class ServerProcess(Struct):
     process: subprocess.Popen[str]
     data_dir: Path
     url: str = ""

@@ -11,8 +11,9 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from .database import connect
 
@@ -27,8 +28,7 @@ RETURNING count
 """
 
 
-@dataclass(frozen=True)
-class RateDecision:
+class RateDecision(Struct, frozen=True):
     allowed: bool
     limit: int
     remaining: int

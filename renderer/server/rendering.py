@@ -13,16 +13,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..api import Renderer
 from ..assets.backgrounds import Background
-from ..errors import InputError
 from ..encode import data_url
+from ..errors import InputError
 from ..memory import release_free_memory
 from ..request import GenerateRequest, parse_request
 from .cachekey import RequestKeys
@@ -31,14 +32,12 @@ from .store import IMAGE_ID, ImageStore, StoredImage
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class StoredVariant:
+class StoredVariant(Struct, frozen=True):
     image: StoredImage  # with its quality report, whose score is the variant's
     data: bytes
 
 
-@dataclass(frozen=True)
-class GenerateResult:
+class GenerateResult(Struct, frozen=True):
     image: StoredImage
     data: bytes
     from_store: bool  # True: no render was made for this request (stored, or shared with a twin)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from ..api import Renderer
 from .body import BODIES_IN_FLIGHT_BYTES, BodyBudget
@@ -20,8 +21,7 @@ from .store import ImageStore
 log = logging.getLogger("thumbkit.server")
 
 
-@dataclass
-class Services:
+class Services(Struct):
     settings: ServerSettings
     keys: KeyRing
     limiter: RateLimiter

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import asdict, fields, replace
 
 from ..errors import InputError
 
@@ -36,8 +38,7 @@ def default_render_threads(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
-@dataclass(frozen=True)
-class ServerSettings:
+class ServerSettings(Struct, frozen=True):
     data_dir: Path
     keys_file: Path | None = None  # extra keys, one per line
     rate_limit: int = DEFAULT_RATE_LIMIT  # requests per second per key

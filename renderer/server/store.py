@@ -17,9 +17,11 @@ import json
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from ..api import Thumbnail
 from ..encode import data_url
@@ -30,8 +32,7 @@ IMAGE_ID = re.compile(r"^[0-9a-f]{64}$")
 EXTENSIONS = {"webp": "webp", "png": "png", "jpeg": "jpg"}
 
 
-@dataclass(frozen=True)
-class StoredImage:
+class StoredImage(Struct, frozen=True):
     id: str
     media_type: str
     output_format: str
@@ -152,7 +153,7 @@ class ImageStore:
                 "INSERT OR IGNORE INTO images (id, media_type, output_format, format, width, height, size_bytes, layout,"
                 " kit, title, created_at, quality) VALUES (:id, :media_type, :output_format, :format, :width, :height,"
                 " :size_bytes, :layout, :kit, :title, :created_at, :quality)",
-                image.__dict__,
+                asdict(image),
             )
             if quality is not None:  # the same bytes stored before without a report (an older thumbkit)
                 connection.execute("UPDATE images SET quality = ? WHERE id = ? AND quality IS NULL", (quality, image.id))

@@ -12,10 +12,10 @@ import os
 import re
 import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import anyio.to_thread
+from msgspec import Struct
 
 UPLOAD_ID = re.compile(r"^upload_[0-9a-f]{64}$")
 _WRITE_BYTES = 1024 * 1024
@@ -25,8 +25,7 @@ class TooLarge(Exception):
     """The body went past the cap; nothing was kept."""
 
 
-@dataclass(frozen=True)
-class Received:
+class Received(Struct, frozen=True):
     """A body written to ``temporary``, not yet kept."""
 
     temporary: Path

@@ -9,8 +9,10 @@ image store's ``images`` table, so frames show in the gallery and are served by 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from .database import Database
 
@@ -40,8 +42,7 @@ CREATE INDEX IF NOT EXISTS video_frames_by_video ON video_frames (video_id, fram
 """
 
 
-@dataclass(frozen=True)
-class VideoRecord:
+class VideoRecord(Struct, frozen=True):
     id: str
     source: str
     name: str
@@ -63,8 +64,7 @@ class VideoRecord:
                 "sizeBytes": self.size_bytes, "createdAt": self.created_at}
 
 
-@dataclass(frozen=True)
-class StoredFrame:
+class StoredFrame(Struct, frozen=True):
     """One frame a job stored for a video."""
 
     video_id: str
@@ -108,7 +108,7 @@ class VideoIndex:
             connection.execute(
                 "INSERT OR IGNORE INTO videos VALUES (:id, :source, :name, :size_bytes, :duration_s, :width, :height,"
                 " :created_at)",
-                video.__dict__,
+                asdict(video),
             )
             row = connection.execute("SELECT * FROM videos WHERE id = ?", (video.id,)).fetchone()
         return VideoRecord.from_row(row)
@@ -118,7 +118,7 @@ class VideoIndex:
             connection.executemany(
                 "INSERT OR IGNORE INTO video_frames VALUES (:video_id, :image_id, :job_kind, :timestamp_s,"
                 " :frame_time_s, :score, :reason, :created_at)",
-                [frame.__dict__ for frame in frames],
+                [asdict(frame) for frame in frames],
             )
 
     def frames(self, video_id: str, limit: int) -> list[StoredFrame]:

@@ -15,9 +15,10 @@ time's form, the path staying inside the media root, the upload existing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import InputError, shown
 from ..video import parse_time_s
@@ -33,8 +34,7 @@ FRAME_FIELDS = ("video", *TIME_NAMES, "width", "height", "fit", "format", "quali
 MOMENTS_FIELDS = ("video", "count", "format", "quality", "options")
 
 
-@dataclass(frozen=True)
-class VideoRef:
+class VideoRef(Struct, frozen=True):
     """A video by path under the media root, or by upload id: exactly one is set."""
 
     path: str | None = None
@@ -44,8 +44,7 @@ class VideoRef:
         return {"path": self.path} if self.path is not None else {"upload": str(self.upload)}
 
 
-@dataclass(frozen=True)
-class FrameInput:
+class FrameInput(Struct, frozen=True):
     video: VideoRef
     time_s: float
     options: OutputOptions
@@ -62,8 +61,7 @@ class FrameInput:
         return body
 
 
-@dataclass(frozen=True)
-class MomentsInput:
+class MomentsInput(Struct, frozen=True):
     video: VideoRef
     count: int
     options: OutputOptions

@@ -9,8 +9,9 @@ get the app's services; both ask ``video_services`` and get the same object. Its
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from .database import Database
 from .settings import ServerSettings
@@ -19,8 +20,7 @@ from .uploads import UploadStore
 from .video_index import VideoIndex
 
 
-@dataclass(frozen=True)
-class VideoServices:
+class VideoServices(Struct, frozen=True):
     settings: ServerSettings
     database: Database
     images: ImageStore

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from .catalog import Layout
+from msgspec import Struct
+
 from ..errors import InputError, SpecError, shown
 from ..text.title import split_leading_number, strip_marks
+from .catalog import Layout
 
 SHORT_TITLE_WORDS = 3
 SHORT_TITLE_CHARS = 24
@@ -32,24 +33,21 @@ MAX_SIDE_WORDS = 6
 MAX_SPEAKER_WORDS = 6
 
 
-@dataclass(frozen=True)
-class Versus:
+class Versus(Struct, frozen=True):
     """"Rust vs Go: which is faster?" -> sides ``("Rust", "Go")``, note ``"which is faster?"``."""
 
     sides: tuple[str, ...]  # 2 or 3, in reading order, emphasis marks kept
     note: str = ""  # the clause before or after the comparison, or ''
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(Struct, frozen=True):
     """``"Stay hungry, stay foolish" — Steve Jobs`` -> body and speaker (``''`` when none)."""
 
     body: str
     speaker: str = ""
 
 
-@dataclass(frozen=True)
-class Stat:
+class Stat(Struct, frozen=True):
     """"$87,000 from one side project" -> figure ``"$87,000"``, rest ``"from one side project"``.
 
     A figure inside the title leaves the whole title as ``rest`` with the figure marked for

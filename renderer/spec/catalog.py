@@ -9,27 +9,43 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+
 from ..compiled import CompiledCache
 from ..errors import AssetError, InputError, SpecError, SpecProblem, shown
-from ..text.fonts import FontBook
 from ..formats import FORMATS
-from .kit import KitFont, KitSpec
-from .layout import BackgroundLayer, Layer, LayoutSpec, LogoLayer, PhotoLayer, ShapeLayer, SidesLayer, StackLayer, TextLayer
 from ..paths import data_dir
+from ..text.fonts import FontBook
+from .kit import KitFont, KitSpec
+from .layout import (
+    BackgroundLayer,
+    Layer,
+    LayoutSpec,
+    LogoLayer,
+    PhotoLayer,
+    ShapeLayer,
+    SidesLayer,
+    StackLayer,
+    TextLayer,
+)
 from .source import PathKey, SourceDoc
-from .templating import TemplateFillError, fill_tree, template_names, template_problem, template_strings
+from .templating import (
+    TemplateFillError,
+    fill_tree,
+    template_names,
+    template_problem,
+    template_strings,
+)
 
 KIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KIT_ROLES = ("heading", "body")
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(Struct, frozen=True, dict=True):
     spec: LayoutSpec  # validated with templates unfilled
     source: SourceDoc  # the file's data with every default spelled out, filled per render
     folder: Path
@@ -41,8 +57,7 @@ class Layout:
         return tuple(template_strings(self.source.data))
 
 
-@dataclass(frozen=True)
-class Kit:
+class Kit(Struct, frozen=True):
     id: str
     spec: KitSpec
     folder: Path
@@ -116,8 +131,7 @@ def load_layout_file(path: Path, fonts: FontBook, default_kit: KitSpec) -> tuple
     return Layout(spec, source, path.parent, template_names(source.data)), problems
 
 
-@dataclass(frozen=True)
-class UserLayouts:
+class UserLayouts(Struct, frozen=True):
     """The layouts of the user's folder: the good ones, and each broken file's ``SpecError`` by its
     name (raised when that layout is asked for, as a broken user kit is when it is used)."""
 

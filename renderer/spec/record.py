@@ -1,6 +1,6 @@
 """Frozen records written with pydantic's class syntax, validated by pydantic on demand.
 
-The spec classes (layouts, brand kits) are plain frozen dataclasses at run time: a cached catalog
+The spec classes (layouts, brand kits) are plain frozen msgspec Structs at run time: a cached catalog
 unpickles into them and the renderer draws from them without importing pydantic (~60 ms of a
 one-shot ``thumbkit render``). They are declared as pydantic models are (annotations with
 ``Annotated[..., Field(...)]`` constraints, ``field_validator``, ``model_validator``, defaults), and
@@ -24,7 +24,6 @@ per instance. Of pydantic's model API they have what thumbkit uses: ``model_vali
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import threading
 import types
@@ -32,11 +31,22 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, dataclass_transform
 
+import msgspec
+import msgspec.structs
+from msgspec import StructMeta
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
 R = TypeVar("R", bound="Record")
-_MISSING: Any = dataclasses.MISSING
+_MISSING: Any = msgspec.NODEFAULT
+
+
+class _Probe(msgspec.Struct):
+    value: list[int] = msgspec.field(default_factory=list)
+
+
+_FACTORY: type = type(_Probe.__struct_defaults__[0])  # what __struct_defaults__ holds for a default factory
 
 
 class FieldSpec:
@@ -50,12 +60,14 @@ class FieldSpec:
     def __repr__(self) -> str:
         return f"Field({', '.join(f'{k}={v!r}' for k, v in self.kwargs.items())})"
 
-    def dataclass_field(self) -> Any:
+    def struct_field(self) -> Any:
+        """The msgspec field: only the default (pydantic's constraints are the mirror's)."""
         default = self.kwargs.get("default", _MISSING)
         factory = self.kwargs.get("default_factory", _MISSING)
         if isinstance(default, (list, dict, set)):
             default, factory = _MISSING, functools.partial(copy.copy, default)
-        return dataclasses.field(default=default, default_factory=factory)
+        make_field: Any = msgspec.field  # NODEFAULT for either means none, which its overloads do not say
+        return make_field(default=default, default_factory=factory)
 
 
 def Field(default: Any = _MISSING, **kwargs: Any) -> Any:  # noqa: N802 (pydantic's name)
@@ -65,15 +77,13 @@ def Field(default: Any = _MISSING, **kwargs: Any) -> Any:  # noqa: N802 (pydanti
     return FieldSpec(kwargs)
 
 
-@dataclasses.dataclass(frozen=True)
-class _FieldCheck:
+class _FieldCheck(msgspec.Struct, frozen=True):
     fields: tuple[str, ...]
     mode: Any  # pydantic's literal
     func: Any
 
 
-@dataclasses.dataclass(frozen=True)
-class _ModelCheck:
+class _ModelCheck(msgspec.Struct, frozen=True):
     mode: Any  # pydantic's literal
     func: Any
 
@@ -97,31 +107,57 @@ def model_validator(*, mode: Literal["before", "after", "wrap"]) -> Callable[[An
     return decorate
 
 
+class _RecordMeta(StructMeta):
+    """Turns a record's :func:`Field` declarations into msgspec defaults (keeping them for the
+    mirror) before msgspec builds the class."""
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> Any:
+        declared: dict[str, Any] = {}
+        for base in bases:
+            declared.update(getattr(base, "_record_declared", {}))
+        for field_name in namespace.get("__annotations__", {}):
+            value = namespace.get(field_name, _MISSING)
+            declared.pop(field_name, None)
+            if isinstance(value, FieldSpec):
+                namespace[field_name] = value.struct_field()
+                declared[field_name] = value
+            elif isinstance(value, (list, dict, set)) and value:  # msgspec copies only empty ones itself
+                namespace[field_name] = msgspec.field(default_factory=functools.partial(copy.copy, value))
+                declared[field_name] = value
+            elif isinstance(value, (list, dict, set)):
+                declared[field_name] = value
+        namespace["_record_declared"] = declared
+        namespace["_record_doc"] = namespace.get("__doc__")
+        kwargs.setdefault("kw_only", True)  # msgspec applies kw_only to the fields a class declares
+        cls: Any = super().__new__(mcls, name, bases, namespace, **kwargs)
+        names: tuple[str, ...] = cls.__struct_fields__
+        defaults = (_MISSING,) * (len(names) - len(cls.__struct_defaults__)) + cls.__struct_defaults__
+        cls.model_fields = {name: RecordField(name, default) for name, default in zip(names, defaults)}
+        return cls
+
+
+class RecordField:
+    """A record's field as :attr:`Record.model_fields` lists it: its name and its default or default
+    factory (``msgspec.NODEFAULT`` when it has none)."""
+
+    __slots__ = ("default", "default_factory", "name")
+
+    def __init__(self, name: str, default: Any) -> None:
+        self.name = name
+        factory = getattr(default, "factory", _MISSING) if isinstance(default, _FACTORY) else _MISSING
+        self.default, self.default_factory = (default, _MISSING) if factory is _MISSING else (_MISSING, factory)
+
+    def __repr__(self) -> str:
+        return f"RecordField({self.name!r}, default={self.default!r}, default_factory={self.default_factory!r})"
+
+
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(Field,))
-class Record:
+class Record(msgspec.Struct, metaclass=_RecordMeta, frozen=True, kw_only=True):
     """Base of the spec classes; see the module's docstring."""
 
-    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # set by @dataclass on each subclass
-    model_fields: ClassVar[dict[str, dataclasses.Field[Any]]] = {}
+    model_fields: ClassVar[dict[str, RecordField]] = {}
     _record_doc: ClassVar[str | None] = None
     _record_declared: ClassVar[dict[str, Any]] = {}  # Field(...) and list/dict defaults as written, for the mirror
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._record_doc = cls.__dict__.get("__doc__")
-        declared = dict(cls._record_declared)
-        for name in cls.__dict__.get("__annotations__", {}):
-            value = cls.__dict__.get(name, _MISSING)
-            declared.pop(name, None)
-            if isinstance(value, FieldSpec):
-                setattr(cls, name, value.dataclass_field())
-                declared[name] = value
-            elif isinstance(value, (list, dict, set)):
-                setattr(cls, name, dataclasses.field(default_factory=functools.partial(copy.copy, value)))
-                declared[name] = value
-        cls._record_declared = declared
-        dataclasses.dataclass(frozen=True, kw_only=True)(cls)
-        cls.model_fields = {field.name: field for field in dataclasses.fields(cls)}
 
     # -- pydantic's model API, the part thumbkit uses ----------------------------------------------
     @classmethod
@@ -150,7 +186,7 @@ class Record:
 
     def model_copy(self: R, *, update: dict[str, Any] | None = None) -> R:
         """A copy with ``update`` applied (not validated, as in pydantic)."""
-        return dataclasses.replace(self, **(update or {}))
+        return msgspec.structs.replace(self, **(update or {}))
 
 
 def is_record_class(value: object) -> bool:

@@ -4,16 +4,16 @@ compiled catalog keeps these."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import SpecProblem
 
 PathKey = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class SourceDoc:
+class SourceDoc(Struct, frozen=True):
     path: str  # as shown in messages
     data: Any
     positions: dict[PathKey, tuple[int, int]]  # 1-based line, column of each key / list item

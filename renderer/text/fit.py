@@ -29,13 +29,24 @@ monospace measure. The painter checks the real hinted widths afterwards.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 import regex
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .hyphenate import word_pieces
-from .linebreak import HYPHEN, HYPHEN_BREAKS, Metrics, balanced_breaks, greedy_breaks, greedy_count, line_atoms, line_width_em, measure_atoms
+from .linebreak import (
+    HYPHEN,
+    HYPHEN_BREAKS,
+    Metrics,
+    balanced_breaks,
+    greedy_breaks,
+    greedy_count,
+    line_atoms,
+    line_width_em,
+    measure_atoms,
+)
 from .segment import Atom
 
 ELLIPSIS = "…"
@@ -54,8 +65,7 @@ class Measure(Protocol):
     def clusters(self, text: str) -> list[str]: ...
 
 
-@dataclass(frozen=True)
-class FitRules:
+class FitRules(Struct, frozen=True):
     min_size_px: int
     max_size_px: int
     max_lines: int
@@ -66,8 +76,7 @@ class FitRules:
     legible_px: int | None = None
 
 
-@dataclass(frozen=True)
-class FittedLine:
+class FittedLine(Struct, frozen=True):
     """Atoms keep their ``space_before``; the first atom of a line draws no space. ``hyphenated``:
     the line ends inside a word and its last atom ends with the hyphen added there."""
 
@@ -80,8 +89,7 @@ class FittedLine:
         return "".join((" " if a.space_before and i else "") + a.text for i, a in enumerate(self.atoms))
 
 
-@dataclass(frozen=True)
-class FittedText:
+class FittedText(Struct, frozen=True):
     lines: tuple[FittedLine, ...]
     size_px: int
     line_height_px: float
@@ -95,8 +103,7 @@ class FittedText:
         return tuple(atom for line in self.lines for atom in line.atoms)
 
 
-@dataclass(frozen=True)
-class _Option:
+class _Option(Struct, frozen=True):
     atoms: tuple[Atom, ...]
     metrics: Metrics
     size: int

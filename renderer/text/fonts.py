@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from msgspec import Struct, field
 from PIL import ImageFont
 
 from ..compiled import CompiledCache, digest
 from ..errors import AssetError
-from .itemize import Coverage
 from ..lru import LruCache
 from ..paths import data_dir
+from .itemize import Coverage
 
 WEIGHTS = ("regular", "medium", "semibold", "bold", "extrabold", "black")
 _REFERENCE_SIZE_PX = 256  # widths are measured once at this size and scaled linearly
 SIZES_PER_FACE = 16  # Pillow fonts kept per font file, the last used
 
 
-@dataclass(frozen=True)
-class FontMetrics:
+class FontMetrics(Struct, frozen=True):
     units_per_em: int
     ascent_em: float
     descent_em: float
@@ -35,16 +34,14 @@ class FontMetrics:
     x_height_em: float
 
 
-@dataclass(frozen=True)
-class FaceInfo:
+class FaceInfo(Struct, frozen=True):
     """What is read from a font file with fontTools: its metrics and its cmap's code points."""
 
     metrics: FontMetrics
     codepoints: frozenset[int]
 
 
-@dataclass(frozen=True)
-class FontManifest:
+class FontManifest(Struct, frozen=True):
     """``fonts.yaml`` and ``fallbacks.yaml`` read: face files by family and weight (relative to the
     fonts folder), the fallback chain and its families' options."""
 
@@ -54,21 +51,19 @@ class FontManifest:
     features: dict[str, tuple[str, ...]]
 
 
-@dataclass(eq=False)
-class FontFace:
+class FontFace(Struct, eq=False, dict=True):
     """One font file: its metrics and character coverage (read on first use) and Pillow fonts by size."""
 
     family: str
     weight: str
     path: Path
-    read_info: Callable[[], FaceInfo] = field(repr=False)
+    read_info: Callable[[], FaceInfo]
     bitmap_size_px: int | None = None  # colour bitmap fonts (CBDT) load at this size only
     features: tuple[str, ...] = ()  # OpenType features switched on when measuring and drawing
     # A render uses one or two sizes a face; every size kept costs FreeType ~0.3 MB (Inter) to 1 MB
     # (CJK): unbounded, titles in every script at every size took a worker from 224 to 487 MB in 300.
-    _sizes: LruCache[int, ImageFont.FreeTypeFont] = field(
-        default_factory=lambda: LruCache(SIZES_PER_FACE), repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _sizes: LruCache[int, ImageFont.FreeTypeFont] = field(default_factory=lambda: LruCache(SIZES_PER_FACE))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def key(self) -> str:

@@ -28,11 +28,11 @@ Rules, all deterministic:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
+from msgspec.structs import replace
 
 from ..errors import InputError, shown
 from .segment import Atom, graphemes

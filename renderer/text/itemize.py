@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import regex
+from msgspec import Struct
 
 from .bidi import resolve_levels
 from .segment import graphemes, is_emoji_cluster
@@ -75,8 +75,7 @@ class Coverage:
         return all(cp in self.code_points for cp in code_points if not _IGNORABLE.match(chr(cp)))
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(Struct, frozen=True):
     """Consecutive clusters drawn by one font in one direction (text in logical order)."""
 
     text: str
@@ -84,8 +83,7 @@ class Run:
     direction: Direction = "ltr"
 
 
-@dataclass(frozen=True)
-class Itemized:
+class Itemized(Struct, frozen=True):
     runs: tuple[Run, ...]
     missing: tuple[int, ...]  # code points no font of the chain covers, sorted, unique
 

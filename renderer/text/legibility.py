@@ -35,18 +35,17 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
+from msgspec import Struct
 
 from .typeset import Typeface
 
 _REFERENCE_PX = 256
 
 
-@dataclass(frozen=True)
-class FeedView:
+class FeedView(Struct, frozen=True):
     width_css_px: float  # how wide the image (or the part of it shown) is in the feed
     shown_fraction: float  # the share of the image's width shown at that width (a 3:4 crop: 0.75)
     where: str  # said in messages
@@ -65,8 +64,7 @@ FEED_VIEWS: dict[str, FeedView] = {
 }
 
 
-@dataclass(frozen=True)
-class BodyLimits:
+class BodyLimits(Struct, frozen=True):
     reference: str  # the glyph whose ink height is the script's main body
     legible_px: float  # at least this at feed size: legible
     fail_px: float  # under this: fails

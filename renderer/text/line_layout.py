@@ -12,9 +12,9 @@ Fast path: a line with no right-to-left character, in a left-to-right paragraph,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import regex
+from msgspec import Struct
 
 from .bidi import paragraph_level, resolve_levels, visual_order
 from .segment import Atom, graphemes
@@ -24,8 +24,7 @@ _NEEDS_BIDI = regex.compile(
 )
 
 
-@dataclass(frozen=True)
-class LinePiece:
+class LinePiece(Struct, frozen=True):
     """Part of a line with one emphasis and one direction; ``text`` in logical order."""
 
     text: str

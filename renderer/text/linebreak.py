@@ -8,8 +8,10 @@ balanced breaks (``SOFT_BREAK_PENALTY``) so that a break between words is prefer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Protocol
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .segment import Atom
 
@@ -25,8 +27,7 @@ class Widths(Protocol):
     def width_em(self, text: str) -> float: ...
 
 
-@dataclass(frozen=True)
-class Metrics:
+class Metrics(Struct, frozen=True):
     widths_em: tuple[float, ...]
     gaps_em: tuple[float, ...]  # space before each atom (none at the start of a line)
     tails_em: tuple[float, ...]  # the hyphen a line ending after this atom draws (0 if none)

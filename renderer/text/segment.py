@@ -46,11 +46,12 @@ is emphasised as a whole, since an atom never splits.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..errors import InputError
 
@@ -85,8 +86,7 @@ KEYCAP = "\u20e3"
 ZWJ = "\u200d"
 
 
-@dataclass(frozen=True)
-class Atom:
+class Atom(Struct, frozen=True):
     """An unbreakable piece of a title: a word, or one CJK character with its glued punctuation."""
 
     text: str

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from .segment import Atom, upper_for_display
 from .segment import atoms_from_text as _segment_atoms

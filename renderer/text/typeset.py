@@ -30,19 +30,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import cast
 
 import regex
+from msgspec import Struct
+from msgspec.structs import replace
 from PIL import Image, ImageDraw
 
-from .fonts import FontFace
-from .itemize import Itemized, itemize
 from ..lru import LruCache
 from ..memory import MIB, image_bytes
-from .segment import Atom, graphemes, is_emoji_cluster, keep_trailing_emoji
 from .fit import FitRules, FittedText, fit_text
+from .fonts import FontFace
+from .itemize import Itemized, itemize
+from .segment import Atom, graphemes, is_emoji_cluster, keep_trailing_emoji
 
 _REFERENCE_PX = 256
 INK_CLEARANCE_EM = 0.08  # the least white between the ink of two adjacent lines
@@ -54,8 +55,7 @@ _MAYBE_EMOJI = regex.compile(r"[\p{Emoji_Presentation}\ufe0f\u20e3]")
 RGBA = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class FaceRun:
+class FaceRun(Struct, frozen=True):
     text: str
     face: FontFace
 

@@ -21,18 +21,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Literal
 
 import av
 import numpy as np
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .anchors import ANCHORS_ONLY, anchors_are_exact
 from .keyframes import scan_keyframes
 from .runs import sample_runs
 from .sampling import Sample, SamplingPlan, plan_sampling, sample_video
-from .shots import Timeline, find_shots
 from .seek import indexed_keyframe_times
+from .shots import Timeline, find_shots
 from .source import OpenVideo, VideoInput, open_video
 from .spans import (
     KEYFRAME_COST_S,
@@ -50,8 +51,7 @@ Strategy = Literal["auto", "fast", "full", "anchors"]
 FAST_MAX_SHARE = 0.5
 
 
-@dataclass(frozen=True, eq=False)
-class Analysis:
+class Analysis(Struct, frozen=True, eq=False):
     samples: list[Sample]  # in time order
     timeline: Timeline
     pickable: np.ndarray  # bool per sample: looked at closely, so it may become a moment

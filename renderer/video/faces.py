@@ -6,15 +6,13 @@ The detection itself (scikit-image's LBP cascade, checked for skin) is the rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from PIL import Image
 
 from ..cutout.faces import skin_faces
 
 
-@dataclass(frozen=True)
-class Faces:
+class Faces(Struct, frozen=True):
     count: int
     largest_height_fraction: float  # the tallest face's height over the frame height; 0 without faces
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
+from msgspec import Struct, field
 from PIL import Image
 
 from ..errors import InputError
@@ -15,17 +15,20 @@ from .source import OpenVideo, VideoInput, open_video
 from .timecode import TimeValue, format_time_s, parse_time_s
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(Struct, frozen=True):
     """One frame of a video, encoded. ``timestamp_s`` was asked for; ``pts_s`` is the frame shown then."""
 
-    data: bytes = field(repr=False)
+    data: bytes
     media_type: str
     width_px: int
     height_px: int
     timestamp_s: float
     pts_s: float
-    image: Image.Image = field(repr=False, compare=False)  # upright RGB, as encoded
+    image: Image.Image  # upright RGB, as encoded
+
+    def __repr__(self) -> str:  # the bytes and pixels by their size only
+        return (f"Frame({self.media_type}, {self.width_px}x{self.height_px}, timestamp_s={self.timestamp_s}, "
+                f"pts_s={self.pts_s}, {len(self.data)} bytes)")
 
 
 def frame(

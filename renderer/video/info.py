@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..errors import InputError
 from .orientation import frame_orientation
@@ -10,8 +10,7 @@ from .seek import decode_all
 from .source import VideoInput, open_video
 
 
-@dataclass(frozen=True)
-class VideoInfo:
+class VideoInfo(Struct, frozen=True):
     duration_s: float | None  # None when the file does not say
     width_px: int  # as displayed, after the rotation in the display matrix
     height_px: int

@@ -11,16 +11,16 @@ no more than a sample every ``min_gap_s``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
 from av.video.reformatter import VideoReformatter
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .sampling import Sample, SamplingPlan, configure_decoder, make_sample
 from .source import OpenVideo
 
 
-@dataclass(frozen=True)
-class KeyframeScan:
+class KeyframeScan(Struct, frozen=True):
     samples: list[Sample]  # the decoded keyframes, in time order
     keyframes_s: tuple[float, ...]  # every keyframe packet's time, sorted: where decoding may start
     end_s: float  # the end of the last frame

@@ -6,9 +6,8 @@ is ``scoring``'s job, finding shots is ``shots``'.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 from PIL import Image
 from scipy import ndimage
 
@@ -21,8 +20,7 @@ _SIMILAR_COLOURS = 0.2
 _SIMILAR_HASH_BITS = 28
 
 
-@dataclass(frozen=True, eq=False)
-class Measures:
+class Measures(Struct, frozen=True, eq=False):
     mean_luma: float  # 0..1
     std_luma: float  # 0..1, global contrast
     dark_fraction: float  # share of pixels crushed to black (luma < 0.04)

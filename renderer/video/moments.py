@@ -11,14 +11,13 @@ The chosen frames are then extracted exactly, at full resolution.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 
 from ..errors import InputError
+from .analysis import Analysis, Strategy, analyse
 from .faces import NO_FACES, find_faces
 from .frames import Frame, render_decoded
-from .analysis import Analysis, Strategy, analyse
 from .measures import looks_alike
 from .picture import output_options
 from .sampling import Sample
@@ -35,8 +34,7 @@ _SHORTLIST_MIN = 12
 _MIN_GAP_IN_SHOT_S = 1.0
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(Struct, frozen=True):
     """A frame worth a thumbnail. ``score`` is 0..1; ``reason`` says why in a few words."""
 
     timestamp_s: float  # the frame's own pts: frame(video, timestamp_s) returns exactly it
@@ -47,8 +45,7 @@ class Moment:
     scores: MomentScores
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(Struct, frozen=True):
     index: int
     score: float
     scores: MomentScores

@@ -9,11 +9,11 @@ are snapped to the nearest one.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 
 import av
 import av.sidedata.sidedata
 import numpy as np
+from msgspec import Struct
 
 _MATRIX = av.sidedata.sidedata.Type.DISPLAYMATRIX
 
@@ -23,8 +23,7 @@ _CCW90 = np.array([[0, 1], [-1, 0]])
 _MIRROR = np.array([[-1, 0], [0, 1]])
 
 
-@dataclass(frozen=True)
-class Orientation:
+class Orientation(Struct, frozen=True):
     """Rotate the stored picture ``quarter_turns_ccw`` × 90° counter-clockwise, then mirror if asked."""
 
     quarter_turns_ccw: int = 0

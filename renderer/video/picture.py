@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Literal
 
+from msgspec import Struct
 from PIL import Image, ImageColor, ImageOps
 
 from ..errors import InputError
@@ -24,8 +24,7 @@ _PNG_COMPRESS_LEVEL = 6
 _RESAMPLE = Image.Resampling.LANCZOS
 
 
-@dataclass(frozen=True)
-class OutputOptions:
+class OutputOptions(Struct, frozen=True):
     """Validated output options for frames."""
 
     width_px: int | None

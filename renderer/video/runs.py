@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 from itertools import chain
 
 from av.video.reformatter import VideoReformatter
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .sampling import Sample, SamplingPlan, configure_decoder, make_sample
 from .seek import DecodedFrame, decode_all
@@ -25,14 +26,12 @@ _BEFORE_START_S = -1.0
 _SLACK_S = 1e-6
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(Struct, frozen=True):
     keyframe_s: float  # where decoding starts: a keyframe at or before the first target
     targets_s: tuple[float, ...]  # sorted
 
 
-@dataclass(frozen=True)
-class RunSamples:
+class RunSamples(Struct, frozen=True):
     samples: list[Sample]  # in time order, each frame once
     decoded_frames: int
 

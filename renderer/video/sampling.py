@@ -10,12 +10,12 @@ a small JPEG preview for the face detector, which only runs later on a shortlist
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import Literal
 
 import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
+from msgspec import Struct
 from PIL import Image
 
 from .measures import Measures, measure
@@ -38,8 +38,7 @@ _NONREF_DECODE_UNITS = 3600.0
 _REFERENCE_PIXEL_RATE = 1280 * 720 * 30
 
 
-@dataclass(frozen=True)
-class SamplingPlan:
+class SamplingPlan(Struct, frozen=True):
     interval_s: float
     skip_frame: SkipFrame  # PyAV's codec_context.skip_frame
     # Skip H.264/HEVC deblocking too (a quarter less decoding): the pictures stay good enough to
@@ -47,8 +46,7 @@ class SamplingPlan:
     skip_loop_filter: bool = False
 
 
-@dataclass(frozen=True, eq=False)
-class Sample:
+class Sample(Struct, frozen=True, eq=False):
     pts_s: float
     measures: Measures
     preview_jpeg: bytes  # PREVIEW_WIDTH_PX wide, upright
@@ -73,8 +71,7 @@ def plan_sampling(video: OpenVideo) -> SamplingPlan:
     return SamplingPlan(interval_s=interval_s, skip_frame=skip, skip_loop_filter=True)
 
 
-@dataclass(frozen=True)
-class Sampled:
+class Sampled(Struct, frozen=True):
     samples: list[Sample]
     interval_s: float  # the plan's, or wider when the video was longer than its header said
     decoded_frames: int  # frames the decoder put out (skipped ones are not counted): the pass's cost

@@ -11,7 +11,8 @@ Scores come from the measures of a ~160 px analysis frame and, for shortlisted f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .faces import Faces
 from .measures import Measures
@@ -25,8 +26,7 @@ MUTED = 0.25
 CLOSE_UP_FRACTION = 0.3  # face height over frame height
 
 
-@dataclass(frozen=True)
-class MomentScores:
+class MomentScores(Struct, frozen=True):
     sharpness: float
     exposure: float
     colourfulness: float

@@ -15,10 +15,10 @@ between them is a cut, which may lie anywhere in the gap, so both count as next 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
+from msgspec import Struct
 
 from .measures import Measures, histogram_distance
 
@@ -35,8 +35,7 @@ NEAR_CUT_MIN_S = 0.3
 COARSE_GAP_FACTOR = 2.0  # samples further apart than this many intervals: a stretch nobody looked at
 
 
-@dataclass(frozen=True, eq=False)
-class Timeline:
+class Timeline(Struct, frozen=True, eq=False):
     """Per-sample shot structure; arrays are aligned with the samples."""
 
     shot_ids: np.ndarray  # int; -1 for blank samples, which belong to no shot

@@ -12,7 +12,6 @@ import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import BinaryIO
@@ -20,6 +19,7 @@ from typing import BinaryIO
 import av
 import av.container
 import av.video.stream
+from msgspec import Struct
 
 from ..errors import AssetError, InputError
 
@@ -28,8 +28,7 @@ VideoInput = str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO
 _MICROSECONDS = 1_000_000
 
 
-@dataclass(frozen=True)
-class StreamTiming:
+class StreamTiming(Struct, frozen=True):
     """How the chosen video stream's timestamps map to seconds from the start of the video."""
 
     time_base: Fraction
@@ -59,8 +58,7 @@ class StreamTiming:
         return rounded if exact >= 0 else -rounded
 
 
-@dataclass(frozen=True)
-class OpenVideo:
+class OpenVideo(Struct, frozen=True):
     """An open container with its video stream; only valid inside ``open_video``."""
 
     name: str

@@ -22,7 +22,8 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from .faces import NO_FACES
 from .keyframes import thin_keyframes
@@ -42,8 +43,7 @@ END_WEIGHT = 0.9
 _SLACK_S = 1e-6
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Struct, frozen=True):
     start_s: float  # a coarse sample's time
     end_s: float  # the next coarse sample's, or the end of the video
 

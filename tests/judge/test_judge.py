@@ -136,7 +136,7 @@ def test_the_emphasis_colour_is_judged_as_its_own_run(fonts):
 def test_a_dark_picture_beside_light_words_is_not_taken_for_the_highlights_ink(fonts):
     """White words over navy, navy words on a yellow highlight below: the navy around the white
     words is what they are read against, not ink of the highlighted word's colour."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     image = canvas()
     white = draw_lines(image, fonts, ["WHY YOUR"], size=90, x=60, first_baseline=150)
