@@ -1,5 +1,5 @@
 """The ``thumbkit`` command line (``python -m renderer.cli``). Only this package prints and exits."""
 
-from .commands import main
+from .commands import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

@@ -1,7 +1,5 @@
 """``python -m renderer.cli``: the ``thumbkit`` command."""
 
-import sys
+from .commands import run
 
-from .commands import main
-
-sys.exit(main())
+run()

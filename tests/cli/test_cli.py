@@ -95,3 +95,19 @@ def test_the_faceless_path_imports_nothing_heavy(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("command", "one_shot"), [(["formats"], True), (["batch", "--help"], False)])
+def test_the_program_collects_garbage_rarely_for_one_shot_commands_and_freezes_at_exit(tmp_path, command, one_shot):
+    probe = ("import atexit, gc, sys\n"
+             "from renderer.cli.commands import run\n"
+             "usual = gc.get_threshold()[0]\n"
+             "atexit.register(lambda: print('gc', gc.get_threshold()[0] == usual, gc.get_freeze_count() > 0, file=sys.stderr))\n"
+             f"sys.argv = ['thumbkit', *{command!r}]\n"
+             "run()\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    usual, frozen = result.stderr.split()[-2:]
+    assert usual == str(not one_shot)
+    assert frozen == "True"
