@@ -2,7 +2,9 @@
 cache folder, so that a new process (a one-shot ``thumbkit render``, a batch or server worker)
 does not paint it again: a gradient, a pattern and a glow take ~25 ms, reading them back ~5 ms.
 
-An entry holds the painted canvas (PNG, lossless) and its luminance grid (the floats themselves,
+An entry holds the painted canvas (its RGB bytes, zlib-compressed: lossless, smaller than the PNG
+it used to be and read back in half the time, as PNG's row filters cost more to undo than zlib to
+inflate) and its luminance grid (the floats themselves,
 so a render from the cache measures contrast exactly as the render that painted it). It is keyed
 by the prefix's own key (canvas size, layout folder, each layer as JSON) and a digest of the
 modules that paint it, so changed drawing code never reads an old entry. A prefix that paints
@@ -13,8 +15,8 @@ The folder keeps the ``MAX_ENTRIES`` most recently written entries (~60-300 KB e
 
 from __future__ import annotations
 
-import io
 import struct
+import zlib
 from array import array
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from ..paths import cache_root
 from .canvas import LuminanceGrid
 
 MAX_ENTRIES = 256
-_MAGIC = b"thumbkit-prefix-1\n"
+_MAGIC = b"thumbkit-prefix-2\n"
 _HEADER = struct.Struct("<IIII")  # canvas width and height, grid width and height
 _SUFFIX = ".prefix"
 #: What paints a prefix: a change to any of these files is a new key.
@@ -54,28 +56,24 @@ def load(key: str, size: tuple[int, int]) -> tuple[Image.Image, LuminanceGrid] |
     values = array("d")
     values.frombytes(data[start:start + grid_bytes])
     try:
-        with Image.open(io.BytesIO(data[start + grid_bytes:]), formats=["PNG"]) as stored:
-            stored.load()
-            canvas = stored if stored.mode == "RGB" else stored.convert("RGB")
-            canvas = canvas.copy() if canvas is stored else canvas
-    except (OSError, ValueError, SyntaxError):
+        pixels = zlib.decompress(data[start + grid_bytes:], bufsize=width * height * 3)
+    except zlib.error:
         return None
-    if canvas.size != size:
+    if len(pixels) != width * height * 3:
         return None
-    return canvas, LuminanceGrid(grid_width, grid_height, tuple(values))
+    return Image.frombytes("RGB", size, pixels), LuminanceGrid(grid_width, grid_height, tuple(values))
 
 
 def save(key: str, canvas: Image.Image, grid: LuminanceGrid) -> None:
     """Keep ``canvas`` (RGB) and its ``grid`` for later processes."""
     if len(grid.values) != grid.width * grid.height:
         return  # not a whole grid: keep nothing rather than something wrong
-    buffer = io.BytesIO()
-    buffer.write(_MAGIC + _HEADER.pack(canvas.width, canvas.height, grid.width, grid.height)
-                 + array("d", grid.values).tobytes())
-    canvas.save(buffer, "PNG", compress_level=1)
+    pixels = (canvas if canvas.mode == "RGB" else canvas.convert("RGB")).tobytes()
+    data = (_MAGIC + _HEADER.pack(canvas.width, canvas.height, grid.width, grid.height)
+            + array("d", grid.values).tobytes() + zlib.compress(pixels, 6))
     path = _path(key)
     try:
-        write_atomic(path, buffer.getvalue(), durable=False)
+        write_atomic(path, data, durable=False)
     except OSError:
         return
     keep_newest(path.parent, _SUFFIX, MAX_ENTRIES)
