@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import SpecProblem
-from .source import PathKey, SourceDoc, dotted
+from .source import PathKey, Positions, SourceDoc, dotted
 
 #: Thumbkit files nest a few levels (a layer's box in a layout's list); more is no thumbkit file.
 MAX_DEPTH = 32
@@ -45,7 +45,7 @@ def load_yaml(path: Path, *, shown_as: str | None = None) -> tuple[SourceDoc | N
         return None, [SpecProblem(shown, 1, 1, "", "the file is empty")]
     positions: dict[PathKey, tuple[int, int]] = {(): (node.start_mark.line + 1, node.start_mark.column + 1)}
     data = _convert(node, (), positions, problems, shown, yaml.constructor.SafeConstructor())
-    return SourceDoc(shown, data, positions), problems
+    return SourceDoc(shown, data, Positions.of(positions)), problems
 
 
 def _pure_python_error(text: str) -> yaml.MarkedYAMLError | None:

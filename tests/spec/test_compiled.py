@@ -82,6 +82,19 @@ def test_a_value_filled_at_render_time_is_validated_and_located(tmp_path):
         assert problem.startswith("layouts/mine.yaml:6:5: layers[0].fill") and "is not a colour" in problem, problem
 
 
+def test_positions_read_back_from_a_warm_cache_locate_a_problem_as_the_file_did(tmp_path, monkeypatch):
+    text = GOOD.format(name="mine").replace('"{{ palette.background }}"', '"#{{ number }}00000"')
+    layouts = write_layouts(tmp_path, {"mine.yaml": text})
+    Renderer(layouts_dir=layouts, cache_dir=tmp_path / "cache").render("7 ways to win", layout="mine")
+    _no_parsing(monkeypatch)  # the second process has the positions from the catalog only, still encoded
+    renderer = Renderer(layouts_dir=layouts, cache_dir=tmp_path / "cache")
+    assert "mapping" not in renderer.layouts["mine"].source.positions.__dict__
+    with pytest.raises(SpecError) as caught:
+        renderer.render("12 ways to win", layout="mine")
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith("layouts/mine.yaml:6:5: layers[0].fill") and "is not a colour" in problem, problem
+
+
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a file was parsed although the compiled catalog had it")
