@@ -12,6 +12,7 @@ validator that raises) is None: the caller validates with pydantic, which also w
 
 from __future__ import annotations
 
+import sys
 import types
 import typing
 from typing import Any, Literal
@@ -25,7 +26,7 @@ _DESCRIPTIVE = frozenset({"title", "description", "examples", "json_schema_extra
 
 def replaced(record: Record, name: str, value: Any) -> Record | None:
     """``record`` with field ``name`` set to ``value``, when it provably validates; else None."""
-    if not _accepts(_hints(type(record))[name], value):
+    if not _accepts(_hint(type(record), name), value):
         return None
     cls = type(record)
     for check in _field_checks(cls, name):
@@ -91,16 +92,21 @@ def _meets(item: Any, value: Any) -> bool:
     return bool(item.kwargs.get("min_length", 0) <= len(value) <= item.kwargs.get("max_length", len(value)))
 
 
-_HINTS: dict[type[Record], dict[str, Any]] = {}
+_HINTS: dict[tuple[type[Record], str], Any] = {}
 _FIELD_CHECKS: dict[tuple[type[Record], str], tuple[_FieldCheck, ...]] = {}
 _MODEL_CHECKS: dict[type[Record], tuple[_ModelCheck, ...]] = {}
 
 
-def _hints(cls: type[Record]) -> dict[str, Any]:
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = typing.get_type_hints(cls, include_extras=True)
-    return hints
+def _hint(cls: type[Record], name: str) -> Any:
+    """The type of field ``name``, evaluated alone (the class's other annotations, which a one-shot
+    render never asks about, stay strings)."""
+    key = (cls, name)
+    if key not in _HINTS:
+        klass = next(klass for klass in cls.__mro__ if name in klass.__dict__.get("__annotations__", {}))
+        one = types.SimpleNamespace(__annotations__={name: klass.__annotations__[name]})
+        _HINTS[key] = typing.get_type_hints(one, globalns=vars(sys.modules[klass.__module__]), localns=dict(vars(klass)),
+                                            include_extras=True)[name]
+    return _HINTS[key]
 
 
 def _field_checks(cls: type[Record], name: str) -> tuple[_FieldCheck, ...]:
