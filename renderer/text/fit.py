@@ -31,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
-import regex
 from msgspec import Struct
 from msgspec.structs import replace
 
@@ -48,6 +47,7 @@ from .linebreak import (
     measure_atoms,
 )
 from .segment import Atom
+from .unicode_pattern import UnicodePattern
 
 ELLIPSIS = "…"
 HYPHENATION_GAIN = 1.08  # breaking inside words must buy 8% more legible size than keeping them whole
@@ -228,7 +228,7 @@ def _line(atoms: tuple[Atom, ...], metrics: Metrics, start: int, end: int, size:
     return FittedLine(line, line_width_em(metrics, start, end) * size, hyphenated)
 
 
-_HYPHENATED = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}]")  # scripts whose broken words get a hyphen
+_HYPHENATED = UnicodePattern(r"[\p{Latin}\p{Greek}\p{Cyrillic}]", ascii="[A-Za-z]")  # scripts whose broken words get a hyphen
 
 
 def _split_wide_atoms(atoms: tuple[Atom, ...], width_em: float, measure: Measure) -> tuple[Atom, ...]:

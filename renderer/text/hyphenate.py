@@ -31,25 +31,26 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import regex
 from msgspec.structs import replace
 
 from ..errors import InputError, shown
 from .segment import Atom, graphemes
+from .unicode_pattern import UnicodePattern
 
 if TYPE_CHECKING:
     import pyphen  # imported when a word is hyphenated or a language named (~20 ms of a one-shot)
 
 HYPHENATE_MIN_LETTERS = 8  # shorter words are never hyphenated (a headline reads "PY-THON" badly)
 _LEFT_MIN, _RIGHT_MIN = 3, 3  # clusters kept before the first and after the last dictionary break
-_TAG = regex.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-_CODE = regex.compile(r"://|::|[/\\_<>@=]|\p{L}\.\p{L}")
-_LETTERS = regex.compile(r"(?:\p{L}\p{M}*)+")
-_ALNUM = regex.compile(r"[\p{L}\p{N}]")
-_BY_SCRIPT = ((regex.compile(r"\p{Script=Cyrillic}"), "ru"), (regex.compile(r"\p{Script=Greek}"), "el"))
-_LATIN = regex.compile(r"\p{Script=Latin}")
-_LATIN_HINTS = (("de", regex.compile(r"[äöüßÄÖÜẞ]")), ("es", regex.compile(r"[ñÑ¿¡]")),
-                ("fr", regex.compile(r"[çœèêàùûÇŒÈÊÀÙÛ]")))
+_TAG = UnicodePattern(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", ascii=r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_CODE = UnicodePattern(r"://|::|[/\\_<>@=]|\p{L}\.\p{L}", ascii=r"://|::|[/\\_<>@=]|[A-Za-z]\.[A-Za-z]")
+_LETTERS = UnicodePattern(r"(?:\p{L}\p{M}*)+", ascii="[A-Za-z]+")
+_ALNUM = UnicodePattern(r"[\p{L}\p{N}]", ascii="[A-Za-z0-9]")
+_LETTER = UnicodePattern(r"\p{L}", ascii="[A-Za-z]")
+_BY_SCRIPT = ((UnicodePattern(r"\p{Script=Cyrillic}", ascii=None), "ru"), (UnicodePattern(r"\p{Script=Greek}", ascii=None), "el"))
+_LATIN = UnicodePattern(r"\p{Script=Latin}", ascii="[A-Za-z]")
+_LATIN_HINTS = (("de", UnicodePattern(r"[äöüßÄÖÜẞ]", ascii=None)), ("es", UnicodePattern(r"[ñÑ¿¡]", ascii=None)),
+                ("fr", UnicodePattern(r"[çœèêàùûÇŒÈÊÀÙÛ]", ascii=None)))
 
 
 def check_language(language: str) -> str:
@@ -143,7 +144,7 @@ def _plain_points(text: str, *, code: bool) -> list[int]:
             points.append(index + 1)
         elif char == ":" and text[index - 1] == ":" and after != ":":
             points.append(index + 1)
-        elif char == "." and regex.match(r"\p{L}", after):
+        elif char == "." and _LETTER.match(after):
             points.append(index + 1)
         elif char == ">" and after != ">":
             points.append(index + 1)

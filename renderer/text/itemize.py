@@ -27,15 +27,15 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-import regex
 from msgspec import Struct
 
 from .bidi import resolve_levels
 from .segment import graphemes, is_emoji_cluster
+from .unicode_pattern import UnicodePattern
 
 Direction = Literal["ltr", "rtl"]
 
-_IGNORABLE = regex.compile(r"[\p{Default_Ignorable_Code_Point}\p{Cc}]")
+_IGNORABLE = UnicodePattern(r"[\p{Default_Ignorable_Code_Point}\p{Cc}]", ascii=r"[\x00-\x1f\x7f]")
 
 
 class Coverage:

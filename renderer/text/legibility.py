@@ -37,10 +37,10 @@ import math
 from collections import Counter
 from functools import lru_cache
 
-import regex
 from msgspec import Struct
 
 from .typeset import Typeface
+from .unicode_pattern import UnicodePattern
 
 _REFERENCE_PX = 256
 
@@ -83,13 +83,15 @@ _PATTERNS = {
     "Thai": r"\p{Script=Thai}", "CJK": r"[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]",
     "Common": r"[\p{L}\p{N}]",
 }
-_SCRIPT = regex.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS.items()))
+_ASCII_PATTERNS = {"Latin": "[A-Za-z]", "Common": "[0-9]"}  # the others match no ASCII character
+_SCRIPT = UnicodePattern("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS.items()),
+                         ascii="|".join(f"(?P<{name}>{_ASCII_PATTERNS.get(name, '(?!)')})" for name in _PATTERNS))
 
 
 def main_script(text: str) -> str | None:
     """The script most letters and digits of ``text`` are in (``Common``: digits, other scripts);
     None when it has none (emoji, punctuation)."""
-    counts = Counter(match.lastgroup for match in _SCRIPT.finditer(text))
+    counts: Counter[str] = Counter(match.lastgroup for match in _SCRIPT.finditer(text))
     if not counts:
         return None
     return max(counts.items(), key=lambda item: (item[1], item[0] != "Common"))[0]

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import regex
 from msgspec import Struct
 
 from .bidi import paragraph_level, resolve_levels, visual_order
 from .segment import Atom, graphemes
+from .unicode_pattern import UnicodePattern
 
-_NEEDS_BIDI = regex.compile(
-    r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}\u202a-\u202e\u2066-\u2069]"
+_NEEDS_BIDI = UnicodePattern(
+    r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}\u202a-\u202e\u2066-\u2069]", ascii=None
 )
 
 

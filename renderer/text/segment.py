@@ -49,36 +49,36 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import regex
 from msgspec import Struct
 from msgspec.structs import replace
 
 from ..errors import InputError
+from .unicode_pattern import UnicodePattern
 
 if TYPE_CHECKING:
     import budoux
 
-_GRAPHEME = regex.compile(r"\X")
-_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+_GRAPHEME = UnicodePattern(r"\X", ascii=r"(?s:\r\n|.)")
+_SURROGATE = UnicodePattern(r"[\ud800-\udfff]", ascii=None)
 # White space that separates words (White_Space minus the no-break spaces), C0/C1 controls too.
-_SEPARATOR = regex.compile(r"[\p{White_Space}\p{Cc}--[\u00a0\u2007\u202f]]", flags=regex.V1)
+_SEPARATOR = UnicodePattern(r"(?V1)[\p{White_Space}\p{Cc}--[\u00a0\u2007\u202f]]", ascii=r"[\x00-\x20\x7f]")
 _ZERO_WIDTH_BREAK = "\u200b"
-_MARKER = regex.compile(r"\*+")
+_MARKER = UnicodePattern(r"\*+", ascii=r"\*+")
 
-_NO_BREAK_BEFORE = regex.compile(
+_NO_BREAK_BEFORE = UnicodePattern(
     r"[\p{lb=CL}\p{lb=CP}\p{lb=EX}\p{lb=IS}\p{lb=NS}\p{lb=CJ}\p{lb=IN}\p{Pf}"
-    r"ー…‥・ゝゞ々〻ヽヾๆฯ\u200d]"
+    r"ー…‥・ゝゞ々〻ヽヾๆฯ\u200d]", ascii=r"[!),.:;?\]}]"
 )
-_NO_BREAK_AFTER = regex.compile(r"[\p{lb=OP}\p{Pi}]")
-_HANGUL = regex.compile(r"\p{Script=Hangul}")
-_HAN = regex.compile(r"\p{Script=Han}")
-_KANA = regex.compile(r"[\p{Script=Hiragana}\p{Script=Katakana}]")
-_THAI = regex.compile(r"\p{Script=Thai}")
-_EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
-_PICTOGRAPHIC = regex.compile(r"\p{Extended_Pictographic}")
-_REGIONAL_INDICATOR = regex.compile(r"[\U0001F1E6-\U0001F1FF]")
-_EMOJI_MODIFIER = regex.compile(r"[\U0001F3FB-\U0001F3FF]")
-_TAG = regex.compile(r"[\U000E0020-\U000E007F]")
+_NO_BREAK_AFTER = UnicodePattern(r"[\p{lb=OP}\p{Pi}]", ascii=r"[(\[{]")
+_HANGUL = UnicodePattern(r"\p{Script=Hangul}", ascii=None)
+_HAN = UnicodePattern(r"\p{Script=Han}", ascii=None)
+_KANA = UnicodePattern(r"[\p{Script=Hiragana}\p{Script=Katakana}]", ascii=None)
+_THAI = UnicodePattern(r"\p{Script=Thai}", ascii=None)
+_EMOJI_PRESENTATION = UnicodePattern(r"\p{Emoji_Presentation}", ascii=None)
+_PICTOGRAPHIC = UnicodePattern(r"\p{Extended_Pictographic}", ascii=None)
+_REGIONAL_INDICATOR = UnicodePattern(r"[\U0001F1E6-\U0001F1FF]", ascii=None)
+_EMOJI_MODIFIER = UnicodePattern(r"[\U0001F3FB-\U0001F3FF]", ascii=None)
+_TAG = UnicodePattern(r"[\U000E0020-\U000E007F]", ascii=None)
 
 VS15_TEXT = "\ufe0e"
 VS16_EMOJI = "\ufe0f"
@@ -325,14 +325,15 @@ def keep_trailing_emoji(atoms: list[Atom]) -> list[Atom]:
     return [*atoms[: start - 1], replace(word, text=joined)]
 
 
-_GREEK_ACCENTS = regex.compile(r"(\p{Script=Greek}\p{Mn}*?)[\u0300\u0301\u0342\u0313\u0314]")
+_GREEK_ACCENTS = UnicodePattern(r"(\p{Script=Greek}\p{Mn}*?)[\u0300\u0301\u0342\u0313\u0314]", ascii=None)
+_GREEK = UnicodePattern(r"\p{Script=Greek}", ascii=None)
 
 
 def upper_for_display(text: str) -> str:
     """Upper case for an all-caps title: ``str.upper`` plus Greek's rule that capitals drop
     their accents (``Πώς`` -> ``ΠΩΣ``, not ``ΠΏΣ``); the diaeresis stays."""
     upper = text.upper()
-    if not regex.search(r"\p{Script=Greek}", upper):
+    if not _GREEK.search(upper):
         return upper
     decomposed = unicodedata.normalize("NFD", upper)
     while True:

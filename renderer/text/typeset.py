@@ -33,7 +33,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import cast
 
-import regex
 from msgspec import Struct
 from msgspec.structs import replace
 from PIL import Image, ImageDraw
@@ -44,14 +43,15 @@ from .fit import FitRules, FittedText, fit_text
 from .fonts import FontFace
 from .itemize import Itemized, itemize
 from .segment import Atom, graphemes, is_emoji_cluster, keep_trailing_emoji
+from .unicode_pattern import UnicodePattern
 
 _REFERENCE_PX = 256
 INK_CLEARANCE_EM = 0.08  # the least white between the ink of two adjacent lines
 # The least line height (a multiple of the size) for a title holding each script.
 SCRIPT_LINE_HEIGHT = {"Han": 1.2, "Hiragana": 1.2, "Katakana": 1.2, "Hangul": 1.2, "Arabic": 1.35,
                       "Hebrew": 1.25, "Devanagari": 1.25, "Thai": 1.25}
-_SCRIPTS = regex.compile("|".join(rf"(?P<{name}>\p{{Script={name}}})" for name in SCRIPT_LINE_HEIGHT))
-_MAYBE_EMOJI = regex.compile(r"[\p{Emoji_Presentation}\ufe0f\u20e3]")
+_SCRIPTS = UnicodePattern("|".join(rf"(?P<{name}>\p{{Script={name}}})" for name in SCRIPT_LINE_HEIGHT), ascii=None)
+_MAYBE_EMOJI = UnicodePattern(r"[\p{Emoji_Presentation}\ufe0f\u20e3]", ascii=None)
 RGBA = tuple[int, int, int, int]
 
 
