@@ -83,6 +83,21 @@ class Thumbnail(Struct, frozen=True, dict=True):
     picture: "Image.Image | None" = field(default=None)  # the RGB picture before encoding
     fonts: FontBook | None = field(default=None)  # the fonts it was drawn with
 
+    # Two thumbnails are equal when their bytes and decisions are: the picture they were encoded
+    # from and the fonts they were drawn with are the means, not the result.
+    def _compared(self) -> tuple[Any, ...]:
+        return (self.data, self.media_type, self.output_format, self.format, self.width_px, self.height_px,
+                self.layout, self.kit, self.composed_plan, self.warnings)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Thumbnail)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
     @cached_property
     def quality(self) -> Quality:
         """The judge's report: score 0-100 and findings (see :mod:`renderer.judge`)."""

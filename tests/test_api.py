@@ -81,6 +81,16 @@ def test_a_title_of_exactly_200_characters_renders():
     assert body["dimensions"]["width"] == 1280
 
 
+def test_thumbnails_are_equal_by_their_bytes_and_decisions_not_their_picture_or_fonts(renderer, tmp_path):
+    import msgspec.structs
+
+    mine = renderer.render("Same title, two renderers")
+    other = Renderer(cache_dir=tmp_path).render("Same title, two renderers")
+    assert other.fonts is not mine.fonts and mine == other and hash(mine) == hash(other)
+    assert msgspec.structs.replace(mine, picture=None, fonts=None) == mine
+    assert renderer.render("Another title") != mine
+
+
 def test_same_inputs_give_the_same_bytes(renderer):
     first = renderer.render("Determinism matters", format="x", output_format="webp")
     second = Renderer().render("Determinism matters", format="x", output_format="webp")

@@ -16,21 +16,22 @@ PathKey = tuple[str | int, ...]
 
 
 class Positions(Struct, frozen=True, dict=True):
-    """The 1-based line and column of each key and list item of a file, kept encoded (JSON) until a
+    """The 1-based line and column of each key and list item of a file, kept encoded until a
     problem asks for one: a compiled catalog of 21 layouts holds ~8,000 of them, which took 4 of
-    the 7 ms of reading it back as Python objects, and a render with no problem never looks."""
+    the 7 ms of reading it back as Python objects, and a render with no problem never looks.
+    MessagePack keeps each key's type (a YAML key may be a number, ``true`` or ``.inf``)."""
 
-    encoded: bytes  # [[[key or index, ...], line, column], ...]
+    encoded: bytes  # msgpack: [[[key or index, ...], line, column], ...]
 
     @classmethod
     def of(cls, mapping: dict[PathKey, tuple[int, int]]) -> Positions:
-        positions = cls(msgspec.json.encode([[list(loc), line, column] for loc, (line, column) in mapping.items()]))
+        positions = cls(msgspec.msgpack.encode([[list(loc), line, column] for loc, (line, column) in mapping.items()]))
         positions.__dict__["mapping"] = mapping  # what `mapping` would decode: no need to
         return positions
 
     @cached_property
     def mapping(self) -> dict[PathKey, tuple[int, int]]:
-        entries: list[tuple[list[str | int], int, int]] = msgspec.json.decode(self.encoded)
+        entries: list[tuple[list[str | int], int, int]] = msgspec.msgpack.decode(self.encoded)
         return {tuple(loc): (line, column) for loc, line, column in entries}
 
 

@@ -26,6 +26,19 @@ class Frame(Struct, frozen=True):
     pts_s: float
     image: Image.Image  # upright RGB, as encoded
 
+    # Equal when the encoded frames are: the decoded picture is the means, not the result.
+    def _compared(self) -> tuple[bytes, str, int, int, float, float]:
+        return (self.data, self.media_type, self.width_px, self.height_px, self.timestamp_s, self.pts_s)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Frame)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
     def __repr__(self) -> str:  # the bytes and pixels by their size only
         return (f"Frame({self.media_type}, {self.width_px}x{self.height_px}, timestamp_s={self.timestamp_s}, "
                 f"pts_s={self.pts_s}, {len(self.data)} bytes)")

@@ -95,6 +95,14 @@ def test_positions_read_back_from_a_warm_cache_locate_a_problem_as_the_file_did(
     assert problem.startswith("layouts/mine.yaml:6:5: layers[0].fill") and "is not a colour" in problem, problem
 
 
+def test_positions_keep_every_key_type_through_the_catalog():
+    from renderer.spec.source import Positions
+
+    mapping = {(): (1, 1), ("layers", 0, "fill"): (6, 5), ("sizes", 2.5, True): (7, 3), ("limits", float("inf")): (9, 1)}
+    stored = pickle.loads(pickle.dumps(Positions.of(mapping)))
+    assert "mapping" not in stored.__dict__ and stored.mapping == mapping
+
+
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a file was parsed although the compiled catalog had it")

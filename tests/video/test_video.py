@@ -399,3 +399,15 @@ def test_cli_moments_writes_frames_and_json(videos, tmp_path) -> None:
     for record in listing["moments"]:
         assert (tmp_path / record["file"]).read_bytes().startswith(b"RIFF")
         assert record["reason"] and 0 < record["score"] <= 1
+
+
+def test_frames_are_equal_by_their_encoded_bytes_not_their_decoded_picture():
+    from PIL import Image
+
+    from renderer.video.frames import Frame
+
+    one = Frame(b"jpeg bytes", "image/jpeg", 2, 2, 1.0, 0.98, Image.new("RGB", (2, 2), "red"))
+    same = Frame(b"jpeg bytes", "image/jpeg", 2, 2, 1.0, 0.98, Image.new("RGB", (2, 2), "blue"))
+    later = Frame(b"jpeg bytes", "image/jpeg", 2, 2, 2.0, 1.98, Image.new("RGB", (2, 2), "red"))
+    assert one == same and hash(one) == hash(same) and one != later
+    assert repr(one) == "Frame(image/jpeg, 2x2, timestamp_s=1.0, pts_s=0.98, 10 bytes)"
